@@ -1,0 +1,234 @@
+// Builds the server: graphql-yoga over node:http and graphql-ws on the same port and path, both
+// through the same envelop plugins and context. `buildApp()` returns it with start/stop.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import { useDenialAudit } from './audit/denials.ts';
+import type { Config } from './config.ts';
+import { createContext, newRequestId, requestScope, resolveCaller, type Context, type Services } from './context.ts';
+import { openDatabase, type Db } from './db/client.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import { bootstrap } from './identity/bootstrap.ts';
+import { logMailer, noMailer, type Mailer } from './identity/mailer.ts';
+import { tokenKeys } from './identity/tokens.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { openPubSub } from './pubsub.ts';
+import { schema } from './schema.ts';
+
+export interface BuildOptions {
+  log?: Logger;
+  mailer?: Mailer;
+  /** Skip migrations and the first-start bootstrap (tests that prepared the database). */
+  skipMigrate?: boolean;
+}
+
+export interface App {
+  services: Services;
+  /** In-process HTTP, as a client would send it (tests). */
+  fetch: (input: string, init?: RequestInit) => Promise<Response>;
+  /** Listens; resolves with the bound port. */
+  start(port?: number, host?: string): Promise<number>;
+  /** Graceful shutdown: stops accepting, finishes requests in flight, closes sockets and connections. */
+  stop(): Promise<void>;
+}
+
+type WsParams = Record<string, unknown> | undefined;
+const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+
+/** Yoga masks every error that is not ours, quoting the request id and logging the original in full. */
+function maskError(log: Logger) {
+  return (error: unknown): Error => {
+    if (error instanceof GraphQLError) {
+      const original = error.originalError;
+      if (!original || original instanceof GraphQLError) {
+        // Parse, validation and variable-coercion errors carry no code: they are the caller's input.
+        if (!error.extensions.code && !original)
+          return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } });
+        return error;
+      }
+    }
+    const requestId = requestScope.getStore()?.requestId ?? 'unknown';
+    log.error({ err: error instanceof GraphQLError ? (error.originalError ?? error) : error, requestId }, 'unexpected error');
+    return new GraphQLError(`Unexpected error: the server could not complete this. Quote request id ${requestId} when reporting it.`, {
+      path: error instanceof GraphQLError ? error.path : undefined,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+    });
+  };
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  if (!options.skipMigrate) {
+    const { applied } = await migrateDatabase(config.DATABASE_URL);
+    if (applied.length) log.info({ applied }, 'database migrated');
+  }
+  const db: Db = openDatabase(config.DATABASE_URL);
+  if (config.provider === 'sqlite') await db.$executeRawUnsafe('PRAGMA journal_mode = WAL');
+  if (!options.skipMigrate) await bootstrap(db, config, log);
+  const pubsubHandle = openPubSub(config.REDIS_URL);
+  const services: Services = {
+    config,
+    system: db,
+    log,
+    keys: tokenKeys(config.JWT_SECRET, config.JWT_TTL_SECONDS),
+    mailer: options.mailer ?? (config.NODE_ENV === 'production' ? noMailer(log) : logMailer(log)),
+    pubsub: pubsubHandle.pubsub,
+  };
+
+  const introspection: Plugin = {
+    onValidate({ addValidationRule }) {
+      if (!config.INTROSPECTION) addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
+
+  const yoga = createYoga<{ connectionParams?: WsParams; wsRequestId?: string }, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: config.GRAPHIQL ? { title: 'Governance API', subscriptionsProtocol: 'WS' } : false,
+    landingPage: false,
+    cors: config.CORS_ORIGINS.length ? { origin: config.CORS_ORIGINS, credentials: true } : false,
+    logging: false,
+    maskedErrors: { maskError: maskError(log) },
+    context: async (initial: YogaInitialContext & { connectionParams?: WsParams; wsRequestId?: string }) => {
+      const headers = initial.request?.headers;
+      const params = initial.connectionParams ?? {};
+      const requestId = requestScope.getStore()?.requestId ?? initial.wsRequestId ?? newRequestId(headers?.get('x-request-id'));
+      const token = str(params.token);
+      const caller = await resolveCaller(services, {
+        authorization: headers?.get('authorization') ?? str(params.authorization) ?? (token ? `Bearer ${token}` : null),
+        organizationId: headers?.get('x-organization-id') ?? str(params.organizationId),
+        devUser: headers?.get('x-dev-user') ?? str(params.devUser),
+      });
+      return createContext(services, caller, requestId);
+    },
+    plugins: [
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type'] }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: config.MAX_DEPTH, ignoreIntrospection: true },
+        maxAliases: { n: config.MAX_ALIASES },
+        costLimit: { maxCost: config.MAX_COST, ignoreIntrospection: true },
+        maxTokens: { n: 2000 },
+        maxDirectives: { n: 20 },
+        blockFieldSuggestion: { enabled: !config.INTROSPECTION },
+      }),
+      introspection,
+      useDenialAudit(),
+    ],
+  });
+
+  let shuttingDown = false;
+  const inFlight = new Set<Promise<unknown>>();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+      return;
+    }
+    if (path === '/ready') {
+      let ready = !shuttingDown;
+      if (ready) ready = await db.$queryRawUnsafe('SELECT 1').then(() => true, () => false);
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ready ? 'ready' : 'unavailable' }));
+      return;
+    }
+    const requestId = newRequestId(req.headers['x-request-id'] as string | undefined);
+    res.setHeader('x-request-id', requestId);
+    const started = performance.now();
+    res.on('finish', () =>
+      log.info({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'),
+    );
+    const work = requestScope.run({ requestId }, async () => yoga.handleNodeRequestAndResponse(req, res, {}));
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      log.error({ err: error }, 'request handler failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wsServer = useServer<WsParams>(
+    {
+      execute: (args: any) => args.rootValue.execute(args),
+      subscribe: (args: any) => args.rootValue.subscribe(args),
+      onConnect: async (ctx) => {
+        if (shuttingDown) return false;
+        const params = ctx.connectionParams ?? {};
+        if (!params.token && !params.authorization && !params.devUser) return true;
+        // A presented credential must be good: refuse the socket rather than serve it anonymously.
+        const caller = await resolveCaller(services, {
+          authorization: str(params.authorization) ?? (str(params.token) ? `Bearer ${params.token}` : null),
+          devUser: str(params.devUser),
+        });
+        return Boolean(caller.user);
+      },
+      onSubscribe: async (ctx, _id, params) => {
+        const wsRequestId = newRequestId();
+        const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+          connectionParams: ctx.connectionParams,
+          wsRequestId,
+        });
+        let document;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+        }
+        const args = {
+          schema: s,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        if (errors.length) return errors;
+        return args;
+      },
+    },
+    wss,
+  );
+
+  return {
+    services,
+    fetch: (input, init) => {
+      const requestId = newRequestId(new Headers(init?.headers).get('x-request-id'));
+      return requestScope.run({ requestId }, async () => yoga.fetch(new URL(input, 'http://localhost'), init ?? {}));
+    },
+    start: (port = config.PORT, host = config.HOST) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+      }),
+    async stop() {
+      shuttingDown = true;
+      const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+      server.closeIdleConnections();
+      for (const socket of wss.clients) socket.close(1001, 'server shutting down');
+      await wsServer.dispose();
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.SHUTDOWN_TIMEOUT_MS).unref());
+      await Promise.race([Promise.allSettled([...inFlight]), timeout]);
+      server.closeAllConnections();
+      await closed;
+      await pubsubHandle.close();
+      await db.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// Every denied attempt (FORBIDDEN, APPROVAL_REQUIRED) becomes an audit event, whichever rule refused it.
+import type { Plugin } from 'graphql-yoga';
+import type { ExecutionResult, GraphQLError } from 'graphql';
+import type { Context } from '../context.ts';
+import { AUDITED_DENIALS } from '../errors.ts';
+import { appendAuditEvent } from './chain.ts';
+
+async function recordDenials(ctx: Context, errors: readonly GraphQLError[], operationName: string | null) {
+  const denials = errors.filter((e) => AUDITED_DENIALS.has(String(e.extensions?.code)));
+  if (denials.length === 0) return;
+  const { caller } = ctx;
+  // A denial inside an organization belongs to its chain; one with no organization to the global chain.
+  const organizationId = caller.membership?.organizationId ?? null;
+  try {
+    await ctx.services.system.$transaction(async (tx) => {
+      for (const e of denials)
+        await appendAuditEvent(tx, {
+          organizationId,
+          actorId: caller.user?.id ?? null,
+          actorEmail: caller.user?.email ?? null,
+          requestId: ctx.requestId,
+          action: 'auth.denied',
+          targetType: 'Operation',
+          targetId: e.path?.join('.') ?? null,
+          metadata: {
+            code: String(e.extensions.code),
+            rule: (e.extensions.rule as string | undefined) ?? null,
+            operationName,
+            role: caller.membership?.role ?? null,
+          },
+        });
+    });
+  } catch (error) {
+    ctx.log.error({ err: error }, 'could not record a denied attempt in the audit log');
+  }
+}
+
+const isResult = (value: unknown): value is ExecutionResult =>
+  Boolean(value) && typeof value === 'object' && !(Symbol.asyncIterator in (value as object));
+
+export const useDenialAudit = (): Plugin<Context> => ({
+  onExecute({ args, executeFn, setExecuteFn }) {
+    setExecuteFn(async (execArgs) => {
+      const result = await executeFn(execArgs);
+      if (isResult(result) && result.errors?.length)
+        await recordDenials(args.contextValue as Context, result.errors, args.operationName ?? null);
+      return result;
+    });
+  },
+  onSubscribe({ args, subscribeFn, setSubscribeFn }) {
+    setSubscribeFn(async (subArgs) => {
+      const result = await subscribeFn(subArgs);
+      if (isResult(result) && result.errors?.length)
+        await recordDenials(args.contextValue as Context, result.errors, args.operationName ?? null);
+      return result;
+    });
+  },
+});

@@ -1,0 +1,60 @@
+// The permission matrix of SPEC.md as data: one place, read by the policy functions and the
+// scope checks, printed in the README and walked cell by cell by test/matrix.test.ts.
+
+export const ORG_ROLES = ['VIEWER', 'EDITOR', 'ADMIN', 'OWNER'] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+export const roleRank = (role: OrgRole) => ORG_ROLES.indexOf(role);
+
+/** yes: allowed; no: refused; limited: allowed within the rule named in `limit`. */
+export type Cell = 'yes' | 'no' | 'limited';
+
+export interface Capability {
+  describe: string;
+  cells: Record<OrgRole, Cell>;
+  limit?: string;
+}
+
+const only = (...roles: OrgRole[]): Record<OrgRole, Cell> =>
+  Object.fromEntries(ORG_ROLES.map((r) => [r, roles.includes(r) ? 'yes' : 'no'])) as Record<OrgRole, Cell>;
+
+export const MATRIX = {
+  'organization.read': { describe: 'read the organization and its member list', cells: only('VIEWER', 'EDITOR', 'ADMIN', 'OWNER') },
+  'members.invite': {
+    describe: 'invite members',
+    cells: { VIEWER: 'no', EDITOR: 'no', ADMIN: 'limited', OWNER: 'yes' },
+    limit: 'an ADMIN may invite EDITOR and VIEWER members only',
+  },
+  'members.setRole': {
+    describe: "change a member's role",
+    cells: { VIEWER: 'no', EDITOR: 'no', ADMIN: 'limited', OWNER: 'yes' },
+    limit: 'an ADMIN may not change an OWNER, nor grant OWNER or ADMIN',
+  },
+  'members.setStatus': {
+    describe: 'disable or re-enable a member',
+    cells: { VIEWER: 'no', EDITOR: 'no', ADMIN: 'limited', OWNER: 'yes' },
+    limit: 'an ADMIN may not disable or re-enable an OWNER',
+  },
+  'audit.read': { describe: 'read the audit log and verify its chain', cells: only('ADMIN', 'OWNER') },
+} as const satisfies Record<string, Capability>;
+
+export type CapabilityName = keyof typeof MATRIX;
+
+/** Roles an actor may hand out, by invite or role change. */
+export const GRANTABLE_ROLES: Record<OrgRole, readonly OrgRole[]> = {
+  VIEWER: [],
+  EDITOR: [],
+  ADMIN: ['EDITOR', 'VIEWER'],
+  OWNER: ['OWNER', 'ADMIN', 'EDITOR', 'VIEWER'],
+};
+
+/** Members whose role or status an actor may change (besides never themselves). */
+export const MANAGEABLE_ROLES: Record<OrgRole, readonly OrgRole[]> = {
+  VIEWER: [],
+  EDITOR: [],
+  ADMIN: ['ADMIN', 'EDITOR', 'VIEWER'],
+  OWNER: ['OWNER', 'ADMIN', 'EDITOR', 'VIEWER'],
+};
+
+export const allows = (capability: CapabilityName, role: OrgRole) => MATRIX[capability].cells[role] !== 'no';
+
+export const rolesAllowed = (capability: CapabilityName) => ORG_ROLES.filter((r) => allows(capability, r));

@@ -1,0 +1,70 @@
+// The Pothos builder: plugins, scalars and auth scopes. It defines no types.
+import SchemaBuilder from '@pothos/core';
+import RelayPlugin, { decodeGlobalID as decodeRelayId } from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { allows, rolesAllowed, MATRIX, type CapabilityName, type OrgRole } from './authz/matrix.ts';
+import type { Context } from './context.ts';
+import { badInput, forbidden } from './errors.ts';
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  DefaultFieldNullability: true;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+    ID: { Input: string; Output: string };
+  };
+  AuthScopes: {
+    /** Signed in, any organization or none. */
+    authenticated: boolean;
+    /** An ACTIVE member of the organization the request acts in. */
+    member: boolean;
+    /** A cell of the permission matrix that is not `no` for the caller's role. */
+    can: CapabilityName;
+  };
+}>({
+  plugins: [ScopeAuthPlugin, RelayPlugin],
+  scopeAuth: {
+    // Scope functions throw AppErrors that say which rule refused; this covers any other failure.
+    unauthorizedError: (_parent, _ctx, info) =>
+      forbidden(`You may not read ${info.parentType.name}.${info.fieldName}.`, 'field.unauthorized'),
+    authScopes: async (ctx) => ({
+      authenticated: () => Boolean(ctx.user),
+      member: () => Boolean(ctx.member),
+      can: (capability) => assertCapability(ctx, capability),
+    }),
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodesQueryOptions: false,
+    decodeGlobalID: (globalID) => {
+      try {
+        const decoded = decodeRelayId(globalID);
+        if (decoded.typename && decoded.id) return decoded;
+      } catch {
+        // reported below
+      }
+      throw badInput(`"${globalID.slice(0, 80)}" is not an id issued by this API.`);
+    },
+  },
+});
+
+/** Throws FORBIDDEN naming the matrix rule unless the caller's role has the capability. */
+export function assertCapability(ctx: Context, capability: CapabilityName): true {
+  const { role } = ctx.member;
+  if (allows(capability, role)) return true;
+  throw forbidden(
+    `Permission to ${MATRIX[capability].describe} belongs to ${roleList(rolesAllowed(capability))}; your role here is ${role}. Ask an OWNER or ADMIN of this organization if you need it.`,
+    capability,
+  );
+}
+
+export const roleList = (roles: readonly OrgRole[]) =>
+  roles.length === 1 ? `the ${roles[0]} role` : `the ${roles.slice(0, -1).join(', ')} and ${roles.at(-1)} roles`;
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('JSON', JSONResolver);
+builder.queryType({});
+builder.mutationType({});

@@ -1,0 +1,127 @@
+// Configuration from the environment, validated once at start with a message a person can act on.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const origin = z.string().refine((v) => {
+  try {
+    return new URL(v).origin === v.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}, 'must be an origin such as https://hooks.example.com (scheme, host and optional port, no path)');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATABASE_URL: z
+      .string()
+      .default('file:./data/governance.db')
+      .refine(
+        (v) => /^(file:|postgres(ql)?:\/\/)/.test(v),
+        'must be a SQLite file URL (file:./data/governance.db) or a postgresql:// URL',
+      ),
+    REDIS_URL: z
+      .string()
+      .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')
+      .optional(),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(12 * 3600),
+    BOOTSTRAP_OWNER_EMAIL: z.email('must be an email address').optional(),
+    BOOTSTRAP_OWNER_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+    BOOTSTRAP_ORG_NAME: z.string().min(1).max(120).optional(),
+    WEBHOOK_ALLOWLIST: csv.pipe(z.array(origin)).default([]),
+    CORS_ORIGINS: csv.default([]),
+    AUTH_DEV_HEADERS: flag.default(false),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    GRAPHIQL: flag.optional(),
+    INTROSPECTION: flag.optional(),
+    SEED_DEMO: flag.optional(),
+    MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
+    MAX_ALIASES: z.coerce.number().int().min(1).max(200).default(30),
+    MAX_COST: z.coerce.number().int().min(100).default(5000),
+    MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  })
+  .superRefine((c, ctx) => {
+    const production = c.NODE_ENV === 'production';
+    if (production && !c.JWT_SECRET)
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    if (production && c.AUTH_DEV_HEADERS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_DEV_HEADERS'],
+        message: 'is refused when NODE_ENV=production: it lets any caller act as any user',
+      });
+    const bootstrap = [c.BOOTSTRAP_OWNER_EMAIL, c.BOOTSTRAP_OWNER_PASSWORD, c.BOOTSTRAP_ORG_NAME];
+    if (bootstrap.some(Boolean) && !bootstrap.every(Boolean))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOOTSTRAP_OWNER_EMAIL'],
+        message: 'BOOTSTRAP_OWNER_EMAIL, BOOTSTRAP_OWNER_PASSWORD and BOOTSTRAP_ORG_NAME go together: set all three or none',
+      });
+  });
+
+export type Config = Omit<z.output<typeof schema>, 'JWT_SECRET' | 'GRAPHIQL' | 'INTROSPECTION' | 'SEED_DEMO'> & {
+  JWT_SECRET: string;
+  GRAPHIQL: boolean;
+  INTROSPECTION: boolean;
+  SEED_DEMO: boolean;
+  provider: 'sqlite' | 'postgresql';
+  /** Folder for the SQLite file and the development JWT secret. */
+  dataDir: string;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment. Throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const provider = c.DATABASE_URL.startsWith('file:') ? 'sqlite' : 'postgresql';
+  const dataDir = provider === 'sqlite' ? dirname(sqliteFilePath(c.DATABASE_URL)) : join(process.cwd(), 'data');
+  const production = c.NODE_ENV === 'production';
+  return {
+    ...c,
+    JWT_SECRET: c.JWT_SECRET ?? developmentJwtSecret(dataDir),
+    GRAPHIQL: c.GRAPHIQL ?? !production,
+    INTROSPECTION: c.INTROSPECTION ?? !production,
+    SEED_DEMO: c.SEED_DEMO ?? !production,
+    provider,
+    dataDir,
+  };
+}
+
+export function sqliteFilePath(url: string): string {
+  return url.replace(/^file:/, '');
+}
+
+/** Outside production the secret is generated once and kept beside the data, so tokens survive restarts. */
+function developmentJwtSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,170 @@
+// The per-request context: who the caller is, in which organization, and the data access built
+// for them. Role and status are read here on every request (and every subscription event
+// re-checks them), never taken from the token.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import { forCaller } from './db/tenant.ts';
+import { AppError, ErrorCode, forbidden, unauthenticated } from './errors.ts';
+import type { OrgRole } from './authz/matrix.ts';
+import type { Logger } from './logger.ts';
+import type { Mailer } from './identity/mailer.ts';
+import type { PubSub } from './pubsub.ts';
+import { verifySessionToken, type TokenKeys } from './identity/tokens.ts';
+
+/** What the whole process shares: built once by buildApp. */
+export interface Services {
+  config: Config;
+  /** The unscoped client. Only identity flows that span organizations and the audit writer use it. */
+  system: Db;
+  log: Logger;
+  keys: TokenKeys;
+  mailer: Mailer;
+  pubsub: PubSub;
+}
+
+export interface CallerUser {
+  id: string;
+  email: string;
+  displayName: string | null;
+}
+
+export interface CallerMembership {
+  id: string;
+  organizationId: string;
+  role: OrgRole;
+  status: 'INVITED' | 'ACTIVE' | 'DISABLED';
+}
+
+export interface Caller {
+  user: CallerUser | null;
+  /** Why a presented credential was not accepted. */
+  credentialProblem: string | null;
+  membership: CallerMembership | null;
+  /** Why the request has no usable organization (not a member, disabled, ambiguous). */
+  organizationProblem: AppError | null;
+}
+
+export interface Context {
+  requestId: string;
+  log: Logger;
+  services: Services;
+  caller: Caller;
+  /** The tenant-scoped client of the caller's organization: every business query goes through it. */
+  readonly db: Db;
+  /** The caller, who must be signed in. */
+  readonly user: CallerUser;
+  /** The caller's active membership in the organization the request acts in. */
+  readonly member: CallerMembership;
+}
+
+/** Carries the request id through async work, so masked errors and logs can quote it. */
+export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+
+export const newRequestId = (incoming?: string | null) =>
+  incoming && /^[A-Za-z0-9._:-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+
+export interface CredentialInput {
+  authorization?: string | null;
+  organizationId?: string | null;
+  devUser?: string | null;
+}
+
+/** Reads a raw id or an Organization global id. */
+function organizationIdFrom(value: string): string {
+  try {
+    const { typename, id } = decodeGlobalID(value);
+    if (typename === 'Organization') return id;
+  } catch {
+    // not a global id: a raw one
+  }
+  return value;
+}
+
+export async function resolveCaller(services: Services, input: CredentialInput): Promise<Caller> {
+  const { config, system, keys } = services;
+  const caller: Caller = { user: null, credentialProblem: null, membership: null, organizationProblem: null };
+  const userSelect = { id: true, email: true, displayName: true } as const;
+
+  if (input.devUser && config.AUTH_DEV_HEADERS && config.NODE_ENV !== 'production') {
+    caller.user = await system.user.findUnique({ where: { email: input.devUser.trim().toLowerCase() }, select: userSelect });
+    if (!caller.user) caller.credentialProblem = `X-Dev-User names no user (${input.devUser}).`;
+  } else if (input.authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(input.authorization.trim());
+    const check = match ? await verifySessionToken(keys, match[1]!) : ({ ok: false, reason: 'invalid' } as const);
+    if (check.ok) {
+      caller.user = await system.user.findUnique({ where: { id: check.userId }, select: userSelect });
+      if (!caller.user) caller.credentialProblem = 'The account of this token no longer exists.';
+    } else {
+      caller.credentialProblem =
+        check.reason === 'expired'
+          ? 'Your session token has expired. Log in again with `login`.'
+          : 'Your session token is not valid (malformed, tampered with, or signed by another server). Log in again with `login`.';
+    }
+  }
+  if (!caller.user) return caller;
+
+  const memberSelect = { id: true, organizationId: true, role: true, status: true } as const;
+  if (input.organizationId) {
+    const organizationId = organizationIdFrom(input.organizationId.trim());
+    caller.membership = await system.membership.findUnique({
+      where: { organizationId_userId: { organizationId, userId: caller.user.id } },
+      select: memberSelect,
+    });
+    if (!caller.membership)
+      caller.organizationProblem = forbidden(
+        `You are not a member of the organization named by X-Organization-Id (${input.organizationId}). Check \`me { memberships }\` for yours.`,
+        'tenant.not-member',
+      );
+  } else {
+    const memberships = await system.membership.findMany({ where: { userId: caller.user.id }, select: memberSelect, take: 2 });
+    if (memberships.length === 1) caller.membership = memberships[0]!;
+    else if (memberships.length > 1)
+      caller.organizationProblem = new AppError(
+        ErrorCode.BAD_USER_INPUT,
+        'You belong to several organizations: say which one this request acts in with the X-Organization-Id header (graphql-ws: connectionParams.organizationId). `me { memberships }` lists them.',
+        { rule: 'tenant.choose' },
+      );
+    else
+      caller.organizationProblem = forbidden(
+        'You are not a member of any organization yet. Accept an invite, or create one with `createOrganization`.',
+        'tenant.no-membership',
+      );
+  }
+  const m = caller.membership;
+  if (m && m.status === 'DISABLED')
+    caller.organizationProblem = forbidden('Your membership in this organization is disabled. Ask one of its admins or owners.', 'membership.disabled');
+  if (m && m.status === 'INVITED')
+    caller.organizationProblem = forbidden('Your membership in this organization awaits acceptance of its invite (`acceptInvite`).', 'membership.invited');
+  return caller;
+}
+
+export function createContext(services: Services, caller: Caller, requestId: string): Context {
+  let scoped: Db | undefined;
+  const log = services.log.child({ requestId });
+  const ctx: Context = {
+    requestId,
+    log,
+    services,
+    caller,
+    get user() {
+      if (!caller.user) throw unauthenticated(caller.credentialProblem ?? undefined);
+      return caller.user;
+    },
+    get member() {
+      const user = ctx.user;
+      if (caller.organizationProblem) throw caller.organizationProblem;
+      if (!caller.membership || caller.membership.status !== 'ACTIVE')
+        throw forbidden(`${user.email} has no active membership here.`, 'membership.inactive');
+      return caller.membership;
+    },
+    get db() {
+      const { organizationId } = ctx.member;
+      scoped ??= services.system.$extends(forCaller({ organizationId })) as unknown as Db;
+      return scoped;
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,43 @@
+// Opens the Prisma client for the configured provider: embedded SQLite (better-sqlite3) by default,
+// PostgreSQL when DATABASE_URL is a postgresql:// URL. One set of models, two generated clients.
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { sqliteFilePath } from '../config.ts';
+import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
+import { PrismaClient as SqliteClient, Prisma } from './generated/sqlite/client.ts';
+import { appendOnlyAudit } from './tenant.ts';
+
+export { Prisma };
+export type * from './generated/sqlite/client.ts';
+
+/**
+ * The SQLite client's type stands for both: the generated clients differ only in transaction
+ * isolation levels, which this code base does not name.
+ */
+export type Db = SqliteClient;
+export type Provider = 'sqlite' | 'postgresql';
+
+export function providerOf(databaseUrl: string): Provider {
+  return databaseUrl.startsWith('file:') ? 'sqlite' : 'postgresql';
+}
+
+export function openDatabase(databaseUrl: string): Db {
+  if (providerOf(databaseUrl) === 'sqlite') {
+    mkdirSync(dirname(sqliteFilePath(databaseUrl)), { recursive: true });
+    // Busy timeout: the sweepers of other processes sharing the file may briefly hold the write lock.
+    const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: 5000 });
+    return new SqliteClient({ adapter }).$extends(appendOnlyAudit) as unknown as Db;
+  }
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
+  return new PostgresClient({ adapter }).$extends(appendOnlyAudit) as unknown as Db;
+}
+
+/** A transaction client: what `$transaction(async (tx) => …)` hands over. */
+export type Tx = Prisma.TransactionClient;
+
+/** True when the error is a unique-constraint violation. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}

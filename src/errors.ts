@@ -1,0 +1,63 @@
+// The one error class of the API and its catalogue of codes (SPEC.md "Errors").
+import { GraphQLError } from 'graphql';
+
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  APPROVAL_REQUIRED: 'APPROVAL_REQUIRED',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  CONFLICT: 'CONFLICT',
+  RATE_LIMITED: 'RATE_LIMITED',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Codes whose occurrence is itself an audit event (SPEC.md "Audit"). */
+export const AUDITED_DENIALS: ReadonlySet<string> = new Set([ErrorCode.FORBIDDEN, ErrorCode.APPROVAL_REQUIRED]);
+
+export interface AppErrorOptions {
+  /** The rule that refused, e.g. `members.admin-cannot-touch-owner`; machine-readable. */
+  rule?: string;
+  /** Extra, PII-free extensions for the client. */
+  details?: Record<string, unknown>;
+  /** HTTP status when the error is the whole response. */
+  status?: number;
+}
+
+/**
+ * An error meant for the caller: `message` says what was refused, by which rule, and what to do.
+ * Yoga's masking lets these through; every other error is masked with the request id.
+ */
+export class AppError extends GraphQLError {
+  readonly code: ErrorCode;
+  readonly rule?: string;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, {
+      extensions: {
+        code,
+        ...(options.rule ? { rule: options.rule } : {}),
+        ...options.details,
+        ...(options.status ? { http: { status: options.status } } : {}),
+      },
+    });
+    this.code = code;
+    this.rule = options.rule;
+  }
+}
+
+export const unauthenticated = (message = 'You are not signed in. Log in with `login` and send the token as `Authorization: Bearer <token>`.') =>
+  new AppError(ErrorCode.UNAUTHENTICATED, message);
+
+export const forbidden = (message: string, rule: string) => new AppError(ErrorCode.FORBIDDEN, message, { rule });
+
+export const notFound = (what: string, id?: string) =>
+  new AppError(ErrorCode.NOT_FOUND, `No ${what}${id ? ` with id ${id}` : ''} exists in this organization, or you may not see it.`);
+
+export const badInput = (message: string, details?: Record<string, unknown>) =>
+  new AppError(ErrorCode.BAD_USER_INPUT, message, { details });
+
+export const conflict = (message: string, rule?: string) => new AppError(ErrorCode.CONFLICT, message, { rule });
+
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new AppError(ErrorCode.RATE_LIMITED, message, { details: { retryAfterSeconds } });

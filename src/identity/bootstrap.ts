@@ -1,0 +1,76 @@
+// First start: the bootstrap owner from the environment, or (outside production) a demo organization.
+import { openAuditChain, appendAuditEvent } from '../audit/chain.ts';
+import type { OrgRole } from '../authz/matrix.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+import { hashPassword } from './passwords.ts';
+
+export const DEMO_PASSWORD = 'demo-password-2026';
+
+export const DEMO_PERSONAS: { email: string; displayName: string; role: OrgRole; note: string }[] = [
+  { email: 'owner@demo.test', displayName: 'Olivia Owner', role: 'OWNER', note: 'decides everything, including PII changes' },
+  { email: 'admin@demo.test', displayName: 'Adam Admin', role: 'ADMIN', note: 'administers members (not owners), reads the audit log' },
+  { email: 'editor@demo.test', displayName: 'Eddie Editor', role: 'EDITOR', note: 'creates and edits; risky changes wait for approval' },
+  { email: 'analyst@demo.test', displayName: 'Ana Analyst', role: 'VIEWER', note: 'read-only analyst' },
+  { email: 'manager@demo.test', displayName: 'Manny Manager', role: 'EDITOR', note: 'manager' },
+];
+
+export interface SeedMember {
+  email: string;
+  displayName?: string;
+  role: OrgRole;
+  status?: 'INVITED' | 'ACTIVE' | 'DISABLED';
+  password?: string;
+  passwordHash?: string;
+}
+
+/** Creates an organization with its members and its audit chain, outside any request. */
+export async function createOrganizationWith(db: Db, name: string, slug: string, members: SeedMember[]) {
+  const hashes = await Promise.all(members.map((m) => m.passwordHash ?? (m.password ? hashPassword(m.password) : null)));
+  return db.$transaction(async (tx) => {
+    const organization = await tx.organization.create({ data: { name, slug } });
+    await openAuditChain(tx, organization.id);
+    for (const [i, m] of members.entries()) {
+      const user = await tx.user.upsert({
+        where: { email: m.email },
+        create: { email: m.email, displayName: m.displayName ?? null, passwordHash: hashes[i] ?? null },
+        update: {},
+      });
+      await tx.membership.create({
+        data: { organizationId: organization.id, userId: user.id, role: m.role, status: m.status ?? 'ACTIVE' },
+      });
+    }
+    await appendAuditEvent(tx, {
+      organizationId: organization.id,
+      action: 'organization.bootstrap',
+      targetType: 'Organization',
+      targetId: organization.id,
+      metadata: { name, members: members.map((m) => ({ email: m.email, role: m.role })) },
+    });
+    return organization;
+  });
+}
+
+/** Runs once, on an empty database. */
+export async function bootstrap(db: Db, config: Config, log: Logger): Promise<void> {
+  await openAuditChain(db, null);
+  if ((await db.organization.count()) > 0) return;
+  if (config.BOOTSTRAP_OWNER_EMAIL && config.BOOTSTRAP_OWNER_PASSWORD && config.BOOTSTRAP_ORG_NAME) {
+    const email = config.BOOTSTRAP_OWNER_EMAIL.toLowerCase();
+    await createOrganizationWith(db, config.BOOTSTRAP_ORG_NAME, 'main', [
+      { email, role: 'OWNER', password: config.BOOTSTRAP_OWNER_PASSWORD },
+    ]);
+    log.info({ email, organization: config.BOOTSTRAP_ORG_NAME }, 'bootstrap: created the organization and its owner');
+    return;
+  }
+  if (!config.SEED_DEMO) return;
+  await createOrganizationWith(
+    db,
+    'Demo Corp',
+    'demo',
+    DEMO_PERSONAS.map((p) => ({ ...p, password: DEMO_PASSWORD })),
+  );
+  const lines = DEMO_PERSONAS.map((p) => `  ${p.email.padEnd(20)} ${p.role.padEnd(7)} ${p.note}`).join('\n');
+  log.info(`demo organization "Demo Corp" seeded. Log in with any of these, password "${DEMO_PASSWORD}":\n${lines}`);
+}

@@ -1,0 +1,172 @@
+// GraphQL types, queries and mutations of identity and organizations.
+import { ORG_ROLES, type OrgRole } from '../authz/matrix.ts';
+import { builder } from '../builder.ts';
+import type { Membership, Organization, User } from '../db/client.ts';
+import { connectionOf, pageArgs, paginate, prismaPage } from '../pagination.ts';
+import * as accounts from './accounts.ts';
+
+export const OrgRoleEnum = builder.enumType('OrgRole', { values: [...ORG_ROLES].reverse() });
+export const MembershipStatusEnum = builder.enumType('MembershipStatus', { values: ['INVITED', 'ACTIVE', 'DISABLED'] as const });
+
+type UserShape = Pick<User, 'id' | 'email' | 'displayName'>;
+
+export const UserRef = builder.node(builder.objectRef<UserShape>('User'), {
+  id: { resolve: (u) => u.id },
+  authScopes: { authenticated: true },
+  // Through the tenant-scoped client: only members of the caller's organization are found.
+  loadMany: (ids, ctx) => ctx.db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true, displayName: true } }),
+  fields: (t) => ({
+    email: t.exposeString('email'),
+    displayName: t.exposeString('displayName'),
+  }),
+});
+
+export const OrganizationRef = builder.node(builder.objectRef<Organization>('Organization'), {
+  id: { resolve: (o) => o.id },
+  authScopes: { authenticated: true },
+  loadMany: (ids, ctx) => ctx.db.organization.findMany({ where: { id: { in: ids } } }),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    slug: t.exposeString('slug'),
+  }),
+});
+
+type MembershipShape = Membership & { user?: UserShape; organization?: Organization };
+
+export const MembershipRef = builder.node(builder.objectRef<MembershipShape>('Membership'), {
+  id: { resolve: (m) => m.id },
+  authScopes: { authenticated: true },
+  loadMany: (ids, ctx) => ctx.db.membership.findMany({ where: { id: { in: ids } }, include: { user: true, organization: true } }),
+  fields: (t) => ({
+    user: t.field({
+      type: UserRef,
+      resolve: (m, _args, ctx) => m.user ?? ctx.db.user.findUnique({ where: { id: m.userId } }),
+    }),
+    organization: t.field({
+      type: OrganizationRef,
+      resolve: (m, _args, ctx) => m.organization ?? ctx.db.organization.findUnique({ where: { id: m.organizationId } }),
+    }),
+    role: t.field({ type: OrgRoleEnum, resolve: (m) => m.role }),
+    status: t.field({ type: MembershipStatusEnum, resolve: (m) => m.status }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+const MembershipConnection = connectionOf(MembershipRef, 'Membership');
+
+const ViewerRef = builder.objectRef<{ user: UserShape; organizationId: string | null; role: OrgRole | null }>('Viewer').implement({
+  description: 'The caller, in the organization that this request acts in.',
+  fields: (t) => ({
+    user: t.field({ type: UserRef, resolve: (v) => v.user }),
+    organization: t.field({
+      type: OrganizationRef,
+      resolve: (v, _args, ctx) => (v.organizationId ? ctx.db.organization.findUnique({ where: { id: v.organizationId } }) : null),
+    }),
+    role: t.field({ type: OrgRoleEnum, resolve: (v) => v.role }),
+    memberships: t.field({
+      type: [MembershipRef],
+      description: "The caller's own memberships in every organization, whatever their status.",
+      // The caller's own rows across organizations: the one read that is not tenant-scoped by design.
+      resolve: (v, _args, ctx) =>
+        ctx.services.system.membership.findMany({
+          where: { userId: v.user.id },
+          include: { organization: true, user: true },
+          orderBy: { createdAt: 'asc' },
+        }),
+    }),
+  }),
+});
+
+const AuthPayloadRef = builder.objectRef<{ token: string; user: UserShape }>('AuthPayload').implement({
+  fields: (t) => ({
+    token: t.exposeString('token', { description: 'A bearer token for the Authorization header and for graphql-ws connectionParams.' }),
+    user: t.field({ type: UserRef, resolve: (p) => p.user }),
+  }),
+});
+
+const InviteRef = builder.node(builder.objectRef<accounts.InviteResult>('Invite'), {
+  id: { resolve: (i) => i.id },
+  authScopes: { member: true },
+  fields: (t) => ({
+    email: t.exposeString('email'),
+    role: t.field({ type: OrgRoleEnum, resolve: (i) => i.role }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+    token: t.exposeString('token', {
+      description: 'The one-time secret for acceptInvite; returned only to the inviter, in the payload of inviteMember.',
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  me: t.field({
+    type: ViewerRef,
+    authScopes: { authenticated: true },
+    resolve: (_root, _args, ctx) => {
+      const m = ctx.caller.membership;
+      const acting = m && m.status === 'ACTIVE' && !ctx.caller.organizationProblem;
+      return { user: ctx.user, organizationId: acting ? m.organizationId : null, role: acting ? m.role : null };
+    },
+  }),
+  organization: t.field({
+    type: OrganizationRef,
+    authScopes: { can: 'organization.read' },
+    resolve: (_root, _args, ctx) => ctx.db.organization.findUnique({ where: { id: ctx.member.organizationId } }),
+  }),
+  members: t.field({
+    type: MembershipConnection,
+    authScopes: { can: 'organization.read' },
+    args: pageArgs,
+    resolve: (_root, args, ctx) =>
+      paginate(
+        ctx,
+        args,
+        (m: MembershipShape) => m.id,
+        (take, after) => ctx.db.membership.findMany({ include: { user: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...prismaPage(take, after) }),
+        () => ctx.db.membership.count(),
+      ),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  login: t.field({
+    type: AuthPayloadRef,
+    args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => accounts.login(ctx, args.email, args.password),
+  }),
+  acceptInvite: t.field({
+    type: AuthPayloadRef,
+    args: {
+      token: t.arg.string({ required: true }),
+      password: t.arg.string({ required: true }),
+      displayName: t.arg.string(),
+    },
+    resolve: (_root, args, ctx) => accounts.acceptInvite(ctx, args.token, args.password, args.displayName),
+  }),
+  createOrganization: t.field({
+    type: OrganizationRef,
+    authScopes: { authenticated: true },
+    args: { name: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => accounts.createOrganization(ctx, args.name),
+  }),
+  inviteMember: t.field({
+    type: InviteRef,
+    authScopes: { can: 'members.invite' },
+    args: { email: t.arg.string({ required: true }), role: t.arg({ type: OrgRoleEnum, required: true }) },
+    resolve: (_root, args, ctx) => accounts.inviteMember(ctx, args.email, args.role),
+  }),
+  updateMemberRole: t.field({
+    type: MembershipRef,
+    authScopes: { can: 'members.setRole' },
+    args: { userId: t.arg.globalID({ required: true, for: UserRef }), role: t.arg({ type: OrgRoleEnum, required: true }) },
+    resolve: (_root, args, ctx) => accounts.updateMemberRole(ctx, args.userId.id, args.role),
+  }),
+  setMemberStatus: t.field({
+    type: MembershipRef,
+    authScopes: { can: 'members.setStatus' },
+    args: {
+      userId: t.arg.globalID({ required: true, for: UserRef }),
+      status: t.arg({ type: MembershipStatusEnum, required: true }),
+    },
+    resolve: (_root, args, ctx) => accounts.setMemberStatus(ctx, args.userId.id, args.status),
+  }),
+}));

@@ -1,0 +1,78 @@
+// Forward cursor pagination over a unique key, with the configured maximum page size.
+import type { ObjectRef } from '@pothos/core';
+import { builder } from './builder.ts';
+import type { Context } from './context.ts';
+import { badInput } from './errors.ts';
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: () => Promise<number>;
+}
+
+const encodeCursor = (key: string) => Buffer.from(`k:${key}`).toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  if (!text.startsWith('k:') || text.length < 3) throw badInput(`"${cursor.slice(0, 60)}" is not a cursor from this list: pass an endCursor it returned.`);
+  return text.slice(2);
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Validates first/after and reads one page: `fetch` gets the row count to take (one extra) and the key to start after. */
+export async function paginate<T>(
+  ctx: Context,
+  args: PageArgs,
+  keyOf: (row: T) => string,
+  fetch: (take: number, afterKey: string | null) => Promise<T[]>,
+  count: () => Promise<number>,
+): Promise<Page<T>> {
+  const max = ctx.services.config.MAX_PAGE_SIZE;
+  const first = args.first ?? Math.min(DEFAULT_PAGE_SIZE, max);
+  if (!Number.isInteger(first) || first < 0 || first > max)
+    throw badInput(`\`first\` must be between 0 and ${max} (the maximum page size); it was ${args.first}. Page through with \`after\`.`);
+  const afterKey = args.after ? decodeCursor(args.after) : null;
+  const rows = first === 0 ? [] : await fetch(first + 1, afterKey);
+  const page = rows.slice(0, first);
+  const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  let total: Promise<number> | undefined;
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: afterKey !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: () => (total ??= count()),
+  };
+}
+
+/** Prisma arguments for a keyset page over `id` after `afterKey`, in the given order. */
+export const prismaPage = (take: number, afterKey: string | null): { take: number; skip?: number; cursor?: { id: string } } =>
+  afterKey ? { take, skip: 1, cursor: { id: afterKey } } : { take };
+
+export const pageArgs = builder.args((t) => ({
+  first: t.int({ description: 'Page size: 0 to the server maximum (MAX_PAGE_SIZE, default 100); 20 when omitted.' }),
+  after: t.string({ description: 'The endCursor of the previous page.' }),
+}));
+
+/** Declares `<Name>Connection` and `<Name>Edge` as in the contract, with `totalCount`. */
+export function connectionOf<T>(ref: ObjectRef<any, T>, name: string) {
+  return builder.connectionObject(
+    {
+      type: ref,
+      name: `${name}Connection`,
+      fields: (t) => ({
+        totalCount: t.int({ nullable: false, resolve: (page) => (page as unknown as Page<T>).totalCount() }),
+      }),
+    },
+    { name: `${name}Edge` },
+  );
+}

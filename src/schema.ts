@@ -1,0 +1,10 @@
+// Assembles the schema from the domains.
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder.ts';
+import './identity/schema.ts';
+import './audit/schema.ts';
+
+export const schema = builder.toSchema();
+
+/** The text of schema.graphql. */
+export const printedSchema = () => printSchema(lexicographicSortSchema(schema)) + '\n';

@@ -1,0 +1,38 @@
+// Shared fixtures: organizations with one member per role, and lookups through the API.
+import { randomBytes } from 'node:crypto';
+import type { OrgRole } from '../src/authz/matrix.ts';
+import { Members } from './ops.ts';
+import type { TestServer } from './harness.ts';
+
+export interface OrgFixture {
+  id: string;
+  /** Emails by role; `extra` members are added by name. */
+  owner: string;
+  admin: string;
+  editor: string;
+  viewer: string;
+  emails: Record<string, string>;
+}
+
+/** An organization with an OWNER, ADMIN, EDITOR and VIEWER, plus named extras, all ACTIVE. */
+export async function orgWithRoles(server: TestServer, name: string, extras: Record<string, OrgRole> = {}): Promise<OrgFixture> {
+  const tag = randomBytes(3).toString('hex');
+  const email = (who: string) => `${who}.${tag}@${name.toLowerCase()}.test`;
+  const emails: Record<string, string> = {};
+  const members = (Object.entries({ owner: 'OWNER', admin: 'ADMIN', editor: 'EDITOR', viewer: 'VIEWER', ...extras }) as [string, OrgRole][]).map(
+    ([who, role]) => {
+      emails[who] = email(who);
+      return { email: email(who), role, displayName: `${who} of ${name}` };
+    },
+  );
+  const org = await server.seedOrg(name, members);
+  return { id: org.id, owner: emails.owner!, admin: emails.admin!, editor: emails.editor!, viewer: emails.viewer!, emails };
+}
+
+/** The User global id of a member, as the API reports it. */
+export async function userIdOf(server: TestServer, asEmail: string, email: string): Promise<string> {
+  const r = await server.gql(Members, { first: 100 }, { as: asEmail });
+  const node = r.data?.members?.edges?.find((e) => e?.node?.user?.email === email)?.node;
+  if (!node?.user?.id) throw new Error(`no member ${email} visible to ${asEmail}: ${JSON.stringify(r.errors)}`);
+  return node.user.id;
+}

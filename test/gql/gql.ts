@@ -1,0 +1,112 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token user { id email } }\n  }\n": typeof types.LoginDocument,
+    "\n  query Me {\n    me {\n      user { id email displayName }\n      organization { id name slug }\n      role\n      memberships { id role status organization { id name } }\n    }\n  }\n": typeof types.MeDocument,
+    "\n  query Members($first: Int, $after: String) {\n    members(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor node { id role status user { id email } organization { id } } }\n    }\n  }\n": typeof types.MembersDocument,
+    "\n  query Organization { organization { id name slug } }\n": typeof types.OrganizationDocument,
+    "\n  mutation CreateOrganization($name: String!) { createOrganization(name: $name) { id name slug } }\n": typeof types.CreateOrganizationDocument,
+    "\n  mutation InviteMember($email: String!, $role: OrgRole!) {\n    inviteMember(email: $email, role: $role) { id email role expiresAt token }\n  }\n": typeof types.InviteMemberDocument,
+    "\n  mutation AcceptInvite($token: String!, $password: String!, $displayName: String) {\n    acceptInvite(token: $token, password: $password, displayName: $displayName) { token user { id email displayName } }\n  }\n": typeof types.AcceptInviteDocument,
+    "\n  mutation UpdateMemberRole($userId: ID!, $role: OrgRole!) {\n    updateMemberRole(userId: $userId, role: $role) { id role status user { email } }\n  }\n": typeof types.UpdateMemberRoleDocument,
+    "\n  mutation SetMemberStatus($userId: ID!, $status: MembershipStatus!) {\n    setMemberStatus(userId: $userId, status: $status) { id role status user { email } }\n  }\n": typeof types.SetMemberStatusDocument,
+    "\n  query AuditEvents($action: String, $actorId: ID, $targetType: String, $targetId: String, $first: Int, $after: String) {\n    auditEvents(action: $action, actorId: $actorId, targetType: $targetType, targetId: $targetId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id at action actorEmail actor { id email } targetType targetId metadata hash } }\n    }\n  }\n": typeof types.AuditEventsDocument,
+    "\n  query VerifyAuditChain { verifyAuditChain { ok checked brokenAt } }\n": typeof types.VerifyAuditChainDocument,
+    "\n  query Node($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n      ... on User { email }\n      ... on Membership { role }\n      ... on Organization { name }\n      ... on AuditEvent { action }\n    }\n  }\n": typeof types.NodeDocument,
+};
+const documents: Documents = {
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token user { id email } }\n  }\n": types.LoginDocument,
+    "\n  query Me {\n    me {\n      user { id email displayName }\n      organization { id name slug }\n      role\n      memberships { id role status organization { id name } }\n    }\n  }\n": types.MeDocument,
+    "\n  query Members($first: Int, $after: String) {\n    members(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor node { id role status user { id email } organization { id } } }\n    }\n  }\n": types.MembersDocument,
+    "\n  query Organization { organization { id name slug } }\n": types.OrganizationDocument,
+    "\n  mutation CreateOrganization($name: String!) { createOrganization(name: $name) { id name slug } }\n": types.CreateOrganizationDocument,
+    "\n  mutation InviteMember($email: String!, $role: OrgRole!) {\n    inviteMember(email: $email, role: $role) { id email role expiresAt token }\n  }\n": types.InviteMemberDocument,
+    "\n  mutation AcceptInvite($token: String!, $password: String!, $displayName: String) {\n    acceptInvite(token: $token, password: $password, displayName: $displayName) { token user { id email displayName } }\n  }\n": types.AcceptInviteDocument,
+    "\n  mutation UpdateMemberRole($userId: ID!, $role: OrgRole!) {\n    updateMemberRole(userId: $userId, role: $role) { id role status user { email } }\n  }\n": types.UpdateMemberRoleDocument,
+    "\n  mutation SetMemberStatus($userId: ID!, $status: MembershipStatus!) {\n    setMemberStatus(userId: $userId, status: $status) { id role status user { email } }\n  }\n": types.SetMemberStatusDocument,
+    "\n  query AuditEvents($action: String, $actorId: ID, $targetType: String, $targetId: String, $first: Int, $after: String) {\n    auditEvents(action: $action, actorId: $actorId, targetType: $targetType, targetId: $targetId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id at action actorEmail actor { id email } targetType targetId metadata hash } }\n    }\n  }\n": types.AuditEventsDocument,
+    "\n  query VerifyAuditChain { verifyAuditChain { ok checked brokenAt } }\n": types.VerifyAuditChainDocument,
+    "\n  query Node($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n      ... on User { email }\n      ... on Membership { role }\n      ... on Organization { name }\n      ... on AuditEvent { action }\n    }\n  }\n": types.NodeDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token user { id email } }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token user { id email } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      user { id email displayName }\n      organization { id name slug }\n      role\n      memberships { id role status organization { id name } }\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      user { id email displayName }\n      organization { id name slug }\n      role\n      memberships { id role status organization { id name } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Members($first: Int, $after: String) {\n    members(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor node { id role status user { id email } organization { id } } }\n    }\n  }\n"): (typeof documents)["\n  query Members($first: Int, $after: String) {\n    members(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor node { id role status user { id email } organization { id } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Organization { organization { id name slug } }\n"): (typeof documents)["\n  query Organization { organization { id name slug } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateOrganization($name: String!) { createOrganization(name: $name) { id name slug } }\n"): (typeof documents)["\n  mutation CreateOrganization($name: String!) { createOrganization(name: $name) { id name slug } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation InviteMember($email: String!, $role: OrgRole!) {\n    inviteMember(email: $email, role: $role) { id email role expiresAt token }\n  }\n"): (typeof documents)["\n  mutation InviteMember($email: String!, $role: OrgRole!) {\n    inviteMember(email: $email, role: $role) { id email role expiresAt token }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AcceptInvite($token: String!, $password: String!, $displayName: String) {\n    acceptInvite(token: $token, password: $password, displayName: $displayName) { token user { id email displayName } }\n  }\n"): (typeof documents)["\n  mutation AcceptInvite($token: String!, $password: String!, $displayName: String) {\n    acceptInvite(token: $token, password: $password, displayName: $displayName) { token user { id email displayName } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMemberRole($userId: ID!, $role: OrgRole!) {\n    updateMemberRole(userId: $userId, role: $role) { id role status user { email } }\n  }\n"): (typeof documents)["\n  mutation UpdateMemberRole($userId: ID!, $role: OrgRole!) {\n    updateMemberRole(userId: $userId, role: $role) { id role status user { email } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetMemberStatus($userId: ID!, $status: MembershipStatus!) {\n    setMemberStatus(userId: $userId, status: $status) { id role status user { email } }\n  }\n"): (typeof documents)["\n  mutation SetMemberStatus($userId: ID!, $status: MembershipStatus!) {\n    setMemberStatus(userId: $userId, status: $status) { id role status user { email } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditEvents($action: String, $actorId: ID, $targetType: String, $targetId: String, $first: Int, $after: String) {\n    auditEvents(action: $action, actorId: $actorId, targetType: $targetType, targetId: $targetId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id at action actorEmail actor { id email } targetType targetId metadata hash } }\n    }\n  }\n"): (typeof documents)["\n  query AuditEvents($action: String, $actorId: ID, $targetType: String, $targetId: String, $first: Int, $after: String) {\n    auditEvents(action: $action, actorId: $actorId, targetType: $targetType, targetId: $targetId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id at action actorEmail actor { id email } targetType targetId metadata hash } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query VerifyAuditChain { verifyAuditChain { ok checked brokenAt } }\n"): (typeof documents)["\n  query VerifyAuditChain { verifyAuditChain { ok checked brokenAt } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Node($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n      ... on User { email }\n      ... on Membership { role }\n      ... on Organization { name }\n      ... on AuditEvent { action }\n    }\n  }\n"): (typeof documents)["\n  query Node($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n      ... on User { email }\n      ... on Membership { role }\n      ... on Organization { name }\n      ... on AuditEvent { action }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -1,0 +1,128 @@
+// Test harness: a fresh database per test file (SQLite file, or a new PostgreSQL database when
+// TEST_DATABASE_URL is set), the app built on it, and a typed GraphQL client over its HTTP API.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import pg from 'pg';
+import { buildApp, type App } from '../src/app.ts';
+import { loadConfig, type Config } from '../src/config.ts';
+import { createOrganizationWith, type SeedMember } from '../src/identity/bootstrap.ts';
+import { hashPassword } from '../src/identity/passwords.ts';
+import { createLogger } from '../src/logger.ts';
+
+export const PASSWORD = 'correct-horse-battery';
+let passwordHash: Promise<string> | undefined;
+/** One scrypt hash shared by every fixture user: hashing is deliberately slow. */
+export const fixturePasswordHash = () => (passwordHash ??= hashPassword(PASSWORD));
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A database nobody else uses. PostgreSQL when TEST_DATABASE_URL is set (CI's PostgreSQL suite). */
+export async function freshDatabase(): Promise<TestDatabase> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) {
+    const dir = mkdtempSync(join(tmpdir(), 'gov-test-'));
+    return { url: `file:${join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `gov_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface CallOptions {
+  token?: string;
+  /** Act as this user through X-Dev-User (AUTH_DEV_HEADERS is on in tests). */
+  as?: string;
+  org?: string;
+  headers?: Record<string, string>;
+}
+
+export interface GqlResult<R> {
+  status: number;
+  data?: R | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+}
+
+export interface TestServer {
+  app: App;
+  config: Config;
+  db: App['services']['system'];
+  gql<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, options?: CallOptions): Promise<GqlResult<R>>;
+  raw(body: unknown, options?: CallOptions & { method?: string; contentType?: string }): Promise<GqlResult<any>>;
+  seedOrg(name: string, members: SeedMember[]): Promise<{ id: string; slug: string }>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const database = await freshDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    AUTH_DEV_HEADERS: '1',
+    SEED_DEMO: '0',
+    LOG_LEVEL: 'silent',
+    ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
+    ...env,
+  });
+  const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+
+  const send = async (body: unknown, options: CallOptions & { method?: string; contentType?: string } = {}) => {
+    const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json', ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.as) headers['x-dev-user'] = options.as;
+    if (options.org) headers['x-organization-id'] = options.org;
+    const response = await app.fetch('/graphql', {
+      method: options.method ?? 'POST',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = { errors: [{ message: text }] };
+    }
+    return { status: response.status, ...json };
+  };
+
+  return {
+    app,
+    config,
+    db: app.services.system,
+    gql: (doc, variables, options) => send({ query: print(doc), variables }, options),
+    raw: send,
+    async seedOrg(name, members) {
+      const hash = await fixturePasswordHash();
+      const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${randomBytes(3).toString('hex')}`;
+      return createOrganizationWith(app.services.system, name, slug, members.map((m) => ({ passwordHash: hash, ...m })));
+    },
+    async close() {
+      await app.stop();
+      await database.drop();
+    },
+  };
+}
+
+/** The codes of a result's errors, for compact assertions. */
+export const codes = (r: GqlResult<unknown>) => (r.errors ?? []).map((e) => e.extensions?.code);

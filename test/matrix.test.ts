@@ -1,0 +1,66 @@
+// Walks every cell of the permission matrix (src/authz/matrix.ts) through the public API: for each
+// capability and role, a probe operation is allowed exactly when the cell is not `no`, and each
+// `limited` cell is held to its limit.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MATRIX, ORG_ROLES, type CapabilityName, type OrgRole } from '../src/authz/matrix.ts';
+import { codes, startTestServer, type GqlResult, type TestServer } from './harness.ts';
+import { orgWithRoles, userIdOf, type OrgFixture } from './fixtures.ts';
+import { AuditEvents, InviteMember, Members, OrganizationQ, SetMemberStatus, UpdateMemberRole, VerifyAuditChain } from './ops.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.close());
+
+type Probe = (o: OrgFixture, as: string) => Promise<GqlResult<unknown>[]>;
+let n = 0;
+
+/** One operation (or a few) that exercises each capability on an unrestricted target. */
+const probes: Record<CapabilityName, Probe> = {
+  'organization.read': async (_o, as) => [await server.gql(OrganizationQ, undefined, { as }), await server.gql(Members, {}, { as })],
+  'members.invite': async (_o, as) => [await server.gql(InviteMember, { email: `probe${n++}@matrix.test`, role: 'VIEWER' }, { as })],
+  'members.setRole': async (o, as) => [await server.gql(UpdateMemberRole, { userId: await userIdOf(server, o.owner, o.emails.target!), role: 'EDITOR' }, { as })],
+  'members.setStatus': async (o, as) => [
+    await server.gql(SetMemberStatus, { userId: await userIdOf(server, o.owner, o.emails.target!), status: 'DISABLED' }, { as }),
+  ],
+  'audit.read': async (_o, as) => [await server.gql(AuditEvents, {}, { as }), await server.gql(VerifyAuditChain, undefined, { as })],
+};
+
+/** The limit each `limited` cell stands for, probed with what the limit forbids. */
+const limits: Partial<Record<CapabilityName, Partial<Record<OrgRole, Probe>>>> = {
+  'members.invite': {
+    ADMIN: async (_o, as) => [
+      await server.gql(InviteMember, { email: `lim${n++}@matrix.test`, role: 'ADMIN' }, { as }),
+      await server.gql(InviteMember, { email: `lim${n++}@matrix.test`, role: 'OWNER' }, { as }),
+    ],
+  },
+  'members.setRole': {
+    ADMIN: async (o, as) => [
+      await server.gql(UpdateMemberRole, { userId: await userIdOf(server, o.owner, o.emails.target!), role: 'ADMIN' }, { as }),
+      await server.gql(UpdateMemberRole, { userId: await userIdOf(server, o.owner, o.owner), role: 'EDITOR' }, { as }),
+    ],
+  },
+  'members.setStatus': {
+    ADMIN: async (o, as) => [await server.gql(SetMemberStatus, { userId: await userIdOf(server, o.owner, o.owner), status: 'DISABLED' }, { as })],
+  },
+};
+
+describe('permission matrix', () => {
+  for (const [capability, { cells }] of Object.entries(MATRIX) as [CapabilityName, (typeof MATRIX)[CapabilityName]][]) {
+    for (const role of ORG_ROLES) {
+      const cell = cells[role];
+      it(`${capability} × ${role}: ${cell}`, async () => {
+        const o = await orgWithRoles(server, 'Matrix', { target: 'VIEWER' });
+        const as = { OWNER: o.owner, ADMIN: o.admin, EDITOR: o.editor, VIEWER: o.viewer }[role];
+        const results = await probes[capability](o, as);
+        for (const r of results) expect(codes(r)).toEqual(cell === 'no' ? ['FORBIDDEN'] : []);
+        if (cell === 'limited') {
+          const limit = limits[capability]?.[role];
+          expect(limit, `a limited cell needs a limit probe`).toBeDefined();
+          for (const r of await limit!(o, as)) expect(codes(r)).toEqual(['FORBIDDEN']);
+        }
+      });
+    }
+  }
+});

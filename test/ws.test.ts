@@ -1,0 +1,59 @@
+// graphql-ws on the same port and path as HTTP, through the same plugins and context.
+import { createClient, type Client } from 'graphql-ws';
+import { print } from 'graphql';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, startTestServer, type TestServer } from './harness.ts';
+import { orgWithRoles, type OrgFixture } from './fixtures.ts';
+import { AuditEvents, Login, Me } from './ops.ts';
+
+let server: TestServer;
+let o: OrgFixture;
+let url: string;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  o = await orgWithRoles(server, 'Sockets');
+  url = `ws://127.0.0.1:${await server.app.start(0, '127.0.0.1')}/graphql`;
+});
+afterAll(async () => {
+  for (const c of clients) await c.dispose();
+  await server?.close();
+});
+
+function connect(connectionParams: Record<string, unknown>) {
+  const client = createClient({ url, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+  clients.push(client);
+  return client;
+}
+
+function run(client: Client, query: string): Promise<{ data?: any; errors?: any[] }> {
+  return new Promise((resolve, reject) => {
+    let result: any;
+    client.subscribe({ query }, { next: (r) => (result = r), error: reject, complete: () => resolve(result) });
+  });
+}
+
+describe('graphql-ws', () => {
+  it('authenticates from connectionParams and reads role per operation', async () => {
+    const token = (await server.gql(Login, { email: o.admin, password: PASSWORD })).data!.login!.token!;
+    const client = connect({ token });
+    const me = await run(client, print(Me));
+    expect(me.data.me.user.email).toBe(o.admin);
+    expect(me.data.me.role).toBe('ADMIN');
+    const audit = await run(client, print(AuditEvents));
+    expect(audit.errors).toBeUndefined();
+  });
+
+  it('applies the same authorization as HTTP', async () => {
+    const client = connect({ devUser: o.viewer });
+    const audit = await run(client, print(AuditEvents));
+    expect(audit.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('closes a socket whose token is not valid', async () => {
+    const client = connect({ token: 'not-a-token' });
+    await expect(run(client, print(Me))).rejects.toMatchObject({ code: 4403 });
+  });
+});

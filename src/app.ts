@@ -104,7 +104,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         organizationId: headers?.get('x-organization-id') ?? str(params.organizationId),
         devUser: headers?.get('x-dev-user') ?? str(params.devUser),
       });
-      return createContext(services, caller, requestId);
+      return createContext(services, caller, requestId, initial);
     },
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type'] }),

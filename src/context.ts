@@ -141,30 +141,41 @@ export async function resolveCaller(services: Services, input: CredentialInput):
   return caller;
 }
 
-export function createContext(services: Services, caller: Caller, requestId: string): Context {
+/**
+ * Makes `target` the request's context. `user`, `member` and `db` are lazy and throw the error that
+ * says why the caller lacks them; they are defined non-enumerable on the envelop context object
+ * itself because envelop merges a context factory's result with Object.assign, which would run
+ * every getter at once (and make anonymous operations such as `login` fail).
+ */
+export function createContext<T extends object>(services: Services, caller: Caller, requestId: string, target: T = {} as T): T & Context {
   let scoped: Db | undefined;
-  const log = services.log.child({ requestId });
-  const ctx: Context = {
-    requestId,
-    log,
-    services,
-    caller,
-    get user() {
-      if (!caller.user) throw unauthenticated(caller.credentialProblem ?? undefined);
-      return caller.user;
+  const ctx = Object.assign(target, { requestId, log: services.log.child({ requestId }), services, caller }) as T & Context;
+  Object.defineProperties(ctx, {
+    user: {
+      enumerable: false,
+      get() {
+        if (!caller.user) throw unauthenticated(caller.credentialProblem ?? undefined);
+        return caller.user;
+      },
     },
-    get member() {
-      const user = ctx.user;
-      if (caller.organizationProblem) throw caller.organizationProblem;
-      if (!caller.membership || caller.membership.status !== 'ACTIVE')
-        throw forbidden(`${user.email} has no active membership here.`, 'membership.inactive');
-      return caller.membership;
+    member: {
+      enumerable: false,
+      get() {
+        const user = ctx.user;
+        if (caller.organizationProblem) throw caller.organizationProblem;
+        if (!caller.membership || caller.membership.status !== 'ACTIVE')
+          throw forbidden(`${user.email} has no active membership here.`, 'membership.inactive');
+        return caller.membership;
+      },
     },
-    get db() {
-      const { organizationId } = ctx.member;
-      scoped ??= services.system.$extends(forCaller({ organizationId })) as unknown as Db;
-      return scoped;
+    db: {
+      enumerable: false,
+      get() {
+        const { organizationId } = ctx.member;
+        scoped ??= services.system.$extends(forCaller({ organizationId })) as unknown as Db;
+        return scoped;
+      },
     },
-  };
+  });
   return ctx;
 }

@@ -12,8 +12,9 @@ type UserShape = Pick<User, 'id' | 'email' | 'displayName'>;
 
 export const UserRef = builder.node(builder.objectRef<UserShape>('User'), {
   id: { resolve: (u) => u.id },
-  authScopes: { authenticated: true },
-  // Through the tenant-scoped client: only members of the caller's organization are found.
+  // No type-level scope: a User is only reached through fields that are themselves guarded
+  // (me, members, audit actors) or the login payload of the caller themself. By id (`node`), it
+  // loads through the tenant-scoped client: only members of the caller's organization are found.
   loadMany: (ids, ctx) => ctx.db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true, displayName: true } }),
   fields: (t) => ({
     email: t.exposeString('email'),

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -46,10 +46,7 @@ function maskError(log: Logger) {
     if (error instanceof GraphQLError) {
       const original = error.originalError;
       if (!original || original instanceof GraphQLError) {
-        // Parse, validation and variable-coercion errors carry no code: they are the caller's input.
-        if (!error.extensions.code && !original)
-          return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } });
-        return error;
+        return withInputCode(error) as GraphQLError;
       }
     }
     const requestId = requestScope.getStore()?.requestId ?? 'unknown';
@@ -58,6 +55,32 @@ function maskError(log: Logger) {
       path: error instanceof GraphQLError ? error.path : undefined,
       extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
     });
+  };
+}
+
+/**
+ * Parse, validation and variable errors are the caller's input: BAD_USER_INPUT, like every other
+ * input error (graphql-js gives them no code; yoga gives some its own).
+ */
+const INPUT_CODES = new Set([undefined, 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
+const withInputCode = (error: unknown) =>
+  error instanceof GraphQLError && INPUT_CODES.has(error.extensions?.code as string | undefined)
+    ? new GraphQLError(error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+      })
+    : error;
+
+function useInputErrorCodes(): Plugin {
+  return {
+    onResultProcess({ result, setResult }) {
+      if (!result || typeof result !== 'object' || Array.isArray(result) || Symbol.asyncIterator in result) return;
+      const { errors } = result as ExecutionResult;
+      if (errors?.length) setResult({ ...(result as ExecutionResult), errors: errors.map(withInputCode) as GraphQLError[] });
+    },
   };
 }
 
@@ -107,7 +130,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return createContext(services, caller, requestId, initial);
     },
     plugins: [
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type'] }),
+      useCSRFPrevention(),
       EnvelopArmorPlugin({
         maxDepth: { n: config.MAX_DEPTH, ignoreIntrospection: true },
         maxAliases: { n: config.MAX_ALIASES },
@@ -118,6 +141,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       }),
       introspection,
       useDenialAudit(),
+      useInputErrorCodes(),
     ],
   });
 
@@ -142,7 +166,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     res.on('finish', () =>
       log.info({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'),
     );
-    const work = requestScope.run({ requestId }, async () => yoga.handleNodeRequestAndResponse(req, res, {}));
+    const work = requestScope.run({ requestId }, async () => yoga.requestListener(req, res));
     inFlight.add(work);
     try {
       await work;
@@ -188,7 +212,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         try {
           document = parse(params.query);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+          return [withInputCode(error instanceof GraphQLError ? error : new GraphQLError(String(error))) as GraphQLError];
         }
         const args = {
           schema: s,
@@ -199,7 +223,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           rootValue: { execute, subscribe },
         };
         const errors = validate(args.schema, args.document);
-        if (errors.length) return errors;
+        if (errors.length) return errors.map(withInputCode) as GraphQLError[];
         return args;
       },
     },

@@ -18,9 +18,12 @@ const stillUp = async () => expect((await server.gql(OrganizationQ, undefined, {
 
 describe('bad input', () => {
   it('answers a malformed document with a syntax error', async () => {
-    const r = await server.raw({ query: '{ organization { id ' }, { as: o.viewer });
+    // GraphQL over HTTP: 400 for a document that cannot be parsed, when the client accepts the
+    // graphql-response media type (plain application/json clients get 200 with the errors).
+    const r = await server.raw({ query: '{ organization { id ' }, { as: o.viewer, headers: { accept: 'application/graphql-response+json' } });
     expect(r.status).toBe(400);
     expect(r.errors![0]!.message).toMatch(/Syntax Error/);
+    expect(codes(r)).toEqual(['BAD_USER_INPUT']);
     await stillUp();
   });
 

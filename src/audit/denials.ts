@@ -1,6 +1,6 @@
 // Every denied attempt (FORBIDDEN, APPROVAL_REQUIRED) becomes an audit event, whichever rule refused it.
 import type { Plugin } from 'graphql-yoga';
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import { getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { Context } from '../context.ts';
 import { AUDITED_DENIALS } from '../errors.ts';
 import { appendAuditEvent } from './chain.ts';
@@ -35,6 +35,8 @@ async function recordDenials(ctx: Context, errors: readonly GraphQLError[], oper
   }
 }
 
+const operationNameOf = (document: DocumentNode, name?: string | null) => getOperationAST(document, name)?.name?.value ?? null;
+
 const isResult = (value: unknown): value is ExecutionResult =>
   Boolean(value) && typeof value === 'object' && !(Symbol.asyncIterator in (value as object));
 
@@ -43,7 +45,7 @@ export const useDenialAudit = (): Plugin<Context> => ({
     setExecuteFn(async (execArgs) => {
       const result = await executeFn(execArgs);
       if (isResult(result) && result.errors?.length)
-        await recordDenials(args.contextValue as Context, result.errors, args.operationName ?? null);
+        await recordDenials(args.contextValue as Context, result.errors, operationNameOf(args.document, args.operationName));
       return result;
     });
   },
@@ -51,7 +53,7 @@ export const useDenialAudit = (): Plugin<Context> => ({
     setSubscribeFn(async (subArgs) => {
       const result = await subscribeFn(subArgs);
       if (isResult(result) && result.errors?.length)
-        await recordDenials(args.contextValue as Context, result.errors, args.operationName ?? null);
+        await recordDenials(args.contextValue as Context, result.errors, operationNameOf(args.document, args.operationName));
       return result;
     });
   },

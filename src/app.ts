@@ -8,6 +8,8 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult } f
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import { expireStale } from './approvals/core.ts';
+import { domainApprovalKinds, kindRegistry, type ApprovalKindHandler } from './approvals/kinds.ts';
 import { useDenialAudit } from './audit/denials.ts';
 import type { Config } from './config.ts';
 import { createContext, newRequestId, requestScope, resolveCaller, type Context, type Services } from './context.ts';
@@ -18,6 +20,7 @@ import { logMailer, noMailer, type Mailer } from './identity/mailer.ts';
 import { tokenKeys } from './identity/tokens.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openPubSub } from './pubsub.ts';
+import { everyInterval } from './jobs.ts';
 import { schema } from './schema.ts';
 
 export interface BuildOptions {
@@ -25,6 +28,8 @@ export interface BuildOptions {
   mailer?: Mailer;
   /** Skip migrations and the first-start bootstrap (tests that prepared the database). */
   skipMigrate?: boolean;
+  /** The approval kinds to serve; the domains' own by default (tests register their own). */
+  approvalKinds?: readonly ApprovalKindHandler[];
 }
 
 export interface App {
@@ -101,7 +106,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     keys: tokenKeys(config.JWT_SECRET, config.JWT_TTL_SECONDS),
     mailer: options.mailer ?? (config.NODE_ENV === 'production' ? noMailer(log) : logMailer(log)),
     pubsub: pubsubHandle.pubsub,
+    approvals: kindRegistry(options.approvalKinds ?? domainApprovalKinds),
   };
+  const sweep = everyInterval(db, log, 'approvals.expire', config.APPROVAL_SWEEP_SECONDS, () => expireStale(services));
 
   const introspection: Plugin = {
     onValidate({ addValidationRule }) {
@@ -247,6 +254,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       server.closeIdleConnections();
       for (const socket of wss.clients) socket.close(1001, 'server shutting down');
       await wsServer.dispose();
+      await sweep.stop();
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.SHUTDOWN_TIMEOUT_MS).unref());
       await Promise.race([Promise.allSettled([...inFlight]), timeout]);
       server.closeAllConnections();

@@ -56,6 +56,10 @@ const schema = z
     MAX_COST: z.coerce.number().int().min(100).default(5000),
     MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    /** Age after which a pending approval request expires. */
+    APPROVAL_TTL_SECONDS: z.coerce.number().int().min(1).default(7 * 24 * 3600),
+    /** How often the expiry sweep runs (once per interval across instances). */
+    APPROVAL_SWEEP_SECONDS: z.coerce.number().min(0.05).max(24 * 3600).default(60),
   })
   .superRefine((c, ctx) => {
     const production = c.NODE_ENV === 'production';

@@ -12,6 +12,7 @@ import type { OrgRole } from './authz/matrix.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer } from './identity/mailer.ts';
 import type { PubSub } from './pubsub.ts';
+import type { ApprovalKinds } from './approvals/kinds.ts';
 import { verifySessionToken, type TokenKeys } from './identity/tokens.ts';
 
 /** What the whole process shares: built once by buildApp. */
@@ -23,6 +24,8 @@ export interface Services {
   keys: TokenKeys;
   mailer: Mailer;
   pubsub: PubSub;
+  /** The approval kinds the domains (or a test) registered. */
+  approvals: ApprovalKinds;
 }
 
 export interface CallerUser {

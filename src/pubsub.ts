@@ -3,10 +3,12 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
+import type { ApprovalMessage } from './approvals/core.ts';
 
 /** Topics and their payloads. Later features add theirs here. */
 export type Topics = {
   'org:event': [organizationId: string, payload: { type: string; id: string }];
+  'approval:event': [organizationId: string, payload: ApprovalMessage];
 };
 
 export type PubSub = ReturnType<typeof createPubSub<Topics>>;

@@ -3,6 +3,7 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.ts';
 import './identity/schema.ts';
 import './audit/schema.ts';
+import './approvals/schema.ts';
 
 export const schema = builder.toSchema();
 

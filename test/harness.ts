@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import pg from 'pg';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { buildApp, type App } from '../src/app.ts';
+import { requestApproval } from '../src/approvals/core.ts';
+import type { ApprovalKindHandler, NewApprovalRequest } from '../src/approvals/kinds.ts';
+import { createContext, newRequestId, resolveCaller, type Context } from '../src/context.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { createOrganizationWith, type SeedMember } from '../src/identity/bootstrap.ts';
 import { hashPassword } from '../src/identity/passwords.ts';
@@ -69,11 +73,23 @@ export interface TestServer {
   gql<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, options?: CallOptions): Promise<GqlResult<R>>;
   raw(body: unknown, options?: CallOptions & { method?: string; contentType?: string }): Promise<GqlResult<any>>;
   seedOrg(name: string, members: SeedMember[]): Promise<{ id: string; slug: string }>;
+  /** Opens an approval request as `as`, the way a domain mutation does; returns its global id. */
+  raise(as: string, input: NewApprovalRequest): Promise<string>;
+  /** The context a request of `as` would get (X-Dev-User), for calling the core directly. */
+  contextOf(as: string): Promise<Context>;
   close(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const database = await freshDatabase();
+export interface ServerOptions {
+  /** Approval kinds to serve instead of the domains' (the approvals core's own tests). */
+  approvalKinds?: ApprovalKindHandler[];
+  /** Share this database instead of creating one (a second instance); the first server drops it. */
+  database?: TestDatabase;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
+  const ownDatabase = !options.database;
+  const database = options.database ?? (await freshDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
@@ -84,7 +100,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
     ...env,
   });
-  const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), approvalKinds: options.approvalKinds });
+  const contextOf = async (as: string) =>
+    createContext(app.services, await resolveCaller(app.services, { authorization: null, organizationId: null, devUser: as }), newRequestId());
 
   const send = async (body: unknown, options: CallOptions & { method?: string; contentType?: string } = {}) => {
     const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json', ...options.headers };
@@ -117,9 +135,14 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${randomBytes(3).toString('hex')}`;
       return createOrganizationWith(app.services.system, name, slug, members.map((m) => ({ passwordHash: hash, ...m })));
     },
+    contextOf,
+    async raise(as, input) {
+      const row = await requestApproval(await contextOf(as), input);
+      return encodeGlobalID('ApprovalRequest', row.id);
+    },
     async close() {
       await app.stop();
-      await database.drop();
+      if (ownDatabase) await database.drop();
     },
   };
 }

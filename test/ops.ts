@@ -86,3 +86,42 @@ export const NodeQ = graphql(`
     }
   }
 `);
+
+
+
+export const ApprovalRequests = graphql(`
+  query ApprovalRequests($status: ApprovalStatus, $kind: ApprovalKind, $first: Int, $after: String) {
+    approvalRequests(status: $status, kind: $kind, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { id kind status summary requestedBy { email } } }
+    }
+  }
+`);
+
+export const ApprovalRequestQ = graphql(`
+  query ApprovalRequestQ($id: ID!) {
+    approvalRequest(id: $id) {
+      id kind status summary justification reason createdAt decidedAt proposedChanges
+      requestedBy { id email } decidedBy { id email }
+    }
+  }
+`);
+
+export const ApproveRequest = graphql(`
+  mutation ApproveRequest($id: ID!, $comment: String) {
+    approveRequest(id: $id, comment: $comment) { id status reason decidedAt decidedBy { email } }
+  }
+`);
+
+export const RejectRequest = graphql(`
+  mutation RejectRequest($id: ID!, $reason: String!) {
+    rejectRequest(id: $id, reason: $reason) { id status reason decidedBy { email } }
+  }
+`);
+
+export const CancelRequest = graphql(`
+  mutation CancelRequest($id: ID!) {
+    cancelRequest(id: $id) { id status }
+  }
+`);

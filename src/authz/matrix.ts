@@ -35,6 +35,13 @@ export const MATRIX = {
     limit: 'an ADMIN may not disable or re-enable an OWNER',
   },
   'audit.read': { describe: 'read the audit log and verify its chain', cells: only('ADMIN', 'OWNER') },
+  'approvals.decide.WORKFLOW': { describe: 'approve or reject WORKFLOW requests', cells: only('ADMIN', 'OWNER') },
+  'approvals.decide.ACCESS_SCOPE': {
+    describe: 'approve or reject ACCESS_SCOPE requests',
+    cells: { VIEWER: 'limited', EDITOR: 'limited', ADMIN: 'yes', OWNER: 'yes' },
+    limit: 'a VIEWER or EDITOR decides only requests for the dimension values delegated to them',
+  },
+  'approvals.decide.PII_CHANGE': { describe: 'approve or reject PII_CHANGE requests', cells: only('OWNER') },
 } as const satisfies Record<string, Capability>;
 
 export type CapabilityName = keyof typeof MATRIX;

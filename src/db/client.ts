@@ -39,5 +39,6 @@ export type Tx = Prisma.TransactionClient;
 
 /** True when the error is a unique-constraint violation. */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  // By code, not class: the two generated clients each carry their own error classes.
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }

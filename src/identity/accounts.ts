@@ -3,6 +3,7 @@
 // invitee's account) use the system client, writing organizationId explicitly; everything else
 // runs through the caller's tenant-scoped client.
 import { randomBytes } from 'node:crypto';
+import { publishMembershipChange } from '../approvals/core.ts';
 import { auditedTransaction } from '../audit/record.ts';
 import { openAuditChain } from '../audit/chain.ts';
 import type { OrgRole } from '../authz/matrix.ts';
@@ -182,7 +183,7 @@ const factsOf = (m: { userId: string; role: OrgRole; status: MemberFacts['status
 
 export async function updateMemberRole(ctx: Context, userId: string, role: OrgRole) {
   const actor = ctx.member;
-  return auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  const updated = await auditedTransaction(ctx, ctx.db, async (tx, record) => {
     const target = await loadTarget(tx, userId);
     const refusal = roleChangeRefusal(factsOf({ ...actor, userId: ctx.user.id }), factsOf(target), role, await activeOwners(tx));
     if (refusal) throw forbidden(refusal.message, refusal.rule);
@@ -196,12 +197,15 @@ export async function updateMemberRole(ctx: Context, userId: string, role: OrgRo
     });
     return updated;
   });
+  // Live subscriptions of that member re-check what they may still receive.
+  publishMembershipChange(ctx.services, updated.organizationId, updated.userId);
+  return updated;
 }
 
 export async function setMemberStatus(ctx: Context, userId: string, status: MemberFacts['status']) {
   const actor = ctx.member;
   if (status === 'INVITED') throw badInput('A status can be set to ACTIVE or DISABLED; INVITED is set by `inviteMember`.');
-  return auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  const updated = await auditedTransaction(ctx, ctx.db, async (tx, record) => {
     const target = await loadTarget(tx, userId);
     const refusal = statusChangeRefusal(factsOf({ ...actor, userId: ctx.user.id }), factsOf(target), status, await activeOwners(tx));
     if (refusal) throw forbidden(refusal.message, refusal.rule);
@@ -219,4 +223,6 @@ export async function setMemberStatus(ctx: Context, userId: string, status: Memb
     });
     return updated;
   });
+  publishMembershipChange(ctx.services, updated.organizationId, updated.userId);
+  return updated;
 }

@@ -26,6 +26,11 @@ type Documents = {
     "\n  query AuditEvents($action: String, $actorId: ID, $targetType: String, $targetId: String, $first: Int, $after: String) {\n    auditEvents(action: $action, actorId: $actorId, targetType: $targetType, targetId: $targetId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id at action actorEmail actor { id email } targetType targetId metadata hash } }\n    }\n  }\n": typeof types.AuditEventsDocument,
     "\n  query VerifyAuditChain { verifyAuditChain { ok checked brokenAt } }\n": typeof types.VerifyAuditChainDocument,
     "\n  query Node($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n      ... on User { email }\n      ... on Membership { role }\n      ... on Organization { name }\n      ... on AuditEvent { action }\n    }\n  }\n": typeof types.NodeDocument,
+    "\n  query ApprovalRequests($status: ApprovalStatus, $kind: ApprovalKind, $first: Int, $after: String) {\n    approvalRequests(status: $status, kind: $kind, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id kind status summary requestedBy { email } } }\n    }\n  }\n": typeof types.ApprovalRequestsDocument,
+    "\n  query ApprovalRequestQ($id: ID!) {\n    approvalRequest(id: $id) {\n      id kind status summary justification reason createdAt decidedAt proposedChanges\n      requestedBy { id email } decidedBy { id email }\n    }\n  }\n": typeof types.ApprovalRequestQDocument,
+    "\n  mutation ApproveRequest($id: ID!, $comment: String) {\n    approveRequest(id: $id, comment: $comment) { id status reason decidedAt decidedBy { email } }\n  }\n": typeof types.ApproveRequestDocument,
+    "\n  mutation RejectRequest($id: ID!, $reason: String!) {\n    rejectRequest(id: $id, reason: $reason) { id status reason decidedBy { email } }\n  }\n": typeof types.RejectRequestDocument,
+    "\n  mutation CancelRequest($id: ID!) {\n    cancelRequest(id: $id) { id status }\n  }\n": typeof types.CancelRequestDocument,
 };
 const documents: Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token user { id email } }\n  }\n": types.LoginDocument,
@@ -40,6 +45,11 @@ const documents: Documents = {
     "\n  query AuditEvents($action: String, $actorId: ID, $targetType: String, $targetId: String, $first: Int, $after: String) {\n    auditEvents(action: $action, actorId: $actorId, targetType: $targetType, targetId: $targetId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id at action actorEmail actor { id email } targetType targetId metadata hash } }\n    }\n  }\n": types.AuditEventsDocument,
     "\n  query VerifyAuditChain { verifyAuditChain { ok checked brokenAt } }\n": types.VerifyAuditChainDocument,
     "\n  query Node($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n      ... on User { email }\n      ... on Membership { role }\n      ... on Organization { name }\n      ... on AuditEvent { action }\n    }\n  }\n": types.NodeDocument,
+    "\n  query ApprovalRequests($status: ApprovalStatus, $kind: ApprovalKind, $first: Int, $after: String) {\n    approvalRequests(status: $status, kind: $kind, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id kind status summary requestedBy { email } } }\n    }\n  }\n": types.ApprovalRequestsDocument,
+    "\n  query ApprovalRequestQ($id: ID!) {\n    approvalRequest(id: $id) {\n      id kind status summary justification reason createdAt decidedAt proposedChanges\n      requestedBy { id email } decidedBy { id email }\n    }\n  }\n": types.ApprovalRequestQDocument,
+    "\n  mutation ApproveRequest($id: ID!, $comment: String) {\n    approveRequest(id: $id, comment: $comment) { id status reason decidedAt decidedBy { email } }\n  }\n": types.ApproveRequestDocument,
+    "\n  mutation RejectRequest($id: ID!, $reason: String!) {\n    rejectRequest(id: $id, reason: $reason) { id status reason decidedBy { email } }\n  }\n": types.RejectRequestDocument,
+    "\n  mutation CancelRequest($id: ID!) {\n    cancelRequest(id: $id) { id status }\n  }\n": types.CancelRequestDocument,
 };
 
 /**
@@ -104,6 +114,26 @@ export function graphql(source: "\n  query VerifyAuditChain { verifyAuditChain {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Node($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n      ... on User { email }\n      ... on Membership { role }\n      ... on Organization { name }\n      ... on AuditEvent { action }\n    }\n  }\n"): (typeof documents)["\n  query Node($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n      ... on User { email }\n      ... on Membership { role }\n      ... on Organization { name }\n      ... on AuditEvent { action }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApprovalRequests($status: ApprovalStatus, $kind: ApprovalKind, $first: Int, $after: String) {\n    approvalRequests(status: $status, kind: $kind, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id kind status summary requestedBy { email } } }\n    }\n  }\n"): (typeof documents)["\n  query ApprovalRequests($status: ApprovalStatus, $kind: ApprovalKind, $first: Int, $after: String) {\n    approvalRequests(status: $status, kind: $kind, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id kind status summary requestedBy { email } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApprovalRequestQ($id: ID!) {\n    approvalRequest(id: $id) {\n      id kind status summary justification reason createdAt decidedAt proposedChanges\n      requestedBy { id email } decidedBy { id email }\n    }\n  }\n"): (typeof documents)["\n  query ApprovalRequestQ($id: ID!) {\n    approvalRequest(id: $id) {\n      id kind status summary justification reason createdAt decidedAt proposedChanges\n      requestedBy { id email } decidedBy { id email }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveRequest($id: ID!, $comment: String) {\n    approveRequest(id: $id, comment: $comment) { id status reason decidedAt decidedBy { email } }\n  }\n"): (typeof documents)["\n  mutation ApproveRequest($id: ID!, $comment: String) {\n    approveRequest(id: $id, comment: $comment) { id status reason decidedAt decidedBy { email } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RejectRequest($id: ID!, $reason: String!) {\n    rejectRequest(id: $id, reason: $reason) { id status reason decidedBy { email } }\n  }\n"): (typeof documents)["\n  mutation RejectRequest($id: ID!, $reason: String!) {\n    rejectRequest(id: $id, reason: $reason) { id status reason decidedBy { email } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelRequest($id: ID!) {\n    cancelRequest(id: $id) { id status }\n  }\n"): (typeof documents)["\n  mutation CancelRequest($id: ID!) {\n    cancelRequest(id: $id) { id status }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

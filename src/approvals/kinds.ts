@@ -1,0 +1,72 @@
+// The one interface through which a domain plugs a request kind into the approvals core.
+// The core owns the request's life (raise, decide once, cancel, expire, audit, events); a kind says
+// who besides the matrix's roles may decide, what approval does, and how to summarise a request.
+import type { RecordEvent } from '../audit/record.ts';
+import type { Services } from '../context.ts';
+import type { ApprovalKind, ApprovalRequest, Db, Prisma, Tx } from '../db/client.ts';
+
+export type { ApprovalKind };
+export const APPROVAL_KINDS = ['WORKFLOW', 'ACCESS_SCOPE', 'PII_CHANGE'] as const satisfies readonly ApprovalKind[];
+
+/** What a domain passes to open a request; the core adds organization, requester and status. */
+export interface NewApprovalRequest {
+  kind: ApprovalKind;
+  justification?: string | null;
+  workflowId?: string | null;
+  dimensionKey?: string | null;
+  scopeValue?: string | null;
+  startsAt?: Date | null;
+  endsAt?: Date | null;
+  piiAction?: 'UPDATE_PII' | 'SOFT_DELETE' | 'HARD_DELETE' | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  /** May hold PII: shown to OWNER and the requester only, never audited or published. */
+  proposedChanges?: unknown;
+  /** PII-free data the kind needs to apply the request. */
+  payload?: Record<string, unknown>;
+}
+
+export interface DecisionContext {
+  services: Services;
+  /** The decider, or null when the system closes a request (expiry). */
+  actorId: string | null;
+  /** Appends an audit event in the decision's transaction. */
+  record: RecordEvent;
+}
+
+export interface ApprovalKindHandler {
+  kind: ApprovalKind;
+  /** One line a person can read, with no PII in it (it goes into events and audit metadata). */
+  summarize(request: NewApprovalRequest): string;
+  /**
+   * Users who may decide this request although the matrix's cell for their role is `limited`
+   * (delegated approvers). Only consulted for such roles.
+   */
+  extraDeciders?(db: Db | Tx, request: ApprovalRequest): Promise<readonly string[]>;
+  /**
+   * The requests of this kind `userId` may decide through `extraDeciders`, as a filter on
+   * ApprovalRequest; null when there are none (then a `limited` role decides nothing of this kind).
+   */
+  extraInboxWhere?(db: Db | Tx, userId: string): Promise<Prisma.ApprovalRequestWhereInput | null>;
+  /**
+   * Applies an approved request inside the decision's transaction: if it throws, the decision is
+   * not taken. Throw an AppError (e.g. CONFLICT when the target changed) to say why.
+   */
+  apply(tx: Tx, request: ApprovalRequest, decision: DecisionContext): Promise<void>;
+  /** Reacts to a rejection, cancellation or expiry in the same transaction (optional). */
+  close?(tx: Tx, request: ApprovalRequest, status: 'REJECTED' | 'CANCELLED' | 'EXPIRED', decision: DecisionContext): Promise<void>;
+}
+
+export type ApprovalKinds = ReadonlyMap<ApprovalKind, ApprovalKindHandler>;
+
+export function kindRegistry(handlers: readonly ApprovalKindHandler[]): ApprovalKinds {
+  const map = new Map<ApprovalKind, ApprovalKindHandler>();
+  for (const h of handlers) {
+    if (map.has(h.kind)) throw new Error(`two handlers for approval kind ${h.kind}`);
+    map.set(h.kind, h);
+  }
+  return map;
+}
+
+/** The kinds the domains register. Later features add theirs here. */
+export const domainApprovalKinds: ApprovalKindHandler[] = [];

@@ -1,0 +1,54 @@
+// Background jobs that run once per occurrence across instances sharing the database: each
+// occurrence is claimed by inserting its (job, occurrence) row; the instance whose insert wins runs
+// it, the others skip it.
+import { hostname } from 'node:os';
+import type { Db } from './db/client.ts';
+import { isUniqueViolation } from './db/client.ts';
+import type { Logger } from './logger.ts';
+
+const instance = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+
+/** True when this instance claimed the occurrence. */
+export async function claimOccurrence(db: Db, job: string, occurrence: string): Promise<boolean> {
+  try {
+    await db.jobOccurrence.create({ data: { job, occurrence, claimedBy: instance } });
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+export interface Interval {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `work` once per `seconds`-long slot of wall-clock time across all instances. Slots are
+ * aligned to the epoch, so every instance names the same occurrence; claimed rows older than a
+ * day are pruned.
+ */
+export function everyInterval(db: Db, log: Logger, job: string, seconds: number, work: () => Promise<unknown>): Interval {
+  const ms = Math.max(50, Math.round(seconds * 1000));
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const tick = () => {
+    if (stopped) return;
+    const slot = Math.floor(Date.now() / ms);
+    running = (async () => {
+      if (!(await claimOccurrence(db, job, String(slot)))) return;
+      await work();
+      if (slot % 100 === 0)
+        await db.jobOccurrence.deleteMany({ where: { job, claimedAt: { lt: new Date(Date.now() - 24 * 3600 * 1000) } } });
+    })().catch((error) => log.error({ err: error, job }, 'background job failed'));
+  };
+  const timer = setInterval(tick, ms);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MATRIX, ORG_ROLES, type CapabilityName, type OrgRole } from '../src/authz/matrix.ts';
 import { codes, startTestServer, type GqlResult, type TestServer } from './harness.ts';
 import { orgWithRoles, userIdOf, type OrgFixture } from './fixtures.ts';
-import { AuditEvents, InviteMember, Members, OrganizationQ, SetMemberStatus, UpdateMemberRole, VerifyAuditChain } from './ops.ts';
+import { request, testApprovalKinds } from './approval-kinds.ts';
+import { ApproveRequest, AuditEvents, InviteMember, Members, OrganizationQ, SetMemberStatus, UpdateMemberRole, VerifyAuditChain } from './ops.ts';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({}, { approvalKinds: testApprovalKinds() });
 });
 afterAll(() => server?.close());
 
@@ -25,6 +26,15 @@ const probes: Record<CapabilityName, Probe> = {
     await server.gql(SetMemberStatus, { userId: await userIdOf(server, o.owner, o.emails.target!), status: 'DISABLED' }, { as }),
   ],
   'audit.read': async (_o, as) => [await server.gql(AuditEvents, {}, { as }), await server.gql(VerifyAuditChain, undefined, { as })],
+  // Requests raised by another member (`target`), decided by the role under test.
+  'approvals.decide.WORKFLOW': async (o, as) => [await server.gql(ApproveRequest, { id: await server.raise(o.emails.target!, request('WORKFLOW')) }, { as })],
+  'approvals.decide.ACCESS_SCOPE': async (o, as) => {
+    // The allowed case of the limited cells: the decider is a delegated approver of the value.
+    const delegate = Buffer.from(await userIdOf(server, o.owner, as), 'base64').toString().split(':')[1]!;
+    const id = await server.raise(o.emails.target!, request('ACCESS_SCOPE', { delegates: [delegate] }));
+    return [await server.gql(ApproveRequest, { id }, { as })];
+  },
+  'approvals.decide.PII_CHANGE': async (o, as) => [await server.gql(ApproveRequest, { id: await server.raise(o.emails.target!, request('PII_CHANGE')) }, { as })],
 };
 
 /** The limit each `limited` cell stands for, probed with what the limit forbids. */
@@ -43,6 +53,11 @@ const limits: Partial<Record<CapabilityName, Partial<Record<OrgRole, Probe>>>> =
   },
   'members.setStatus': {
     ADMIN: async (o, as) => [await server.gql(SetMemberStatus, { userId: await userIdOf(server, o.owner, o.owner), status: 'DISABLED' }, { as })],
+  },
+  'approvals.decide.ACCESS_SCOPE': {
+    // Not a delegated approver of the requested value.
+    VIEWER: async (o, as) => [await server.gql(ApproveRequest, { id: await server.raise(o.emails.target!, request('ACCESS_SCOPE')) }, { as })],
+    EDITOR: async (o, as) => [await server.gql(ApproveRequest, { id: await server.raise(o.emails.target!, request('ACCESS_SCOPE')) }, { as })],
   },
 };
 

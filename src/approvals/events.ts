@@ -35,7 +35,11 @@ function audienceOf(services: Services, organizationId: string, message: Approva
       let delegates = new Set<string>();
       if (message.type !== 'MEMBERSHIP') {
         const handler = services.approvals.get(message.request.kind);
-        if (handler?.extraDeciders) delegates = new Set(await handler.extraDeciders(services.system, revive(message.request)));
+        if (handler?.extraDeciders) {
+          // Events carry no payload: the kind reads the stored request.
+          const stored = await services.system.approvalRequest.findUnique({ where: { id: message.request.id } });
+          if (stored) delegates = new Set(await handler.extraDeciders(services.system, stored));
+        }
       }
       return { members, delegates };
     })();

@@ -1,0 +1,76 @@
+// Pending requests past APPROVAL_TTL_SECONDS expire through the background sweep, once, even with
+// two instances sweeping the same database.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimOccurrence } from '../src/jobs.ts';
+import { codes, startTestServer, type TestServer } from './harness.ts';
+import { orgWithRoles, type OrgFixture } from './fixtures.ts';
+import { request, testApprovalKinds } from './approval-kinds.ts';
+import { APPROVAL_EVENT, subscribe, type Subscriber } from './live.ts';
+import { ApprovalRequestQ, ApproveRequest, AuditEvents } from './ops.ts';
+
+const env = { APPROVAL_TTL_SECONDS: '1', APPROVAL_SWEEP_SECONDS: '0.2' };
+let one: TestServer;
+let two: TestServer;
+let o: OrgFixture;
+const open: Subscriber[] = [];
+beforeAll(async () => {
+  one = await startTestServer(env, { approvalKinds: testApprovalKinds() });
+  // A second instance on the same database, sweeping too.
+  two = await startTestServer(env, { approvalKinds: testApprovalKinds(), database: { url: one.config.DATABASE_URL, drop: async () => {} } });
+  o = await orgWithRoles(one, 'Expiry');
+});
+afterAll(async () => {
+  await Promise.all(open.map((s) => s.close()));
+  await two?.close();
+  await one?.close();
+});
+
+const until = async (check: () => Promise<boolean>, ms = 10_000) => {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+describe('expiry', () => {
+  it('expires a pending request once, audits it without an actor, and tells the requester', async () => {
+    const url = `ws://127.0.0.1:${await one.app.start(0, '127.0.0.1')}/graphql`;
+    const mine = subscribe(url, { devUser: o.editor }, `subscription { myApprovalUpdates { ${APPROVAL_EVENT} } }`);
+    open.push(mine);
+    await new Promise((r) => setTimeout(r, 150));
+    const ids = await Promise.all([0, 1, 2].map(() => one.raise(o.editor, request('WORKFLOW'))));
+
+    await until(async () => {
+      const r = await one.gql(ApprovalRequestQ, { id: ids[2]! }, { as: o.owner });
+      return r.data?.approvalRequest?.status === 'EXPIRED';
+    });
+    for (const id of ids) expect((await one.gql(ApprovalRequestQ, { id }, { as: o.owner })).data?.approvalRequest?.status).toBe('EXPIRED');
+    expect(codes(await one.gql(ApproveRequest, { id: ids[0]! }, { as: o.owner }))).toEqual(['CONFLICT']);
+
+    const expired = await one.gql(AuditEvents, { action: 'approval.expire', first: 100 }, { as: o.owner });
+    const events = expired.data!.auditEvents!.edges!.map((e) => e!.node!);
+    for (const id of ids) {
+      const raw = Buffer.from(id, 'base64').toString().split(':')[1];
+      expect(events.filter((e) => e.targetId === raw)).toHaveLength(1);
+    }
+    expect(events.every((e) => e.actorEmail === null)).toBe(true);
+
+    await mine.waitFor((e) => e.type === 'EXPIRED' && e.request.id === ids[2]);
+    expect(mine.events.filter((e) => e.type === 'EXPIRED')).toHaveLength(3);
+  });
+
+  it('refuses a decision on a request past its age', async () => {
+    // Whichever comes first, the sweep or this decision, the request is no longer decidable.
+    const id = await one.raise(o.editor, request('WORKFLOW'));
+    await new Promise((r) => setTimeout(r, 1100));
+    const r = await one.gql(ApproveRequest, { id }, { as: o.owner });
+    expect(codes(r)).toEqual(['CONFLICT']);
+  });
+
+  it('gives each occurrence of a job to one instance only', async () => {
+    const claims = await Promise.all([one.db, two.db, one.db, two.db].map((db) => claimOccurrence(db, 'test.job', 'slot-1')));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await claimOccurrence(two.db, 'test.job', 'slot-2')).toBe(true);
+  });
+});

@@ -45,6 +45,22 @@ export interface App {
 type WsParams = Record<string, unknown> | undefined;
 const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
 
+/**
+ * Credentials from graphql-ws `connectionParams`: `token`, `authorization`, `organizationId`,
+ * `devUser`, or the same as HTTP header names (`Authorization`, `X-Organization-Id`, `X-Dev-User`)
+ * in any case, as clients that forward their headers send them.
+ */
+export function credentialsFromParams(params: WsParams) {
+  const lower = new Map(Object.entries(params ?? {}).map(([k, v]) => [k.toLowerCase(), str(v)]));
+  const pick = (...keys: string[]) => keys.map((k) => lower.get(k)).find(Boolean) ?? null;
+  const token = pick('token');
+  return {
+    authorization: pick('authorization') ?? (token ? `Bearer ${token}` : null),
+    organizationId: pick('organizationid', 'x-organization-id'),
+    devUser: pick('devuser', 'x-dev-user'),
+  };
+}
+
 /** Yoga masks every error that is not ours, quoting the request id and logging the original in full. */
 function maskError(log: Logger) {
   return (error: unknown): Error => {
@@ -119,7 +135,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const yoga = createYoga<{ connectionParams?: WsParams; wsRequestId?: string }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: config.GRAPHIQL ? { title: 'Governance API', subscriptionsProtocol: 'WS' } : false,
+    // GraphiQL runs subscriptions over SSE, so the headers tab authenticates them like any request.
+    graphiql: config.GRAPHIQL ? { title: 'Governance API', subscriptionsProtocol: 'SSE' } : false,
     landingPage: false,
     cors: config.CORS_ORIGINS.length ? { origin: config.CORS_ORIGINS, credentials: true } : false,
     logging: false,
@@ -128,11 +145,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       const headers = initial.request?.headers;
       const params = initial.connectionParams ?? {};
       const requestId = requestScope.getStore()?.requestId ?? initial.wsRequestId ?? newRequestId(headers?.get('x-request-id'));
-      const token = str(params.token);
+      const fromParams = credentialsFromParams(params);
       const caller = await resolveCaller(services, {
-        authorization: headers?.get('authorization') ?? str(params.authorization) ?? (token ? `Bearer ${token}` : null),
-        organizationId: headers?.get('x-organization-id') ?? str(params.organizationId),
-        devUser: headers?.get('x-dev-user') ?? str(params.devUser),
+        authorization: headers?.get('authorization') ?? fromParams.authorization,
+        organizationId: headers?.get('x-organization-id') ?? fromParams.organizationId,
+        devUser: headers?.get('x-dev-user') ?? fromParams.devUser,
       });
       return createContext(services, caller, requestId, initial);
     },
@@ -196,13 +213,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       subscribe: (args: any) => args.rootValue.subscribe(args),
       onConnect: async (ctx) => {
         if (shuttingDown) return false;
-        const params = ctx.connectionParams ?? {};
-        if (!params.token && !params.authorization && !params.devUser) return true;
+        const { authorization, devUser } = credentialsFromParams(ctx.connectionParams ?? {});
+        if (!authorization && !devUser) return true;
         // A presented credential must be good: refuse the socket rather than serve it anonymously.
-        const caller = await resolveCaller(services, {
-          authorization: str(params.authorization) ?? (str(params.token) ? `Bearer ${params.token}` : null),
-          devUser: str(params.devUser),
-        });
+        const caller = await resolveCaller(services, { authorization, devUser });
         return Boolean(caller.user);
       },
       onSubscribe: async (ctx, _id, params) => {

@@ -3,6 +3,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
+import { setMaxListeners } from 'node:events';
 import type { ApprovalMessage } from './approvals/core.ts';
 
 /** Topics and their payloads. Later features add theirs here. */
@@ -19,7 +20,12 @@ export interface PubSubHandle {
 }
 
 export function openPubSub(redisUrl?: string): PubSubHandle {
-  if (!redisUrl) return { pubsub: createPubSub<Topics>(), close: async () => {} };
+  if (!redisUrl) {
+    // One listener per live subscription is by design: lift Node's leak warning threshold (10).
+    const eventTarget = new EventTarget();
+    setMaxListeners(0, eventTarget);
+    return { pubsub: createPubSub<Topics>({ eventTarget }), close: async () => {} };
+  }
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });

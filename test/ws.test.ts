@@ -46,6 +46,13 @@ describe('graphql-ws', () => {
     expect(audit.errors).toBeUndefined();
   });
 
+  it('accepts the HTTP header names in connectionParams, in any case', async () => {
+    const token = (await server.gql(Login, { email: o.editor, password: PASSWORD })).data!.login!.token!;
+    const me = await run(connect({ Authorization: `Bearer ${token}`, 'X-Organization-Id': o.id }), print(Me));
+    expect(me.data.me.user.email).toBe(o.editor);
+    expect(me.data.me.role).toBe('EDITOR');
+  });
+
   it('applies the same authorization as HTTP', async () => {
     const client = connect({ devUser: o.viewer });
     const audit = await run(client, print(AuditEvents));

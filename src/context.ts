@@ -13,6 +13,7 @@ import type { Logger } from './logger.ts';
 import type { Mailer } from './identity/mailer.ts';
 import type { PubSub } from './pubsub.ts';
 import type { ApprovalKinds } from './approvals/kinds.ts';
+import { loadKpiProfile, rowFiltersOf, type KpiProfile } from './kpis/access.ts';
 import { verifySessionToken, type TokenKeys } from './identity/tokens.ts';
 
 /** What the whole process shares: built once by buildApp. */
@@ -61,6 +62,10 @@ export interface Context {
   readonly user: CallerUser;
   /** The caller's active membership in the organization the request acts in. */
   readonly member: CallerMembership;
+  /** The caller's KPI access, read from the database once per request (row-level security). */
+  kpiProfile(): Promise<KpiProfile>;
+  /** Forgets the profile after a change of the caller's own grants within the request. */
+  refreshKpiProfile(): void;
 }
 
 /** Carries the request id through async work, so masked errors and logs can quote it. */
@@ -152,6 +157,8 @@ export async function resolveCaller(services: Services, input: CredentialInput):
  */
 export function createContext<T extends object>(services: Services, caller: Caller, requestId: string, target: T = {} as T): T & Context {
   let scoped: Db | undefined;
+  let profile: Promise<KpiProfile> | undefined;
+  let filters: Promise<ReturnType<typeof rowFiltersOf>> | undefined;
   const ctx = Object.assign(target, { requestId, log: services.log.child({ requestId }), services, caller }) as T & Context;
   Object.defineProperties(ctx, {
     user: {
@@ -175,8 +182,25 @@ export function createContext<T extends object>(services: Services, caller: Call
       enumerable: false,
       get() {
         const { organizationId } = ctx.member;
-        scoped ??= services.system.$extends(forCaller({ organizationId })) as unknown as Db;
+        scoped ??= services.system.$extends(
+          forCaller({ organizationId, rowFilters: () => (filters ??= ctx.kpiProfile().then(rowFiltersOf)) }),
+        ) as unknown as Db;
         return scoped;
+      },
+    },
+    kpiProfile: {
+      enumerable: false,
+      value: () => {
+        const { organizationId, role } = ctx.member;
+        // Read with the system client (the scoped one would need the profile to exist), confined by hand.
+        return (profile ??= loadKpiProfile(services.system, organizationId, ctx.user.id, role));
+      },
+    },
+    refreshKpiProfile: {
+      enumerable: false,
+      value: () => {
+        profile = undefined;
+        filters = undefined;
       },
     },
   });

@@ -4,6 +4,7 @@ import { builder } from './builder.ts';
 import './identity/schema.ts';
 import './audit/schema.ts';
 import './approvals/schema.ts';
+import './kpis/schema.ts';
 
 export const schema = builder.toSchema();
 

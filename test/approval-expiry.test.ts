@@ -35,9 +35,12 @@ const until = async (check: () => Promise<boolean>, ms = 10_000) => {
 
 describe('expiry', () => {
   it('expires a pending request once, audits it without an actor, and tells the requester', async () => {
-    const url = `ws://127.0.0.1:${await one.app.start(0, '127.0.0.1')}/graphql`;
-    const mine = subscribe(url, { devUser: o.editor }, `subscription { myApprovalUpdates { ${APPROVAL_EVENT} } }`);
-    open.push(mine);
+    // Whichever instance claims a sweep publishes its events: without Redis only to its own
+    // subscribers, so the requester listens on both.
+    const query = `subscription { myApprovalUpdates { ${APPROVAL_EVENT} } }`;
+    const mine = [one, two].map(async (server) => subscribe(`ws://127.0.0.1:${await server.app.start(0, '127.0.0.1')}/graphql`, { devUser: o.editor }, query));
+    const subscribers = await Promise.all(mine);
+    open.push(...subscribers);
     await new Promise((r) => setTimeout(r, 150));
     const ids = await Promise.all([0, 1, 2].map(() => one.raise(o.editor, request('WORKFLOW'))));
 
@@ -56,8 +59,11 @@ describe('expiry', () => {
     }
     expect(events.every((e) => e.actorEmail === null)).toBe(true);
 
-    await mine.waitFor((e) => e.type === 'EXPIRED' && e.request.id === ids[2]);
-    expect(mine.events.filter((e) => e.type === 'EXPIRED')).toHaveLength(3);
+    await until(async () => new Set(subscribers.flatMap((s) => s.events.filter((e) => e.type === 'EXPIRED').map((e) => e.request.id))).size === 3);
+    for (const s of subscribers) {
+      const expiredIds = s.events.filter((e) => e.type === 'EXPIRED').map((e) => e.request.id);
+      expect(new Set(expiredIds).size).toBe(expiredIds.length); // once each
+    }
   });
 
   it('refuses a decision on a request past its age', async () => {

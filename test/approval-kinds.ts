@@ -32,8 +32,8 @@ export function testApprovalKinds(): ApprovalKindHandler[] {
   });
   const scope = make('ACCESS_SCOPE');
   scope.extraDeciders = async (_db, request) => payloadOf(request).delegates ?? [];
-  scope.extraInboxWhere = async (db, userId) => {
-    const any = await db.approvalRequest.count({ where: { kind: 'ACCESS_SCOPE', payload: { contains: userId } } });
+  scope.extraInboxWhere = async (db, userId, organizationId) => {
+    const any = await db.approvalRequest.count({ where: { organizationId, kind: 'ACCESS_SCOPE', payload: { contains: userId } } });
     return any ? { payload: { contains: `"${userId}"` } } : null;
   };
   return [make('WORKFLOW'), scope, make('PII_CHANGE')];

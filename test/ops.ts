@@ -125,3 +125,115 @@ export const CancelRequest = graphql(`
     cancelRequest(id: $id) { id status }
   }
 `);
+
+export const CreateDimension = graphql(`
+  mutation CreateDimension($key: String!, $name: String!, $values: [String!]) {
+    createDimension(key: $key, name: $name, values: $values) { id key values }
+  }
+`);
+
+export const CreateKpi = graphql(`
+  mutation CreateKpi($input: CreateKpiInput!) {
+    createKpi(input: $input) { id key name unit target access dimensions { key } }
+  }
+`);
+
+export const RecordKpiData = graphql(`
+  mutation RecordKpiData($kpiId: ID!, $points: [KpiPointInput!]!) {
+    recordKpiData(kpiId: $kpiId, points: $points)
+  }
+`);
+
+export const CreateAlert = graphql(`
+  mutation CreateAlert($kpiId: ID!, $operator: AlertOperator!, $threshold: Float!) {
+    createAlert(kpiId: $kpiId, operator: $operator, threshold: $threshold) { id operator threshold kpi { key } }
+  }
+`);
+
+export const CreateRole = graphql(`
+  mutation CreateRole($name: String!, $parentRoleId: ID) {
+    createRole(name: $name, parentRoleId: $parentRoleId) { id name parent { id name } }
+  }
+`);
+
+export const SetRoleParent = graphql(`
+  mutation SetRoleParent($roleId: ID!, $parentRoleId: ID) {
+    setRoleParent(roleId: $roleId, parentRoleId: $parentRoleId) { id parent { id } }
+  }
+`);
+
+export const AssignRole = graphql(`
+  mutation AssignRole($roleId: ID!, $userId: ID!) { assignRole(roleId: $roleId, userId: $userId) { id } }
+`);
+
+export const UnassignRole = graphql(`
+  mutation UnassignRole($roleId: ID!, $userId: ID!) { unassignRole(roleId: $roleId, userId: $userId) { id } }
+`);
+
+export const CreateGroup = graphql(`
+  mutation CreateGroup($name: String!) { createGroup(name: $name) { id name } }
+`);
+
+export const AddGroupMember = graphql(`
+  mutation AddGroupMember($groupId: ID!, $userId: ID!) { addGroupMember(groupId: $groupId, userId: $userId) { id members { email } } }
+`);
+
+export const AssignGroupRole = graphql(`
+  mutation AssignGroupRole($groupId: ID!, $roleId: ID!) { assignGroupRole(groupId: $groupId, roleId: $roleId) { id roles { name } } }
+`);
+
+export const SetKpiPermission = graphql(`
+  mutation SetKpiPermission($roleId: ID!, $kpiId: ID!, $access: KpiAccess!) {
+    setKpiPermission(roleId: $roleId, kpiId: $kpiId, access: $access) { access role { name } kpi { key } }
+  }
+`);
+
+export const GrantAccessScope = graphql(`
+  mutation GrantAccessScope($userId: ID!, $dimension: String!, $value: String!, $startsAt: DateTime, $endsAt: DateTime) {
+    grantAccessScope(userId: $userId, dimension: $dimension, value: $value, startsAt: $startsAt, endsAt: $endsAt) { id value active }
+  }
+`);
+
+export const RevokeAccessScope = graphql(`
+  mutation RevokeAccessScope($id: ID!) { revokeAccessScope(id: $id) { id active } }
+`);
+
+export const SetScopeApprover = graphql(`
+  mutation SetScopeApprover($dimension: String!, $value: String!, $userId: ID!) {
+    setScopeApprover(dimension: $dimension, value: $value, userId: $userId)
+  }
+`);
+
+export const RequestAccess = graphql(`
+  mutation RequestAccess($dimension: String!, $value: String!, $justification: String!, $startsAt: DateTime, $endsAt: DateTime) {
+    requestAccess(dimension: $dimension, value: $value, justification: $justification, startsAt: $startsAt, endsAt: $endsAt) {
+      id kind status summary scopeValue dimension { key }
+    }
+  }
+`);
+
+export const MyAccessScopes = graphql(`
+  query MyAccessScopes { myAccessScopes { id value active startsAt endsAt dimension { key } } }
+`);
+
+export const Kpis = graphql(`
+  query Kpis($first: Int) { kpis(first: $first) { totalCount edges { node { id key access } } } }
+`);
+
+export const KpiData = graphql(`
+  query KpiData($id: ID!, $filter: KpiDataFilter, $first: Int, $after: String) {
+    kpi(id: $id) {
+      id key access
+      data(filter: $filter, first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { period value dimensions { dimension value } } }
+      }
+      summary(filter: $filter) { count sum avg min max }
+    }
+  }
+`);
+
+export const RolesAndGroups = graphql(`
+  query RolesAndGroups { roles { id name } groups { id name } }
+`);

@@ -106,23 +106,23 @@ const kindsByCell = (role: OrgRole) => ({
 });
 
 /** The requests a member may decide (not counting their own). */
-export async function decidableWhere(services: Services, db: Db | Tx, role: OrgRole, userId: string): Promise<Prisma.ApprovalRequestWhereInput[]> {
+export async function decidableWhere(services: Services, db: Db | Tx, role: OrgRole, userId: string, organizationId: string): Promise<Prisma.ApprovalRequestWhereInput[]> {
   const { full, limited } = kindsByCell(role);
   const or: Prisma.ApprovalRequestWhereInput[] = full.length ? [{ kind: { in: full } }] : [];
   for (const kind of limited) {
-    const extra = await services.approvals.get(kind)?.extraInboxWhere?.(db, userId);
+    const extra = await services.approvals.get(kind)?.extraInboxWhere?.(db, userId, organizationId);
     if (extra) or.push({ AND: [{ kind }, extra] });
   }
   return or;
 }
 
 /** The inbox: requests the member may decide, and those they made. */
-export async function visibleWhere(services: Services, db: Db | Tx, role: OrgRole, userId: string): Promise<Prisma.ApprovalRequestWhereInput> {
-  return { OR: [{ requestedById: userId }, ...(await decidableWhere(services, db, role, userId))] };
+export async function visibleWhere(services: Services, db: Db | Tx, role: OrgRole, userId: string, organizationId: string): Promise<Prisma.ApprovalRequestWhereInput> {
+  return { OR: [{ requestedById: userId }, ...(await decidableWhere(services, db, role, userId, organizationId))] };
 }
 
-export async function mayDecideAnything(services: Services, db: Db | Tx, role: OrgRole, userId: string) {
-  return (await decidableWhere(services, db, role, userId)).length > 0;
+export async function mayDecideAnything(services: Services, db: Db | Tx, role: OrgRole, userId: string, organizationId: string) {
+  return (await decidableWhere(services, db, role, userId, organizationId)).length > 0;
 }
 
 /** Whether a member with `role` may decide `request` (self-decision is refused separately). */
@@ -148,7 +148,7 @@ function refusal(request: ApprovalRequest, role: OrgRole) {
 // ---------------------------------------------------------------- reading
 
 export async function findVisible(ctx: Context, id: string): Promise<ApprovalRequest | null> {
-  const where = await visibleWhere(ctx.services, ctx.db, ctx.member.role, ctx.user.id);
+  const where = await visibleWhere(ctx.services, ctx.db, ctx.member.role, ctx.user.id, ctx.member.organizationId);
   return ctx.db.approvalRequest.findFirst({ where: { AND: [{ id }, where] } });
 }
 

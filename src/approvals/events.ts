@@ -69,7 +69,7 @@ export async function approvalStream(ctx: Context, options: StreamOptions) {
   const userId = ctx.user.id;
   const mine = options.kinds === null;
   let role = ctx.member.role;
-  if (!mine && !(await mayDecideAnything(services, services.system, role, userId))) throw nothingToDecide(role);
+  if (!mine && !(await mayDecideAnything(services, services.system, role, userId, organizationId))) throw nothingToDecide(role);
   const wanted = options.kinds?.length ? new Set(options.kinds) : null;
 
   const source = services.pubsub.subscribe('approval:event', organizationId);
@@ -81,7 +81,7 @@ export async function approvalStream(ctx: Context, options: StreamOptions) {
       if (!me || me.status !== 'ACTIVE') throw revoked();
       if (me.role !== role) {
         role = me.role;
-        if (!mine && !(await mayDecideAnything(services, services.system, role, userId))) throw nothingToDecide(role);
+        if (!mine && !(await mayDecideAnything(services, services.system, role, userId, organizationId))) throw nothingToDecide(role);
       }
       if (message.type === 'MEMBERSHIP') return false;
       const { request } = message;

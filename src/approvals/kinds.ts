@@ -47,7 +47,7 @@ export interface ApprovalKindHandler {
    * The requests of this kind `userId` may decide through `extraDeciders`, as a filter on
    * ApprovalRequest; null when there are none (then a `limited` role decides nothing of this kind).
    */
-  extraInboxWhere?(db: Db | Tx, userId: string): Promise<Prisma.ApprovalRequestWhereInput | null>;
+  extraInboxWhere?(db: Db | Tx, userId: string, organizationId: string): Promise<Prisma.ApprovalRequestWhereInput | null>;
   /**
    * Applies an approved request inside the decision's transaction: if it throws, the decision is
    * not taken. Throw an AppError (e.g. CONFLICT when the target changed) to say why.
@@ -67,6 +67,3 @@ export function kindRegistry(handlers: readonly ApprovalKindHandler[]): Approval
   }
   return map;
 }
-
-/** The kinds the domains register. Later features add theirs here. */
-export const domainApprovalKinds: ApprovalKindHandler[] = [];

@@ -20,7 +20,7 @@ export const ApprovalRequestRef = builder.node(builder.objectRef<ApprovalRequest
   authScopes: { member: true },
   // By id: only requests the caller may decide or made.
   loadMany: async (ids, ctx) => {
-    const where = await approvals.visibleWhere(ctx.services, ctx.db, ctx.member.role, ctx.user.id);
+    const where = await approvals.visibleWhere(ctx.services, ctx.db, ctx.member.role, ctx.user.id, ctx.member.organizationId);
     return ctx.db.approvalRequest.findMany({ where: { AND: [{ id: { in: ids } }, where] } });
   },
   fields: (t) => ({
@@ -72,7 +72,7 @@ builder.queryFields((t) => ({
     authScopes: { member: true },
     args: { status: t.arg({ type: ApprovalStatusEnum }), kind: t.arg({ type: ApprovalKindEnum }), ...pageArgs },
     resolve: async (_root, args, ctx) => {
-      const visible = await approvals.visibleWhere(ctx.services, ctx.db, ctx.member.role, ctx.user.id);
+      const visible = await approvals.visibleWhere(ctx.services, ctx.db, ctx.member.role, ctx.user.id, ctx.member.organizationId);
       const where = { AND: [visible, ...(args.status ? [{ status: args.status }] : []), ...(args.kind ? [{ kind: args.kind }] : [])] };
       return paginate(
         ctx,

@@ -35,6 +35,21 @@ export const MATRIX = {
     limit: 'an ADMIN may not disable or re-enable an OWNER',
   },
   'audit.read': { describe: 'read the audit log and verify its chain', cells: only('ADMIN', 'OWNER') },
+  'kpis.read': {
+    describe: 'read KPI definitions and data',
+    cells: { VIEWER: 'limited', EDITOR: 'limited', ADMIN: 'yes', OWNER: 'yes' },
+    limit: 'a VIEWER or EDITOR reads the KPIs their custom roles grant, RESTRICTED to their scopes; an EDITOR also has FULL on the KPIs they created',
+  },
+  'kpis.write': {
+    describe: 'create KPIs, record data and create alerts',
+    cells: { VIEWER: 'no', EDITOR: 'limited', ADMIN: 'yes', OWNER: 'yes' },
+    limit: 'an EDITOR records data only into KPIs they have FULL access to',
+  },
+  'kpis.manage': {
+    describe: 'manage dimensions, custom roles, groups, KPI permissions, scopes and scope approvers',
+    cells: only('ADMIN', 'OWNER'),
+  },
+  'kpis.requestAccess': { describe: 'request a KPI access scope', cells: only('VIEWER', 'EDITOR') },
   'approvals.decide.WORKFLOW': { describe: 'approve or reject WORKFLOW requests', cells: only('ADMIN', 'OWNER') },
   'approvals.decide.ACCESS_SCOPE': {
     describe: 'approve or reject ACCESS_SCOPE requests',

@@ -46,14 +46,29 @@ const CREATES = new Set(['create', 'createMany', 'createManyAndReturn']);
 
 export interface CallerScope {
   organizationId: string;
+  /**
+   * Row-level filters beyond the tenant's, by model (KPI row-level security). Computed once per
+   * request from the caller's grants, awaited before the first query that touches such a model.
+   */
+  rowFilters?: () => Promise<Partial<Record<string, Args>>>;
+}
+
+/** Models that carry row-level filters beyond the tenant's (src/kpis/access.ts). */
+const ROW_FILTERED = new Set(['Kpi', 'KpiDataPoint', 'Alert', 'AlertFiring']);
+
+/** The scope with its row filters resolved: what the synchronous rewriting works with. */
+interface ResolvedScope extends CallerScope {
+  rows?: Partial<Record<string, Args>>;
 }
 
 /** The WHERE that confines `model` to the caller's organization. */
-export function tenantFilter(model: string, scope: CallerScope): Args | null {
+export function tenantFilter(model: string, scope: ResolvedScope): Args | null {
   const c = confinementOf(model);
   switch (c.kind) {
-    case 'tenant':
-      return { organizationId: scope.organizationId };
+    case 'tenant': {
+      const rows = scope.rows?.[model];
+      return rows ? { AND: [{ organizationId: scope.organizationId }, rows] } : { organizationId: scope.organizationId };
+    }
     case 'organization':
       return { id: scope.organizationId };
     case 'member':
@@ -186,9 +201,12 @@ export function forCaller(scope: CallerScope) {
     query: {
       async $allOperations({ model, operation, args, query }) {
         if (!model) throw new TenantViolation(`raw ${operation} is not allowed through the tenant-scoped client`);
-        const confined = confineArgs(model, operation, (args ?? {}) as Args, scope);
+        // Row filters are computed (once per request) only when the query can reach a filtered model.
+        const reaches = ROW_FILTERED.has(model) || Boolean((args as Args | undefined)?.include || (args as Args | undefined)?.select);
+        const resolved: ResolvedScope = { ...scope, rows: scope.rowFilters && reaches ? await scope.rowFilters() : undefined };
+        const confined = confineArgs(model, operation, (args ?? {}) as Args, resolved);
         const result = await query(confined);
-        return confineResult(model, result, scope);
+        return confineResult(model, result, resolved);
       },
     },
   });

@@ -31,6 +31,26 @@ type Documents = {
     "\n  mutation ApproveRequest($id: ID!, $comment: String) {\n    approveRequest(id: $id, comment: $comment) { id status reason decidedAt decidedBy { email } }\n  }\n": typeof types.ApproveRequestDocument,
     "\n  mutation RejectRequest($id: ID!, $reason: String!) {\n    rejectRequest(id: $id, reason: $reason) { id status reason decidedBy { email } }\n  }\n": typeof types.RejectRequestDocument,
     "\n  mutation CancelRequest($id: ID!) {\n    cancelRequest(id: $id) { id status }\n  }\n": typeof types.CancelRequestDocument,
+    "\n  mutation CreateDimension($key: String!, $name: String!, $values: [String!]) {\n    createDimension(key: $key, name: $name, values: $values) { id key values }\n  }\n": typeof types.CreateDimensionDocument,
+    "\n  mutation CreateKpi($input: CreateKpiInput!) {\n    createKpi(input: $input) { id key name unit target access dimensions { key } }\n  }\n": typeof types.CreateKpiDocument,
+    "\n  mutation RecordKpiData($kpiId: ID!, $points: [KpiPointInput!]!) {\n    recordKpiData(kpiId: $kpiId, points: $points)\n  }\n": typeof types.RecordKpiDataDocument,
+    "\n  mutation CreateAlert($kpiId: ID!, $operator: AlertOperator!, $threshold: Float!) {\n    createAlert(kpiId: $kpiId, operator: $operator, threshold: $threshold) { id operator threshold kpi { key } }\n  }\n": typeof types.CreateAlertDocument,
+    "\n  mutation CreateRole($name: String!, $parentRoleId: ID) {\n    createRole(name: $name, parentRoleId: $parentRoleId) { id name parent { id name } }\n  }\n": typeof types.CreateRoleDocument,
+    "\n  mutation SetRoleParent($roleId: ID!, $parentRoleId: ID) {\n    setRoleParent(roleId: $roleId, parentRoleId: $parentRoleId) { id parent { id } }\n  }\n": typeof types.SetRoleParentDocument,
+    "\n  mutation AssignRole($roleId: ID!, $userId: ID!) { assignRole(roleId: $roleId, userId: $userId) { id } }\n": typeof types.AssignRoleDocument,
+    "\n  mutation UnassignRole($roleId: ID!, $userId: ID!) { unassignRole(roleId: $roleId, userId: $userId) { id } }\n": typeof types.UnassignRoleDocument,
+    "\n  mutation CreateGroup($name: String!) { createGroup(name: $name) { id name } }\n": typeof types.CreateGroupDocument,
+    "\n  mutation AddGroupMember($groupId: ID!, $userId: ID!) { addGroupMember(groupId: $groupId, userId: $userId) { id members { email } } }\n": typeof types.AddGroupMemberDocument,
+    "\n  mutation AssignGroupRole($groupId: ID!, $roleId: ID!) { assignGroupRole(groupId: $groupId, roleId: $roleId) { id roles { name } } }\n": typeof types.AssignGroupRoleDocument,
+    "\n  mutation SetKpiPermission($roleId: ID!, $kpiId: ID!, $access: KpiAccess!) {\n    setKpiPermission(roleId: $roleId, kpiId: $kpiId, access: $access) { access role { name } kpi { key } }\n  }\n": typeof types.SetKpiPermissionDocument,
+    "\n  mutation GrantAccessScope($userId: ID!, $dimension: String!, $value: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    grantAccessScope(userId: $userId, dimension: $dimension, value: $value, startsAt: $startsAt, endsAt: $endsAt) { id value active }\n  }\n": typeof types.GrantAccessScopeDocument,
+    "\n  mutation RevokeAccessScope($id: ID!) { revokeAccessScope(id: $id) { id active } }\n": typeof types.RevokeAccessScopeDocument,
+    "\n  mutation SetScopeApprover($dimension: String!, $value: String!, $userId: ID!) {\n    setScopeApprover(dimension: $dimension, value: $value, userId: $userId)\n  }\n": typeof types.SetScopeApproverDocument,
+    "\n  mutation RequestAccess($dimension: String!, $value: String!, $justification: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    requestAccess(dimension: $dimension, value: $value, justification: $justification, startsAt: $startsAt, endsAt: $endsAt) {\n      id kind status summary scopeValue dimension { key }\n    }\n  }\n": typeof types.RequestAccessDocument,
+    "\n  query MyAccessScopes { myAccessScopes { id value active startsAt endsAt dimension { key } } }\n": typeof types.MyAccessScopesDocument,
+    "\n  query Kpis($first: Int) { kpis(first: $first) { totalCount edges { node { id key access } } } }\n": typeof types.KpisDocument,
+    "\n  query KpiData($id: ID!, $filter: KpiDataFilter, $first: Int, $after: String) {\n    kpi(id: $id) {\n      id key access\n      data(filter: $filter, first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { period value dimensions { dimension value } } }\n      }\n      summary(filter: $filter) { count sum avg min max }\n    }\n  }\n": typeof types.KpiDataDocument,
+    "\n  query RolesAndGroups { roles { id name } groups { id name } }\n": typeof types.RolesAndGroupsDocument,
 };
 const documents: Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token user { id email } }\n  }\n": types.LoginDocument,
@@ -50,6 +70,26 @@ const documents: Documents = {
     "\n  mutation ApproveRequest($id: ID!, $comment: String) {\n    approveRequest(id: $id, comment: $comment) { id status reason decidedAt decidedBy { email } }\n  }\n": types.ApproveRequestDocument,
     "\n  mutation RejectRequest($id: ID!, $reason: String!) {\n    rejectRequest(id: $id, reason: $reason) { id status reason decidedBy { email } }\n  }\n": types.RejectRequestDocument,
     "\n  mutation CancelRequest($id: ID!) {\n    cancelRequest(id: $id) { id status }\n  }\n": types.CancelRequestDocument,
+    "\n  mutation CreateDimension($key: String!, $name: String!, $values: [String!]) {\n    createDimension(key: $key, name: $name, values: $values) { id key values }\n  }\n": types.CreateDimensionDocument,
+    "\n  mutation CreateKpi($input: CreateKpiInput!) {\n    createKpi(input: $input) { id key name unit target access dimensions { key } }\n  }\n": types.CreateKpiDocument,
+    "\n  mutation RecordKpiData($kpiId: ID!, $points: [KpiPointInput!]!) {\n    recordKpiData(kpiId: $kpiId, points: $points)\n  }\n": types.RecordKpiDataDocument,
+    "\n  mutation CreateAlert($kpiId: ID!, $operator: AlertOperator!, $threshold: Float!) {\n    createAlert(kpiId: $kpiId, operator: $operator, threshold: $threshold) { id operator threshold kpi { key } }\n  }\n": types.CreateAlertDocument,
+    "\n  mutation CreateRole($name: String!, $parentRoleId: ID) {\n    createRole(name: $name, parentRoleId: $parentRoleId) { id name parent { id name } }\n  }\n": types.CreateRoleDocument,
+    "\n  mutation SetRoleParent($roleId: ID!, $parentRoleId: ID) {\n    setRoleParent(roleId: $roleId, parentRoleId: $parentRoleId) { id parent { id } }\n  }\n": types.SetRoleParentDocument,
+    "\n  mutation AssignRole($roleId: ID!, $userId: ID!) { assignRole(roleId: $roleId, userId: $userId) { id } }\n": types.AssignRoleDocument,
+    "\n  mutation UnassignRole($roleId: ID!, $userId: ID!) { unassignRole(roleId: $roleId, userId: $userId) { id } }\n": types.UnassignRoleDocument,
+    "\n  mutation CreateGroup($name: String!) { createGroup(name: $name) { id name } }\n": types.CreateGroupDocument,
+    "\n  mutation AddGroupMember($groupId: ID!, $userId: ID!) { addGroupMember(groupId: $groupId, userId: $userId) { id members { email } } }\n": types.AddGroupMemberDocument,
+    "\n  mutation AssignGroupRole($groupId: ID!, $roleId: ID!) { assignGroupRole(groupId: $groupId, roleId: $roleId) { id roles { name } } }\n": types.AssignGroupRoleDocument,
+    "\n  mutation SetKpiPermission($roleId: ID!, $kpiId: ID!, $access: KpiAccess!) {\n    setKpiPermission(roleId: $roleId, kpiId: $kpiId, access: $access) { access role { name } kpi { key } }\n  }\n": types.SetKpiPermissionDocument,
+    "\n  mutation GrantAccessScope($userId: ID!, $dimension: String!, $value: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    grantAccessScope(userId: $userId, dimension: $dimension, value: $value, startsAt: $startsAt, endsAt: $endsAt) { id value active }\n  }\n": types.GrantAccessScopeDocument,
+    "\n  mutation RevokeAccessScope($id: ID!) { revokeAccessScope(id: $id) { id active } }\n": types.RevokeAccessScopeDocument,
+    "\n  mutation SetScopeApprover($dimension: String!, $value: String!, $userId: ID!) {\n    setScopeApprover(dimension: $dimension, value: $value, userId: $userId)\n  }\n": types.SetScopeApproverDocument,
+    "\n  mutation RequestAccess($dimension: String!, $value: String!, $justification: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    requestAccess(dimension: $dimension, value: $value, justification: $justification, startsAt: $startsAt, endsAt: $endsAt) {\n      id kind status summary scopeValue dimension { key }\n    }\n  }\n": types.RequestAccessDocument,
+    "\n  query MyAccessScopes { myAccessScopes { id value active startsAt endsAt dimension { key } } }\n": types.MyAccessScopesDocument,
+    "\n  query Kpis($first: Int) { kpis(first: $first) { totalCount edges { node { id key access } } } }\n": types.KpisDocument,
+    "\n  query KpiData($id: ID!, $filter: KpiDataFilter, $first: Int, $after: String) {\n    kpi(id: $id) {\n      id key access\n      data(filter: $filter, first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { period value dimensions { dimension value } } }\n      }\n      summary(filter: $filter) { count sum avg min max }\n    }\n  }\n": types.KpiDataDocument,
+    "\n  query RolesAndGroups { roles { id name } groups { id name } }\n": types.RolesAndGroupsDocument,
 };
 
 /**
@@ -134,6 +174,86 @@ export function graphql(source: "\n  mutation RejectRequest($id: ID!, $reason: S
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CancelRequest($id: ID!) {\n    cancelRequest(id: $id) { id status }\n  }\n"): (typeof documents)["\n  mutation CancelRequest($id: ID!) {\n    cancelRequest(id: $id) { id status }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateDimension($key: String!, $name: String!, $values: [String!]) {\n    createDimension(key: $key, name: $name, values: $values) { id key values }\n  }\n"): (typeof documents)["\n  mutation CreateDimension($key: String!, $name: String!, $values: [String!]) {\n    createDimension(key: $key, name: $name, values: $values) { id key values }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateKpi($input: CreateKpiInput!) {\n    createKpi(input: $input) { id key name unit target access dimensions { key } }\n  }\n"): (typeof documents)["\n  mutation CreateKpi($input: CreateKpiInput!) {\n    createKpi(input: $input) { id key name unit target access dimensions { key } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecordKpiData($kpiId: ID!, $points: [KpiPointInput!]!) {\n    recordKpiData(kpiId: $kpiId, points: $points)\n  }\n"): (typeof documents)["\n  mutation RecordKpiData($kpiId: ID!, $points: [KpiPointInput!]!) {\n    recordKpiData(kpiId: $kpiId, points: $points)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAlert($kpiId: ID!, $operator: AlertOperator!, $threshold: Float!) {\n    createAlert(kpiId: $kpiId, operator: $operator, threshold: $threshold) { id operator threshold kpi { key } }\n  }\n"): (typeof documents)["\n  mutation CreateAlert($kpiId: ID!, $operator: AlertOperator!, $threshold: Float!) {\n    createAlert(kpiId: $kpiId, operator: $operator, threshold: $threshold) { id operator threshold kpi { key } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateRole($name: String!, $parentRoleId: ID) {\n    createRole(name: $name, parentRoleId: $parentRoleId) { id name parent { id name } }\n  }\n"): (typeof documents)["\n  mutation CreateRole($name: String!, $parentRoleId: ID) {\n    createRole(name: $name, parentRoleId: $parentRoleId) { id name parent { id name } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetRoleParent($roleId: ID!, $parentRoleId: ID) {\n    setRoleParent(roleId: $roleId, parentRoleId: $parentRoleId) { id parent { id } }\n  }\n"): (typeof documents)["\n  mutation SetRoleParent($roleId: ID!, $parentRoleId: ID) {\n    setRoleParent(roleId: $roleId, parentRoleId: $parentRoleId) { id parent { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AssignRole($roleId: ID!, $userId: ID!) { assignRole(roleId: $roleId, userId: $userId) { id } }\n"): (typeof documents)["\n  mutation AssignRole($roleId: ID!, $userId: ID!) { assignRole(roleId: $roleId, userId: $userId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnassignRole($roleId: ID!, $userId: ID!) { unassignRole(roleId: $roleId, userId: $userId) { id } }\n"): (typeof documents)["\n  mutation UnassignRole($roleId: ID!, $userId: ID!) { unassignRole(roleId: $roleId, userId: $userId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateGroup($name: String!) { createGroup(name: $name) { id name } }\n"): (typeof documents)["\n  mutation CreateGroup($name: String!) { createGroup(name: $name) { id name } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddGroupMember($groupId: ID!, $userId: ID!) { addGroupMember(groupId: $groupId, userId: $userId) { id members { email } } }\n"): (typeof documents)["\n  mutation AddGroupMember($groupId: ID!, $userId: ID!) { addGroupMember(groupId: $groupId, userId: $userId) { id members { email } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AssignGroupRole($groupId: ID!, $roleId: ID!) { assignGroupRole(groupId: $groupId, roleId: $roleId) { id roles { name } } }\n"): (typeof documents)["\n  mutation AssignGroupRole($groupId: ID!, $roleId: ID!) { assignGroupRole(groupId: $groupId, roleId: $roleId) { id roles { name } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetKpiPermission($roleId: ID!, $kpiId: ID!, $access: KpiAccess!) {\n    setKpiPermission(roleId: $roleId, kpiId: $kpiId, access: $access) { access role { name } kpi { key } }\n  }\n"): (typeof documents)["\n  mutation SetKpiPermission($roleId: ID!, $kpiId: ID!, $access: KpiAccess!) {\n    setKpiPermission(roleId: $roleId, kpiId: $kpiId, access: $access) { access role { name } kpi { key } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GrantAccessScope($userId: ID!, $dimension: String!, $value: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    grantAccessScope(userId: $userId, dimension: $dimension, value: $value, startsAt: $startsAt, endsAt: $endsAt) { id value active }\n  }\n"): (typeof documents)["\n  mutation GrantAccessScope($userId: ID!, $dimension: String!, $value: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    grantAccessScope(userId: $userId, dimension: $dimension, value: $value, startsAt: $startsAt, endsAt: $endsAt) { id value active }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeAccessScope($id: ID!) { revokeAccessScope(id: $id) { id active } }\n"): (typeof documents)["\n  mutation RevokeAccessScope($id: ID!) { revokeAccessScope(id: $id) { id active } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetScopeApprover($dimension: String!, $value: String!, $userId: ID!) {\n    setScopeApprover(dimension: $dimension, value: $value, userId: $userId)\n  }\n"): (typeof documents)["\n  mutation SetScopeApprover($dimension: String!, $value: String!, $userId: ID!) {\n    setScopeApprover(dimension: $dimension, value: $value, userId: $userId)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestAccess($dimension: String!, $value: String!, $justification: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    requestAccess(dimension: $dimension, value: $value, justification: $justification, startsAt: $startsAt, endsAt: $endsAt) {\n      id kind status summary scopeValue dimension { key }\n    }\n  }\n"): (typeof documents)["\n  mutation RequestAccess($dimension: String!, $value: String!, $justification: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    requestAccess(dimension: $dimension, value: $value, justification: $justification, startsAt: $startsAt, endsAt: $endsAt) {\n      id kind status summary scopeValue dimension { key }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyAccessScopes { myAccessScopes { id value active startsAt endsAt dimension { key } } }\n"): (typeof documents)["\n  query MyAccessScopes { myAccessScopes { id value active startsAt endsAt dimension { key } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Kpis($first: Int) { kpis(first: $first) { totalCount edges { node { id key access } } } }\n"): (typeof documents)["\n  query Kpis($first: Int) { kpis(first: $first) { totalCount edges { node { id key access } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KpiData($id: ID!, $filter: KpiDataFilter, $first: Int, $after: String) {\n    kpi(id: $id) {\n      id key access\n      data(filter: $filter, first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { period value dimensions { dimension value } } }\n      }\n      summary(filter: $filter) { count sum avg min max }\n    }\n  }\n"): (typeof documents)["\n  query KpiData($id: ID!, $filter: KpiDataFilter, $first: Int, $after: String) {\n    kpi(id: $id) {\n      id key access\n      data(filter: $filter, first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { period value dimensions { dimension value } } }\n      }\n      summary(filter: $filter) { count sum avg min max }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RolesAndGroups { roles { id name } groups { id name } }\n"): (typeof documents)["\n  query RolesAndGroups { roles { id name } groups { id name } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,5 @@
+// The approval kinds the domains register: each domain's handler, plugged into the one core.
+import type { ApprovalKindHandler } from './kinds.ts';
+import { accessScopeKind } from '../kpis/service.ts';
+
+export const domainApprovalKinds: ApprovalKindHandler[] = [accessScopeKind];

@@ -1,0 +1,115 @@
+// KPI access: who sees which KPIs and which of their rows (SPEC.md "KPIs: row-level security").
+//
+// A caller's profile is computed once per request from the database (never from the token):
+// ADMIN and OWNER have FULL on every KPI; everyone else gets the strongest grant of the custom
+// roles they hold directly or through groups, each role inheriting its ancestors' grants, and an
+// EDITOR has FULL on the KPIs they created. RESTRICTED shows a point only when, for every
+// dimension of its KPI, the point's value is among the caller's active scopes for that dimension
+// (`*` matches every value). The profile becomes Prisma `where` filters that the tenant extension
+// adds to every query of KpiDataPoint, Kpi, Alert and AlertFiring: SQL, never a filter over rows.
+import type { OrgRole } from '../authz/matrix.ts';
+import type { Db, Prisma, Tx } from '../db/client.ts';
+
+export type KpiAccess = 'FULL' | 'RESTRICTED' | 'NONE';
+const STRENGTH: Record<KpiAccess, number> = { NONE: 0, RESTRICTED: 1, FULL: 2 };
+export const stronger = (a: KpiAccess, b: KpiAccess): KpiAccess => (STRENGTH[a] >= STRENGTH[b] ? a : b);
+
+export const MAX_DIMENSIONS = 4;
+export const dimensionColumn = (index: number) => `d${index + 1}` as 'd1' | 'd2' | 'd3' | 'd4';
+
+export interface KpiProfile {
+  /** FULL on every KPI of the organization (ADMIN, OWNER). */
+  all: boolean;
+  /** Effective access per KPI id, when not `all`; absent means NONE. */
+  access: Map<string, KpiAccess>;
+  /** Active scope values per dimension key; `*` means every value. */
+  scopes: Map<string, Set<string>>;
+  /** Dimension keys of each KPI the profile restricts. */
+  dimensions: Map<string, string[]>;
+}
+
+export function isActive(scope: { startsAt: Date | null; endsAt: Date | null; revokedAt: Date | null }, now: Date) {
+  return !scope.revokedAt && (!scope.startsAt || scope.startsAt <= now) && (!scope.endsAt || now < scope.endsAt);
+}
+
+/** Role ids the user holds, directly or through groups, with every ancestor of each. */
+export async function effectiveRoleIds(db: Db | Tx, organizationId: string, userId: string): Promise<Set<string>> {
+  const [direct, memberships, roles] = await Promise.all([
+    db.roleAssignment.findMany({ where: { organizationId, userId }, select: { roleId: true } }),
+    db.groupMember.findMany({ where: { organizationId, userId }, select: { groupId: true } }),
+    db.customRole.findMany({ where: { organizationId }, select: { id: true, parentId: true } }),
+  ]);
+  const viaGroups = memberships.length
+    ? await db.groupRole.findMany({ where: { organizationId, groupId: { in: memberships.map((m) => m.groupId) } }, select: { roleId: true } })
+    : [];
+  const parentOf = new Map(roles.map((r) => [r.id, r.parentId]));
+  const held = new Set<string>();
+  for (const { roleId } of [...direct, ...viaGroups]) {
+    // Walk up the parent chain; `held` doubles as the visited set, so a cycle cannot loop.
+    for (let id: string | null | undefined = roleId; id && !held.has(id); id = parentOf.get(id)) held.add(id);
+  }
+  return held;
+}
+
+export async function loadKpiProfile(db: Db | Tx, organizationId: string, userId: string, role: OrgRole, now = new Date()): Promise<KpiProfile> {
+  const profile: KpiProfile = { all: role === 'ADMIN' || role === 'OWNER', access: new Map(), scopes: new Map(), dimensions: new Map() };
+  if (profile.all) return profile;
+  const roleIds = [...(await effectiveRoleIds(db, organizationId, userId))];
+  const [grants, own, scopes] = await Promise.all([
+    roleIds.length ? db.kpiPermission.findMany({ where: { organizationId, roleId: { in: roleIds } }, select: { kpiId: true, access: true } }) : [],
+    role === 'EDITOR' ? db.kpi.findMany({ where: { organizationId, createdById: userId }, select: { id: true } }) : [],
+    db.accessScope.findMany({ where: { organizationId, userId, revokedAt: null } }),
+  ]);
+  for (const g of grants) profile.access.set(g.kpiId, stronger(profile.access.get(g.kpiId) ?? 'NONE', g.access as KpiAccess));
+  for (const k of own) profile.access.set(k.id, 'FULL');
+  for (const [id, access] of profile.access) if (access === 'NONE') profile.access.delete(id);
+  for (const s of scopes) {
+    if (!isActive(s, now)) continue;
+    const values = profile.scopes.get(s.dimensionKey) ?? new Set<string>();
+    values.add(s.value);
+    profile.scopes.set(s.dimensionKey, values);
+  }
+  const restricted = [...profile.access].filter(([, a]) => a === 'RESTRICTED').map(([id]) => id);
+  if (restricted.length) {
+    const kpis = await db.kpi.findMany({ where: { organizationId, id: { in: restricted } }, select: { id: true, dimensionKeys: true } });
+    for (const k of kpis) profile.dimensions.set(k.id, JSON.parse(k.dimensionKeys) as string[]);
+  }
+  return profile;
+}
+
+export const accessOf = (profile: KpiProfile, kpiId: string): KpiAccess => (profile.all ? 'FULL' : (profile.access.get(kpiId) ?? 'NONE'));
+
+/** Matches no row: deny by default. */
+const NOTHING = { id: { in: [] as string[] } };
+
+/** The rows of one RESTRICTED KPI the profile may see, or null for none. */
+export function restrictedPointFilter(profile: KpiProfile, kpiId: string): Prisma.KpiDataPointWhereInput | null {
+  const dims = profile.dimensions.get(kpiId) ?? [];
+  const conditions: Prisma.KpiDataPointWhereInput[] = [];
+  for (const [i, key] of dims.entries()) {
+    const values = profile.scopes.get(key);
+    if (!values || values.size === 0) return null;
+    if (!values.has('*')) conditions.push({ [dimensionColumn(i)]: { in: [...values].sort() } });
+  }
+  return { kpiId, AND: conditions };
+}
+
+/** The row filters the tenant extension adds, by model. */
+export function rowFiltersOf(profile: KpiProfile): Record<string, Prisma.KpiDataPointWhereInput | Prisma.KpiWhereInput | Prisma.AlertWhereInput> {
+  if (profile.all) return {};
+  const visible = [...profile.access.keys()];
+  const full = visible.filter((id) => profile.access.get(id) === 'FULL');
+  const branches: Prisma.KpiDataPointWhereInput[] = full.length ? [{ kpiId: { in: full } }] : [];
+  for (const id of visible) {
+    if (profile.access.get(id) !== 'RESTRICTED') continue;
+    const filter = restrictedPointFilter(profile, id);
+    if (filter) branches.push(filter);
+  }
+  const kpiVisible = visible.length ? { kpiId: { in: visible } } : NOTHING;
+  return {
+    Kpi: visible.length ? { id: { in: visible } } : NOTHING,
+    KpiDataPoint: branches.length === 0 ? NOTHING : branches.length === 1 ? branches[0]! : { OR: branches },
+    Alert: kpiVisible,
+    AlertFiring: kpiVisible,
+  };
+}

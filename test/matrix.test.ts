@@ -6,7 +6,7 @@ import { MATRIX, ORG_ROLES, type CapabilityName, type OrgRole } from '../src/aut
 import { codes, startTestServer, type GqlResult, type TestServer } from './harness.ts';
 import { orgWithRoles, userIdOf, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
-import { ApproveRequest, AuditEvents, InviteMember, Members, OrganizationQ, SetMemberStatus, UpdateMemberRole, VerifyAuditChain } from './ops.ts';
+import { ApproveRequest, AssignRole, AuditEvents, CreateDimension, CreateKpi, CreateRole, InviteMember, KpiData, Kpis, RecordKpiData, RequestAccess, SetKpiPermission, Members, OrganizationQ, SetMemberStatus, UpdateMemberRole, VerifyAuditChain } from './ops.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -16,6 +16,21 @@ afterAll(() => server?.close());
 
 type Probe = (o: OrgFixture, as: string) => Promise<GqlResult<unknown>[]>;
 let n = 0;
+
+/** A region dimension and a KPI over it with one point, created by the owner. */
+async function kpiSetup(o: OrgFixture) {
+  await server.gql(CreateDimension, { key: 'region', name: 'Region', values: ['US', 'EMEA'] }, { as: o.owner });
+  const kpiId = (await server.gql(CreateKpi, { input: { key: `k${n++}`, name: 'K', dimensionKeys: ['region'] } }, { as: o.owner })).data!.createKpi!.id;
+  await server.gql(RecordKpiData, { kpiId, points: [{ period: '2026-01-01T00:00:00Z', value: 1, dimensions: [{ dimension: 'region', value: 'US' }] }] }, { as: o.owner });
+  return kpiId;
+}
+
+/** Grants `as` the access through a custom role (what the limited cells of kpis.read rest on). */
+async function grant(o: OrgFixture, as: string, kpiId: string, access: 'FULL' | 'RESTRICTED') {
+  const roleId = (await server.gql(CreateRole, { name: `r${n++}` }, { as: o.owner })).data!.createRole!.id;
+  await server.gql(SetKpiPermission, { roleId, kpiId, access }, { as: o.owner });
+  await server.gql(AssignRole, { roleId, userId: await userIdOf(server, o.owner, as) }, { as: o.owner });
+}
 
 /** One operation (or a few) that exercises each capability on an unrestricted target. */
 const probes: Record<CapabilityName, Probe> = {
@@ -33,6 +48,19 @@ const probes: Record<CapabilityName, Probe> = {
     const delegate = Buffer.from(await userIdOf(server, o.owner, as), 'base64').toString().split(':')[1]!;
     const id = await server.raise(o.emails.target!, request('ACCESS_SCOPE', { delegates: [delegate] }));
     return [await server.gql(ApproveRequest, { id }, { as })];
+  },
+  'kpis.read': async (o, as) => {
+    const kpiId = await kpiSetup(o);
+    if (as === o.viewer || as === o.editor) await grant(o, as, kpiId, 'FULL');
+    const r = await server.gql(KpiData, { id: kpiId }, { as });
+    expect(r.data?.kpi?.data?.totalCount).toBe(1);
+    return [r];
+  },
+  'kpis.write': async (o, as) => [await server.gql(CreateKpi, { input: { key: `w${n++}`, name: 'W', dimensionKeys: [] } }, { as })],
+  'kpis.manage': async (_o, as) => [await server.gql(CreateDimension, { key: `d${n++}`, name: 'D', values: ['a'] }, { as })],
+  'kpis.requestAccess': async (o, as) => {
+    await kpiSetup(o);
+    return [await server.gql(RequestAccess, { dimension: 'region', value: 'EMEA', justification: 'matrix probe' }, { as })];
   },
   'approvals.decide.PII_CHANGE': async (o, as) => [await server.gql(ApproveRequest, { id: await server.raise(o.emails.target!, request('PII_CHANGE')) }, { as })],
 };
@@ -53,6 +81,27 @@ const limits: Partial<Record<CapabilityName, Partial<Record<OrgRole, Probe>>>> =
   },
   'members.setStatus': {
     ADMIN: async (o, as) => [await server.gql(SetMemberStatus, { userId: await userIdOf(server, o.owner, o.owner), status: 'DISABLED' }, { as })],
+  },
+  'kpis.read': {
+    // A KPI no custom role of theirs grants is invisible: null, not listed.
+    VIEWER: async (o, as) => {
+      const kpiId = await kpiSetup(o);
+      expect((await server.gql(KpiData, { id: kpiId }, { as })).data?.kpi).toBeNull();
+      expect((await server.gql(Kpis, {}, { as })).data?.kpis?.edges?.map((e) => e!.node!.id)).not.toContain(kpiId);
+      return [];
+    },
+    EDITOR: async (o, as) => {
+      const kpiId = await kpiSetup(o);
+      expect((await server.gql(KpiData, { id: kpiId }, { as })).data?.kpi).toBeNull();
+      return [];
+    },
+  },
+  'kpis.write': {
+    EDITOR: async (o, as) => {
+      const kpiId = await kpiSetup(o);
+      await grant(o, as, kpiId, 'RESTRICTED');
+      return [await server.gql(RecordKpiData, { kpiId, points: [{ period: '2026-02-01T00:00:00Z', value: 2, dimensions: [{ dimension: 'region', value: 'US' }] }] }, { as })];
+    },
   },
   'approvals.decide.ACCESS_SCOPE': {
     // Not a delegated approver of the requested value.

@@ -21,6 +21,7 @@ import { logMailer, noMailer, type Mailer } from './identity/mailer.ts';
 import { tokenKeys } from './identity/tokens.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openPubSub } from './pubsub.ts';
+import { seedDemoStory } from './demo.ts';
 import { everyInterval } from './jobs.ts';
 import { schema } from './schema.ts';
 
@@ -114,7 +115,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }
   const db: Db = openDatabase(config.DATABASE_URL);
   if (config.provider === 'sqlite') await db.$executeRawUnsafe('PRAGMA journal_mode = WAL');
-  if (!options.skipMigrate) await bootstrap(db, config, log);
+  const demo = options.skipMigrate ? false : await bootstrap(db, config, log);
   const pubsubHandle = openPubSub(config.REDIS_URL);
   const services: Services = {
     config,
@@ -125,6 +126,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     pubsub: pubsubHandle.pubsub,
     approvals: kindRegistry(options.approvalKinds ?? domainApprovalKinds),
   };
+  if (demo) log.info((await seedDemoStory(services)).join('\n'));
   const sweep = everyInterval(db, log, 'approvals.expire', config.APPROVAL_SWEEP_SECONDS, () => expireStale(services));
 
   const introspection: Plugin = {

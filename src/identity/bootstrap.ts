@@ -52,19 +52,19 @@ export async function createOrganizationWith(db: Db, name: string, slug: string,
   });
 }
 
-/** Runs once, on an empty database. */
-export async function bootstrap(db: Db, config: Config, log: Logger): Promise<void> {
+/** Runs once, on an empty database. True when it seeded the demo organization. */
+export async function bootstrap(db: Db, config: Config, log: Logger): Promise<boolean> {
   await openAuditChain(db, null);
-  if ((await db.organization.count()) > 0) return;
+  if ((await db.organization.count()) > 0) return false;
   if (config.BOOTSTRAP_OWNER_EMAIL && config.BOOTSTRAP_OWNER_PASSWORD && config.BOOTSTRAP_ORG_NAME) {
     const email = config.BOOTSTRAP_OWNER_EMAIL.toLowerCase();
     await createOrganizationWith(db, config.BOOTSTRAP_ORG_NAME, 'main', [
       { email, role: 'OWNER', password: config.BOOTSTRAP_OWNER_PASSWORD },
     ]);
     log.info({ email, organization: config.BOOTSTRAP_ORG_NAME }, 'bootstrap: created the organization and its owner');
-    return;
+    return false;
   }
-  if (!config.SEED_DEMO) return;
+  if (!config.SEED_DEMO) return false;
   await createOrganizationWith(
     db,
     'Demo Corp',
@@ -73,4 +73,5 @@ export async function bootstrap(db: Db, config: Config, log: Logger): Promise<vo
   );
   const lines = DEMO_PERSONAS.map((p) => `  ${p.email.padEnd(20)} ${p.role.padEnd(7)} ${p.note}`).join('\n');
   log.info(`demo organization "Demo Corp" seeded. Log in with any of these, password "${DEMO_PASSWORD}":\n${lines}`);
+  return true;
 }

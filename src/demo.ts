@@ -1,0 +1,50 @@
+// The demo story seeded with the demo organization (outside production), through the same
+// service functions and audit trail as the API, acting as the demo personas.
+import { createContext, type Caller, type Context, type Services } from './context.ts';
+import * as kpis from './kpis/service.ts';
+
+async function actingAs(services: Services, email: string): Promise<Context> {
+  const { system } = services;
+  const user = await system.user.findUniqueOrThrow({ where: { email }, select: { id: true, email: true, displayName: true } });
+  const membership = await system.membership.findFirstOrThrow({
+    where: { userId: user.id, organization: { slug: 'demo' } },
+    select: { id: true, organizationId: true, role: true, status: true },
+  });
+  const caller: Caller = { user, membership, credentialProblem: null, organizationProblem: null };
+  return createContext(services, caller, 'demo-seed');
+}
+
+const REGIONS = ['US', 'EMEA', 'APAC', 'LATAM'];
+const PRODUCTS = ['Core', 'Cloud', 'Support'];
+
+/** KPIs: an analyst restricted to US, a manager who approves EMEA requests. */
+export async function seedDemoStory(services: Services) {
+  const admin = await actingAs(services, 'admin@demo.test');
+  const userId = async (email: string) => (await services.system.user.findUniqueOrThrow({ where: { email } })).id;
+  await kpis.createDimension(admin, 'region', 'Region', REGIONS);
+  await kpis.createDimension(admin, 'product', 'Product', PRODUCTS);
+  const revenue = await kpis.createKpi(admin, { key: 'revenue', name: 'Monthly revenue', unit: 'USD', target: 120_000, dimensionKeys: ['region', 'product'] });
+  const points = REGIONS.flatMap((region, r) =>
+    PRODUCTS.flatMap((product, p) =>
+      Array.from({ length: 6 }, (_, month) => ({
+        period: new Date(Date.UTC(2026, month, 1)),
+        value: 20_000 + 9_000 * r + 4_000 * p + 1_500 * month,
+        dimensions: [{ dimension: 'region', value: region }, { dimension: 'product', value: product }],
+      })),
+    ),
+  );
+  await kpis.recordKpiData(admin, revenue.id, points);
+  await kpis.createAlert(admin, revenue.id, 'LT', 22_000);
+  const analysts = await kpis.createRole(admin, 'Regional analysts', 'Revenue, restricted to their regions', null);
+  await kpis.setKpiPermission(admin, analysts.id, revenue.id, 'RESTRICTED');
+  const analyst = await userId('analyst@demo.test');
+  await kpis.assignRole(admin, analysts.id, analyst, true);
+  await kpis.grantAccessScope(admin, analyst, 'region', 'US');
+  await kpis.grantAccessScope(admin, analyst, 'product', '*');
+  await kpis.setScopeApprover(admin, 'region', 'EMEA', await userId('manager@demo.test'));
+  return [
+    'KPI story: analyst@demo.test sees revenue for US only; as analyst, run',
+    '  mutation { requestAccess(dimension: "region", value: "EMEA", justification: "Q3 review") { id status } }',
+    'then as manager@demo.test (delegated EMEA approver) approveRequest(id: …), and the analyst sees EMEA too.',
+  ];
+}

@@ -1,0 +1,33 @@
+// The demo seed tells the stories a newcomer walks in GraphiQL: here, the KPI access story.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './harness.ts';
+import { ApproveRequest, KpiData, Kpis, Login, RequestAccess } from './ops.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ SEED_DEMO: '1' });
+});
+afterAll(() => server?.close());
+
+const regions = async (as: string) => {
+  const id = (await server.gql(Kpis, {}, { as })).data!.kpis!.edges![0]!.node!.id;
+  const r = await server.gql(KpiData, { id, first: 100 }, { as });
+  return [...new Set(r.data!.kpi!.data!.edges!.map((e) => e!.node!.dimensions![0]!.value))].sort();
+};
+
+describe('demo seed', () => {
+  it('logs in the demo personas with the documented password', async () => {
+    const r = await server.gql(Login, { email: 'owner@demo.test', password: 'demo-password-2026' });
+    expect(r.data?.login?.token).toBeTruthy();
+  });
+
+  it('walks the KPI story: US only, request EMEA, the manager approves, EMEA visible', async () => {
+    expect(await regions('analyst@demo.test')).toEqual(['US']);
+    expect(await regions('owner@demo.test')).toEqual(['APAC', 'EMEA', 'LATAM', 'US']);
+    const requested = await server.gql(RequestAccess, { dimension: 'region', value: 'EMEA', justification: 'Q3 review' }, { as: 'analyst@demo.test' });
+    expect(requested.errors).toBeUndefined();
+    const approved = await server.gql(ApproveRequest, { id: requested.data!.requestAccess!.id }, { as: 'manager@demo.test' });
+    expect(approved.data?.approveRequest?.status).toBe('APPROVED');
+    expect(await regions('analyst@demo.test')).toEqual(['EMEA', 'US']);
+  });
+});

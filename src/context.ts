@@ -13,7 +13,7 @@ import type { Logger } from './logger.ts';
 import type { Mailer } from './identity/mailer.ts';
 import type { PubSub } from './pubsub.ts';
 import type { ApprovalKinds } from './approvals/kinds.ts';
-import { loadKpiProfile, rowFiltersOf, type KpiProfile } from './kpis/access.ts';
+import { cachedKpiProfile, rowFiltersOf, type KpiProfile } from './kpis/access.ts';
 import { verifySessionToken, type TokenKeys } from './identity/tokens.ts';
 
 /** What the whole process shares: built once by buildApp. */
@@ -40,6 +40,8 @@ export interface CallerMembership {
   organizationId: string;
   role: OrgRole;
   status: 'INVITED' | 'ACTIVE' | 'DISABLED';
+  /** The organization's KPI access version, read with the membership (keys the profile cache). */
+  organization?: { accessVersion: number };
 }
 
 export interface Caller {
@@ -114,7 +116,7 @@ export async function resolveCaller(services: Services, input: CredentialInput):
   }
   if (!caller.user) return caller;
 
-  const memberSelect = { id: true, organizationId: true, role: true, status: true } as const;
+  const memberSelect = { id: true, organizationId: true, role: true, status: true, organization: { select: { accessVersion: true } } } as const;
   if (input.organizationId) {
     const organizationId = organizationIdFrom(input.organizationId.trim());
     caller.membership = await system.membership.findUnique({
@@ -159,6 +161,7 @@ export function createContext<T extends object>(services: Services, caller: Call
   let scoped: Db | undefined;
   let profile: Promise<KpiProfile> | undefined;
   let filters: Promise<ReturnType<typeof rowFiltersOf>> | undefined;
+  let changed = false;
   const ctx = Object.assign(target, { requestId, log: services.log.child({ requestId }), services, caller }) as T & Context;
   Object.defineProperties(ctx, {
     user: {
@@ -191,9 +194,11 @@ export function createContext<T extends object>(services: Services, caller: Call
     kpiProfile: {
       enumerable: false,
       value: () => {
-        const { organizationId, role } = ctx.member;
-        // Read with the system client (the scoped one would need the profile to exist), confined by hand.
-        return (profile ??= loadKpiProfile(services.system, organizationId, ctx.user.id, role));
+        const { organizationId, role, organization } = ctx.member;
+        // Read with the system client (the scoped one would need the profile to exist), confined by
+        // hand; reused across requests while the organization's access version is unchanged.
+        // After a change within this request, the version read at its start is stale: read afresh.
+        return (profile ??= cachedKpiProfile(services.system, organizationId, ctx.user.id, role, changed ? null : (organization?.accessVersion ?? null)));
       },
     },
     refreshKpiProfile: {
@@ -201,6 +206,7 @@ export function createContext<T extends object>(services: Services, caller: Call
       value: () => {
         profile = undefined;
         filters = undefined;
+        changed = true;
       },
     },
   });

@@ -26,6 +26,8 @@ export interface KpiProfile {
   scopes: Map<string, Set<string>>;
   /** Dimension keys of each KPI the profile restricts. */
   dimensions: Map<string, string[]>;
+  /** When a scope of the user starts or ends next: the profile is exact until then (ms). */
+  validUntil: number;
 }
 
 export function isActive(scope: { startsAt: Date | null; endsAt: Date | null; revokedAt: Date | null }, now: Date) {
@@ -52,7 +54,7 @@ export async function effectiveRoleIds(db: Db | Tx, organizationId: string, user
 }
 
 export async function loadKpiProfile(db: Db | Tx, organizationId: string, userId: string, role: OrgRole, now = new Date()): Promise<KpiProfile> {
-  const profile: KpiProfile = { all: role === 'ADMIN' || role === 'OWNER', access: new Map(), scopes: new Map(), dimensions: new Map() };
+  const profile: KpiProfile = { all: role === 'ADMIN' || role === 'OWNER', access: new Map(), scopes: new Map(), dimensions: new Map(), validUntil: Infinity };
   if (profile.all) return profile;
   const roleIds = [...(await effectiveRoleIds(db, organizationId, userId))];
   const [grants, own, scopes] = await Promise.all([
@@ -64,6 +66,7 @@ export async function loadKpiProfile(db: Db | Tx, organizationId: string, userId
   for (const k of own) profile.access.set(k.id, 'FULL');
   for (const [id, access] of profile.access) if (access === 'NONE') profile.access.delete(id);
   for (const s of scopes) {
+    for (const edge of [s.startsAt, s.endsAt]) if (edge && edge > now) profile.validUntil = Math.min(profile.validUntil, edge.getTime());
     if (!isActive(s, now)) continue;
     const values = profile.scopes.get(s.dimensionKey) ?? new Set<string>();
     values.add(s.value);
@@ -75,6 +78,32 @@ export async function loadKpiProfile(db: Db | Tx, organizationId: string, userId
     for (const k of kpis) profile.dimensions.set(k.id, JSON.parse(k.dimensionKeys) as string[]);
   }
   return profile;
+}
+
+/**
+ * Profiles by organization, user, role and the organization's access version. Every change to
+ * grants bumps the version in its own transaction (`bumpAccessVersion`), and a profile is also
+ * dropped when one of the user's scope windows opens or closes, so a cached profile is always the
+ * one a fresh read would give. Bounded; oldest entries go first.
+ */
+const cache = new Map<string, KpiProfile>();
+const CACHE_LIMIT = 10_000;
+
+export async function cachedKpiProfile(db: Db | Tx, organizationId: string, userId: string, role: OrgRole, version: number | null): Promise<KpiProfile> {
+  if (version === null) return loadKpiProfile(db, organizationId, userId, role);
+  const key = `${organizationId}:${userId}:${role}:${version}`;
+  const hit = cache.get(key);
+  if (hit && Date.now() < hit.validUntil) return hit;
+  const profile = await loadKpiProfile(db, organizationId, userId, role);
+  cache.delete(key);
+  cache.set(key, profile);
+  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  return profile;
+}
+
+/** Invalidates every cached profile of the organization; call inside the transaction of the change. */
+export async function bumpAccessVersion(tx: Db | Tx, organizationId: string) {
+  await tx.organization.update({ where: { id: organizationId }, data: { accessVersion: { increment: 1 } } });
 }
 
 export const accessOf = (profile: KpiProfile, kpiId: string): KpiAccess => (profile.all ? 'FULL' : (profile.access.get(kpiId) ?? 'NONE'));
@@ -100,10 +129,17 @@ export function rowFiltersOf(profile: KpiProfile): Record<string, Prisma.KpiData
   const visible = [...profile.access.keys()];
   const full = visible.filter((id) => profile.access.get(id) === 'FULL');
   const branches: Prisma.KpiDataPointWhereInput[] = full.length ? [{ kpiId: { in: full } }] : [];
+  // Scopes are per dimension, not per KPI: RESTRICTED KPIs with the same dimensions share one
+  // condition, so the filter stays small however many KPIs there are.
+  const bySignature = new Map<string, string[]>();
   for (const id of visible) {
     if (profile.access.get(id) !== 'RESTRICTED') continue;
-    const filter = restrictedPointFilter(profile, id);
-    if (filter) branches.push(filter);
+    const signature = JSON.stringify(profile.dimensions.get(id) ?? []);
+    bySignature.set(signature, [...(bySignature.get(signature) ?? []), id]);
+  }
+  for (const ids of bySignature.values()) {
+    const filter = restrictedPointFilter(profile, ids[0]!);
+    if (filter) branches.push({ ...filter, kpiId: ids.length === 1 ? ids[0]! : { in: ids } });
   }
   const kpiVisible = visible.length ? { kpiId: { in: visible } } : NOTHING;
   return {

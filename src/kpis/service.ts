@@ -7,7 +7,7 @@ import { assertCapability } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../db/client.ts';
 import { badInput, conflict, forbidden, notFound } from '../errors.ts';
-import { accessOf, dimensionColumn, isActive, MAX_DIMENSIONS, type KpiAccess } from './access.ts';
+import { accessOf, bumpAccessVersion, dimensionColumn, isActive, MAX_DIMENSIONS, type KpiAccess } from './access.ts';
 
 const KEY = /^[a-z][a-z0-9_]{0,39}$/;
 const keyProblem = (what: string, key: string) =>
@@ -120,6 +120,7 @@ async function createKpiRow(ctx: Context, input: CreateKpiInput) {
             createdById: ctx.user.id,
           },
         });
+        await bumpAccessVersion(tx, row.organizationId);
         await record({ action: 'kpi.create', targetType: 'Kpi', targetId: row.id, metadata: { key: row.key, dimensions: input.dimensionKeys } });
         return row;
       }),
@@ -243,6 +244,7 @@ export async function setRoleParent(ctx: Context, roleId: string, parentRoleId: 
       }
     }
     const row = await tx.customRole.update({ where: { id: roleId }, data: { parentId: parentRoleId ?? null } });
+    await bumpAccessVersion(tx, row.organizationId);
     await record({ action: 'role.reparent', targetType: 'CustomRole', targetId: roleId, metadata: { from: role.parentId, to: row.parentId } });
     return row;
   });
@@ -259,6 +261,7 @@ export async function assignRole(ctx: Context, roleId: string, userId: string, a
     } else {
       await tx.roleAssignment.deleteMany({ where: { roleId, userId } });
     }
+    await bumpAccessVersion(tx, role.organizationId);
     await record({ action: assign ? 'role.assign' : 'role.unassign', targetType: 'CustomRole', targetId: roleId, metadata: { role: role.name, email: user.email } });
     return role;
   });
@@ -290,6 +293,7 @@ export async function addGroupMember(ctx: Context, groupId: string, userId: stri
     const user = await memberUserId(tx, userId);
     if (!(await tx.groupMember.findFirst({ where: { groupId, userId } })))
       await tx.groupMember.create({ data: { organizationId: group.organizationId, groupId, userId } });
+    await bumpAccessVersion(tx, group.organizationId);
     await record({ action: 'group.member.add', targetType: 'Group', targetId: groupId, metadata: { group: group.name, email: user.email } });
     return group;
   });
@@ -302,6 +306,7 @@ export async function assignGroupRole(ctx: Context, groupId: string, roleId: str
     const role = await roleById(tx, roleId);
     if (!(await tx.groupRole.findFirst({ where: { groupId, roleId } })))
       await tx.groupRole.create({ data: { organizationId: group.organizationId, groupId, roleId } });
+    await bumpAccessVersion(tx, group.organizationId);
     await record({ action: 'group.role.assign', targetType: 'Group', targetId: groupId, metadata: { group: group.name, role: role.name } });
     return group;
   });
@@ -317,6 +322,7 @@ export async function setKpiPermission(ctx: Context, roleId: string, kpiId: stri
     const row = existing
       ? await tx.kpiPermission.update({ where: { id: existing.id }, data: { access } })
       : await tx.kpiPermission.create({ data: { organizationId: role.organizationId, roleId, kpiId, access } });
+    await bumpAccessVersion(tx, role.organizationId);
     await record({ action: 'kpi.permission.set', targetType: 'Kpi', targetId: kpiId, metadata: { role: role.name, kpi: kpi.key, access, from: existing?.access ?? null } });
     return row;
   });
@@ -340,6 +346,7 @@ export async function grantAccessScope(ctx: Context, userId: string, dimensionKe
     const row = await tx.accessScope.create({
       data: { organizationId: ctx.member.organizationId, userId, dimensionKey, value, startsAt: startsAt ?? null, endsAt: endsAt ?? null, grantedById: ctx.user.id },
     });
+    await bumpAccessVersion(tx, row.organizationId);
     await record({ action: 'scope.grant', targetType: 'AccessScope', targetId: row.id, metadata: { email: user.email, dimension: dimensionKey, value, startsAt: row.startsAt, endsAt: row.endsAt } });
     return row;
   });
@@ -352,6 +359,7 @@ export async function revokeAccessScope(ctx: Context, id: string) {
     if (!scope) throw notFound('access scope', id);
     const won = await tx.accessScope.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
     if (won.count !== 1) throw conflict('This scope was already revoked.');
+    await bumpAccessVersion(tx, scope.organizationId);
     await record({ action: 'scope.revoke', targetType: 'AccessScope', targetId: id, metadata: { dimension: scope.dimensionKey, value: scope.value } });
     return { ...scope, revokedAt: new Date() };
   });
@@ -420,6 +428,7 @@ export const accessScopeKind: ApprovalKindHandler = {
         grantedById: decision.actorId,
       },
     });
+    await bumpAccessVersion(tx, request.organizationId);
     await decision.record({
       action: 'scope.grant',
       targetType: 'AccessScope',

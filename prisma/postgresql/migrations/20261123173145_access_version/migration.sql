@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Organization" ADD COLUMN     "accessVersion" INTEGER NOT NULL DEFAULT 0;

@@ -86,7 +86,7 @@ async function seedDatabase(url: string) {
 function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(new URL('./server.ts', import.meta.url).pathname, [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, NODE_ENV: 'test', AUTH_DEV_HEADERS: '1', SEED_DEMO: '0', LOG_LEVEL: 'silent', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-01', MAX_COST: '100000', ...env },
+    env: { ...process.env, NODE_ENV: 'test', AUTH_DEV_HEADERS: '1', SEED_DEMO: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-01', MAX_COST: '100000', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -113,7 +113,10 @@ async function load(port: number, query: string, id: string, users: string[]) {
         body: JSON.stringify({ query, variables: { id } }),
       });
       const body = (await r.json()) as { errors?: unknown; data?: { kpi?: unknown } };
-      if (body.errors || !body.data?.kpi) failures++;
+      if (body.errors || !body.data?.kpi) {
+        failures++;
+        if (failures === 1) console.error(`  first failure (${as}): ${JSON.stringify(body.errors ?? body).slice(0, 300)}`);
+      }
       latencies.push(performance.now() - t);
     }
   };

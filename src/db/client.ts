@@ -23,11 +23,29 @@ export function providerOf(databaseUrl: string): Provider {
   return databaseUrl.startsWith('file:') ? 'sqlite' : 'postgresql';
 }
 
+/**
+ * The better-sqlite3 adapter does not report its connection's limits, so Prisma assumes SQLite's
+ * historical 999 bound parameters and refuses larger queries (P2029), e.g. a row-level filter with
+ * 1,000 scope values. The SQLite that better-sqlite3 bundles is compiled with
+ * MAX_VARIABLE_NUMBER=32766 (test/db-client.test.ts checks it): report that.
+ */
+export const SQLITE_MAX_BIND_VALUES = 32766;
+function withSqliteBindLimit(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const withInfo = adapter as typeof adapter & { getConnectionInfo?: () => { maxBindValues: number; supportsRelationJoins: boolean } };
+    withInfo.getConnectionInfo ??= () => ({ maxBindValues: SQLITE_MAX_BIND_VALUES, supportsRelationJoins: false });
+    return adapter;
+  };
+  return factory;
+}
+
 export function openDatabase(databaseUrl: string): Db {
   if (providerOf(databaseUrl) === 'sqlite') {
     mkdirSync(dirname(sqliteFilePath(databaseUrl)), { recursive: true });
     // Busy timeout: the sweepers of other processes sharing the file may briefly hold the write lock.
-    const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: 5000 });
+    const adapter = withSqliteBindLimit(new PrismaBetterSqlite3({ url: databaseUrl, timeout: 5000 }));
     return new SqliteClient({ adapter }).$extends(appendOnlyAudit) as unknown as Db;
   }
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });

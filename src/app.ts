@@ -22,7 +22,8 @@ import { tokenKeys } from './identity/tokens.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openPubSub } from './pubsub.ts';
 import { seedDemoStory } from './demo.ts';
-import { everyInterval } from './jobs.ts';
+import { everyInterval, everyTick } from './jobs.ts';
+import { runDueWorkflows } from './workflows/service.ts';
 import { schema } from './schema.ts';
 
 export interface BuildOptions {
@@ -128,6 +129,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   };
   if (demo) log.info((await seedDemoStory(services)).join('\n'));
   const sweep = everyInterval(db, log, 'approvals.expire', config.APPROVAL_SWEEP_SECONDS, () => expireStale(services));
+  // Each workflow occurrence is claimed on its own, so every instance may look every tick.
+  const scheduler = everyTick(log, 'workflows.schedule', config.SCHEDULER_TICK_SECONDS, () => runDueWorkflows(services));
 
   const introspection: Plugin = {
     onValidate({ addValidationRule }) {
@@ -272,6 +275,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       for (const socket of wss.clients) socket.close(1001, 'server shutting down');
       await wsServer.dispose();
       await sweep.stop();
+      await scheduler.stop();
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.SHUTDOWN_TIMEOUT_MS).unref());
       await Promise.race([Promise.allSettled([...inFlight]), timeout]);
       server.closeAllConnections();

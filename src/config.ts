@@ -60,6 +60,10 @@ const schema = z
     APPROVAL_TTL_SECONDS: z.coerce.number().int().min(1).default(7 * 24 * 3600),
     /** How often the expiry sweep runs (once per interval across instances). */
     APPROVAL_SWEEP_SECONDS: z.coerce.number().min(0.05).max(24 * 3600).default(60),
+    /** How long a WEBHOOK action waits for the receiver. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    /** How often the scheduler looks for due SCHEDULE workflows. */
+    SCHEDULER_TICK_SECONDS: z.coerce.number().min(0.05).max(60).default(1),
   })
   .superRefine((c, ctx) => {
     const production = c.NODE_ENV === 'production';

@@ -52,3 +52,23 @@ export function everyInterval(db: Db, log: Logger, job: string, seconds: number,
     },
   };
 }
+
+/** Runs `work` every `seconds` on this instance (work that claims its own occurrences); never overlapping. */
+export function everyTick(log: Logger, job: string, seconds: number, work: () => Promise<unknown>): Interval {
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
+  const timer = setInterval(() => {
+    if (stopped || running) return;
+    running = work()
+      .catch((error) => log.error({ err: error, job }, 'background job failed'))
+      .finally(() => (running = null));
+  }, Math.max(50, Math.round(seconds * 1000)));
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

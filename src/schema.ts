@@ -5,6 +5,7 @@ import './identity/schema.ts';
 import './audit/schema.ts';
 import './approvals/schema.ts';
 import './kpis/schema.ts';
+import './workflows/schema.ts';
 
 export const schema = builder.toSchema();
 

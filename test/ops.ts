@@ -237,3 +237,38 @@ export const KpiData = graphql(`
 export const RolesAndGroups = graphql(`
   query RolesAndGroups { roles { id name } groups { id name } }
 `);
+
+export const CreateWorkflow = graphql(`
+  mutation CreateWorkflow($input: WorkflowInput!) {
+    createWorkflow(input: $input) { id name requiresApproval approvalStatus enabled approvalRequest { id status kind } }
+  }
+`);
+
+export const UpdateWorkflow = graphql(`
+  mutation UpdateWorkflow($id: ID!, $input: WorkflowInput!) {
+    updateWorkflow(id: $id, input: $input) { id name requiresApproval approvalStatus approvalRequest { id status } }
+  }
+`);
+
+export const RunWorkflow = graphql(`
+  mutation RunWorkflow($id: ID!) {
+    runWorkflow(id: $id) { id status trigger output error startedAt finishedAt }
+  }
+`);
+
+export const WorkflowQ = graphql(`
+  query WorkflowQ($id: ID!) {
+    workflow(id: $id) {
+      id name approvalStatus requiresApproval enabled trigger schedule
+      actions { kind config }
+      runs(first: 50) { totalCount edges { node { id status trigger error output } } }
+    }
+  }
+`);
+
+export const WorkflowNameStatus = graphql(`
+  query WorkflowNameStatus($id: ID!) {
+    workflow(id: $id) { id name approvalStatus enabled }
+    workflows(first: 50) { totalCount edges { node { id name } } }
+  }
+`);

@@ -1,5 +1,6 @@
 // The approval kinds the domains register: each domain's handler, plugged into the one core.
 import type { ApprovalKindHandler } from './kinds.ts';
 import { accessScopeKind } from '../kpis/service.ts';
+import { workflowKind } from '../workflows/service.ts';
 
-export const domainApprovalKinds: ApprovalKindHandler[] = [accessScopeKind];
+export const domainApprovalKinds: ApprovalKindHandler[] = [accessScopeKind, workflowKind];

@@ -50,6 +50,13 @@ export const MATRIX = {
     cells: only('ADMIN', 'OWNER'),
   },
   'kpis.requestAccess': { describe: 'request a KPI access scope', cells: only('VIEWER', 'EDITOR') },
+  'workflows.read': { describe: 'list workflows and read their name and status', cells: only('VIEWER', 'EDITOR', 'ADMIN', 'OWNER') },
+  'workflows.readDetails': { describe: "read a workflow's actions and runs", cells: only('EDITOR', 'ADMIN', 'OWNER') },
+  'workflows.write': {
+    describe: 'create, update and run workflows',
+    cells: { VIEWER: 'no', EDITOR: 'limited', ADMIN: 'limited', OWNER: 'yes' },
+    limit: 'a risky workflow (WEBHOOK, SET_KPI_TARGET) of an EDITOR or ADMIN waits for approval by an ADMIN or OWNER other than its requester before it runs',
+  },
   'approvals.decide.WORKFLOW': { describe: 'approve or reject WORKFLOW requests', cells: only('ADMIN', 'OWNER') },
   'approvals.decide.ACCESS_SCOPE': {
     describe: 'approve or reject ACCESS_SCOPE requests',

@@ -51,6 +51,11 @@ type Documents = {
     "\n  query Kpis($first: Int) { kpis(first: $first) { totalCount edges { node { id key access } } } }\n": typeof types.KpisDocument,
     "\n  query KpiData($id: ID!, $filter: KpiDataFilter, $first: Int, $after: String) {\n    kpi(id: $id) {\n      id key access\n      data(filter: $filter, first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { period value dimensions { dimension value } } }\n      }\n      summary(filter: $filter) { count sum avg min max }\n    }\n  }\n": typeof types.KpiDataDocument,
     "\n  query RolesAndGroups { roles { id name } groups { id name } }\n": typeof types.RolesAndGroupsDocument,
+    "\n  mutation CreateWorkflow($input: WorkflowInput!) {\n    createWorkflow(input: $input) { id name requiresApproval approvalStatus enabled approvalRequest { id status kind } }\n  }\n": typeof types.CreateWorkflowDocument,
+    "\n  mutation UpdateWorkflow($id: ID!, $input: WorkflowInput!) {\n    updateWorkflow(id: $id, input: $input) { id name requiresApproval approvalStatus approvalRequest { id status } }\n  }\n": typeof types.UpdateWorkflowDocument,
+    "\n  mutation RunWorkflow($id: ID!) {\n    runWorkflow(id: $id) { id status trigger output error startedAt finishedAt }\n  }\n": typeof types.RunWorkflowDocument,
+    "\n  query WorkflowQ($id: ID!) {\n    workflow(id: $id) {\n      id name approvalStatus requiresApproval enabled trigger schedule\n      actions { kind config }\n      runs(first: 50) { totalCount edges { node { id status trigger error output } } }\n    }\n  }\n": typeof types.WorkflowQDocument,
+    "\n  query WorkflowNameStatus($id: ID!) {\n    workflow(id: $id) { id name approvalStatus enabled }\n    workflows(first: 50) { totalCount edges { node { id name } } }\n  }\n": typeof types.WorkflowNameStatusDocument,
 };
 const documents: Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token user { id email } }\n  }\n": types.LoginDocument,
@@ -90,6 +95,11 @@ const documents: Documents = {
     "\n  query Kpis($first: Int) { kpis(first: $first) { totalCount edges { node { id key access } } } }\n": types.KpisDocument,
     "\n  query KpiData($id: ID!, $filter: KpiDataFilter, $first: Int, $after: String) {\n    kpi(id: $id) {\n      id key access\n      data(filter: $filter, first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { period value dimensions { dimension value } } }\n      }\n      summary(filter: $filter) { count sum avg min max }\n    }\n  }\n": types.KpiDataDocument,
     "\n  query RolesAndGroups { roles { id name } groups { id name } }\n": types.RolesAndGroupsDocument,
+    "\n  mutation CreateWorkflow($input: WorkflowInput!) {\n    createWorkflow(input: $input) { id name requiresApproval approvalStatus enabled approvalRequest { id status kind } }\n  }\n": types.CreateWorkflowDocument,
+    "\n  mutation UpdateWorkflow($id: ID!, $input: WorkflowInput!) {\n    updateWorkflow(id: $id, input: $input) { id name requiresApproval approvalStatus approvalRequest { id status } }\n  }\n": types.UpdateWorkflowDocument,
+    "\n  mutation RunWorkflow($id: ID!) {\n    runWorkflow(id: $id) { id status trigger output error startedAt finishedAt }\n  }\n": types.RunWorkflowDocument,
+    "\n  query WorkflowQ($id: ID!) {\n    workflow(id: $id) {\n      id name approvalStatus requiresApproval enabled trigger schedule\n      actions { kind config }\n      runs(first: 50) { totalCount edges { node { id status trigger error output } } }\n    }\n  }\n": types.WorkflowQDocument,
+    "\n  query WorkflowNameStatus($id: ID!) {\n    workflow(id: $id) { id name approvalStatus enabled }\n    workflows(first: 50) { totalCount edges { node { id name } } }\n  }\n": types.WorkflowNameStatusDocument,
 };
 
 /**
@@ -254,6 +264,26 @@ export function graphql(source: "\n  query KpiData($id: ID!, $filter: KpiDataFil
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query RolesAndGroups { roles { id name } groups { id name } }\n"): (typeof documents)["\n  query RolesAndGroups { roles { id name } groups { id name } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWorkflow($input: WorkflowInput!) {\n    createWorkflow(input: $input) { id name requiresApproval approvalStatus enabled approvalRequest { id status kind } }\n  }\n"): (typeof documents)["\n  mutation CreateWorkflow($input: WorkflowInput!) {\n    createWorkflow(input: $input) { id name requiresApproval approvalStatus enabled approvalRequest { id status kind } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateWorkflow($id: ID!, $input: WorkflowInput!) {\n    updateWorkflow(id: $id, input: $input) { id name requiresApproval approvalStatus approvalRequest { id status } }\n  }\n"): (typeof documents)["\n  mutation UpdateWorkflow($id: ID!, $input: WorkflowInput!) {\n    updateWorkflow(id: $id, input: $input) { id name requiresApproval approvalStatus approvalRequest { id status } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RunWorkflow($id: ID!) {\n    runWorkflow(id: $id) { id status trigger output error startedAt finishedAt }\n  }\n"): (typeof documents)["\n  mutation RunWorkflow($id: ID!) {\n    runWorkflow(id: $id) { id status trigger output error startedAt finishedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkflowQ($id: ID!) {\n    workflow(id: $id) {\n      id name approvalStatus requiresApproval enabled trigger schedule\n      actions { kind config }\n      runs(first: 50) { totalCount edges { node { id status trigger error output } } }\n    }\n  }\n"): (typeof documents)["\n  query WorkflowQ($id: ID!) {\n    workflow(id: $id) {\n      id name approvalStatus requiresApproval enabled trigger schedule\n      actions { kind config }\n      runs(first: 50) { totalCount edges { node { id status trigger error output } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkflowNameStatus($id: ID!) {\n    workflow(id: $id) { id name approvalStatus enabled }\n    workflows(first: 50) { totalCount edges { node { id name } } }\n  }\n"): (typeof documents)["\n  query WorkflowNameStatus($id: ID!) {\n    workflow(id: $id) { id name approvalStatus enabled }\n    workflows(first: 50) { totalCount edges { node { id name } } }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,44 @@
+-- CreateTable
+CREATE TABLE "Workflow" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "organizationId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "description" TEXT,
+    "trigger" TEXT NOT NULL,
+    "schedule" TEXT,
+    "actions" TEXT NOT NULL,
+    "requiresApproval" BOOLEAN NOT NULL,
+    "approvalStatus" TEXT NOT NULL,
+    "approvalRequestId" TEXT,
+    "definitionHash" TEXT NOT NULL,
+    "enabled" BOOLEAN NOT NULL DEFAULT true,
+    "createdById" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    "nextRunAt" DATETIME
+);
+
+-- CreateTable
+CREATE TABLE "WorkflowRun" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "organizationId" TEXT NOT NULL,
+    "workflowId" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "trigger" TEXT NOT NULL,
+    "startedAt" DATETIME NOT NULL,
+    "finishedAt" DATETIME,
+    "output" TEXT,
+    "error" TEXT,
+    "triggeredById" TEXT,
+    "occurrence" TEXT,
+    CONSTRAINT "WorkflowRun_workflowId_fkey" FOREIGN KEY ("workflowId") REFERENCES "Workflow" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "Workflow_organizationId_createdAt_idx" ON "Workflow"("organizationId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "Workflow_trigger_enabled_nextRunAt_idx" ON "Workflow"("trigger", "enabled", "nextRunAt");
+
+-- CreateIndex
+CREATE INDEX "WorkflowRun_workflowId_startedAt_idx" ON "WorkflowRun"("workflowId", "startedAt");

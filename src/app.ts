@@ -269,6 +269,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
       }),
     async stop() {
+      // Idempotent: a second call (signal after signal, tests) has nothing left to do.
+      if (shuttingDown) return;
       shuttingDown = true;
       const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
       server.closeIdleConnections();

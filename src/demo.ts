@@ -2,6 +2,7 @@
 // service functions and audit trail as the API, acting as the demo personas.
 import { createContext, type Caller, type Context, type Services } from './context.ts';
 import * as kpis from './kpis/service.ts';
+import * as workflows from './workflows/service.ts';
 
 async function actingAs(services: Services, email: string): Promise<Context> {
   const { system } = services;
@@ -42,9 +43,19 @@ export async function seedDemoStory(services: Services) {
   await kpis.grantAccessScope(admin, analyst, 'region', 'US');
   await kpis.grantAccessScope(admin, analyst, 'product', '*');
   await kpis.setScopeApprover(admin, 'region', 'EMEA', await userId('manager@demo.test'));
+
+  // Workflows: the editor owns revenue's target through a role, and proposes a risky workflow.
+  const planners = await kpis.createRole(admin, 'Revenue planners', 'FULL on revenue', null);
+  await kpis.setKpiPermission(admin, planners.id, revenue.id, 'FULL');
+  await kpis.assignRole(admin, planners.id, await userId('editor@demo.test'), true);
+  const editor = await actingAs(services, 'editor@demo.test');
+  await workflows.createWorkflow(editor, { name: 'Weekly revenue digest', actions: [{ kind: 'SNAPSHOT_KPI', config: { kpiKey: 'revenue' } }, { kind: 'NOTIFY', config: { message: 'Revenue digest is ready' } }] });
+  await workflows.createWorkflow(editor, { name: 'Raise the revenue target', actions: [{ kind: 'SET_KPI_TARGET', config: { kpiKey: 'revenue', target: 150_000 } }] });
   return [
     'KPI story: analyst@demo.test sees revenue for US only; as analyst, run',
     '  mutation { requestAccess(dimension: "region", value: "EMEA", justification: "Q3 review") { id status } }',
     'then as manager@demo.test (delegated EMEA approver) approveRequest(id: …), and the analyst sees EMEA too.',
+    'Workflow story: "Raise the revenue target" (by editor@demo.test) is PENDING; runWorkflow fails with APPROVAL_REQUIRED',
+    'until owner@demo.test or admin@demo.test approves its WORKFLOW request in approvalRequests. "Weekly revenue digest" runs at once.',
   ];
 }

@@ -1,7 +1,12 @@
 // The demo seed tells the stories a newcomer walks in GraphiQL: here, the KPI access story.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.ts';
-import { ApproveRequest, KpiData, Kpis, Login, RequestAccess } from './ops.ts';
+import { ApprovalRequests, ApproveRequest, KpiData, Kpis, Login, RequestAccess, RunWorkflow } from './ops.ts';
+import { graphql } from './gql/index.ts';
+
+const DemoWorkflows = graphql(`
+  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }
+`);
 
 let server: TestServer;
 beforeAll(async () => {
@@ -29,5 +34,18 @@ describe('demo seed', () => {
     const approved = await server.gql(ApproveRequest, { id: requested.data!.requestAccess!.id }, { as: 'manager@demo.test' });
     expect(approved.data?.approveRequest?.status).toBe('APPROVED');
     expect(await regions('analyst@demo.test')).toEqual(['EMEA', 'US']);
+  });
+
+  it('walks the workflow story: pending until approved, then it runs', async () => {
+    const list = (await server.gql(DemoWorkflows, undefined, { as: 'editor@demo.test' })).data!.workflows!.edges!.map((e) => e!.node!);
+    const risky = list.find((w) => w.name === 'Raise the revenue target')!;
+    const digest = list.find((w) => w.name === 'Weekly revenue digest')!;
+    expect(risky.approvalStatus).toBe('PENDING');
+    expect((await server.gql(RunWorkflow, { id: digest.id }, { as: 'editor@demo.test' })).data?.runWorkflow?.status).toBe('SUCCEEDED');
+    expect((await server.gql(RunWorkflow, { id: risky.id }, { as: 'editor@demo.test' })).errors?.[0]?.extensions?.code).toBe('APPROVAL_REQUIRED');
+    const inbox = (await server.gql(ApprovalRequests, { kind: 'WORKFLOW', status: 'PENDING' }, { as: 'owner@demo.test' })).data!.approvalRequests!.edges!.map((e) => e!.node!.id);
+    expect(inbox).toContain(risky.approvalRequest!.id);
+    expect((await server.gql(ApproveRequest, { id: risky.approvalRequest!.id }, { as: 'owner@demo.test' })).errors).toBeUndefined();
+    expect((await server.gql(RunWorkflow, { id: risky.id }, { as: 'editor@demo.test' })).data?.runWorkflow?.status).toBe('SUCCEEDED');
   });
 });

@@ -6,6 +6,7 @@ import { MATRIX, ORG_ROLES, type CapabilityName, type OrgRole } from '../src/aut
 import { codes, startTestServer, type GqlResult, type TestServer } from './harness.ts';
 import { orgWithRoles, userIdOf, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
+import { CreateWorkflow, RunWorkflow, WorkflowActions, WorkflowNameStatus, WorkflowRuns } from './ops.ts';
 import { ApproveRequest, AssignRole, AuditEvents, CreateDimension, CreateKpi, CreateRole, InviteMember, KpiData, Kpis, RecordKpiData, RequestAccess, SetKpiPermission, Members, OrganizationQ, SetMemberStatus, UpdateMemberRole, VerifyAuditChain } from './ops.ts';
 
 let server: TestServer;
@@ -62,6 +63,19 @@ const probes: Record<CapabilityName, Probe> = {
     await kpiSetup(o);
     return [await server.gql(RequestAccess, { dimension: 'region', value: 'EMEA', justification: 'matrix probe' }, { as })];
   },
+  'workflows.read': async (o, as) => {
+    const id = (await server.gql(CreateWorkflow, { input: { name: `wf${n++}`, actions: [{ kind: 'NOTIFY', config: { message: 'm' } }] } }, { as: o.owner })).data!.createWorkflow!.id;
+    return [await server.gql(WorkflowNameStatus, { id }, { as })];
+  },
+  'workflows.readDetails': async (o, as) => {
+    const id = (await server.gql(CreateWorkflow, { input: { name: `wf${n++}`, actions: [{ kind: 'NOTIFY', config: { message: 'm' } }] } }, { as: o.owner })).data!.createWorkflow!.id;
+    return [await server.gql(WorkflowActions, { id }, { as }), await server.gql(WorkflowRuns, { id }, { as })];
+  },
+  'workflows.write': async (_o, as) => {
+    const created = await server.gql(CreateWorkflow, { input: { name: `wf${n++}`, actions: [{ kind: 'NOTIFY', config: { message: 'm' } }] } }, { as });
+    if (created.errors) return [created];
+    return [created, await server.gql(RunWorkflow, { id: created.data!.createWorkflow!.id }, { as })];
+  },
   'approvals.decide.PII_CHANGE': async (o, as) => [await server.gql(ApproveRequest, { id: await server.raise(o.emails.target!, request('PII_CHANGE')) }, { as })],
 };
 
@@ -101,6 +115,24 @@ const limits: Partial<Record<CapabilityName, Partial<Record<OrgRole, Probe>>>> =
       const kpiId = await kpiSetup(o);
       await grant(o, as, kpiId, 'RESTRICTED');
       return [await server.gql(RecordKpiData, { kpiId, points: [{ period: '2026-02-01T00:00:00Z', value: 2, dimensions: [{ dimension: 'region', value: 'US' }] }] }, { as })];
+    },
+  },
+  'workflows.write': {
+    EDITOR: async (_o, as) => {
+      // A risky workflow of theirs waits: it cannot run until someone else approves it.
+      const wf = (await server.gql(CreateWorkflow, { input: { name: `risky${n++}`, actions: [{ kind: 'SET_KPI_TARGET', config: { kpiKey: 'k', target: 1 } }] } }, { as })).data!.createWorkflow!;
+      expect(wf.approvalStatus).toBe('PENDING');
+      expect(codes(await server.gql(RunWorkflow, { id: wf.id }, { as }))).toEqual(['APPROVAL_REQUIRED']);
+      expect(codes(await server.gql(ApproveRequest, { id: wf.approvalRequest!.id }, { as }))).toEqual(['FORBIDDEN']);
+      return [];
+    },
+    ADMIN: async (_o, as) => {
+      // A risky workflow of theirs waits: it cannot run until someone else approves it.
+      const wf = (await server.gql(CreateWorkflow, { input: { name: `risky${n++}`, actions: [{ kind: 'SET_KPI_TARGET', config: { kpiKey: 'k', target: 1 } }] } }, { as })).data!.createWorkflow!;
+      expect(wf.approvalStatus).toBe('PENDING');
+      expect(codes(await server.gql(RunWorkflow, { id: wf.id }, { as }))).toEqual(['APPROVAL_REQUIRED']);
+      expect(codes(await server.gql(ApproveRequest, { id: wf.approvalRequest!.id }, { as }))).toEqual(['FORBIDDEN']);
+      return [];
     },
   },
   'approvals.decide.ACCESS_SCOPE': {

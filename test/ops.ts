@@ -272,3 +272,11 @@ export const WorkflowNameStatus = graphql(`
     workflows(first: 50) { totalCount edges { node { id name } } }
   }
 `);
+
+export const WorkflowActions = graphql(`
+  query WorkflowActions($id: ID!) { workflow(id: $id) { id actions { kind } } }
+`);
+
+export const WorkflowRuns = graphql(`
+  query WorkflowRuns($id: ID!) { workflow(id: $id) { id runs { totalCount } } }
+`);

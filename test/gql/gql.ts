@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n": typeof types.DemoWorkflowsDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token user { id email } }\n  }\n": typeof types.LoginDocument,
     "\n  query Me {\n    me {\n      user { id email displayName }\n      organization { id name slug }\n      role\n      memberships { id role status organization { id name } }\n    }\n  }\n": typeof types.MeDocument,
     "\n  query Members($first: Int, $after: String) {\n    members(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor node { id role status user { id email } organization { id } } }\n    }\n  }\n": typeof types.MembersDocument,
@@ -56,8 +57,11 @@ type Documents = {
     "\n  mutation RunWorkflow($id: ID!) {\n    runWorkflow(id: $id) { id status trigger output error startedAt finishedAt }\n  }\n": typeof types.RunWorkflowDocument,
     "\n  query WorkflowQ($id: ID!) {\n    workflow(id: $id) {\n      id name approvalStatus requiresApproval enabled trigger schedule\n      actions { kind config }\n      runs(first: 50) { totalCount edges { node { id status trigger error output } } }\n    }\n  }\n": typeof types.WorkflowQDocument,
     "\n  query WorkflowNameStatus($id: ID!) {\n    workflow(id: $id) { id name approvalStatus enabled }\n    workflows(first: 50) { totalCount edges { node { id name } } }\n  }\n": typeof types.WorkflowNameStatusDocument,
+    "\n  query WorkflowActions($id: ID!) { workflow(id: $id) { id actions { kind } } }\n": typeof types.WorkflowActionsDocument,
+    "\n  query WorkflowRuns($id: ID!) { workflow(id: $id) { id runs { totalCount } } }\n": typeof types.WorkflowRunsDocument,
 };
 const documents: Documents = {
+    "\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n": types.DemoWorkflowsDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token user { id email } }\n  }\n": types.LoginDocument,
     "\n  query Me {\n    me {\n      user { id email displayName }\n      organization { id name slug }\n      role\n      memberships { id role status organization { id name } }\n    }\n  }\n": types.MeDocument,
     "\n  query Members($first: Int, $after: String) {\n    members(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor node { id role status user { id email } organization { id } } }\n    }\n  }\n": types.MembersDocument,
@@ -100,6 +104,8 @@ const documents: Documents = {
     "\n  mutation RunWorkflow($id: ID!) {\n    runWorkflow(id: $id) { id status trigger output error startedAt finishedAt }\n  }\n": types.RunWorkflowDocument,
     "\n  query WorkflowQ($id: ID!) {\n    workflow(id: $id) {\n      id name approvalStatus requiresApproval enabled trigger schedule\n      actions { kind config }\n      runs(first: 50) { totalCount edges { node { id status trigger error output } } }\n    }\n  }\n": types.WorkflowQDocument,
     "\n  query WorkflowNameStatus($id: ID!) {\n    workflow(id: $id) { id name approvalStatus enabled }\n    workflows(first: 50) { totalCount edges { node { id name } } }\n  }\n": types.WorkflowNameStatusDocument,
+    "\n  query WorkflowActions($id: ID!) { workflow(id: $id) { id actions { kind } } }\n": types.WorkflowActionsDocument,
+    "\n  query WorkflowRuns($id: ID!) { workflow(id: $id) { id runs { totalCount } } }\n": types.WorkflowRunsDocument,
 };
 
 /**
@@ -116,6 +122,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n"): (typeof documents)["\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -284,6 +294,14 @@ export function graphql(source: "\n  query WorkflowQ($id: ID!) {\n    workflow(i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query WorkflowNameStatus($id: ID!) {\n    workflow(id: $id) { id name approvalStatus enabled }\n    workflows(first: 50) { totalCount edges { node { id name } } }\n  }\n"): (typeof documents)["\n  query WorkflowNameStatus($id: ID!) {\n    workflow(id: $id) { id name approvalStatus enabled }\n    workflows(first: 50) { totalCount edges { node { id name } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkflowActions($id: ID!) { workflow(id: $id) { id actions { kind } } }\n"): (typeof documents)["\n  query WorkflowActions($id: ID!) { workflow(id: $id) { id actions { kind } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkflowRuns($id: ID!) { workflow(id: $id) { id runs { totalCount } } }\n"): (typeof documents)["\n  query WorkflowRuns($id: ID!) { workflow(id: $id) { id runs { totalCount } } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -6,6 +6,7 @@ import { MATRIX, ORG_ROLES, type CapabilityName, type OrgRole } from '../src/aut
 import { codes, startTestServer, type GqlResult, type TestServer } from './harness.ts';
 import { orgWithRoles, userIdOf, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
+import { CreateCustomer, CustomerQ, Customers, DeleteCustomer, UpdateCustomer } from './ops.ts';
 import { CreateWorkflow, RunWorkflow, WorkflowActions, WorkflowNameStatus, WorkflowRuns } from './ops.ts';
 import { ApproveRequest, AssignRole, AuditEvents, CreateDimension, CreateKpi, CreateRole, InviteMember, KpiData, Kpis, RecordKpiData, RequestAccess, SetKpiPermission, Members, OrganizationQ, SetMemberStatus, UpdateMemberRole, VerifyAuditChain } from './ops.ts';
 
@@ -76,6 +77,22 @@ const probes: Record<CapabilityName, Probe> = {
     if (created.errors) return [created];
     return [created, await server.gql(RunWorkflow, { id: created.data!.createWorkflow!.id }, { as })];
   },
+  'records.read': async (o, as) => {
+    const id = (await server.gql(CreateCustomer, { input: { name: 'C', email: 'carol@example.com', phone: '555 1234' } }, { as: o.owner })).data!.createCustomer!.id;
+    const r = await server.gql(CustomerQ, { id }, { as });
+    if (as === o.admin || as === o.owner) expect(r.data?.customer?.email).toBe('carol@example.com');
+    return [r];
+  },
+  'records.write': async (_o, as) => [await server.gql(CreateCustomer, { input: { name: 'W' } }, { as })],
+  'records.changePii': async (o, as) => {
+    const id = (await server.gql(CreateCustomer, { input: { name: 'P', email: 'p@example.com' } }, { as: o.owner })).data!.createCustomer!.id;
+    return [await server.gql(UpdateCustomer, { id, input: { email: `p${n++}@example.com` } }, { as })];
+  },
+  'records.delete': async (o, as) => {
+    const id = (await server.gql(CreateCustomer, { input: { name: 'D' } }, { as: o.owner })).data!.createCustomer!.id;
+    return [await server.gql(DeleteCustomer, { id, mode: 'SOFT' }, { as })];
+  },
+  'records.readDeleted': async (_o, as) => [await server.gql(Customers, { includeDeleted: true }, { as })],
   'approvals.decide.PII_CHANGE': async (o, as) => [await server.gql(ApproveRequest, { id: await server.raise(o.emails.target!, request('PII_CHANGE')) }, { as })],
 };
 
@@ -115,6 +132,39 @@ const limits: Partial<Record<CapabilityName, Partial<Record<OrgRole, Probe>>>> =
       const kpiId = await kpiSetup(o);
       await grant(o, as, kpiId, 'RESTRICTED');
       return [await server.gql(RecordKpiData, { kpiId, points: [{ period: '2026-02-01T00:00:00Z', value: 2, dimensions: [{ dimension: 'region', value: 'US' }] }] }, { as })];
+    },
+  },
+  'records.read': { VIEWER: async (o, as) => {
+      const id = (await server.gql(CreateCustomer, { input: { name: 'M', email: 'mia@example.com', phone: '555 9876' } }, { as: o.owner })).data!.createCustomer!.id;
+      expect((await server.gql(CustomerQ, { id }, { as })).data?.customer).toMatchObject({ email: 'm***@example.com', phone: '***76' });
+      return [];
+    }, EDITOR: async (o, as) => {
+      const id = (await server.gql(CreateCustomer, { input: { name: 'M', email: 'mia@example.com', phone: '555 9876' } }, { as: o.owner })).data!.createCustomer!.id;
+      expect((await server.gql(CustomerQ, { id }, { as })).data?.customer).toMatchObject({ email: 'm***@example.com', phone: '***76' });
+      return [];
+    } },
+  'records.changePii': { EDITOR: async (o, as) => {
+      // The change is only requested: the record keeps its email until an OWNER approves.
+      const id = (await server.gql(CreateCustomer, { input: { name: 'R', email: 'r@example.com' } }, { as: o.owner })).data!.createCustomer!.id;
+      const r = await server.gql(UpdateCustomer, { id, input: { email: 'changed@example.com' } }, { as });
+      expect(r.data?.updateCustomer?.pendingChange?.piiAction).toBe('UPDATE_PII');
+      expect((await server.gql(CustomerQ, { id }, { as: o.owner })).data?.customer?.email).toBe('r@example.com');
+      return [];
+    }, ADMIN: async (o, as) => {
+      // The change is only requested: the record keeps its email until an OWNER approves.
+      const id = (await server.gql(CreateCustomer, { input: { name: 'R', email: 'r@example.com' } }, { as: o.owner })).data!.createCustomer!.id;
+      const r = await server.gql(UpdateCustomer, { id, input: { email: 'changed@example.com' } }, { as });
+      expect(r.data?.updateCustomer?.pendingChange?.piiAction).toBe('UPDATE_PII');
+      expect((await server.gql(CustomerQ, { id }, { as: o.owner })).data?.customer?.email).toBe('r@example.com');
+      return [];
+    } },
+  'records.delete': {
+    ADMIN: async (o, as) => {
+      const id = (await server.gql(CreateCustomer, { input: { name: 'X' } }, { as: o.owner })).data!.createCustomer!.id;
+      const r = await server.gql(DeleteCustomer, { id, mode: 'HARD' }, { as });
+      expect(r.data?.deleteCustomer).toMatchObject({ deleted: false, pendingChange: { piiAction: 'HARD_DELETE' } });
+      expect((await server.gql(CustomerQ, { id }, { as: o.owner })).data?.customer).not.toBeNull();
+      return [];
     },
   },
   'workflows.write': {

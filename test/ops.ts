@@ -280,3 +280,48 @@ export const WorkflowActions = graphql(`
 export const WorkflowRuns = graphql(`
   query WorkflowRuns($id: ID!) { workflow(id: $id) { id runs { totalCount } } }
 `);
+
+export const CreateCustomer = graphql(`
+  mutation CreateCustomer($input: CustomerInput!) { createCustomer(input: $input) { id name email phone status } }
+`);
+
+export const UpdateCustomer = graphql(`
+  mutation UpdateCustomer($id: ID!, $input: CustomerInput!) {
+    updateCustomer(id: $id, input: $input) {
+      customer { id name company email phone }
+      pendingChange { id kind status summary piiAction targetType proposedChanges }
+    }
+  }
+`);
+
+export const DeleteCustomer = graphql(`
+  mutation DeleteCustomer($id: ID!, $mode: DeleteMode!) {
+    deleteCustomer(id: $id, mode: $mode) { deleted pendingChange { id piiAction status } }
+  }
+`);
+
+export const CustomerQ = graphql(`
+  query CustomerQ($id: ID!) {
+    customer(id: $id) { id name company notes email phone status pendingChanges { id piiAction proposedChanges } }
+  }
+`);
+
+export const Customers = graphql(`
+  query Customers($includeDeleted: Boolean) {
+    customers(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone status } } }
+  }
+`);
+
+export const CreateLead = graphql(`
+  mutation CreateLead($input: LeadInput!) { createLead(input: $input) { id name source email phone } }
+`);
+
+export const UpdateLead = graphql(`
+  mutation UpdateLead($id: ID!, $input: LeadInput!) {
+    updateLead(id: $id, input: $input) { lead { id email phone source } pendingChange { id piiAction } }
+  }
+`);
+
+export const Leads = graphql(`
+  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }
+`);

@@ -57,6 +57,23 @@ export const MATRIX = {
     cells: { VIEWER: 'no', EDITOR: 'limited', ADMIN: 'limited', OWNER: 'yes' },
     limit: 'a risky workflow (WEBHOOK, SET_KPI_TARGET) of an EDITOR or ADMIN waits for approval by an ADMIN or OWNER other than its requester before it runs',
   },
+  'records.read': {
+    describe: 'read customers and leads',
+    cells: { VIEWER: 'limited', EDITOR: 'limited', ADMIN: 'yes', OWNER: 'yes' },
+    limit: 'email and phone are masked for VIEWER and EDITOR',
+  },
+  'records.write': { describe: 'create customers and leads and edit their non-PII fields', cells: only('EDITOR', 'ADMIN', 'OWNER') },
+  'records.changePii': {
+    describe: 'change the email or phone of a customer or lead',
+    cells: { VIEWER: 'no', EDITOR: 'limited', ADMIN: 'limited', OWNER: 'yes' },
+    limit: 'an EDITOR or ADMIN only requests the change: it applies when an OWNER approves it',
+  },
+  'records.delete': {
+    describe: 'soft- or hard-delete customers and leads',
+    cells: { VIEWER: 'no', EDITOR: 'no', ADMIN: 'limited', OWNER: 'yes' },
+    limit: 'an ADMIN only requests the deletion: it applies when an OWNER approves it',
+  },
+  'records.readDeleted': { describe: 'see deleted customers and leads (includeDeleted)', cells: only('ADMIN', 'OWNER') },
   'approvals.decide.WORKFLOW': { describe: 'approve or reject WORKFLOW requests', cells: only('ADMIN', 'OWNER') },
   'approvals.decide.ACCESS_SCOPE': {
     describe: 'approve or reject ACCESS_SCOPE requests',

@@ -59,6 +59,14 @@ type Documents = {
     "\n  query WorkflowNameStatus($id: ID!) {\n    workflow(id: $id) { id name approvalStatus enabled }\n    workflows(first: 50) { totalCount edges { node { id name } } }\n  }\n": typeof types.WorkflowNameStatusDocument,
     "\n  query WorkflowActions($id: ID!) { workflow(id: $id) { id actions { kind } } }\n": typeof types.WorkflowActionsDocument,
     "\n  query WorkflowRuns($id: ID!) { workflow(id: $id) { id runs { totalCount } } }\n": typeof types.WorkflowRunsDocument,
+    "\n  mutation CreateCustomer($input: CustomerInput!) { createCustomer(input: $input) { id name email phone status } }\n": typeof types.CreateCustomerDocument,
+    "\n  mutation UpdateCustomer($id: ID!, $input: CustomerInput!) {\n    updateCustomer(id: $id, input: $input) {\n      customer { id name company email phone }\n      pendingChange { id kind status summary piiAction targetType proposedChanges }\n    }\n  }\n": typeof types.UpdateCustomerDocument,
+    "\n  mutation DeleteCustomer($id: ID!, $mode: DeleteMode!) {\n    deleteCustomer(id: $id, mode: $mode) { deleted pendingChange { id piiAction status } }\n  }\n": typeof types.DeleteCustomerDocument,
+    "\n  query CustomerQ($id: ID!) {\n    customer(id: $id) { id name company notes email phone status pendingChanges { id piiAction proposedChanges } }\n  }\n": typeof types.CustomerQDocument,
+    "\n  query Customers($includeDeleted: Boolean) {\n    customers(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone status } } }\n  }\n": typeof types.CustomersDocument,
+    "\n  mutation CreateLead($input: LeadInput!) { createLead(input: $input) { id name source email phone } }\n": typeof types.CreateLeadDocument,
+    "\n  mutation UpdateLead($id: ID!, $input: LeadInput!) {\n    updateLead(id: $id, input: $input) { lead { id email phone source } pendingChange { id piiAction } }\n  }\n": typeof types.UpdateLeadDocument,
+    "\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n": typeof types.LeadsDocument,
 };
 const documents: Documents = {
     "\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n": types.DemoWorkflowsDocument,
@@ -106,6 +114,14 @@ const documents: Documents = {
     "\n  query WorkflowNameStatus($id: ID!) {\n    workflow(id: $id) { id name approvalStatus enabled }\n    workflows(first: 50) { totalCount edges { node { id name } } }\n  }\n": types.WorkflowNameStatusDocument,
     "\n  query WorkflowActions($id: ID!) { workflow(id: $id) { id actions { kind } } }\n": types.WorkflowActionsDocument,
     "\n  query WorkflowRuns($id: ID!) { workflow(id: $id) { id runs { totalCount } } }\n": types.WorkflowRunsDocument,
+    "\n  mutation CreateCustomer($input: CustomerInput!) { createCustomer(input: $input) { id name email phone status } }\n": types.CreateCustomerDocument,
+    "\n  mutation UpdateCustomer($id: ID!, $input: CustomerInput!) {\n    updateCustomer(id: $id, input: $input) {\n      customer { id name company email phone }\n      pendingChange { id kind status summary piiAction targetType proposedChanges }\n    }\n  }\n": types.UpdateCustomerDocument,
+    "\n  mutation DeleteCustomer($id: ID!, $mode: DeleteMode!) {\n    deleteCustomer(id: $id, mode: $mode) { deleted pendingChange { id piiAction status } }\n  }\n": types.DeleteCustomerDocument,
+    "\n  query CustomerQ($id: ID!) {\n    customer(id: $id) { id name company notes email phone status pendingChanges { id piiAction proposedChanges } }\n  }\n": types.CustomerQDocument,
+    "\n  query Customers($includeDeleted: Boolean) {\n    customers(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone status } } }\n  }\n": types.CustomersDocument,
+    "\n  mutation CreateLead($input: LeadInput!) { createLead(input: $input) { id name source email phone } }\n": types.CreateLeadDocument,
+    "\n  mutation UpdateLead($id: ID!, $input: LeadInput!) {\n    updateLead(id: $id, input: $input) { lead { id email phone source } pendingChange { id piiAction } }\n  }\n": types.UpdateLeadDocument,
+    "\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n": types.LeadsDocument,
 };
 
 /**
@@ -302,6 +318,38 @@ export function graphql(source: "\n  query WorkflowActions($id: ID!) { workflow(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query WorkflowRuns($id: ID!) { workflow(id: $id) { id runs { totalCount } } }\n"): (typeof documents)["\n  query WorkflowRuns($id: ID!) { workflow(id: $id) { id runs { totalCount } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCustomer($input: CustomerInput!) { createCustomer(input: $input) { id name email phone status } }\n"): (typeof documents)["\n  mutation CreateCustomer($input: CustomerInput!) { createCustomer(input: $input) { id name email phone status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateCustomer($id: ID!, $input: CustomerInput!) {\n    updateCustomer(id: $id, input: $input) {\n      customer { id name company email phone }\n      pendingChange { id kind status summary piiAction targetType proposedChanges }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateCustomer($id: ID!, $input: CustomerInput!) {\n    updateCustomer(id: $id, input: $input) {\n      customer { id name company email phone }\n      pendingChange { id kind status summary piiAction targetType proposedChanges }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteCustomer($id: ID!, $mode: DeleteMode!) {\n    deleteCustomer(id: $id, mode: $mode) { deleted pendingChange { id piiAction status } }\n  }\n"): (typeof documents)["\n  mutation DeleteCustomer($id: ID!, $mode: DeleteMode!) {\n    deleteCustomer(id: $id, mode: $mode) { deleted pendingChange { id piiAction status } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CustomerQ($id: ID!) {\n    customer(id: $id) { id name company notes email phone status pendingChanges { id piiAction proposedChanges } }\n  }\n"): (typeof documents)["\n  query CustomerQ($id: ID!) {\n    customer(id: $id) { id name company notes email phone status pendingChanges { id piiAction proposedChanges } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Customers($includeDeleted: Boolean) {\n    customers(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone status } } }\n  }\n"): (typeof documents)["\n  query Customers($includeDeleted: Boolean) {\n    customers(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone status } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateLead($input: LeadInput!) { createLead(input: $input) { id name source email phone } }\n"): (typeof documents)["\n  mutation CreateLead($input: LeadInput!) { createLead(input: $input) { id name source email phone } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateLead($id: ID!, $input: LeadInput!) {\n    updateLead(id: $id, input: $input) { lead { id email phone source } pendingChange { id piiAction } }\n  }\n"): (typeof documents)["\n  mutation UpdateLead($id: ID!, $input: LeadInput!) {\n    updateLead(id: $id, input: $input) { lead { id email phone source } pendingChange { id piiAction } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n"): (typeof documents)["\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,133 @@
+// GraphQL types, queries and mutations of customers and leads. `email` and `phone` resolve
+// through `shown`: in full for ADMIN and OWNER, masked for everyone else, wherever they appear.
+import { visibleWhere } from '../approvals/core.ts';
+import { ApprovalRequestRef } from '../approvals/schema.ts';
+import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { connectionOf, pageArgs, paginate } from '../pagination.ts';
+import * as records from './service.ts';
+
+const StatusEnum = builder.enumType('RecordStatus', { values: ['ACTIVE', 'DELETED'] as const });
+const DeleteModeEnum = builder.enumType('DeleteMode', { values: ['SOFT', 'HARD'] as const });
+const piiDescription = 'PII: in full for OWNER and ADMIN, masked for everyone else.';
+
+async function pendingChanges(ctx: Context, r: records.AnyRecord) {
+  const visible = await visibleWhere(ctx.services, ctx.db, ctx.member.role, ctx.user.id, ctx.member.organizationId);
+  return ctx.db.approvalRequest.findMany({ where: { AND: [visible, { kind: 'PII_CHANGE', status: 'PENDING', targetType: r.type, targetId: r.id }] }, orderBy: { createdAt: 'asc' } });
+}
+
+function recordType<T extends records.AnyRecord>(type: records.RecordType, extra: (t: any) => Record<string, any>) {
+  return builder.node(builder.objectRef<T>(type), {
+    id: { resolve: (r) => r.id },
+    authScopes: { can: 'records.read' },
+    loadMany: async (ids, ctx) => (await Promise.all(ids.map((id) => records.findRecord(ctx, type, id)))) as T[],
+    fields: (t) => ({
+      name: t.string({ resolve: (r) => r.name }),
+      ...extra(t),
+      email: t.string({ nullable: true, description: piiDescription, resolve: (r, _a, ctx) => records.shown(ctx, 'email', r.email) }),
+      phone: t.string({ nullable: true, description: piiDescription, resolve: (r, _a, ctx) => records.shown(ctx, 'phone', r.phone) }),
+      status: t.field({ type: StatusEnum, resolve: (r) => r.status as 'ACTIVE' | 'DELETED' }),
+      createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
+      updatedAt: t.field({ type: 'DateTime', resolve: (r) => r.updatedAt }),
+      pendingChanges: t.field({
+        type: [ApprovalRequestRef],
+        description: 'Pending PII changes and deletions of this record that the caller made or may decide.',
+        resolve: (r, _a, ctx) => pendingChanges(ctx, r),
+      }),
+    }),
+  });
+}
+
+const CustomerRef = recordType<records.AnyRecord & { type: 'Customer' }>('Customer', (t) => ({
+  company: t.exposeString('company', { nullable: true }),
+  notes: t.exposeString('notes', { nullable: true }),
+}));
+const LeadRef = recordType<records.AnyRecord & { type: 'Lead' }>('Lead', (t) => ({ source: t.exposeString('source', { nullable: true }) }));
+const CustomerConnection = connectionOf(CustomerRef, 'Customer');
+const LeadConnection = connectionOf(LeadRef, 'Lead');
+
+const CustomerInput = builder.inputType('CustomerInput', {
+  fields: (t) => ({ name: t.string(), company: t.string(), notes: t.string(), email: t.string(), phone: t.string() }),
+});
+const LeadInput = builder.inputType('LeadInput', {
+  fields: (t) => ({ name: t.string(), source: t.string(), email: t.string(), phone: t.string() }),
+});
+
+const UpdateCustomerPayload = builder.objectRef<{ record: records.AnyRecord; pendingChange: unknown }>('UpdateCustomerPayload').implement({
+  fields: (t) => ({
+    customer: t.field({ type: CustomerRef, description: 'The record as it stands after the call: PII changes that need approval are not in it yet.', resolve: (p) => p.record as never }),
+    pendingChange: t.field({ type: ApprovalRequestRef, nullable: true, description: "Set when some of the change waits for an owner's approval.", resolve: (p) => p.pendingChange as never }),
+  }),
+});
+const UpdateLeadPayload = builder.objectRef<{ record: records.AnyRecord; pendingChange: unknown }>('UpdateLeadPayload').implement({
+  fields: (t) => ({
+    lead: t.field({ type: LeadRef, resolve: (p) => p.record as never }),
+    pendingChange: t.field({ type: ApprovalRequestRef, nullable: true, resolve: (p) => p.pendingChange as never }),
+  }),
+});
+const DeletePayload = builder.objectRef<{ deleted: boolean; pendingChange: unknown }>('DeletePayload').implement({
+  fields: (t) => ({
+    deleted: t.exposeBoolean('deleted', { description: 'True when the record was deleted by this call.' }),
+    pendingChange: t.field({ type: ApprovalRequestRef, nullable: true, description: "Set when the deletion waits for an owner's approval.", resolve: (p) => p.pendingChange as never }),
+  }),
+});
+
+const list = (type: records.RecordType) => (_r: unknown, args: { first?: number | null; after?: string | null; includeDeleted?: boolean | null }, ctx: Context) => {
+  const where = records.listWhere(ctx, args.includeDeleted);
+  return paginate(
+    ctx,
+    args,
+    (r: records.AnyRecord) => r.id,
+    (take, after) => records.listRecords(ctx, type, where, take, after),
+    () => records.countRecords(ctx, type, where),
+  );
+};
+const lookup = (type: records.RecordType) => async (_r: unknown, args: { id: { id: string } }, ctx: Context) => records.findRecord(ctx, type, args.id.id, true);
+
+builder.queryFields((t) => ({
+  customers: t.field({
+    type: CustomerConnection,
+    authScopes: { can: 'records.read' },
+    args: { ...pageArgs, includeDeleted: t.arg.boolean({ description: 'ADMIN and OWNER only.' }) },
+    resolve: list('Customer') as never,
+  }),
+  customer: t.field({ type: CustomerRef, authScopes: { can: 'records.read' }, args: { id: t.arg.globalID({ required: true, for: CustomerRef }) }, resolve: lookup('Customer') as never }),
+  leads: t.field({
+    type: LeadConnection,
+    authScopes: { can: 'records.read' },
+    args: { ...pageArgs, includeDeleted: t.arg.boolean({ description: 'ADMIN and OWNER only.' }) },
+    resolve: list('Lead') as never,
+  }),
+  lead: t.field({ type: LeadRef, authScopes: { can: 'records.read' }, args: { id: t.arg.globalID({ required: true, for: LeadRef }) }, resolve: lookup('Lead') as never }),
+}));
+
+builder.mutationFields((t) => ({
+  createCustomer: t.field({ type: CustomerRef, authScopes: { member: true }, args: { input: t.arg({ type: CustomerInput, required: true }) }, resolve: (_r, a, ctx) => records.createRecord(ctx, 'Customer', a.input) as never }),
+  updateCustomer: t.field({
+    type: UpdateCustomerPayload,
+    authScopes: { member: true },
+    args: { id: t.arg.globalID({ required: true, for: CustomerRef }), input: t.arg({ type: CustomerInput, required: true }) },
+    resolve: (_r, a, ctx) => records.updateRecord(ctx, 'Customer', a.id.id, a.input),
+  }),
+  deleteCustomer: t.field({
+    type: DeletePayload,
+    authScopes: { member: true },
+    args: { id: t.arg.globalID({ required: true, for: CustomerRef }), mode: t.arg({ type: DeleteModeEnum, required: true }) },
+    resolve: (_r, a, ctx) => records.deleteRecord(ctx, 'Customer', a.id.id, a.mode),
+  }),
+  createLead: t.field({ type: LeadRef, authScopes: { member: true }, args: { input: t.arg({ type: LeadInput, required: true }) }, resolve: (_r, a, ctx) => records.createRecord(ctx, 'Lead', a.input) as never }),
+  updateLead: t.field({
+    type: UpdateLeadPayload,
+    authScopes: { member: true },
+    args: { id: t.arg.globalID({ required: true, for: LeadRef }), input: t.arg({ type: LeadInput, required: true }) },
+    resolve: (_r, a, ctx) => records.updateRecord(ctx, 'Lead', a.id.id, a.input),
+  }),
+  deleteLead: t.field({
+    type: DeletePayload,
+    authScopes: { member: true },
+    args: { id: t.arg.globalID({ required: true, for: LeadRef }), mode: t.arg({ type: DeleteModeEnum, required: true }) },
+    resolve: (_r, a, ctx) => records.deleteRecord(ctx, 'Lead', a.id.id, a.mode),
+  }),
+}));
+

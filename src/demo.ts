@@ -3,6 +3,7 @@
 import { createContext, type Caller, type Context, type Services } from './context.ts';
 import * as kpis from './kpis/service.ts';
 import * as workflows from './workflows/service.ts';
+import * as records from './records/service.ts';
 
 async function actingAs(services: Services, email: string): Promise<Context> {
   const { system } = services;
@@ -51,7 +52,16 @@ export async function seedDemoStory(services: Services) {
   const editor = await actingAs(services, 'editor@demo.test');
   await workflows.createWorkflow(editor, { name: 'Weekly revenue digest', actions: [{ kind: 'SNAPSHOT_KPI', config: { kpiKey: 'revenue' } }, { kind: 'NOTIFY', config: { message: 'Revenue digest is ready' } }] });
   await workflows.createWorkflow(editor, { name: 'Raise the revenue target', actions: [{ kind: 'SET_KPI_TARGET', config: { kpiKey: 'revenue', target: 150_000 } }] });
+
+  // PII: customers and leads, and an admin's pending email change for the owner.
+  const editorCtx = await actingAs(services, 'editor@demo.test');
+  const acme = await records.createRecord(editorCtx, 'Customer', { name: 'Acme Industries', company: 'Acme', email: 'jane.buyer@acme.example', phone: '+1 555 0100 42' });
+  await records.createRecord(editorCtx, 'Customer', { name: 'Globex', company: 'Globex Corp', email: 'hank@globex.example', phone: '+44 20 7946 0018' });
+  await records.createRecord(editorCtx, 'Lead', { name: 'Initech', source: 'trade fair', email: 'peter@initech.example', phone: '+1 555 0199 07' });
+  await records.updateRecord(admin, 'Customer', acme.id, { email: 'procurement@acme.example' });
   return [
+    'PII story: analyst@demo.test sees masked emails (j***@acme.example); admin@demo.test asked to change Acme\'s email:',
+    '  owner@demo.test sees the proposed value in approvalRequests(kind: PII_CHANGE) and approves it.',
     'KPI story: analyst@demo.test sees revenue for US only; as analyst, run',
     '  mutation { requestAccess(dimension: "region", value: "EMEA", justification: "Q3 review") { id status } }',
     'then as manager@demo.test (delegated EMEA approver) approveRequest(id: …), and the analyst sees EMEA too.',

@@ -1,7 +1,7 @@
 // The demo seed tells the stories a newcomer walks in GraphiQL: here, the KPI access story.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.ts';
-import { ApprovalRequests, ApproveRequest, KpiData, Kpis, Login, RequestAccess, RunWorkflow } from './ops.ts';
+import { ApprovalRequestQ, ApprovalRequests, ApproveRequest, Customers, KpiData, Kpis, Login, RequestAccess, RunWorkflow } from './ops.ts';
 import { graphql } from './gql/index.ts';
 
 const DemoWorkflows = graphql(`
@@ -47,5 +47,17 @@ describe('demo seed', () => {
     expect(inbox).toContain(risky.approvalRequest!.id);
     expect((await server.gql(ApproveRequest, { id: risky.approvalRequest!.id }, { as: 'owner@demo.test' })).errors).toBeUndefined();
     expect((await server.gql(RunWorkflow, { id: risky.id }, { as: 'editor@demo.test' })).data?.runWorkflow?.status).toBe('SUCCEEDED');
+  });
+
+  it('walks the PII story: masked for the analyst, the owner approves the pending email change', async () => {
+    const forAnalyst = (await server.gql(Customers, {}, { as: 'analyst@demo.test' })).data!.customers!.edges!.map((e) => e!.node!);
+    expect(forAnalyst.find((c) => c.name === 'Acme Industries')!.email).toBe('j***@acme.example');
+    const inbox = (await server.gql(ApprovalRequests, { kind: 'PII_CHANGE', status: 'PENDING' }, { as: 'owner@demo.test' })).data!.approvalRequests!.edges!;
+    expect(inbox).toHaveLength(1);
+    const id = inbox[0]!.node!.id;
+    expect((await server.gql(ApprovalRequestQ, { id }, { as: 'owner@demo.test' })).data!.approvalRequest!.proposedChanges).toEqual({ email: 'procurement@acme.example' });
+    expect((await server.gql(ApproveRequest, { id }, { as: 'owner@demo.test' })).errors).toBeUndefined();
+    const forOwner = (await server.gql(Customers, {}, { as: 'owner@demo.test' })).data!.customers!.edges!.map((e) => e!.node!);
+    expect(forOwner.find((c) => c.name === 'Acme Industries')!.email).toBe('procurement@acme.example');
   });
 });

@@ -3,7 +3,7 @@
 import { createContext, type Caller, type Context, type Services } from './context.ts';
 import * as kpis from './kpis/service.ts';
 import * as workflows from './workflows/service.ts';
-import * as records from './records/service.ts';
+import * as records from './pii/service.ts';
 
 async function actingAs(services: Services, email: string): Promise<Context> {
   const { system } = services;

@@ -6,7 +6,7 @@ import './audit/schema.ts';
 import './approvals/schema.ts';
 import './kpis/schema.ts';
 import './workflows/schema.ts';
-import './records/schema.ts';
+import './pii/schema.ts';
 
 export const schema = builder.toSchema();
 

@@ -2,6 +2,6 @@
 import type { ApprovalKindHandler } from './kinds.ts';
 import { accessScopeKind } from '../kpis/service.ts';
 import { workflowKind } from '../workflows/service.ts';
-import { piiChangeKind } from '../records/service.ts';
+import { piiChangeKind } from '../pii/service.ts';
 
 export const domainApprovalKinds: ApprovalKindHandler[] = [accessScopeKind, workflowKind, piiChangeKind];

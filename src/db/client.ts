@@ -41,15 +41,28 @@ function withSqliteBindLimit(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 
   return factory;
 }
 
-export function openDatabase(databaseUrl: string): Db {
+export interface OpenOptions {
+  /** Receives every SQL statement with its parameters (tests that assert a filter reached SQL). */
+  onQuery?: (sql: string, params: string) => void;
+}
+
+export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db {
+  const log = options.onQuery ? ([{ emit: 'event', level: 'query' }] as const) : undefined;
+  let client;
   if (providerOf(databaseUrl) === 'sqlite') {
     mkdirSync(dirname(sqliteFilePath(databaseUrl)), { recursive: true });
     // Busy timeout: the sweepers of other processes sharing the file may briefly hold the write lock.
     const adapter = withSqliteBindLimit(new PrismaBetterSqlite3({ url: databaseUrl, timeout: 5000 }));
-    return new SqliteClient({ adapter }).$extends(appendOnlyAudit) as unknown as Db;
+    client = new SqliteClient({ adapter, log: log ? [...log] : undefined });
+  } else {
+    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
+    client = new PostgresClient({ adapter, log: log ? [...log] : undefined }) as unknown as SqliteClient;
   }
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
-  return new PostgresClient({ adapter }).$extends(appendOnlyAudit) as unknown as Db;
+  if (options.onQuery) {
+    const onQuery = options.onQuery;
+    (client as unknown as { $on(event: 'query', cb: (e: { query: string; params: string }) => void): void }).$on('query', (e) => onQuery(e.query, e.params));
+  }
+  return client.$extends(appendOnlyAudit) as unknown as Db;
 }
 
 /** A transaction client: what `$transaction(async (tx) => …)` hands over. */

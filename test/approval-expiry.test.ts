@@ -5,8 +5,8 @@ import { claimOccurrence } from '../src/jobs.ts';
 import { codes, startTestServer, type TestServer } from './harness.ts';
 import { orgWithRoles, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
-import { APPROVAL_EVENT, subscribe, type Subscriber } from './live.ts';
-import { ApprovalRequestQ, ApproveRequest, AuditEvents } from './ops.ts';
+import { APPROVAL_EVENT, subscribe, warmUp, type Subscriber } from './live.ts';
+import { ApprovalRequestQ, ApproveRequest, AuditEvents, CancelRequest } from './ops.ts';
 
 const env = { APPROVAL_TTL_SECONDS: '1', APPROVAL_SWEEP_SECONDS: '0.2' };
 let one: TestServer;
@@ -41,7 +41,12 @@ describe('expiry', () => {
     const mine = [one, two].map(async (server) => subscribe(`ws://127.0.0.1:${await server.app.start(0, '127.0.0.1')}/graphql`, { devUser: o.editor }, query));
     const subscribers = await Promise.all(mine);
     open.push(...subscribers);
-    await new Promise((r) => setTimeout(r, 150));
+    for (const [i, server] of [one, two].entries())
+      await warmUp([subscribers[i]!], async () => {
+        const id = await server.raise(o.editor, request('WORKFLOW', { label: 'warm-up' }));
+        await server.gql(CancelRequest, { id }, { as: o.editor });
+        return id;
+      });
     const ids = await Promise.all([0, 1, 2].map(() => one.raise(o.editor, request('WORKFLOW'))));
 
     await until(async () => {

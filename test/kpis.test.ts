@@ -114,9 +114,9 @@ describe('row-level security', () => {
     expect(scopes.filter((s) => s!.active).map((s) => s!.value).sort()).toEqual(['*', 'EMEA', 'US']);
 
     // An expiring scope: visible now, hidden once its end passes.
-    const soon = await server.gql(GrantAccessScope, { userId: analyst, dimension: 'region', value: 'APAC', endsAt: new Date(Date.now() + 1500).toISOString() }, { as: o.admin });
+    const soon = await server.gql(GrantAccessScope, { userId: analyst, dimension: 'region', value: 'APAC', endsAt: new Date(Date.now() + 3000).toISOString() }, { as: o.admin });
     expect((await visible(o.emails.analyst!))!.regions).toEqual(['APAC', 'EMEA', 'US']);
-    await new Promise((r) => setTimeout(r, 1600));
+    await new Promise((r) => setTimeout(r, 3100));
     expect((await visible(o.emails.analyst!))!.regions).toEqual(['EMEA', 'US']);
     expect(soon.errors).toBeUndefined();
 

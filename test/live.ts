@@ -78,3 +78,25 @@ export function subscribe(url: string, connectionParams: Record<string, unknown>
   );
   return sub;
 }
+
+/**
+ * Waits until every subscriber is registered on the server: raises a warm-up event (whose
+ * summary says "warm-up") until each has received one. A fixed pause is not enough on a busy
+ * machine. Tests then ignore warm-up events (`real`).
+ */
+export async function warmUp(subscribers: Subscriber[], raise: () => Promise<unknown>) {
+  const raised = new Set<unknown>();
+  for (let attempt = 0; ; attempt++) {
+    raised.add(await raise());
+    try {
+      // A warm-up event says so in its summary, or is about a request `raise` returned.
+      await Promise.all(subscribers.map((s) => s.waitFor((e) => isWarmUp(e) || raised.has(e?.request?.id), 300)));
+      return;
+    } catch (error) {
+      if (attempt >= 50) throw error;
+    }
+  }
+}
+
+export const isWarmUp = (event: any) => /warm-up/.test(event?.request?.summary ?? '');
+export const real = (s: Subscriber) => s.events.filter((e) => !isWarmUp(e));

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, startTestServer, type TestServer } from './harness.ts';
 import { orgWithRoles, type OrgFixture } from './fixtures.ts';
-import { APPROVAL_EVENT, subscribe, type Subscriber } from './live.ts';
+import { APPROVAL_EVENT, subscribe, warmUp, type Subscriber } from './live.ts';
 import {
   ApprovalRequestQ, ApprovalRequests, ApproveRequest, AuditEvents, CreateCustomer, CreateLead, CustomerQ, Customers, DeleteCustomer, Leads,
   RejectRequest, UpdateCustomer, UpdateLead,
@@ -61,7 +61,9 @@ describe('changes', () => {
     const id = await newCustomer();
     const ownerStream = subscribe(url, { devUser: o.owner }, `subscription { approvalEvents(kinds: [PII_CHANGE]) { ${APPROVAL_EVENT} } }`);
     open.push(ownerStream);
-    await new Promise((r) => setTimeout(r, 150));
+    const warm = await newCustomer();
+    let n = 0;
+    await warmUp([ownerStream], async () => (await server.gql(UpdateCustomer, { id: warm, input: { email: `warm${n++}@example.com` } }, { as: o.admin })).data!.updateCustomer!.pendingChange!.id);
 
     const r = await server.gql(UpdateCustomer, { id, input: { email: 'jane@new.example.com', company: 'Acme Europe' } }, { as: o.admin });
     expect(r.errors).toBeUndefined();

@@ -105,6 +105,11 @@ describe('changes', () => {
   });
 
   it("applies an admin's hard delete on approval: gone for everyone, its PII too", async () => {
+    const stream = subscribe(url, { devUser: o.emails.owner2! }, `subscription { approvalEvents(kinds: [PII_CHANGE]) { ${APPROVAL_EVENT} } }`);
+    open.push(stream);
+    const warm = await newCustomer();
+    let n = 0;
+    await warmUp([stream], async () => (await server.gql(UpdateCustomer, { id: warm, input: { email: `w${n++}@example.com` } }, { as: o.admin })).data!.updateCustomer!.pendingChange!.id);
     const id = await newCustomer();
     const change = (await server.gql(UpdateCustomer, { id, input: { email: 'other@x.example' } }, { as: o.editor })).data!.updateCustomer!.pendingChange!;
     const del = await server.gql(DeleteCustomer, { id, mode: 'HARD' }, { as: o.admin });
@@ -118,6 +123,8 @@ describe('changes', () => {
     // The other pending change about it is withdrawn, its proposed values erased.
     const withdrawn = (await server.gql(ApprovalRequestQ, { id: change.id }, { as: o.owner })).data!.approvalRequest!;
     expect(withdrawn).toMatchObject({ status: 'CANCELLED', proposedChanges: null });
+    // …and its withdrawal is published after the commit, like any other closing.
+    await stream.waitFor((e) => e.type === 'CANCELLED' && e.request.id === change.id);
   });
 
   it('soft-deletes: hidden, but listed with includeDeleted for ADMIN and OWNER only', async () => {

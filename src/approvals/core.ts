@@ -167,7 +167,9 @@ async function close(ctx: Context, id: string, status: Closing, reason: string |
   const { services } = ctx;
   const member = ctx.member;
   const userId = ctx.user.id;
+  const effects: (() => void)[] = [];
   const updated = await auditedTransaction(ctx, ctx.db, async (tx, record) => {
+    effects.length = 0;
     const request = await tx.approvalRequest.findUnique({ where: { id } });
     if (!request) throw notFound('approval request', requestGlobalId(id));
     const own = request.requestedById === userId;
@@ -188,7 +190,7 @@ async function close(ctx: Context, id: string, status: Closing, reason: string |
     if (won.count !== 1) throw conflict('Someone else decided this request a moment ago; nothing was changed.', 'approvals.decided-once');
     const row: ApprovalRequest = { ...request, status, decidedById: userId, decidedAt, reason };
     const handler = handlerOf(services, request.kind);
-    const decision: DecisionContext = { services, actorId: userId, record };
+    const decision: DecisionContext = { services, actorId: userId, record, afterCommit: (effect) => effects.push(effect) };
     if (status === 'APPROVED') await handler.apply(tx, row, decision);
     else await handler.close?.(tx, row, status, decision);
     await record({
@@ -200,6 +202,7 @@ async function close(ctx: Context, id: string, status: Closing, reason: string |
     return row;
   });
   publishApproval(services, status, updated);
+  for (const effect of effects) effect();
   return updated;
 }
 
@@ -222,6 +225,7 @@ export async function expireStale(services: Services, now = Date.now()): Promise
   });
   let expired = 0;
   for (const request of stale) {
+    const effects: (() => void)[] = [];
     const row = await db.$transaction(async (tx) => {
       const won = await tx.approvalRequest.updateMany({ where: { id: request.id, status: 'PENDING' }, data: { status: 'EXPIRED', decidedAt: new Date(now) } });
       if (won.count !== 1) return null;
@@ -229,7 +233,7 @@ export async function expireStale(services: Services, now = Date.now()): Promise
       const record: RecordEvent = async (event) => {
         await appendAuditEvent(tx, { ...event, organizationId: event.organizationId ?? request.organizationId, actorId: null, actorEmail: null, requestId: null });
       };
-      await services.approvals.get(request.kind)?.close?.(tx, closed, 'EXPIRED', { services, actorId: null, record });
+      await services.approvals.get(request.kind)?.close?.(tx, closed, 'EXPIRED', { services, actorId: null, record, afterCommit: (effect) => effects.push(effect) });
       await record({
         action: 'approval.expire',
         targetType: 'ApprovalRequest',
@@ -241,6 +245,7 @@ export async function expireStale(services: Services, now = Date.now()): Promise
     if (row) {
       expired++;
       publishApproval(services, 'EXPIRED', row);
+      for (const effect of effects) effect();
     }
   }
   return expired;

@@ -32,6 +32,8 @@ export interface DecisionContext {
   actorId: string | null;
   /** Appends an audit event in the decision's transaction. */
   record: RecordEvent;
+  /** Runs `effect` once the decision has committed (publishing events of side effects). */
+  afterCommit(effect: () => void): void;
 }
 
 export interface ApprovalKindHandler {

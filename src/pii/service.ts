@@ -194,7 +194,7 @@ export async function deleteRecord(ctx: Context, type: RecordType, id: string, m
     return true;
   });
   if (requested) publishApproval(ctx.services, 'REQUESTED', requested);
-  for (const s of superseded) publishApproval(ctx.services, 'CANCELLED', { ...s, status: 'CANCELLED' });
+  for (const s of superseded) publishApproval(ctx.services, 'CANCELLED', { ...s, status: 'CANCELLED', proposedChanges: null });
   return { deleted, pendingChange: requested as ApprovalRequest | null };
 }
 
@@ -226,10 +226,14 @@ export const piiChangeKind: ApprovalKindHandler = {
         await table(tx, type).update({ where: { id: current.id }, data: { status: 'DELETED', deletedAt: new Date() } });
         await decision.record({ action: `${lower(type)}.delete`, targetType: type, targetId: current.id, metadata: { mode: 'SOFT', viaRequest: request.id } });
         return;
-      case 'HARD_DELETE':
-        await hardDelete(tx, type, current.id, decision.record);
+      case 'HARD_DELETE': {
+        const withdrawn = await hardDelete(tx, type, current.id, decision.record);
+        decision.afterCommit(() => {
+          for (const w of withdrawn) publishApproval(decision.services, 'CANCELLED', { ...w, status: 'CANCELLED', proposedChanges: null });
+        });
         await decision.record({ action: `${lower(type)}.delete`, targetType: type, targetId: current.id, metadata: { mode: 'HARD', viaRequest: request.id } });
         return;
+      }
       default:
         throw forbidden(`Unknown PII action ${request.piiAction}.`, 'records.unknown-action');
     }

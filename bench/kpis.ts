@@ -31,7 +31,7 @@ let seed = 42;
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 const pick = <T>(list: readonly T[], n: number) => [...list].sort(() => random() - 0.5).slice(0, n);
 
-async function seedDatabase(url: string) {
+export async function seedDatabase(url: string) {
   await migrateDatabase(url);
   const db = openDatabase(url);
   const members = [

@@ -33,6 +33,8 @@ export interface BuildOptions {
   skipMigrate?: boolean;
   /** The approval kinds to serve; the domains' own by default (tests register their own). */
   approvalKinds?: readonly ApprovalKindHandler[];
+  /** Receives every SQL statement (tests that bound the queries of an operation). */
+  onQuery?: (sql: string, params: string) => void;
 }
 
 export interface App {
@@ -114,7 +116,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const { applied } = await migrateDatabase(config.DATABASE_URL);
     if (applied.length) log.info({ applied }, 'database migrated');
   }
-  const db: Db = openDatabase(config.DATABASE_URL);
+  const db: Db = openDatabase(config.DATABASE_URL, { onQuery: options.onQuery });
   if (config.provider === 'sqlite') await db.$executeRawUnsafe('PRAGMA journal_mode = WAL');
   const demo = options.skipMigrate ? false : await bootstrap(db, config, log);
   const pubsubHandle = openPubSub(config.REDIS_URL);

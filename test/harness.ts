@@ -85,6 +85,8 @@ export interface ServerOptions {
   approvalKinds?: ApprovalKindHandler[];
   /** Share this database instead of creating one (a second instance); the first server drops it. */
   database?: TestDatabase;
+  /** Receives every SQL statement the server sends. */
+  onQuery?: (sql: string, params: string) => void;
 }
 
 export async function startTestServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
@@ -100,7 +102,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
     ...env,
   });
-  const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), approvalKinds: options.approvalKinds });
+  const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), approvalKinds: options.approvalKinds, onQuery: options.onQuery });
   const contextOf = async (as: string) =>
     createContext(app.services, await resolveCaller(app.services, { authorization: null, organizationId: null, devUser: as }), newRequestId());
 

@@ -59,3 +59,33 @@ describe('row-level security in SQL', () => {
     expect(statements.some((s) => /COUNT/i.test(s.sql) && /[`"]d1[`"]\s+IN/i.test(s.sql))).toBe(true);
   });
 });
+
+describe('queries per operation', () => {
+  it('reads a page of KPI data in a bounded number of statements, whatever its size', async () => {
+    const { startTestServer } = await import('./harness.ts');
+    const { orgWithRoles } = await import('./fixtures.ts');
+    const { CreateDimension, CreateKpi, KpiData, RecordKpiData } = await import('./ops.ts');
+    let count = 0;
+    const server = await startTestServer({}, { onQuery: () => count++ });
+    try {
+      const o = await orgWithRoles(server, 'Count');
+      await server.gql(CreateDimension, { key: 'region', name: 'Region', values: ['US', 'EMEA'] }, { as: o.owner });
+      const id = (await server.gql(CreateKpi, { input: { key: 'k', name: 'K', dimensionKeys: ['region'] } }, { as: o.owner })).data!.createKpi!.id;
+      const points = Array.from({ length: 150 }, (_, i) => ({ period: new Date(Date.UTC(2026, 0, 1, i)).toISOString(), value: i, dimensions: [{ dimension: 'region', value: i % 2 ? 'US' : 'EMEA' }] }));
+      await server.gql(RecordKpiData, { kpiId: id, points }, { as: o.owner });
+      const statements = async (first: number) => {
+        await server.gql(KpiData, { id, first }, { as: o.owner }); // warm the profile cache
+        count = 0;
+        const r = await server.gql(KpiData, { id, first }, { as: o.owner });
+        expect(r.data!.kpi!.data!.edges).toHaveLength(first);
+        return count;
+      };
+      const small = await statements(5);
+      const large = await statements(100);
+      expect(large).toBe(small);
+      expect(large).toBeLessThanOrEqual(8);
+    } finally {
+      await server.close();
+    }
+  });
+});

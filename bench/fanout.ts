@@ -3,59 +3,17 @@
 // receipt, and server memory: heap per subscriber (after GC, before and after subscribing), total RSS.
 // Then the same across two instances sharing the SQLite file and Redis (REDIS_URL, default the
 // local one; skipped with a note when unreachable). Servers run in child processes.
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
+import { startInstance, type Instance } from './instance.ts';
 
 const N = Number(process.env.BENCH_SUBSCRIBERS ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-interface Instance {
-  child: ChildProcess;
-  port: number;
-  call(message: Record<string, unknown>): Promise<any>;
-}
-
-function startInstance(env: Record<string, string>): Promise<Instance> {
-  const child = fork(new URL('./server.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
-    env: { ...process.env, NODE_ENV: 'test', AUTH_DEV_HEADERS: '1', SEED_DEMO: '0', LOG_LEVEL: 'silent', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-01', ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  let seq = 0;
-  const pending = new Map<number, (v: any) => void>();
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    child.on('message', (m: any) => {
-      if (m.ready) {
-        resolve({
-          child,
-          port: m.port,
-          call: (message) =>
-            new Promise((res) => {
-              const s = ++seq;
-              pending.set(s, res);
-              child.send({ ...message, seq: s });
-            }),
-        });
-      } else if (pending.has(m.seq)) {
-        pending.get(m.seq)!(m);
-        pending.delete(m.seq);
-      }
-    });
-  });
-}
-
-const stop = (instance: Instance) =>
-  new Promise<void>((resolve) => {
-    instance.child.once('exit', () => resolve());
-    instance.child.send({ cmd: 'stop' });
-  });
 
 const QUERY = 'subscription { approvalEvents { type at request { id } } }';
 
@@ -127,7 +85,7 @@ export async function fanout() {
   try {
     const single = await startInstance({ DATABASE_URL: url, BENCH_SEED_MEMBERS: String(N) });
     await scenario('fan-out, one instance', [single]);
-    await stop(single);
+    await single.stop();
 
     const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
     const reachable = await redis.connect().then(() => true, () => false);
@@ -139,7 +97,7 @@ export async function fanout() {
     const a = await startInstance({ DATABASE_URL: url, REDIS_URL });
     const b = await startInstance({ DATABASE_URL: url, REDIS_URL });
     await scenario('fan-out, two instances + Redis (half the subscribers on each, raised on one)', [a, b]);
-    await Promise.all([stop(a), stop(b)]);
+    await Promise.all([a.stop(), b.stop()]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,12 +5,12 @@
 // user's first page of 100 points of one KPI and that KPI's summary, and the same as OWNER; prints
 // req/s, p50/p99 and the ratios. Runs on SQLite, and on PostgreSQL when BENCH_POSTGRES_URL (default
 // the local test server) is reachable. The server runs in a child process.
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { startInstance } from './instance.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { openDatabase, type Db } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
@@ -81,18 +81,6 @@ export async function seedDatabase(url: string) {
   }
   await db.accessScope.createMany({ data: scopes });
   return { db, organizationId, kpiId: kpis[0]!.id };
-}
-
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(new URL('./server.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, NODE_ENV: 'test', AUTH_DEV_HEADERS: '1', SEED_DEMO: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-01', MAX_COST: '100000', ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    child.on('message', (m: any) => m.ready && resolve({ child, port: m.port }));
-  });
 }
 
 const PAGE = 'query($id: ID!) { kpi(id: $id) { data(first: 100) { edges { node { period value dimensions { dimension value } } } } } }';
@@ -169,7 +157,7 @@ async function run(label: string, url: string) {
   console.log(`\n${label}: seeded ${POINTS} points, ${KPIS} KPIs, ${USERS + 2} restricted users in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   console.log(`  plan of the restricted page query: ${await explain(db, url, organizationId, kpiId)}`);
   await db.$disconnect();
-  const server = await startServer({ DATABASE_URL: url });
+  const server = await startInstance({ DATABASE_URL: url, MAX_COST: '100000' });
   const id = encodeGlobalID('Kpi', kpiId);
   const restricted = Array.from({ length: USERS }, (_, i) => `user${i}@bench.test`);
   const owner = ['owner@bench.test'];
@@ -192,10 +180,7 @@ async function run(label: string, url: string) {
   console.log(
     `  ratios (p50 latency): restricted/owner page ${ratio(results.restrictedPage, results.ownerPage)}, summary ${ratio(results.restrictedSummary, results.ownerSummary)}; 1,000 scopes / 1 scope ${ratio(results.manyScopes, results.oneScope)}`,
   );
-  await new Promise<void>((resolve) => {
-    server.child.once('exit', () => resolve());
-    server.child.send({ cmd: 'stop' });
-  });
+  await server.stop();
 }
 
 export async function kpiBench() {

@@ -29,8 +29,6 @@ import { schema } from './schema.ts';
 export interface BuildOptions {
   log?: Logger;
   mailer?: Mailer;
-  /** Skip migrations and the first-start bootstrap (tests that prepared the database). */
-  skipMigrate?: boolean;
   /** The approval kinds to serve; the domains' own by default (tests register their own). */
   approvalKinds?: readonly ApprovalKindHandler[];
   /** Receives every SQL statement (tests that bound the queries of an operation). */
@@ -112,13 +110,11 @@ function useInputErrorCodes(): Plugin {
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
-  if (!options.skipMigrate) {
-    const { applied } = await migrateDatabase(config.DATABASE_URL);
-    if (applied.length) log.info({ applied }, 'database migrated');
-  }
+  // Migrating also puts a SQLite file in WAL mode, which the file keeps.
+  const { applied } = await migrateDatabase(config.DATABASE_URL);
+  if (applied.length) log.info({ applied }, 'database migrated');
   const db: Db = openDatabase(config.DATABASE_URL, { onQuery: options.onQuery });
-  if (config.provider === 'sqlite') await db.$executeRawUnsafe('PRAGMA journal_mode = WAL');
-  const demo = options.skipMigrate ? false : await bootstrap(db, config, log);
+  const demo = await bootstrap(db, config, log);
   const pubsubHandle = openPubSub(config.REDIS_URL);
   const services: Services = {
     config,

@@ -93,10 +93,14 @@ function organizationIdFrom(value: string): string {
   return value;
 }
 
+/** The user fields a request carries and the API shows (never the password hash). */
+export const userSelect = { id: true, email: true, displayName: true } as const;
+/** A membership with the organization's KPI access version (keys the profile cache). */
+const memberSelect = { id: true, organizationId: true, role: true, status: true, organization: { select: { accessVersion: true } } } as const;
+
 export async function resolveCaller(services: Services, input: CredentialInput): Promise<Caller> {
   const { config, system, keys } = services;
   const caller: Caller = { user: null, credentialProblem: null, membership: null, organizationProblem: null };
-  const userSelect = { id: true, email: true, displayName: true } as const;
 
   if (input.devUser && config.AUTH_DEV_HEADERS && config.NODE_ENV !== 'production') {
     caller.user = await system.user.findUnique({ where: { email: input.devUser.trim().toLowerCase() }, select: userSelect });
@@ -116,7 +120,6 @@ export async function resolveCaller(services: Services, input: CredentialInput):
   }
   if (!caller.user) return caller;
 
-  const memberSelect = { id: true, organizationId: true, role: true, status: true, organization: { select: { accessVersion: true } } } as const;
   if (input.organizationId) {
     const organizationId = organizationIdFrom(input.organizationId.trim());
     caller.membership = await system.membership.findUnique({
@@ -149,6 +152,19 @@ export async function resolveCaller(services: Services, input: CredentialInput):
   if (m && m.status === 'INVITED')
     caller.organizationProblem = forbidden('Your membership in this organization awaits acceptance of its invite (`acceptInvite`).', 'membership.invited');
   return caller;
+}
+
+/**
+ * The context of a member acting now outside any request (a workflow's creator, the demo personas),
+ * with their current role and status; null when they are not an active member of the organization.
+ */
+export async function contextFor(services: Services, userId: string, organizationId: string, requestId: string): Promise<Context | null> {
+  const [user, membership] = await Promise.all([
+    services.system.user.findUnique({ where: { id: userId }, select: userSelect }),
+    services.system.membership.findUnique({ where: { organizationId_userId: { organizationId, userId } }, select: memberSelect }),
+  ]);
+  if (!user || !membership || membership.status !== 'ACTIVE') return null;
+  return createContext(services, { user, membership, credentialProblem: null, organizationProblem: null }, requestId);
 }
 
 /**

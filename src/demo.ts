@@ -1,19 +1,17 @@
 // The demo story seeded with the demo organization (outside production), through the same
 // service functions and audit trail as the API, acting as the demo personas.
-import { createContext, type Caller, type Context, type Services } from './context.ts';
+import { contextFor, type Context, type Services } from './context.ts';
 import * as kpis from './kpis/service.ts';
 import * as workflows from './workflows/service.ts';
 import * as records from './pii/service.ts';
 
 async function actingAs(services: Services, email: string): Promise<Context> {
   const { system } = services;
-  const user = await system.user.findUniqueOrThrow({ where: { email }, select: { id: true, email: true, displayName: true } });
-  const membership = await system.membership.findFirstOrThrow({
-    where: { userId: user.id, organization: { slug: 'demo' } },
-    select: { id: true, organizationId: true, role: true, status: true },
-  });
-  const caller: Caller = { user, membership, credentialProblem: null, organizationProblem: null };
-  return createContext(services, caller, 'demo-seed');
+  const user = await system.user.findUniqueOrThrow({ where: { email } });
+  const organization = await system.organization.findUniqueOrThrow({ where: { slug: 'demo' } });
+  const ctx = await contextFor(services, user.id, organization.id, 'demo-seed');
+  if (!ctx) throw new Error(`demo persona ${email} is not an active member of the demo organization`);
+  return ctx;
 }
 
 const REGIONS = ['US', 'EMEA', 'APAC', 'LATAM'];

@@ -23,36 +23,6 @@ export interface Interval {
   stop(): Promise<void>;
 }
 
-/**
- * Runs `work` once per `seconds`-long slot of wall-clock time across all instances. Slots are
- * aligned to the epoch, so every instance names the same occurrence; claimed rows older than a
- * day are pruned.
- */
-export function everyInterval(db: Db, log: Logger, job: string, seconds: number, work: () => Promise<unknown>): Interval {
-  const ms = Math.max(50, Math.round(seconds * 1000));
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    if (stopped) return;
-    const slot = Math.floor(Date.now() / ms);
-    running = (async () => {
-      if (!(await claimOccurrence(db, job, String(slot)))) return;
-      await work();
-      if (slot % 100 === 0)
-        await db.jobOccurrence.deleteMany({ where: { job, claimedAt: { lt: new Date(Date.now() - 24 * 3600 * 1000) } } });
-    })().catch((error) => log.error({ err: error, job }, 'background job failed'));
-  };
-  const timer = setInterval(tick, ms);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
-}
-
 /** Runs `work` every `seconds` on this instance (work that claims its own occurrences); never overlapping. */
 export function everyTick(log: Logger, job: string, seconds: number, work: () => Promise<unknown>): Interval {
   let running: Promise<unknown> | null = null;
@@ -71,4 +41,19 @@ export function everyTick(log: Logger, job: string, seconds: number, work: () =>
       await running;
     },
   };
+}
+
+/**
+ * Runs `work` once per `seconds`-long slot of wall-clock time across all instances. Slots are
+ * aligned to the epoch, so every instance names the same occurrence; claimed rows older than a
+ * day are pruned.
+ */
+export function everyInterval(db: Db, log: Logger, job: string, seconds: number, work: () => Promise<unknown>): Interval {
+  const ms = Math.max(50, Math.round(seconds * 1000));
+  return everyTick(log, job, seconds, async () => {
+    const slot = Math.floor(Date.now() / ms);
+    if (!(await claimOccurrence(db, job, String(slot)))) return;
+    await work();
+    if (slot % 100 === 0) await db.jobOccurrence.deleteMany({ where: { job, claimedAt: { lt: new Date(Date.now() - 24 * 3600 * 1000) } } });
+  });
 }

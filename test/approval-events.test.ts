@@ -3,7 +3,7 @@
 // nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, startTestServer, type TestServer } from './harness.ts';
-import { orgWithRoles, userIdOf, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, rawId, userIdOf, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
 import { APPROVAL_EVENT, real, subscribe, warmUp, type Subscriber } from './live.ts';
 import { ApproveRequest, CancelRequest, RejectRequest, SetMemberStatus, UpdateMemberRole } from './ops.ts';
@@ -31,7 +31,6 @@ function watch(as: string, query = EVENTS, variables?: Record<string, unknown>) 
   return s;
 }
 
-const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 const ids = (s: Subscriber) => real(s).map((e) => e.request.id);
 /** A WORKFLOW request every decider of the organization receives. */
 const warmRequest = (as: string) => () => server.raise(as, request('WORKFLOW', { label: 'warm-up' }));

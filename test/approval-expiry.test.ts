@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimOccurrence } from '../src/jobs.ts';
 import { codes, startTestServer, type TestServer } from './harness.ts';
-import { orgWithRoles, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, rawId, until, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
 import { APPROVAL_EVENT, subscribe, warmUp, type Subscriber } from './live.ts';
 import { ApprovalRequestQ, ApproveRequest, AuditEvents, CancelRequest } from './ops.ts';
@@ -24,14 +24,6 @@ afterAll(async () => {
   await two?.close();
   await one?.close();
 });
-
-const until = async (check: () => Promise<boolean>, ms = 10_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 describe('expiry', () => {
   it('expires a pending request once, audits it without an actor, and tells the requester', async () => {
@@ -59,8 +51,7 @@ describe('expiry', () => {
     const expired = await one.gql(AuditEvents, { action: 'approval.expire', first: 100 }, { as: o.owner });
     const events = expired.data!.auditEvents!.edges!.map((e) => e!.node!);
     for (const id of ids) {
-      const raw = Buffer.from(id, 'base64').toString().split(':')[1];
-      expect(events.filter((e) => e.targetId === raw)).toHaveLength(1);
+      expect(events.filter((e) => e.targetId === rawId(id))).toHaveLength(1);
     }
     expect(events.every((e) => e.actorEmail === null)).toBe(true);
 

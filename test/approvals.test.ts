@@ -3,7 +3,7 @@
 // transaction.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, startTestServer, type TestServer } from './harness.ts';
-import { orgWithRoles, userIdOf, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, rawId, userIdOf, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
 import { ApprovalRequestQ, ApprovalRequests, ApproveRequest, AuditEvents, CancelRequest, OrganizationQ, RejectRequest } from './ops.ts';
 
@@ -24,8 +24,7 @@ const inboxIds = async (as: string, variables: Record<string, unknown> = {}) => 
 };
 
 const auditActions = async (targetId: string) => {
-  const raw = Buffer.from(targetId, 'base64').toString().split(':')[1];
-  const r = await server.gql(AuditEvents, { targetId: raw, first: 100 }, { as: o.owner });
+  const r = await server.gql(AuditEvents, { targetId: rawId(targetId), first: 100 }, { as: o.owner });
   return r.data!.auditEvents!.edges!.map((e) => e!.node!.action);
 };
 
@@ -126,7 +125,7 @@ describe('deciding', () => {
 
   it('lets a delegated approver decide the requests delegated to them, and no others', async () => {
     const viewer2 = await userIdOf(server, o.owner, o.emails.viewer2!);
-    const rawViewer2 = Buffer.from(viewer2, 'base64').toString().split(':')[1]!;
+    const rawViewer2 = rawId(viewer2);
     const delegated = await server.raise(o.editor, request('ACCESS_SCOPE', { label: 'region=EMEA', delegates: [rawViewer2] }));
     const notDelegated = await server.raise(o.editor, request('ACCESS_SCOPE', { label: 'region=US' }));
     expect(await inboxIds(o.emails.viewer2!)).toEqual(expect.arrayContaining([delegated]));

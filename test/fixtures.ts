@@ -36,3 +36,15 @@ export async function userIdOf(server: TestServer, asEmail: string, email: strin
   if (!node?.user?.id) throw new Error(`no member ${email} visible to ${asEmail}: ${JSON.stringify(r.errors)}`);
   return node.user.id;
 }
+
+/** The database id inside a global id (`Type:id`, base64), for comparing with audit targets. */
+export const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+
+/** Polls `check` until it holds, for effects of background work (sweeps, schedules). */
+export async function until(check: () => Promise<boolean>, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

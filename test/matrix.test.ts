@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MATRIX, ORG_ROLES, type CapabilityName, type OrgRole } from '../src/authz/matrix.ts';
 import { codes, startTestServer, type GqlResult, type TestServer } from './harness.ts';
-import { orgWithRoles, userIdOf, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, rawId, userIdOf, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
 import { CreateCustomer, CustomerQ, Customers, DeleteCustomer, UpdateCustomer } from './ops.ts';
 import { CreateWorkflow, RunWorkflow, WorkflowActions, WorkflowNameStatus, WorkflowRuns } from './ops.ts';
@@ -47,7 +47,7 @@ const probes: Record<CapabilityName, Probe> = {
   'approvals.decide.WORKFLOW': async (o, as) => [await server.gql(ApproveRequest, { id: await server.raise(o.emails.target!, request('WORKFLOW')) }, { as })],
   'approvals.decide.ACCESS_SCOPE': async (o, as) => {
     // The allowed case of the limited cells: the decider is a delegated approver of the value.
-    const delegate = Buffer.from(await userIdOf(server, o.owner, as), 'base64').toString().split(':')[1]!;
+    const delegate = rawId(await userIdOf(server, o.owner, as));
     const id = await server.raise(o.emails.target!, request('ACCESS_SCOPE', { delegates: [delegate] }));
     return [await server.gql(ApproveRequest, { id }, { as })];
   },
@@ -58,7 +58,7 @@ const probes: Record<CapabilityName, Probe> = {
     expect(r.data?.kpi?.data?.totalCount).toBe(1);
     return [r];
   },
-  'kpis.write': async (o, as) => [await server.gql(CreateKpi, { input: { key: `w${n++}`, name: 'W', dimensionKeys: [] } }, { as })],
+  'kpis.write': async (_o, as) => [await server.gql(CreateKpi, { input: { key: `w${n++}`, name: 'W', dimensionKeys: [] } }, { as })],
   'kpis.manage': async (_o, as) => [await server.gql(CreateDimension, { key: `d${n++}`, name: 'D', values: ['a'] }, { as })],
   'kpis.requestAccess': async (o, as) => {
     await kpiSetup(o);

@@ -3,7 +3,7 @@
 // deletions, and no phone number or proposed value in any audit event or approval event.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, startTestServer, type TestServer } from './harness.ts';
-import { orgWithRoles, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, rawId, type OrgFixture } from './fixtures.ts';
 import { APPROVAL_EVENT, subscribe, warmUp, type Subscriber } from './live.ts';
 import {
   ApprovalRequestQ, ApprovalRequests, ApproveRequest, AuditEvents, CreateCustomer, CreateLead, CustomerQ, Customers, DeleteCustomer, Leads,
@@ -118,8 +118,7 @@ describe('changes', () => {
     expect((await server.gql(ApproveRequest, { id: del.data!.deleteCustomer!.pendingChange!.id }, { as: o.owner })).errors).toBeUndefined();
     for (const as of [o.owner, o.admin, o.viewer]) expect((await server.gql(CustomerQ, { id }, { as })).data!.customer).toBeNull();
     expect((await server.gql(Customers, { includeDeleted: true }, { as: o.owner })).data!.customers!.edges!.map((e) => e!.node!.id)).not.toContain(id);
-    const raw = Buffer.from(id, 'base64').toString().split(':')[1]!;
-    expect(await server.db.customer.findUnique({ where: { id: raw } })).toBeNull();
+    expect(await server.db.customer.findUnique({ where: { id: rawId(id) } })).toBeNull();
     // The other pending change about it is withdrawn, its proposed values erased.
     const withdrawn = (await server.gql(ApprovalRequestQ, { id: change.id }, { as: o.owner })).data!.approvalRequest!;
     expect(withdrawn).toMatchObject({ status: 'CANCELLED', proposedChanges: null });

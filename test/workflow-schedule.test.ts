@@ -2,7 +2,7 @@
 // two instances sharing the database, and the schedule survives a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.ts';
-import { orgWithRoles, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, until, type OrgFixture } from './fixtures.ts';
 import { CreateWorkflow, WorkflowQ } from './ops.ts';
 
 const env = { SCHEDULER_TICK_SECONDS: '0.1', WEBHOOK_ALLOWLIST: 'http://127.0.0.1:9' };
@@ -21,13 +21,6 @@ afterAll(async () => {
 
 const runsOf = async (server: TestServer, id: string) =>
   (await server.gql(WorkflowQ, { id }, { as: o.owner })).data!.workflow!.runs!.edges!.map((e) => e!.node!);
-const until = async (check: () => Promise<boolean>, ms = 15_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 describe('scheduled workflows', () => {
   it('runs an approved schedule on time, each occurrence once across two instances, and after a restart', async () => {

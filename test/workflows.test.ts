@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, startTestServer, type TestServer } from './harness.ts';
-import { orgWithRoles, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, rawId, type OrgFixture } from './fixtures.ts';
 import {
   ApproveRequest, AuditEvents, CreateDimension, CreateKpi, CreateWorkflow, KpiData, RecordKpiData, RejectRequest, RunWorkflow, UpdateWorkflow,
   WorkflowNameStatus, WorkflowQ,
@@ -97,7 +97,7 @@ describe('governance', () => {
 
     const owners = await server.gql(CreateWorkflow, { input: webhook('/owner') }, { as: o.owner });
     expect(owners.data?.createWorkflow).toMatchObject({ requiresApproval: true, approvalStatus: 'APPROVED' });
-    expect((await auditActions('workflow.approve.owner')).some((e) => e.targetId === Buffer.from(owners.data!.createWorkflow!.id, 'base64').toString().split(':')[1])).toBe(true);
+    expect((await auditActions('workflow.approve.owner')).some((e) => e.targetId === rawId(owners.data!.createWorkflow!.id))).toBe(true);
   });
 
   it('lets an ADMIN create (pending) but not approve their own; another ADMIN may', async () => {

@@ -97,6 +97,22 @@ export async function requestApproval(ctx: Context, input: NewApprovalRequest): 
   return row;
 }
 
+/**
+ * Withdraws the pending requests a change made moot (CANCELLED, with the reason) in the caller's
+ * transaction, each with its audit event; returns them for publishing after the commit.
+ */
+export async function withdrawPending(tx: Tx, where: Prisma.ApprovalRequestWhereInput, reason: string, record: RecordEvent): Promise<ApprovalRequest[]> {
+  const withdrawn: ApprovalRequest[] = [];
+  for (const request of await tx.approvalRequest.findMany({ where: { AND: [where, { status: 'PENDING' }] } })) {
+    const decidedAt = new Date();
+    const won = await tx.approvalRequest.updateMany({ where: { id: request.id, status: 'PENDING' }, data: { status: 'CANCELLED', decidedAt, reason } });
+    if (won.count !== 1) continue;
+    await record({ action: 'approval.supersede', targetType: 'ApprovalRequest', targetId: request.id, metadata: { kind: request.kind, reason } });
+    withdrawn.push({ ...request, status: 'CANCELLED', decidedAt, reason });
+  }
+  return withdrawn;
+}
+
 // ---------------------------------------------------------------- who sees and decides
 
 /** Kinds a role decides outright, and kinds it decides only as a delegated approver. */

@@ -1,4 +1,5 @@
 // GraphQL types, inbox, decisions and subscriptions of the approvals core (all kinds).
+import { userSelect } from '../context.ts';
 import { builder } from '../builder.ts';
 import { notFound } from '../errors.ts';
 import type { ApprovalRequest } from '../db/client.ts';
@@ -13,7 +14,6 @@ export const ApprovalStatusEnum = builder.enumType('ApprovalStatus', { values: [
 export const PiiChangeActionEnum = builder.enumType('PiiChangeAction', { values: ['UPDATE_PII', 'SOFT_DELETE', 'HARD_DELETE'] as const });
 const ApprovalEventTypeEnum = builder.enumType('ApprovalEventType', { values: ['REQUESTED', 'APPROVED', 'REJECTED', 'CANCELLED', 'EXPIRED'] as const });
 
-const userSelect = { id: true, email: true, displayName: true } as const;
 
 export const ApprovalRequestRef = builder.node(builder.objectRef<ApprovalRequest>('ApprovalRequest'), {
   id: { resolve: (r) => r.id },

@@ -1,4 +1,5 @@
 // GraphQL types and queries of the audit log.
+import { userSelect } from '../context.ts';
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import type { AuditEvent } from '../db/client.ts';
@@ -14,7 +15,7 @@ const AuditEventRef = builder.node(builder.objectRef<AuditEvent>('AuditEvent'), 
     at: t.expose('at', { type: 'DateTime' }),
     actor: t.field({
       type: UserRef,
-      resolve: (e, _args, ctx) => (e.actorId ? ctx.db.user.findUnique({ where: { id: e.actorId }, select: { id: true, email: true, displayName: true } }) : null),
+      resolve: (e, _args, ctx) => (e.actorId ? ctx.db.user.findUnique({ where: { id: e.actorId }, select: userSelect }) : null),
     }),
     actorEmail: t.exposeString('actorEmail'),
     action: t.exposeString('action', { description: 'Dotted verb, e.g. workflow.create, approval.approve, auth.denied.' }),

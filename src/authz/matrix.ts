@@ -3,7 +3,6 @@
 
 export const ORG_ROLES = ['VIEWER', 'EDITOR', 'ADMIN', 'OWNER'] as const;
 export type OrgRole = (typeof ORG_ROLES)[number];
-export const roleRank = (role: OrgRole) => ORG_ROLES.indexOf(role);
 
 /** yes: allowed; no: refused; limited: allowed within the rule named in `limit`. */
 export type Cell = 'yes' | 'no' | 'limited';

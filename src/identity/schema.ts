@@ -1,4 +1,5 @@
 // GraphQL types, queries and mutations of identity and organizations.
+import { userSelect } from '../context.ts';
 import { ORG_ROLES, type OrgRole } from '../authz/matrix.ts';
 import { builder } from '../builder.ts';
 import type { Membership, Organization, User } from '../db/client.ts';
@@ -15,7 +16,7 @@ export const UserRef = builder.node(builder.objectRef<UserShape>('User'), {
   // No type-level scope: a User is only reached through fields that are themselves guarded
   // (me, members, audit actors) or the login payload of the caller themself. By id (`node`), it
   // loads through the tenant-scoped client: only members of the caller's organization are found.
-  loadMany: (ids, ctx) => ctx.db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true, displayName: true } }),
+  loadMany: (ids, ctx) => ctx.db.user.findMany({ where: { id: { in: ids } }, select: userSelect }),
   fields: (t) => ({
     email: t.exposeString('email'),
     displayName: t.exposeString('displayName'),

@@ -1,5 +1,6 @@
 // GraphQL types, queries and mutations of KPIs, custom roles, groups and scopes.
 // Every read goes through ctx.db, whose extension adds the caller's row-level filters.
+import { userSelect } from '../context.ts';
 import { ApprovalRequestRef } from '../approvals/schema.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
@@ -10,7 +11,6 @@ import { connectionOf, pageArgs, paginate, prismaPage } from '../pagination.ts';
 import { accessOf, dimensionColumn, isActive } from './access.ts';
 import * as kpis from './service.ts';
 
-const userSelect = { id: true, email: true, displayName: true } as const;
 const KpiAccessEnum = builder.enumType('KpiAccess', { values: ['FULL', 'RESTRICTED', 'NONE'] as const });
 const AlertOperatorEnum = builder.enumType('AlertOperator', { values: ['GT', 'GTE', 'LT', 'LTE'] as const });
 
@@ -165,10 +165,7 @@ export const KpiRef = builder.node(builder.objectRef<Kpi>('Kpi'), {
     summary: t.field({
       type: KpiSummaryRef,
       args: { filter: t.arg({ type: KpiDataFilterInput }) },
-      resolve: async (k, args, ctx) => {
-        const r = await ctx.db.kpiDataPoint.aggregate({ where: dataWhere(k, args.filter), _count: { _all: true }, _sum: { value: true }, _avg: { value: true }, _min: { value: true }, _max: { value: true } });
-        return { count: r._count._all, sum: r._sum.value, avg: r._avg.value, min: r._min.value, max: r._max.value };
-      },
+      resolve: (k, args, ctx) => kpis.kpiSummary(ctx.db, dataWhere(k, args.filter)),
     }),
   }),
 });

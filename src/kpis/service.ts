@@ -128,6 +128,12 @@ async function createKpiRow(ctx: Context, input: CreateKpiInput) {
   );
 }
 
+/** Aggregates over the points the caller's client may see (row-level security applies). */
+export async function kpiSummary(db: Db, where: Prisma.KpiDataPointWhereInput) {
+  const r = await db.kpiDataPoint.aggregate({ where, _count: { _all: true }, _sum: { value: true }, _avg: { value: true }, _min: { value: true }, _max: { value: true } });
+  return { count: r._count._all, sum: r._sum.value, avg: r._avg.value, min: r._min.value, max: r._max.value };
+}
+
 /** The KPI if the caller may see it; NOT_FOUND otherwise (the row filter decides). */
 export async function visibleKpi(ctx: Context, kpiId: string) {
   const kpi = await ctx.db.kpi.findUnique({ where: { id: kpiId } });

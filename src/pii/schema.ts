@@ -4,7 +4,6 @@ import { visibleWhere } from '../approvals/core.ts';
 import { ApprovalRequestRef } from '../approvals/schema.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
-import { notFound } from '../errors.ts';
 import { connectionOf, pageArgs, paginate } from '../pagination.ts';
 import * as records from './service.ts';
 
@@ -21,7 +20,7 @@ function recordType<T extends records.AnyRecord>(type: records.RecordType, extra
   return builder.node(builder.objectRef<T>(type), {
     id: { resolve: (r) => r.id },
     authScopes: { can: 'records.read' },
-    loadMany: async (ids, ctx) => (await Promise.all(ids.map((id) => records.findRecord(ctx, type, id)))) as T[],
+    loadMany: async (ids, ctx) => (await records.findRecords(ctx, type, ids)) as T[],
     fields: (t) => ({
       name: t.string({ resolve: (r) => r.name }),
       ...extra(t),

@@ -2,7 +2,7 @@
 // masked for VIEWER and EDITOR wherever they appear; a PII change or deletion by anyone but an
 // OWNER becomes a PII_CHANGE request that only an OWNER may approve, applied in the decision's
 // transaction; an OWNER's applies directly. Audit metadata and summaries name fields, never values.
-import { publishApproval, raiseRequest } from '../approvals/core.ts';
+import { publishApproval, raiseRequest, withdrawPending } from '../approvals/core.ts';
 import type { ApprovalKindHandler } from '../approvals/kinds.ts';
 import { auditedTransaction, type RecordEvent } from '../audit/record.ts';
 import { allows, type OrgRole } from '../authz/matrix.ts';
@@ -88,6 +88,12 @@ export async function findRecord(ctx: Context, type: RecordType, id: string, inc
   return typed(type, row);
 }
 
+/** Active records by id, in one query (node lookups). */
+export const findRecords = (ctx: Context, type: RecordType, ids: readonly string[]) =>
+  table(ctx.db, type)
+    .findMany({ where: { id: { in: ids }, status: 'ACTIVE' } })
+    .then((rows) => rows.map((r) => typed(type, r)));
+
 export function listWhere(ctx: Context, includeDeleted: boolean | null | undefined) {
   if (includeDeleted) {
     assertCapability(ctx, 'records.readDeleted');
@@ -168,12 +174,7 @@ export async function updateRecord(ctx: Context, type: RecordType, id: string, i
 async function hardDelete(tx: Tx, type: RecordType, id: string, record: RecordEvent) {
   await table(tx, type).delete({ where: { id } });
   await tx.approvalRequest.updateMany({ where: { targetType: type, targetId: id }, data: { proposedChanges: null } });
-  const pending = await tx.approvalRequest.findMany({ where: { targetType: type, targetId: id, status: 'PENDING' } });
-  for (const p of pending) {
-    await tx.approvalRequest.update({ where: { id: p.id }, data: { status: 'CANCELLED', decidedAt: new Date(), reason: 'The record was deleted for good.' } });
-    await record({ action: 'approval.supersede', targetType: 'ApprovalRequest', targetId: p.id, metadata: { kind: 'PII_CHANGE', reason: 'record hard-deleted' } });
-  }
-  return pending;
+  return withdrawPending(tx, { targetType: type, targetId: id }, 'The record was deleted for good.', record);
 }
 
 export async function deleteRecord(ctx: Context, type: RecordType, id: string, mode: 'SOFT' | 'HARD') {
@@ -194,7 +195,7 @@ export async function deleteRecord(ctx: Context, type: RecordType, id: string, m
     return true;
   });
   if (requested) publishApproval(ctx.services, 'REQUESTED', requested);
-  for (const s of superseded) publishApproval(ctx.services, 'CANCELLED', { ...s, status: 'CANCELLED', proposedChanges: null });
+  for (const s of superseded) publishApproval(ctx.services, 'CANCELLED', s);
   return { deleted, pendingChange: requested as ApprovalRequest | null };
 }
 
@@ -229,7 +230,7 @@ export const piiChangeKind: ApprovalKindHandler = {
       case 'HARD_DELETE': {
         const withdrawn = await hardDelete(tx, type, current.id, decision.record);
         decision.afterCommit(() => {
-          for (const w of withdrawn) publishApproval(decision.services, 'CANCELLED', { ...w, status: 'CANCELLED', proposedChanges: null });
+          for (const w of withdrawn) publishApproval(decision.services, 'CANCELLED', w);
         });
         await decision.record({ action: `${lower(type)}.delete`, targetType: type, targetId: current.id, metadata: { mode: 'HARD', viaRequest: request.id } });
         return;

@@ -1,5 +1,6 @@
 // GraphQL types, queries and mutations of workflows. VIEWER reads name and status; `actions` and
 // `runs` need EDITOR or more (null with FORBIDDEN at their path otherwise).
+import { userSelect } from '../context.ts';
 import { findVisible } from '../approvals/core.ts';
 import { ApprovalRequestRef } from '../approvals/schema.ts';
 import { builder } from '../builder.ts';
@@ -68,7 +69,7 @@ export const WorkflowRef = builder.node(WorkflowBase, {
       },
     }),
     enabled: t.exposeBoolean('enabled'),
-    createdBy: t.field({ type: UserRef, resolve: (w, _a, ctx) => ctx.db.user.findUnique({ where: { id: w.createdById }, select: { id: true, email: true, displayName: true } }) }),
+    createdBy: t.field({ type: UserRef, resolve: (w, _a, ctx) => ctx.db.user.findUnique({ where: { id: w.createdById }, select: userSelect }) }),
     runs: t.field({
       type: WorkflowRunConnection,
       authScopes: details,

@@ -5,17 +5,18 @@
 import { Cron } from 'croner';
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { publishApproval, raiseRequest } from '../approvals/core.ts';
+import { publishApproval, raiseRequest, requestGlobalId, withdrawPending } from '../approvals/core.ts';
 import type { ApprovalKindHandler } from '../approvals/kinds.ts';
 import { appendAuditEvent } from '../audit/chain.ts';
 import { auditedTransaction, type RecordEvent } from '../audit/record.ts';
 import { allows } from '../authz/matrix.ts';
 import { assertCapability } from '../builder.ts';
-import { createContext, type Caller, type Context, type Services } from '../context.ts';
+import { contextFor, type Context, type Services } from '../context.ts';
 import type { ApprovalRequest, Db, Tx, Workflow, WorkflowRun } from '../db/client.ts';
 import { AppError, ErrorCode, badInput, conflict, notFound } from '../errors.ts';
 import { claimOccurrence } from '../jobs.ts';
 import { accessOf } from '../kpis/access.ts';
+import { kpiSummary } from '../kpis/service.ts';
 
 export const ACTION_KINDS = ['NOTIFY', 'SNAPSHOT_KPI', 'WEBHOOK', 'SET_KPI_TARGET'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
@@ -92,20 +93,6 @@ export function validate(services: Services, input: WorkflowInput) {
 export const actionsOf = (w: Pick<Workflow, 'actions'>) => JSON.parse(w.actions) as Action[];
 const nextOccurrence = (schedule: string, after = new Date()) => new Cron(schedule, { paused: true }).nextRun(after);
 
-const summaryOf = (name: string, actions: Action[]) => {
-  const risky = actions.filter((a) => RISKY.has(a.kind)).map((a) => (a.kind === 'WEBHOOK' ? `WEBHOOK to ${new URL(a.config.url as string).origin}` : `SET_KPI_TARGET of ${a.config.kpiKey}`));
-  return `Workflow "${name.slice(0, 80)}": ${risky.join(', ')}`;
-};
-
-/** Cancels a pending request a new definition supersedes, in the caller's transaction. */
-async function supersede(tx: Tx, workflow: Workflow, record: RecordEvent): Promise<ApprovalRequest | null> {
-  if (!workflow.approvalRequestId) return null;
-  const won = await tx.approvalRequest.updateMany({ where: { id: workflow.approvalRequestId, status: 'PENDING' }, data: { status: 'CANCELLED', decidedAt: new Date(), reason: 'Superseded by a newer definition of the workflow.' } });
-  if (won.count !== 1) return null;
-  await record({ action: 'approval.supersede', targetType: 'ApprovalRequest', targetId: workflow.approvalRequestId, metadata: { kind: 'WORKFLOW', workflowId: workflow.id } });
-  return tx.approvalRequest.findUnique({ where: { id: workflow.approvalRequestId } });
-}
-
 /** Saves a definition: APPROVED at once when not risky or by an OWNER, else PENDING with a request. */
 async function save(ctx: Context, existing: Workflow | null, input: WorkflowInput) {
   assertCapability(ctx, 'workflows.write');
@@ -132,9 +119,9 @@ async function save(ctx: Context, existing: Workflow | null, input: WorkflowInpu
       : await tx.workflow.create({ data: { ...data, organizationId, approvalStatus: 'PENDING', createdById: ctx.user.id } });
     const definitionChanged = !current || current.definitionHash !== def.definitionHash;
     // An approval covers exactly one definition: a pending request for an older one is withdrawn.
-    if (current && definitionChanged) {
-      const superseded = await supersede(tx, current, record);
-      if (superseded) published.push({ type: 'CANCELLED', row: superseded });
+    if (current?.approvalRequestId && definitionChanged) {
+      const withdrawn = await withdrawPending(tx, { id: current.approvalRequestId }, 'Superseded by a newer definition of the workflow.', record);
+      for (const row of withdrawn) published.push({ type: 'CANCELLED', row });
     }
     if (!def.requiresApproval || unchangedApproval) {
       row = await tx.workflow.update({ where: { id: row.id }, data: { approvalStatus: 'APPROVED', ...(definitionChanged ? { approvalRequestId: null } : {}) } });
@@ -193,19 +180,14 @@ export const workflowKind: ApprovalKindHandler = {
 
 // ---------------------------------------------------------------- running
 
-/** The creator acting now, with their current membership: actions run with these permissions. */
-async function creatorContext(services: Services, workflow: Workflow): Promise<Context | string> {
-  const user = await services.system.user.findUnique({ where: { id: workflow.createdById }, select: { id: true, email: true, displayName: true } });
-  const membership = await services.system.membership.findUnique({
-    where: { organizationId_userId: { organizationId: workflow.organizationId, userId: workflow.createdById } },
-    select: { id: true, organizationId: true, role: true, status: true },
-  });
-  if (!user || !membership || membership.status !== 'ACTIVE') return "the workflow's creator is no longer an active member of the organization";
-  const caller: Caller = { user, membership, credentialProblem: null, organizationProblem: null };
-  return createContext(services, caller, `workflow-${workflow.id}`);
-}
-
 class ActionFailure extends Error {}
+
+/** The KPI with this key if the creator may see it (through their row-level security). */
+async function visibleKpiByKey(ctx: Context, key: string) {
+  const kpi = await ctx.db.kpi.findFirst({ where: { key } });
+  if (!kpi) throw new ActionFailure(`KPI "${key}" does not exist or the creator may not see it`);
+  return kpi;
+}
 
 async function runAction(ctx: Context, workflow: Workflow, runId: string, action: Action): Promise<unknown> {
   const { services } = ctx;
@@ -214,15 +196,12 @@ async function runAction(ctx: Context, workflow: Workflow, runId: string, action
       services.pubsub.publish('org:event', workflow.organizationId, { type: 'workflow.notify', id: runId });
       return { notified: true, message: action.config.message };
     case 'SNAPSHOT_KPI': {
-      const kpi = await ctx.db.kpi.findFirst({ where: { key: action.config.kpiKey as string } });
-      if (!kpi) throw new ActionFailure(`KPI "${action.config.kpiKey}" does not exist or the creator may not see it`);
-      const r = await ctx.db.kpiDataPoint.aggregate({ where: { kpiId: kpi.id }, _count: { _all: true }, _sum: { value: true }, _avg: { value: true }, _min: { value: true }, _max: { value: true } });
-      return { kpi: kpi.key, summary: { count: r._count._all, sum: r._sum.value, avg: r._avg.value, min: r._min.value, max: r._max.value } };
+      const kpi = await visibleKpiByKey(ctx, action.config.kpiKey as string);
+      return { kpi: kpi.key, summary: await kpiSummary(ctx.db, { kpiId: kpi.id }) };
     }
     case 'SET_KPI_TARGET': {
       if (!allows('kpis.write', ctx.member.role)) throw new ActionFailure(`the creator's role ${ctx.member.role} may not change KPIs`);
-      const kpi = await ctx.db.kpi.findFirst({ where: { key: action.config.kpiKey as string } });
-      if (!kpi) throw new ActionFailure(`KPI "${action.config.kpiKey}" does not exist or the creator may not see it`);
+      const kpi = await visibleKpiByKey(ctx, action.config.kpiKey as string);
       if (accessOf(await ctx.kpiProfile(), kpi.id) !== 'FULL') throw new ActionFailure(`the creator needs FULL access to KPI "${kpi.key}" to change its target`);
       await auditedTransaction(ctx, ctx.db, async (tx, record) => {
         await tx.kpi.update({ where: { id: kpi.id }, data: { target: action.config.target as number } });
@@ -261,15 +240,14 @@ const WHO_APPROVES = 'an ADMIN or OWNER other than the requester';
  */
 export async function execute(
   services: Services,
-  workflowId: string,
+  workflow: Workflow,
   trigger: 'MANUAL' | 'SCHEDULE',
   actor: { id: string; email: string } | null,
   occurrence: string | null,
 ) {
   const triggeredById = actor?.id ?? null;
   const db = services.system;
-  const workflow = await db.workflow.findUnique({ where: { id: workflowId } });
-  if (!workflow) throw notFound('workflow', workflowId);
+  const workflowId = workflow.id;
   const startedAt = new Date();
   const record = (tx: Tx): RecordEvent => async (event) => {
     await appendAuditEvent(tx, { ...event, organizationId: workflow.organizationId, actorId: triggeredById, actorEmail: actor?.email ?? null, requestId: null });
@@ -291,8 +269,9 @@ export async function execute(
   const runId = randomUUID();
   const outputs: unknown[] = [];
   let error: string | null = null;
-  const ctx = await creatorContext(services, workflow);
-  if (typeof ctx === 'string') error = ctx;
+  // The creator acting now, with their current membership: actions run with these permissions.
+  const ctx = await contextFor(services, workflow.createdById, workflow.organizationId, `workflow-${workflow.id}`);
+  if (!ctx) error = "the workflow's creator is no longer an active member of the organization";
   else {
     for (const [i, action] of actionsOf(workflow).entries()) {
       try {
@@ -330,14 +309,15 @@ export async function runWorkflow(ctx: Context, id: string): Promise<WorkflowRun
   assertCapability(ctx, 'workflows.write');
   const workflow = await ctx.db.workflow.findUnique({ where: { id } });
   if (!workflow) throw notFound('workflow', id);
-  const { run, blocked, approved } = await execute(ctx.services, workflow.id, 'MANUAL', ctx.user, null);
+  const { run, blocked, approved } = await execute(ctx.services, workflow, 'MANUAL', ctx.user, null);
   if (blocked) {
     if (!approved) {
-      const request = blocked.approvalRequestId ? ` Approve request ${Buffer.from(`ApprovalRequest:${blocked.approvalRequestId}`).toString('base64')}` : ' Save the workflow again to open a request';
+      const requestId = blocked.approvalRequestId ? requestGlobalId(blocked.approvalRequestId) : null;
+      const request = requestId ? ` Approve request ${requestId}` : ' Save the workflow again to open a request';
       throw new AppError(
         ErrorCode.APPROVAL_REQUIRED,
         `Workflow "${blocked.name}" has a risky action and its definition is ${blocked.approvalStatus}, so it did not run (a BLOCKED run was recorded).${request}; ${WHO_APPROVES} may approve it.`,
-        { rule: 'workflows.approval-required', details: { approvalRequestId: blocked.approvalRequestId ? Buffer.from(`ApprovalRequest:${blocked.approvalRequestId}`).toString('base64') : null, runId: run.id } },
+        { rule: 'workflows.approval-required', details: { approvalRequestId: requestId, runId: run.id } },
       );
     }
     throw conflict(`Workflow "${blocked.name}" is disabled, so it did not run (a BLOCKED run was recorded). Enable it with updateWorkflow first.`, 'workflows.disabled');
@@ -357,7 +337,7 @@ export async function runDueWorkflows(services: Services, now = new Date()) {
     // Missed occurrences (the server was down) run once; the next one is the first after now.
     await db.workflow.updateMany({ where: { id: workflow.id, nextRunAt: workflow.nextRunAt }, data: { nextRunAt: nextOccurrence(workflow.schedule!, now) } });
     try {
-      await execute(services, workflow.id, 'SCHEDULE', null, occurrence);
+      await execute(services, workflow, 'SCHEDULE', null, occurrence);
     } catch (error) {
       services.log.error({ err: error, workflowId: workflow.id }, 'scheduled workflow run failed');
     }

@@ -19,6 +19,15 @@ export async function claimOccurrence(db: Db, job: string, occurrence: string): 
   }
 }
 
+/**
+ * A claim matters only while its occurrence is due: after a day it is history, whichever job made
+ * it (interval slots, scheduled workflow occurrences), and it goes.
+ */
+export async function pruneOccurrences(db: Db, olderThanMs = 24 * 3600 * 1000): Promise<number> {
+  const { count } = await db.jobOccurrence.deleteMany({ where: { claimedAt: { lt: new Date(Date.now() - olderThanMs) } } });
+  return count;
+}
+
 export interface Interval {
   stop(): Promise<void>;
 }
@@ -45,8 +54,8 @@ export function everyTick(log: Logger, job: string, seconds: number, work: () =>
 
 /**
  * Runs `work` once per `seconds`-long slot of wall-clock time across all instances. Slots are
- * aligned to the epoch, so every instance names the same occurrence; claimed rows older than a
- * day are pruned.
+ * aligned to the epoch, so every instance names the same occurrence. Now and then it also prunes
+ * old claims of every job.
  */
 export function everyInterval(db: Db, log: Logger, job: string, seconds: number, work: () => Promise<unknown>): Interval {
   const ms = Math.max(50, Math.round(seconds * 1000));
@@ -54,6 +63,6 @@ export function everyInterval(db: Db, log: Logger, job: string, seconds: number,
     const slot = Math.floor(Date.now() / ms);
     if (!(await claimOccurrence(db, job, String(slot)))) return;
     await work();
-    if (slot % 100 === 0) await db.jobOccurrence.deleteMany({ where: { job, claimedAt: { lt: new Date(Date.now() - 24 * 3600 * 1000) } } });
+    if (slot % 100 === 0) await pruneOccurrences(db);
   });
 }

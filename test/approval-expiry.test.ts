@@ -1,7 +1,7 @@
 // Pending requests past APPROVAL_TTL_SECONDS expire through the background sweep, once, even with
 // two instances sweeping the same database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimOccurrence } from '../src/jobs.ts';
+import { claimOccurrence, pruneOccurrences } from '../src/jobs.ts';
 import { codes, startTestServer, type TestServer } from './harness.ts';
 import { orgWithRoles, rawId, until, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
@@ -68,6 +68,20 @@ describe('expiry', () => {
     await new Promise((r) => setTimeout(r, 1100));
     const r = await one.gql(ApproveRequest, { id }, { as: o.owner });
     expect(codes(r)).toEqual(['CONFLICT']);
+  });
+
+  it('prunes claims older than a day, of every job, and keeps recent ones', async () => {
+    const old = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    await one.db.jobOccurrence.createMany({
+      data: [
+        { job: 'workflow:old', occurrence: 'a', claimedBy: 'test', claimedAt: old },
+        { job: 'approvals.expire', occurrence: 'old', claimedBy: 'test', claimedAt: old },
+        { job: 'workflow:recent', occurrence: 'b', claimedBy: 'test' },
+      ],
+    });
+    expect(await pruneOccurrences(one.db)).toBeGreaterThanOrEqual(2);
+    const left = await one.db.jobOccurrence.findMany({ where: { job: { in: ['workflow:old', 'approvals.expire', 'workflow:recent'] }, claimedBy: 'test' } });
+    expect(left.map((r) => r.job)).toEqual(['workflow:recent']);
   });
 
   it('gives each occurrence of a job to one instance only', async () => {

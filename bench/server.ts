@@ -2,7 +2,8 @@
 // Speaks over IPC: { cmd: 'memory' } → heap and RSS after GC; { cmd: 'raise', as } → opens a
 // WORKFLOW request as that member. Seeds an organization of N deciders when BENCH_SEED_MEMBERS is set.
 import { buildApp } from '../src/app.ts';
-import { requestApproval, requestGlobalId } from '../src/approvals/core.ts';
+import { requestApproval } from '../src/approvals/core.ts';
+import { requestGlobalId } from '../src/approvals/events.ts';
 import type { ApprovalKindHandler } from '../src/approvals/kinds.ts';
 import { loadConfig } from '../src/config.ts';
 import { createContext, newRequestId, resolveCaller } from '../src/context.ts';
@@ -28,7 +29,7 @@ process.on('message', async (message: { cmd: string; as?: string; seq?: number }
     const { heapUsed, rss } = process.memoryUsage();
     process.send!({ seq: message.seq, heapUsed, rss });
   } else if (message.cmd === 'raise') {
-    const ctx = createContext(app.services, await resolveCaller(app.services, { devUser: message.as }), newRequestId());
+    const ctx = createContext(app.services, await resolveCaller(app.services, { devUser: message.as }), newRequestId(), 'bench');
     const row = await requestApproval(ctx, { kind: 'WORKFLOW' });
     process.send!({ seq: message.seq, id: requestGlobalId(row.id) });
   } else if (message.cmd === 'stop') {

@@ -13,7 +13,10 @@ import { domainApprovalKinds } from './approvals/domains.ts';
 import { kindRegistry, type ApprovalKindHandler } from './approvals/kinds.ts';
 import { useDenialAudit } from './audit/denials.ts';
 import type { Config } from './config.ts';
-import { createContext, newRequestId, requestScope, resolveCaller, type Context, type Services } from './context.ts';
+import { clientAddressOf, createContext, newRequestId, requestScope, resolveCaller, type Context } from './context.ts';
+import { rowFilterRegistry } from './db/row-filters.ts';
+import { kpiRowFilters } from './kpis/access.ts';
+import type { Services } from './services.ts';
 import { openDatabase, type Db } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { bootstrap } from './identity/bootstrap.ts';
@@ -124,6 +127,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     mailer: options.mailer ?? (config.NODE_ENV === 'production' ? noMailer(log) : logMailer(log)),
     pubsub: pubsubHandle.pubsub,
     approvals: kindRegistry(options.approvalKinds ?? domainApprovalKinds),
+    // The domains' row-level filters: the tenant extension asks this registry, naming no model itself.
+    rowFilters: rowFilterRegistry([kpiRowFilters]),
   };
   if (demo) log.info((await seedDemoStory(services)).join('\n'));
   const sweep = everyInterval(db, log, 'approvals.expire', config.APPROVAL_SWEEP_SECONDS, () => expireStale(services));
@@ -155,7 +160,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         organizationId: headers?.get('x-organization-id') ?? fromParams.organizationId,
         devUser: headers?.get('x-dev-user') ?? fromParams.devUser,
       });
-      return createContext(services, caller, requestId, initial);
+      const node = (initial as { req?: IncomingMessage }).req;
+      const address = clientAddressOf(config.TRUST_PROXY, node?.socket?.remoteAddress, headers?.get('x-forwarded-for') ?? (node?.headers['x-forwarded-for'] as string | undefined));
+      return createContext(services, caller, requestId, address, initial);
     },
     plugins: [
       useCSRFPrevention(),

@@ -1,9 +1,11 @@
-// The Pothos builder: plugins, scalars and auth scopes. It defines no types.
+// The Pothos builder: plugins, scalars and the scope initializers of authorization (the matrix's
+// capabilities, checked by src/authz). It defines no types.
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin, { decodeGlobalID as decodeRelayId } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
-import { allows, rolesAllowed, MATRIX, type CapabilityName, type OrgRole } from './authz/matrix.ts';
+import { assertCapability } from './authz/capabilities.ts';
+import type { CapabilityName } from './authz/matrix.ts';
 import type { Context } from './context.ts';
 import { badInput, forbidden } from './errors.ts';
 
@@ -32,7 +34,7 @@ export const builder = new SchemaBuilder<{
     authScopes: async (ctx) => ({
       authenticated: () => Boolean(ctx.user),
       member: () => Boolean(ctx.member),
-      can: (capability) => assertCapability(ctx, capability),
+      can: (capability) => assertCapability(ctx.member, capability),
     }),
   },
   relay: {
@@ -50,19 +52,6 @@ export const builder = new SchemaBuilder<{
     },
   },
 });
-
-/** Throws FORBIDDEN naming the matrix rule unless the caller's role has the capability. */
-export function assertCapability(ctx: Context, capability: CapabilityName): true {
-  const { role } = ctx.member;
-  if (allows(capability, role)) return true;
-  throw forbidden(
-    `Permission to ${MATRIX[capability].describe} belongs to ${roleList(rolesAllowed(capability))}; your role here is ${role}. Ask an OWNER or ADMIN of this organization if you need it.`,
-    capability,
-  );
-}
-
-export const roleList = (roles: readonly OrgRole[]) =>
-  roles.length === 1 ? `the ${roles[0]} role` : `the ${roles.slice(0, -1).join(', ')} and ${roles.at(-1)} roles`;
 
 builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('JSON', JSONResolver);

@@ -46,6 +46,11 @@ const schema = z
     BOOTSTRAP_ORG_NAME: z.string().min(1).max(120).optional(),
     WEBHOOK_ALLOWLIST: csv.pipe(z.array(origin)).default([]),
     CORS_ORIGINS: csv.default([]),
+    /** Proxies in front of the server that append to X-Forwarded-For (0: none, use the socket's address). */
+    TRUST_PROXY: z.preprocess(
+      (v) => (typeof v === 'string' ? (({ true: '1', yes: '1', false: '0', no: '0', '': '0' }) as Record<string, string>)[v.toLowerCase()] ?? v : v),
+      z.coerce.number().int().min(0, 'must be 0 (no proxy) or the number of proxies in front of the server').max(10).default(0),
+    ),
     AUTH_DEV_HEADERS: flag.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     GRAPHIQL: flag.optional(),

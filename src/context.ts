@@ -4,30 +4,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import type { Config } from './config.ts';
+import type { OrgRole } from './authz/matrix.ts';
 import type { Db } from './db/client.ts';
+import { forgetRowFilters, type RowFilterRequest } from './db/row-filters.ts';
 import { forCaller } from './db/tenant.ts';
 import { AppError, ErrorCode, forbidden, unauthenticated } from './errors.ts';
-import type { OrgRole } from './authz/matrix.ts';
+import { verifySessionToken } from './identity/tokens.ts';
 import type { Logger } from './logger.ts';
-import type { Mailer } from './identity/mailer.ts';
-import type { PubSub } from './pubsub.ts';
-import type { ApprovalKinds } from './approvals/kinds.ts';
-import { cachedKpiProfile, rowFiltersOf, type KpiProfile } from './kpis/access.ts';
-import { verifySessionToken, type TokenKeys } from './identity/tokens.ts';
-
-/** What the whole process shares: built once by buildApp. */
-export interface Services {
-  config: Config;
-  /** The unscoped client. Only identity flows that span organizations and the audit writer use it. */
-  system: Db;
-  log: Logger;
-  keys: TokenKeys;
-  mailer: Mailer;
-  pubsub: PubSub;
-  /** The approval kinds the domains (or a test) registered. */
-  approvals: ApprovalKinds;
-}
+import type { Services } from './services.ts';
 
 export interface CallerUser {
   id: string;
@@ -58,16 +42,18 @@ export interface Context {
   log: Logger;
   services: Services;
   caller: Caller;
+  /** The client's address (the socket's, or X-Forwarded-For's as TRUST_PROXY says): login throttling keys on it. */
+  clientAddress: string;
   /** The tenant-scoped client of the caller's organization: every business query goes through it. */
   readonly db: Db;
   /** The caller, who must be signed in. */
   readonly user: CallerUser;
   /** The caller's active membership in the organization the request acts in. */
   readonly member: CallerMembership;
-  /** The caller's KPI access, read from the database once per request (row-level security). */
-  kpiProfile(): Promise<KpiProfile>;
-  /** Forgets the profile after a change of the caller's own grants within the request. */
-  refreshKpiProfile(): void;
+  /** The caller as row-filter providers see it, with the request's memo (profiles read once per request). */
+  readonly rowRequest: RowFilterRequest;
+  /** Forgets the row filters after a change of the caller's own grants within the request. */
+  refreshRowFilters(): void;
 }
 
 /** Carries the request id through async work, so masked errors and logs can quote it. */
@@ -80,6 +66,18 @@ export interface CredentialInput {
   authorization?: string | null;
   organizationId?: string | null;
   devUser?: string | null;
+}
+
+/**
+ * The client's address: the socket's, or with TRUST_PROXY = n the address the n-th proxy from us
+ * received the request from (each proxy appends its peer to X-Forwarded-For), which a client
+ * cannot forge past the proxies we trust.
+ */
+export function clientAddressOf(trustedProxies: number, socketAddress: string | undefined, forwardedFor: string | null | undefined): string {
+  const socket = socketAddress ?? 'local';
+  if (!trustedProxies) return socket;
+  const chain = [...(forwardedFor ?? '').split(',').map((s) => s.trim()).filter(Boolean), socket];
+  return chain[Math.max(0, chain.length - 1 - trustedProxies)]!;
 }
 
 /** Reads a raw id or an Organization global id. */
@@ -132,7 +130,8 @@ export async function resolveCaller(services: Services, input: CredentialInput):
         'tenant.not-member',
       );
   } else {
-    const memberships = await system.membership.findMany({ where: { userId: caller.user.id }, select: memberSelect, take: 2 });
+    // An invitation is inert until accepted: it never becomes (or competes for) the default.
+    const memberships = await system.membership.findMany({ where: { userId: caller.user.id, status: { not: 'INVITED' } }, select: memberSelect, take: 2 });
     if (memberships.length === 1) caller.membership = memberships[0]!;
     else if (memberships.length > 1)
       caller.organizationProblem = new AppError(
@@ -164,7 +163,7 @@ export async function contextFor(services: Services, userId: string, organizatio
     services.system.membership.findUnique({ where: { organizationId_userId: { organizationId, userId } }, select: memberSelect }),
   ]);
   if (!user || !membership || membership.status !== 'ACTIVE') return null;
-  return createContext(services, { user, membership, credentialProblem: null, organizationProblem: null }, requestId);
+  return createContext(services, { user, membership, credentialProblem: null, organizationProblem: null }, requestId, 'internal');
 }
 
 /**
@@ -173,12 +172,17 @@ export async function contextFor(services: Services, userId: string, organizatio
  * itself because envelop merges a context factory's result with Object.assign, which would run
  * every getter at once (and make anonymous operations such as `login` fail).
  */
-export function createContext<T extends object>(services: Services, caller: Caller, requestId: string, target: T = {} as T): T & Context {
+export function createContext<T extends object>(
+  services: Services,
+  caller: Caller,
+  requestId: string,
+  clientAddress: string,
+  target: T = {} as T,
+): T & Context {
   let scoped: Db | undefined;
-  let profile: Promise<KpiProfile> | undefined;
-  let filters: Promise<ReturnType<typeof rowFiltersOf>> | undefined;
-  let changed = false;
-  const ctx = Object.assign(target, { requestId, log: services.log.child({ requestId }), services, caller }) as T & Context;
+  let rowRequest: RowFilterRequest | undefined;
+  let filters: ReturnType<typeof services.rowFilters.filtersFor> | undefined;
+  const ctx = Object.assign(target, { requestId, log: services.log.child({ requestId }), services, caller, clientAddress }) as T & Context;
   Object.defineProperties(ctx, {
     user: {
       enumerable: false,
@@ -197,32 +201,30 @@ export function createContext<T extends object>(services: Services, caller: Call
         return caller.membership;
       },
     },
+    rowRequest: {
+      enumerable: false,
+      get() {
+        const { organizationId, role, organization } = ctx.member;
+        rowRequest ??= { system: services.system, organizationId, userId: ctx.user.id, role, accessVersion: organization?.accessVersion ?? null, memo: new Map() };
+        return rowRequest;
+      },
+    },
     db: {
       enumerable: false,
       get() {
         const { organizationId } = ctx.member;
+        const registry = services.rowFilters;
         scoped ??= services.system.$extends(
-          forCaller({ organizationId, rowFilters: () => (filters ??= ctx.kpiProfile().then(rowFiltersOf)) }),
+          forCaller({ organizationId, guarded: registry.models, rowFilters: () => (filters ??= registry.filtersFor(ctx.rowRequest)) }),
         ) as unknown as Db;
         return scoped;
       },
     },
-    kpiProfile: {
+    refreshRowFilters: {
       enumerable: false,
       value: () => {
-        const { organizationId, role, organization } = ctx.member;
-        // Read with the system client (the scoped one would need the profile to exist), confined by
-        // hand; reused across requests while the organization's access version is unchanged.
-        // After a change within this request, the version read at its start is stale: read afresh.
-        return (profile ??= cachedKpiProfile(services.system, organizationId, ctx.user.id, role, changed ? null : (organization?.accessVersion ?? null)));
-      },
-    },
-    refreshKpiProfile: {
-      enumerable: false,
-      value: () => {
-        profile = undefined;
         filters = undefined;
-        changed = true;
+        if (rowRequest) forgetRowFilters(rowRequest);
       },
     },
   });

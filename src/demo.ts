@@ -1,6 +1,7 @@
 // The demo story seeded with the demo organization (outside production), through the same
 // service functions and audit trail as the API, acting as the demo personas.
-import { contextFor, type Context, type Services } from './context.ts';
+import { contextFor, type Context } from './context.ts';
+import type { Services } from './services.ts';
 import * as kpis from './kpis/service.ts';
 import * as workflows from './workflows/service.ts';
 import * as records from './pii/service.ts';

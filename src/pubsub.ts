@@ -4,7 +4,7 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { setMaxListeners } from 'node:events';
-import type { ApprovalMessage } from './approvals/core.ts';
+import type { ApprovalMessage } from './approvals/events.ts';
 
 /** Topics and their payloads. Later features add theirs here. */
 export type Topics = {

@@ -104,7 +104,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   });
   const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), approvalKinds: options.approvalKinds, onQuery: options.onQuery });
   const contextOf = async (as: string) =>
-    createContext(app.services, await resolveCaller(app.services, { authorization: null, organizationId: null, devUser: as }), newRequestId());
+    createContext(app.services, await resolveCaller(app.services, { authorization: null, organizationId: null, devUser: as }), newRequestId(), 'test');
 
   const send = async (body: unknown, options: CallOptions & { method?: string; contentType?: string } = {}) => {
     const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json', ...options.headers };

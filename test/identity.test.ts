@@ -49,7 +49,7 @@ describe('login', () => {
     // Another email is not affected.
     expect(codes(await server.gql(Login, { email: acme.owner, password: PASSWORD }))).toEqual([]);
     // The lock lifts once it has passed.
-    await server.db.loginThrottle.update({ where: { email: target }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+    await server.db.loginThrottle.update({ where: { key: target }, data: { lockedUntil: new Date(Date.now() - 1000) } });
     expect(codes(await server.gql(Login, { email: target, password: PASSWORD }))).toEqual([]);
   });
 

@@ -72,7 +72,7 @@ const probes: Record<CapabilityName, Probe> = {
     const id = (await server.gql(CreateWorkflow, { input: { name: `wf${n++}`, actions: [{ kind: 'NOTIFY', config: { message: 'm' } }] } }, { as: o.owner })).data!.createWorkflow!.id;
     return [await server.gql(WorkflowActions, { id }, { as }), await server.gql(WorkflowRuns, { id }, { as })];
   },
-  'workflows.write': async (_o, as) => {
+  'workflows.create': async (_o, as) => {
     const created = await server.gql(CreateWorkflow, { input: { name: `wf${n++}`, actions: [{ kind: 'NOTIFY', config: { message: 'm' } }] } }, { as });
     if (created.errors) return [created];
     return [created, await server.gql(RunWorkflow, { id: created.data!.createWorkflow!.id }, { as })];
@@ -167,7 +167,7 @@ const limits: Partial<Record<CapabilityName, Partial<Record<OrgRole, Probe>>>> =
       return [];
     },
   },
-  'workflows.write': {
+  'workflows.create': {
     EDITOR: async (_o, as) => {
       // A risky workflow of theirs waits: it cannot run until someone else approves it.
       const wf = (await server.gql(CreateWorkflow, { input: { name: `risky${n++}`, actions: [{ kind: 'SET_KPI_TARGET', config: { kpiKey: 'k', target: 1 } }] } }, { as })).data!.createWorkflow!;

@@ -1,9 +1,9 @@
 // The one interface through which a domain plugs a request kind into the approvals core.
 // The core owns the request's life (raise, decide once, cancel, expire, audit, events); a kind says
 // who besides the matrix's roles may decide, what approval does, and how to summarise a request.
-import type { RecordEvent } from '../audit/record.ts';
-import type { Services } from '../context.ts';
+import type { RecordEvent } from '../audit/chain.ts';
 import type { ApprovalKind, ApprovalRequest, Db, Prisma, Tx } from '../db/client.ts';
+import type { ApprovalEventType } from './events.ts';
 
 export type { ApprovalKind };
 export const APPROVAL_KINDS = ['WORKFLOW', 'ACCESS_SCOPE', 'PII_CHANGE'] as const satisfies readonly ApprovalKind[];
@@ -27,13 +27,14 @@ export interface NewApprovalRequest {
 }
 
 export interface DecisionContext {
-  services: Services;
   /** The decider, or null when the system closes a request (expiry). */
   actorId: string | null;
   /** Appends an audit event in the decision's transaction. */
   record: RecordEvent;
   /** Runs `effect` once the decision has committed (publishing events of side effects). */
   afterCommit(effect: () => void): void;
+  /** Publishes an event about another request (e.g. one the effect withdrew); only call it from `afterCommit`. */
+  publish(type: ApprovalEventType, request: ApprovalRequest): void;
 }
 
 export interface ApprovalKindHandler {

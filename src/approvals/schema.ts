@@ -6,8 +6,10 @@ import type { ApprovalRequest } from '../db/client.ts';
 import { UserRef } from '../identity/schema.ts';
 import { connectionOf, pageArgs, paginate, prismaPage } from '../pagination.ts';
 import * as approvals from './core.ts';
-import { approvalStream, type ApprovalEventShape } from './events.ts';
+import { requestGlobalId, type ApprovalEventShape } from './events.ts';
 import { APPROVAL_KINDS } from './kinds.ts';
+import { seesProposedChanges } from './policy.ts';
+import { approvalStream } from './stream.ts';
 
 export const ApprovalKindEnum = builder.enumType('ApprovalKind', { values: APPROVAL_KINDS });
 export const ApprovalStatusEnum = builder.enumType('ApprovalStatus', { values: ['PENDING', 'APPROVED', 'REJECTED', 'CANCELLED', 'EXPIRED'] as const });
@@ -20,8 +22,7 @@ export const ApprovalRequestRef = builder.node(builder.objectRef<ApprovalRequest
   authScopes: { member: true },
   // By id: only requests the caller may decide or made.
   loadMany: async (ids, ctx) => {
-    const where = await approvals.visibleWhere(ctx.services, ctx.db, ctx.member.role, ctx.user.id, ctx.member.organizationId);
-    return ctx.db.approvalRequest.findMany({ where: { AND: [{ id: { in: ids } }, where] } });
+    return ctx.db.approvalRequest.findMany({ where: { AND: [{ id: { in: ids } }, await approvals.callerVisibleWhere(ctx)] } });
   },
   fields: (t) => ({
     kind: t.field({ type: ApprovalKindEnum, resolve: (r) => r.kind }),
@@ -46,7 +47,7 @@ export const ApprovalRequestRef = builder.node(builder.objectRef<ApprovalRequest
       type: 'JSON',
       description: 'The proposed PII values: visible to OWNER and the requester only (null for everyone else).',
       resolve: async (r, _a, ctx) => {
-        if (ctx.member.role !== 'OWNER' && r.requestedById !== ctx.user.id) return null;
+        if (!seesProposedChanges(ctx.member.role, ctx.user.id, r.requestedById)) return null;
         // Events carry no proposed values: read them from the database.
         const row = await ctx.db.approvalRequest.findUnique({ where: { id: r.id }, select: { proposedChanges: true } });
         return row?.proposedChanges ? JSON.parse(row.proposedChanges) : null;
@@ -72,7 +73,7 @@ builder.queryFields((t) => ({
     authScopes: { member: true },
     args: { status: t.arg({ type: ApprovalStatusEnum }), kind: t.arg({ type: ApprovalKindEnum }), ...pageArgs },
     resolve: async (_root, args, ctx) => {
-      const visible = await approvals.visibleWhere(ctx.services, ctx.db, ctx.member.role, ctx.user.id, ctx.member.organizationId);
+      const visible = await approvals.callerVisibleWhere(ctx);
       const where = { AND: [visible, ...(args.status ? [{ status: args.status }] : []), ...(args.kind ? [{ kind: args.kind }] : [])] };
       return paginate(
         ctx,
@@ -90,7 +91,7 @@ builder.queryFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: ApprovalRequestRef }) },
     resolve: async (_root, args, ctx) => {
       const row = await approvals.findVisible(ctx, args.id.id);
-      if (!row) throw notFound('approval request you made or may decide', approvals.requestGlobalId(args.id.id));
+      if (!row) throw notFound('approval request you made or may decide', requestGlobalId(args.id.id));
       return row;
     },
   }),

@@ -18,6 +18,15 @@ export interface AuditInput {
   metadata?: Record<string, unknown>;
 }
 
+/** An event as a use case records it: who acts and in which request is the transaction's to add. */
+export type EventInput = Omit<AuditInput, 'organizationId' | 'actorId' | 'actorEmail' | 'requestId'> & {
+  /** Defaults to the actor's organization; null for the global chain. */
+  organizationId?: string | null;
+};
+
+/** Appends an event in the transaction it was handed with. */
+export type RecordEvent = (event: EventInput) => Promise<void>;
+
 /** Keys that must never reach an audit event: secrets and PII other than email addresses. */
 const FORBIDDEN_KEYS = /^(password|passwordHash|token|tokenHash|secret|phone|proposed.*|authorization)$/i;
 

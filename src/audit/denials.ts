@@ -3,22 +3,17 @@ import type { Plugin } from 'graphql-yoga';
 import { getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { Context } from '../context.ts';
 import { AUDITED_DENIALS } from '../errors.ts';
-import { appendAuditEvent } from './chain.ts';
+import { auditedTransaction, callerActor } from './record.ts';
 
 async function recordDenials(ctx: Context, errors: readonly GraphQLError[], operationName: string | null) {
   const denials = errors.filter((e) => AUDITED_DENIALS.has(String(e.extensions?.code)));
   if (denials.length === 0) return;
   const { caller } = ctx;
   // A denial inside an organization belongs to its chain; one with no organization to the global chain.
-  const organizationId = caller.membership?.organizationId ?? null;
   try {
-    await ctx.services.system.$transaction(async (tx) => {
+    await auditedTransaction(callerActor(ctx, ctx.services.system), async (_tx, record) => {
       for (const e of denials)
-        await appendAuditEvent(tx, {
-          organizationId,
-          actorId: caller.user?.id ?? null,
-          actorEmail: caller.user?.email ?? null,
-          requestId: ctx.requestId,
+        await record({
           action: 'auth.denied',
           targetType: 'Operation',
           targetId: e.path?.join('.') ?? null,

@@ -1,33 +1,69 @@
-// Mutations commit their effect and its audit event in one transaction.
+// The one way to write audited changes: `auditedTransaction(actor, work)` runs `work` in a
+// transaction of the actor's client and appends the events it records in that same transaction,
+// so the change and its audit trail commit together or not at all. The actor is a member acting in
+// a request, someone not yet signed in (login), or the system (expiry, scheduler, bootstrap).
 import type { Context } from '../context.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { appendAuditEvent, type AuditInput } from './chain.ts';
+import { appendAuditEvent, type RecordEvent } from './chain.ts';
 
-export type EventInput = Omit<AuditInput, 'organizationId' | 'actorId' | 'actorEmail' | 'requestId'> & {
-  organizationId?: string | null;
-};
+export type { EventInput, RecordEvent } from './chain.ts';
 
-export type RecordEvent = (event: EventInput) => Promise<void>;
+export interface Actor {
+  /** The client whose transaction the work runs in: the caller's tenant-scoped one unless the flow spans organizations. */
+  client: Db;
+  organizationId: string | null;
+  userId: string | null;
+  email: string | null;
+  requestId: string | null;
+}
 
-/**
- * Runs `work` in a transaction of `client` (the caller's tenant-scoped client unless an identity
- * flow needs the system one) and appends the events it records, so all commit together or none.
- */
-export async function auditedTransaction<T>(
-  ctx: Context,
-  client: Db,
-  work: (tx: Tx, record: RecordEvent) => Promise<T>,
-): Promise<T> {
-  return client.$transaction(async (tx) => {
-    const record: RecordEvent = async (event) => {
-      await appendAuditEvent(tx, {
-        ...event,
-        organizationId: event.organizationId === undefined ? (ctx.caller.membership?.organizationId ?? null) : event.organizationId,
-        actorId: ctx.caller.user?.id ?? null,
-        actorEmail: ctx.caller.user?.email ?? null,
-        requestId: ctx.requestId,
+/** The caller of a request, through their tenant-scoped client (or `client`, for identity flows that span organizations). */
+export function callerActor(ctx: Context, client?: Db): Actor {
+  const { caller } = ctx;
+  return {
+    client: client ?? ctx.db,
+    organizationId: caller.membership?.organizationId ?? null,
+    userId: caller.user?.id ?? null,
+    email: caller.user?.email ?? null,
+    requestId: ctx.requestId,
+  };
+}
+
+/** No member: the server itself (expiry sweep, bootstrap), recorded without an actor. */
+export const systemActor = (client: Db, organizationId: string | null, as: { userId?: string | null; email?: string | null } = {}): Actor => ({
+  client,
+  organizationId,
+  userId: as.userId ?? null,
+  email: as.email ?? null,
+  requestId: null,
+});
+
+export interface TransactionOptions {
+  /** Retry the whole transaction on serialization failures and deadlocks (PostgreSQL), up to this many times. */
+  retries?: number;
+}
+
+/** Prisma's codes for a transaction that lost a conflict (write conflict, deadlock): safe to run again. */
+const RETRYABLE = new Set(['P2034', 'P2028']);
+
+export async function auditedTransaction<T>(actor: Actor, work: (tx: Tx, record: RecordEvent) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await actor.client.$transaction(async (tx) => {
+        const record: RecordEvent = async (event) => {
+          await appendAuditEvent(tx, {
+            ...event,
+            organizationId: event.organizationId === undefined ? actor.organizationId : event.organizationId,
+            actorId: actor.userId,
+            actorEmail: actor.email,
+            requestId: actor.requestId,
+          });
+        };
+        return work(tx, record);
       });
-    };
-    return work(tx, record);
-  });
+    } catch (error) {
+      const code = (error as { code?: string } | null)?.code;
+      if (!code || !RETRYABLE.has(code) || attempt >= (options.retries ?? 0)) throw error;
+    }
+  }
 }

@@ -1,5 +1,5 @@
-// The permission matrix of SPEC.md as data: one place, read by the policy functions and the
-// scope checks, printed in the README and walked cell by cell by test/matrix.test.ts.
+// The permission matrix as data: one place, read by src/authz/capabilities.ts (scope checks) and
+// the domain policies, printed in the README and walked cell by cell by test/matrix.test.ts.
 
 export const ORG_ROLES = ['VIEWER', 'EDITOR', 'ADMIN', 'OWNER'] as const;
 export type OrgRole = (typeof ORG_ROLES)[number];
@@ -17,7 +17,12 @@ const only = (...roles: OrgRole[]): Record<OrgRole, Cell> =>
   Object.fromEntries(ORG_ROLES.map((r) => [r, roles.includes(r) ? 'yes' : 'no'])) as Record<OrgRole, Cell>;
 
 export const MATRIX = {
-  'organization.read': { describe: 'read the organization and its member list', cells: only('VIEWER', 'EDITOR', 'ADMIN', 'OWNER') },
+  'organization.read': { describe: 'read the organization', cells: only('VIEWER', 'EDITOR', 'ADMIN', 'OWNER') },
+  'members.read': {
+    describe: 'list members and read their profiles',
+    cells: { VIEWER: 'limited', EDITOR: 'limited', ADMIN: 'yes', OWNER: 'yes' },
+    limit: 'a VIEWER or EDITOR reads only their own membership and profile',
+  },
   'members.invite': {
     describe: 'invite members',
     cells: { VIEWER: 'no', EDITOR: 'no', ADMIN: 'limited', OWNER: 'yes' },
@@ -51,10 +56,20 @@ export const MATRIX = {
   'kpis.requestAccess': { describe: 'request a KPI access scope', cells: only('VIEWER', 'EDITOR') },
   'workflows.read': { describe: 'list workflows and read their name and status', cells: only('VIEWER', 'EDITOR', 'ADMIN', 'OWNER') },
   'workflows.readDetails': { describe: "read a workflow's actions and runs", cells: only('EDITOR', 'ADMIN', 'OWNER') },
-  'workflows.write': {
-    describe: 'create, update and run workflows',
+  'workflows.create': {
+    describe: 'create workflows',
     cells: { VIEWER: 'no', EDITOR: 'limited', ADMIN: 'limited', OWNER: 'yes' },
     limit: 'a risky workflow (WEBHOOK, SET_KPI_TARGET) of an EDITOR or ADMIN waits for approval by an ADMIN or OWNER other than its requester before it runs',
+  },
+  'workflows.manage': {
+    describe: 'update, run and delete workflows',
+    cells: { VIEWER: 'no', EDITOR: 'limited', ADMIN: 'limited', OWNER: 'yes' },
+    limit: 'an EDITOR changes, runs and deletes only the workflows they created; risky changes by an EDITOR or ADMIN wait for approval',
+  },
+  'workflows.readOutput': {
+    describe: "read a workflow run's output",
+    cells: { VIEWER: 'no', EDITOR: 'limited', ADMIN: 'limited', OWNER: 'yes' },
+    limit: 'an EDITOR or ADMIN reads an output only where they may see what it reveals (SNAPSHOT_KPI: FULL access to that KPI)',
   },
   'records.read': {
     describe: 'read customers and leads',
@@ -83,23 +98,3 @@ export const MATRIX = {
 } as const satisfies Record<string, Capability>;
 
 export type CapabilityName = keyof typeof MATRIX;
-
-/** Roles an actor may hand out, by invite or role change. */
-export const GRANTABLE_ROLES: Record<OrgRole, readonly OrgRole[]> = {
-  VIEWER: [],
-  EDITOR: [],
-  ADMIN: ['EDITOR', 'VIEWER'],
-  OWNER: ['OWNER', 'ADMIN', 'EDITOR', 'VIEWER'],
-};
-
-/** Members whose role or status an actor may change (besides never themselves). */
-export const MANAGEABLE_ROLES: Record<OrgRole, readonly OrgRole[]> = {
-  VIEWER: [],
-  EDITOR: [],
-  ADMIN: ['ADMIN', 'EDITOR', 'VIEWER'],
-  OWNER: ['OWNER', 'ADMIN', 'EDITOR', 'VIEWER'],
-};
-
-export const allows = (capability: CapabilityName, role: OrgRole) => MATRIX[capability].cells[role] !== 'no';
-
-export const rolesAllowed = (capability: CapabilityName) => ORG_ROLES.filter((r) => allows(capability, r));

@@ -46,15 +46,14 @@ const CREATES = new Set(['create', 'createMany', 'createManyAndReturn']);
 
 export interface CallerScope {
   organizationId: string;
+  /** Models that carry row-level filters beyond the tenant's (the registry's). */
+  guarded?: ReadonlySet<string>;
   /**
-   * Row-level filters beyond the tenant's, by model (KPI row-level security). Computed once per
-   * request from the caller's grants, awaited before the first query that touches such a model.
+   * Row-level filters beyond the tenant's, by model. Computed once per request from the caller's
+   * grants, awaited before the first query that can reach a guarded model.
    */
   rowFilters?: () => Promise<Partial<Record<string, Args>>>;
 }
-
-/** Models that carry row-level filters beyond the tenant's (src/kpis/access.ts). */
-const ROW_FILTERED = new Set(['Kpi', 'KpiDataPoint', 'Alert', 'AlertFiring']);
 
 /** The scope with its row filters resolved: what the synchronous rewriting works with. */
 interface ResolvedScope extends CallerScope {
@@ -202,7 +201,7 @@ export function forCaller(scope: CallerScope) {
       async $allOperations({ model, operation, args, query }) {
         if (!model) throw new TenantViolation(`raw ${operation} is not allowed through the tenant-scoped client`);
         // Row filters are computed (once per request) only when the query can reach a filtered model.
-        const reaches = ROW_FILTERED.has(model) || Boolean((args as Args | undefined)?.include || (args as Args | undefined)?.select);
+        const reaches = Boolean(scope.guarded?.has(model)) || Boolean((args as Args | undefined)?.include || (args as Args | undefined)?.select);
         const resolved: ResolvedScope = { ...scope, rows: scope.rowFilters && reaches ? await scope.rowFilters() : undefined };
         const confined = confineArgs(model, operation, (args ?? {}) as Args, resolved);
         const result = await query(confined);

@@ -4,7 +4,7 @@
 // runs through the caller's tenant-scoped client.
 import { randomBytes } from 'node:crypto';
 import { publishMembershipChange } from '../approvals/core.ts';
-import { auditedTransaction } from '../audit/record.ts';
+import { auditedTransaction, callerActor } from '../audit/record.ts';
 import { openAuditChain } from '../audit/chain.ts';
 import type { OrgRole } from '../authz/matrix.ts';
 import type { Context } from '../context.ts';
@@ -34,13 +34,13 @@ export async function login(ctx: Context, rawEmail: string, password: string) {
   const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
   if (!user || !ok) {
     await recordFailure(system, email);
-    await auditedTransaction(ctx, system, (_tx, record) =>
+    await auditedTransaction(callerActor(ctx, system), (_tx, record) =>
       record({ organizationId: null, action: 'auth.login.failed', targetType: 'User', targetId: user?.id ?? null, metadata: { email } }),
     );
     throw new AppError(ErrorCode.UNAUTHENTICATED, 'Wrong email or password. After 5 failures in a row the email is locked for a while.');
   }
   await clearFailures(system, email);
-  await auditedTransaction(ctx, system, (_tx, record) =>
+  await auditedTransaction(callerActor(ctx, system), (_tx, record) =>
     record({ organizationId: null, action: 'auth.login', targetType: 'User', targetId: user.id, metadata: { email } }),
   );
   return { token: await signSessionToken(keys, user.id), user };
@@ -63,7 +63,7 @@ export async function acceptInvite(ctx: Context, token: string, password: string
   const passwordHash = user.passwordHash ? null : await hashPassword(password);
   const name = displayName?.trim();
   if (name !== undefined && (name.length === 0 || name.length > 120)) throw badInput('A display name has 1 to 120 characters.');
-  await auditedTransaction(ctx, system, async (tx, record) => {
+  await auditedTransaction(callerActor(ctx, system), async (tx, record) => {
     // Single use: only the first concurrent acceptance flips acceptedAt.
     const claimed = await tx.invite.updateMany({ where: { id: invite.id, acceptedAt: null, revokedAt: null }, data: { acceptedAt: new Date() } });
     if (claimed.count !== 1) throw badInput('This invite token has just been used.');
@@ -104,7 +104,7 @@ export async function createOrganization(ctx: Context, rawName: string) {
   const { system } = ctx.services;
   let slug = slugify(name);
   if (await system.organization.findUnique({ where: { slug } })) slug = `${slug}-${randomBytes(3).toString('hex')}`;
-  return auditedTransaction(ctx, system, async (tx, record) => {
+  return auditedTransaction(callerActor(ctx, system), async (tx, record) => {
     const organization = await tx.organization.create({ data: { name, slug } });
     await openAuditChain(tx, organization.id);
     const membership = await tx.membership.create({
@@ -139,7 +139,7 @@ export async function inviteMember(ctx: Context, rawEmail: string, role: OrgRole
   const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
   const organizationId = member.organizationId;
 
-  const invite = await auditedTransaction(ctx, system, async (tx, record) => {
+  const invite = await auditedTransaction(callerActor(ctx, system), async (tx, record) => {
     // The invitee's account is global (they may belong to other organizations): looked up by email.
     const user = await tx.user.upsert({ where: { email }, create: { email }, update: {} });
     const existing = await tx.membership.findUnique({ where: { organizationId_userId: { organizationId, userId: user.id } } });
@@ -183,7 +183,7 @@ const factsOf = (m: { userId: string; role: OrgRole; status: MemberFacts['status
 
 export async function updateMemberRole(ctx: Context, userId: string, role: OrgRole) {
   const actor = ctx.member;
-  const updated = await auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  const updated = await auditedTransaction(callerActor(ctx), async (tx, record) => {
     const target = await loadTarget(tx, userId);
     const refusal = roleChangeRefusal(factsOf({ ...actor, userId: ctx.user.id }), factsOf(target), role, await activeOwners(tx));
     if (refusal) throw forbidden(refusal.message, refusal.rule);
@@ -205,7 +205,7 @@ export async function updateMemberRole(ctx: Context, userId: string, role: OrgRo
 export async function setMemberStatus(ctx: Context, userId: string, status: MemberFacts['status']) {
   const actor = ctx.member;
   if (status === 'INVITED') throw badInput('A status can be set to ACTIVE or DISABLED; INVITED is set by `inviteMember`.');
-  const updated = await auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  const updated = await auditedTransaction(callerActor(ctx), async (tx, record) => {
     const target = await loadTarget(tx, userId);
     const refusal = statusChangeRefusal(factsOf({ ...actor, userId: ctx.user.id }), factsOf(target), status, await activeOwners(tx));
     if (refusal) throw forbidden(refusal.message, refusal.rule);

@@ -1,5 +1,6 @@
 // Member-administration rules as pure functions over the matrix (SPEC.md "Permission matrix").
-import { GRANTABLE_ROLES, MANAGEABLE_ROLES, allows, type OrgRole } from '../authz/matrix.ts';
+import { GRANTABLE_ROLES, MANAGEABLE_ROLES, allows } from '../authz/capabilities.ts';
+import type { OrgRole } from '../authz/matrix.ts';
 
 export interface Refusal {
   rule: string;

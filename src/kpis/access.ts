@@ -7,8 +7,11 @@
 // dimension of its KPI, the point's value is among the caller's active scopes for that dimension
 // (`*` matches every value). The profile becomes Prisma `where` filters that the tenant extension
 // adds to every query of KpiDataPoint, Kpi, Alert and AlertFiring: SQL, never a filter over rows.
+import { allowsFully } from '../authz/capabilities.ts';
 import type { OrgRole } from '../authz/matrix.ts';
+import { ownsCreatedKpis } from './policy.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
+import type { RowFilterProvider, RowFilterRequest } from '../db/row-filters.ts';
 
 export type KpiAccess = 'FULL' | 'RESTRICTED' | 'NONE';
 const STRENGTH: Record<KpiAccess, number> = { NONE: 0, RESTRICTED: 1, FULL: 2 };
@@ -54,12 +57,12 @@ export async function effectiveRoleIds(db: Db | Tx, organizationId: string, user
 }
 
 export async function loadKpiProfile(db: Db | Tx, organizationId: string, userId: string, role: OrgRole, now = new Date()): Promise<KpiProfile> {
-  const profile: KpiProfile = { all: role === 'ADMIN' || role === 'OWNER', access: new Map(), scopes: new Map(), dimensions: new Map(), validUntil: Infinity };
+  const profile: KpiProfile = { all: allowsFully('kpis.read', role), access: new Map(), scopes: new Map(), dimensions: new Map(), validUntil: Infinity };
   if (profile.all) return profile;
   const roleIds = [...(await effectiveRoleIds(db, organizationId, userId))];
   const [grants, own, scopes] = await Promise.all([
     roleIds.length ? db.kpiPermission.findMany({ where: { organizationId, roleId: { in: roleIds } }, select: { kpiId: true, access: true } }) : [],
-    role === 'EDITOR' ? db.kpi.findMany({ where: { organizationId, createdById: userId }, select: { id: true } }) : [],
+    ownsCreatedKpis(role) ? db.kpi.findMany({ where: { organizationId, createdById: userId }, select: { id: true } }) : [],
     db.accessScope.findMany({ where: { organizationId, userId, revokedAt: null } }),
   ]);
   for (const g of grants) profile.access.set(g.kpiId, stronger(profile.access.get(g.kpiId) ?? 'NONE', g.access as KpiAccess));
@@ -149,3 +152,20 @@ export function rowFiltersOf(profile: KpiProfile): Record<string, Prisma.KpiData
     AlertFiring: kpiVisible,
   };
 }
+
+/** The caller's profile, read once per request (memoised in the request's row-filter memo). */
+export function profileFor(request: RowFilterRequest): Promise<KpiProfile> {
+  let profile = request.memo.get('kpi.profile') as Promise<KpiProfile> | undefined;
+  if (!profile) {
+    // Read with the system client (the scoped one needs the profile to exist), confined by hand.
+    profile = cachedKpiProfile(request.system, request.organizationId, request.userId, request.role, request.accessVersion);
+    request.memo.set('kpi.profile', profile);
+  }
+  return profile;
+}
+
+/** KPI row-level security as the tenant extension applies it: registered by src/app.ts. */
+export const kpiRowFilters: RowFilterProvider = {
+  models: ['Kpi', 'KpiDataPoint', 'Alert', 'AlertFiring'],
+  filters: async (request) => rowFiltersOf(await profileFor(request)),
+};

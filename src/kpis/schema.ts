@@ -8,7 +8,7 @@ import type { AccessScope, Alert, CustomRole, Dimension, Group, Kpi, KpiDataPoin
 import { badInput } from '../errors.ts';
 import { UserRef } from '../identity/schema.ts';
 import { connectionOf, pageArgs, paginate, prismaPage } from '../pagination.ts';
-import { accessOf, dimensionColumn, isActive } from './access.ts';
+import { accessOf, dimensionColumn, isActive, profileFor } from './access.ts';
 import * as kpis from './service.ts';
 
 const KpiAccessEnum = builder.enumType('KpiAccess', { values: ['FULL', 'RESTRICTED', 'NONE'] as const });
@@ -142,7 +142,7 @@ export const KpiRef = builder.node(builder.objectRef<Kpi>('Kpi'), {
         return keys.map((key) => rows.find((r) => r.key === key)!).filter(Boolean);
       },
     }),
-    access: t.field({ type: KpiAccessEnum, description: "The caller's effective access to this KPI.", resolve: async (k, _a, ctx) => accessOf(await ctx.kpiProfile(), k.id) }),
+    access: t.field({ type: KpiAccessEnum, description: "The caller's effective access to this KPI.", resolve: async (k, _a, ctx) => accessOf(await profileFor(ctx.rowRequest), k.id) }),
     data: t.field({
       type: KpiDataPointConnection,
       description: 'Newest period first.',

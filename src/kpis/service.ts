@@ -2,12 +2,12 @@
 // delegated approvers and access requests. Every change commits with its audit event.
 import { requestApproval } from '../approvals/core.ts';
 import type { ApprovalKindHandler } from '../approvals/kinds.ts';
-import { auditedTransaction } from '../audit/record.ts';
-import { assertCapability } from '../builder.ts';
+import { auditedTransaction, callerActor } from '../audit/record.ts';
+import { assertCapability } from '../authz/capabilities.ts';
 import type { Context } from '../context.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../db/client.ts';
 import { badInput, conflict, forbidden, notFound } from '../errors.ts';
-import { accessOf, bumpAccessVersion, dimensionColumn, isActive, MAX_DIMENSIONS, type KpiAccess } from './access.ts';
+import { accessOf, profileFor, bumpAccessVersion, dimensionColumn, isActive, MAX_DIMENSIONS, type KpiAccess } from './access.ts';
 
 const KEY = /^[a-z][a-z0-9_]{0,39}$/;
 const keyProblem = (what: string, key: string) =>
@@ -60,7 +60,7 @@ function checkWindow(startsAt?: Date | null, endsAt?: Date | null) {
 // ---------------------------------------------------------------- dimensions and KPIs
 
 export async function createDimension(ctx: Context, key: string, dimensionName: string, values: readonly string[] | null | undefined) {
-  assertCapability(ctx, 'kpis.manage');
+  assertCapability(ctx.member, 'kpis.manage');
   const problem = keyProblem('dimension', key);
   if (problem) throw badInput(problem);
   const list = (values ?? []).map((v) => v.trim());
@@ -69,7 +69,7 @@ export async function createDimension(ctx: Context, key: string, dimensionName: 
   if (new Set(list).size !== list.length) throw badInput('Dimension values must be distinct.');
   return uniquely(
     () =>
-      auditedTransaction(ctx, ctx.db, async (tx, record) => {
+      auditedTransaction(callerActor(ctx), async (tx, record) => {
         const row = await tx.dimension.create({ data: { organizationId: ctx.member.organizationId, key, name: name(dimensionName), values: JSON.stringify(list) } });
         await record({ action: 'dimension.create', targetType: 'Dimension', targetId: row.id, metadata: { key, values: list.length } });
         return row;
@@ -88,12 +88,12 @@ export interface CreateKpiInput {
 }
 
 export async function createKpi(ctx: Context, input: CreateKpiInput) {
-  assertCapability(ctx, 'kpis.write');
+  assertCapability(ctx.member, 'kpis.write');
   // The creator gains FULL on it: the rest of this request must see that.
   try {
     return await createKpiRow(ctx, input);
   } finally {
-    ctx.refreshKpiProfile();
+    ctx.refreshRowFilters();
   }
 }
 
@@ -106,7 +106,7 @@ async function createKpiRow(ctx: Context, input: CreateKpiInput) {
   if (unit && unit.length > 20) throw badInput('A unit has at most 20 characters.');
   return uniquely(
     () =>
-      auditedTransaction(ctx, ctx.db, async (tx, record) => {
+      auditedTransaction(callerActor(ctx), async (tx, record) => {
         for (const key of input.dimensionKeys) await dimensionByKey(tx, key);
         const row = await tx.kpi.create({
           data: {
@@ -153,9 +153,9 @@ const crosses = (operator: string, value: number, threshold: number) =>
 
 /** Validates and stores a batch of points, all or nothing; fires alerts and publishes them after commit. */
 export async function recordKpiData(ctx: Context, kpiId: string, points: readonly PointInput[]) {
-  assertCapability(ctx, 'kpis.write');
+  assertCapability(ctx.member, 'kpis.write');
   const kpi = await visibleKpi(ctx, kpiId);
-  if (accessOf(await ctx.kpiProfile(), kpi.id) !== 'FULL')
+  if (accessOf(await profileFor(ctx.rowRequest), kpi.id) !== 'FULL')
     throw forbidden(`Recording data into KPI "${kpi.key}" needs FULL access to it; yours is RESTRICTED. Ask an ADMIN to grant FULL through a custom role.`, 'kpis.record-needs-full');
   if (points.length === 0) throw badInput('Send at least one point.');
   if (points.length > MAX_BATCH) throw badInput(`A batch has at most ${MAX_BATCH} points; it had ${points.length}. Split it.`);
@@ -179,7 +179,7 @@ export async function recordKpiData(ctx: Context, kpiId: string, points: readonl
     keys.forEach((k, index) => (row[dimensionColumn(index)] = given.get(k)!));
     return row;
   });
-  const fired = await auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  const fired = await auditedTransaction(callerActor(ctx), async (tx, record) => {
     await tx.kpiDataPoint.createMany({ data: rows });
     const alerts = await tx.alert.findMany({ where: { kpiId: kpi.id } });
     const firings: { id: string; alertId: string }[] = [];
@@ -200,10 +200,10 @@ export async function recordKpiData(ctx: Context, kpiId: string, points: readonl
 }
 
 export async function createAlert(ctx: Context, kpiId: string, operator: 'GT' | 'GTE' | 'LT' | 'LTE', threshold: number) {
-  assertCapability(ctx, 'kpis.write');
+  assertCapability(ctx.member, 'kpis.write');
   const kpi = await visibleKpi(ctx, kpiId);
   finite(threshold, 'threshold');
-  return auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  return auditedTransaction(callerActor(ctx), async (tx, record) => {
     const row = await tx.alert.create({ data: { organizationId: kpi.organizationId, kpiId: kpi.id, operator, threshold, createdById: ctx.user.id } });
     await record({ action: 'alert.create', targetType: 'Alert', targetId: row.id, metadata: { kpi: kpi.key, operator, threshold } });
     return row;
@@ -219,10 +219,10 @@ async function roleById(db: Db | Tx, id: string) {
 }
 
 export async function createRole(ctx: Context, roleName: string, description: string | null | undefined, parentRoleId: string | null | undefined) {
-  assertCapability(ctx, 'kpis.manage');
+  assertCapability(ctx.member, 'kpis.manage');
   return uniquely(
     () =>
-      auditedTransaction(ctx, ctx.db, async (tx, record) => {
+      auditedTransaction(callerActor(ctx), async (tx, record) => {
         if (parentRoleId) await roleById(tx, parentRoleId);
         const row = await tx.customRole.create({
           data: { organizationId: ctx.member.organizationId, name: name(roleName, 'role name'), description: optionalText(description), parentId: parentRoleId ?? null },
@@ -236,8 +236,8 @@ export async function createRole(ctx: Context, roleName: string, description: st
 
 /** Re-parents a role; refuses a cycle (a role cannot inherit from itself through its descendants). */
 export async function setRoleParent(ctx: Context, roleId: string, parentRoleId: string | null | undefined) {
-  assertCapability(ctx, 'kpis.manage');
-  return auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  assertCapability(ctx.member, 'kpis.manage');
+  return auditedTransaction(callerActor(ctx), async (tx, record) => {
     const role = await roleById(tx, roleId);
     if (parentRoleId) {
       await roleById(tx, parentRoleId);
@@ -257,8 +257,8 @@ export async function setRoleParent(ctx: Context, roleId: string, parentRoleId: 
 }
 
 export async function assignRole(ctx: Context, roleId: string, userId: string, assign: boolean) {
-  assertCapability(ctx, 'kpis.manage');
-  return auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  assertCapability(ctx.member, 'kpis.manage');
+  return auditedTransaction(callerActor(ctx), async (tx, record) => {
     const role = await roleById(tx, roleId);
     const user = await memberUserId(tx, userId);
     if (assign) {
@@ -280,10 +280,10 @@ async function groupById(db: Db | Tx, id: string) {
 }
 
 export async function createGroup(ctx: Context, groupName: string) {
-  assertCapability(ctx, 'kpis.manage');
+  assertCapability(ctx.member, 'kpis.manage');
   return uniquely(
     () =>
-      auditedTransaction(ctx, ctx.db, async (tx, record) => {
+      auditedTransaction(callerActor(ctx), async (tx, record) => {
         const row = await tx.group.create({ data: { organizationId: ctx.member.organizationId, name: name(groupName, 'group name') } });
         await record({ action: 'group.create', targetType: 'Group', targetId: row.id, metadata: { name: row.name } });
         return row;
@@ -293,8 +293,8 @@ export async function createGroup(ctx: Context, groupName: string) {
 }
 
 export async function addGroupMember(ctx: Context, groupId: string, userId: string) {
-  assertCapability(ctx, 'kpis.manage');
-  return auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  assertCapability(ctx.member, 'kpis.manage');
+  return auditedTransaction(callerActor(ctx), async (tx, record) => {
     const group = await groupById(tx, groupId);
     const user = await memberUserId(tx, userId);
     if (!(await tx.groupMember.findFirst({ where: { groupId, userId } })))
@@ -306,8 +306,8 @@ export async function addGroupMember(ctx: Context, groupId: string, userId: stri
 }
 
 export async function assignGroupRole(ctx: Context, groupId: string, roleId: string) {
-  assertCapability(ctx, 'kpis.manage');
-  return auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  assertCapability(ctx.member, 'kpis.manage');
+  return auditedTransaction(callerActor(ctx), async (tx, record) => {
     const group = await groupById(tx, groupId);
     const role = await roleById(tx, roleId);
     if (!(await tx.groupRole.findFirst({ where: { groupId, roleId } })))
@@ -319,8 +319,8 @@ export async function assignGroupRole(ctx: Context, groupId: string, roleId: str
 }
 
 export async function setKpiPermission(ctx: Context, roleId: string, kpiId: string, access: KpiAccess) {
-  assertCapability(ctx, 'kpis.manage');
-  return auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  assertCapability(ctx.member, 'kpis.manage');
+  return auditedTransaction(callerActor(ctx), async (tx, record) => {
     const role = await roleById(tx, roleId);
     const kpi = await tx.kpi.findUnique({ where: { id: kpiId } });
     if (!kpi) throw notFound('KPI', kpiId);
@@ -344,9 +344,9 @@ async function checkScopeValue(db: Db | Tx, dimensionKey: string, value: string)
 }
 
 export async function grantAccessScope(ctx: Context, userId: string, dimensionKey: string, value: string, startsAt?: Date | null, endsAt?: Date | null) {
-  assertCapability(ctx, 'kpis.manage');
+  assertCapability(ctx.member, 'kpis.manage');
   checkWindow(startsAt, endsAt);
-  return auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  return auditedTransaction(callerActor(ctx), async (tx, record) => {
     await checkScopeValue(tx, dimensionKey, value);
     const user = await memberUserId(tx, userId);
     const row = await tx.accessScope.create({
@@ -359,8 +359,8 @@ export async function grantAccessScope(ctx: Context, userId: string, dimensionKe
 }
 
 export async function revokeAccessScope(ctx: Context, id: string) {
-  assertCapability(ctx, 'kpis.manage');
-  return auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  assertCapability(ctx.member, 'kpis.manage');
+  return auditedTransaction(callerActor(ctx), async (tx, record) => {
     const scope = await tx.accessScope.findUnique({ where: { id } });
     if (!scope) throw notFound('access scope', id);
     const won = await tx.accessScope.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
@@ -372,8 +372,8 @@ export async function revokeAccessScope(ctx: Context, id: string) {
 }
 
 export async function setScopeApprover(ctx: Context, dimensionKey: string, value: string, userId: string) {
-  assertCapability(ctx, 'kpis.manage');
-  return auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  assertCapability(ctx.member, 'kpis.manage');
+  return auditedTransaction(callerActor(ctx), async (tx, record) => {
     await checkScopeValue(tx, dimensionKey, value);
     const user = await memberUserId(tx, userId);
     if (!(await tx.scopeApprover.findFirst({ where: { dimensionKey, value, userId } })))
@@ -385,7 +385,7 @@ export async function setScopeApprover(ctx: Context, dimensionKey: string, value
 
 /** VIEWER or EDITOR asks for a scope: an ACCESS_SCOPE request for the value's approvers. */
 export async function requestAccess(ctx: Context, dimensionKey: string, value: string, justification: string, startsAt?: Date | null, endsAt?: Date | null) {
-  assertCapability(ctx, 'kpis.requestAccess');
+  assertCapability(ctx.member, 'kpis.requestAccess');
   checkWindow(startsAt, endsAt);
   if (!justification.trim()) throw badInput('`justification` is required: say why you need this access.');
   const db = ctx.db;

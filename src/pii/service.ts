@@ -4,9 +4,10 @@
 // transaction; an OWNER's applies directly. Audit metadata and summaries name fields, never values.
 import { publishApproval, raiseRequest, withdrawPending } from '../approvals/core.ts';
 import type { ApprovalKindHandler } from '../approvals/kinds.ts';
-import { auditedTransaction, type RecordEvent } from '../audit/record.ts';
-import { allows, type OrgRole } from '../authz/matrix.ts';
-import { assertCapability } from '../builder.ts';
+import { auditedTransaction, callerActor, type RecordEvent } from '../audit/record.ts';
+import { allows } from '../authz/capabilities.ts';
+import type { OrgRole } from '../authz/matrix.ts';
+import { assertCapability } from '../authz/capabilities.ts';
 import type { Context } from '../context.ts';
 import type { ApprovalRequest, Customer, Lead, Tx } from '../db/client.ts';
 import { badInput, conflict, forbidden, notFound } from '../errors.ts';
@@ -96,7 +97,7 @@ export const findRecords = (ctx: Context, type: RecordType, ids: readonly string
 
 export function listWhere(ctx: Context, includeDeleted: boolean | null | undefined) {
   if (includeDeleted) {
-    assertCapability(ctx, 'records.readDeleted');
+    assertCapability(ctx.member, 'records.readDeleted');
     return {};
   }
   return { status: 'ACTIVE' };
@@ -114,9 +115,9 @@ export const countRecords = (ctx: Context, type: RecordType, where: object) => t
 const lower = (type: RecordType) => type.toLowerCase();
 
 export async function createRecord(ctx: Context, type: RecordType, input: Record<string, unknown>) {
-  assertCapability(ctx, 'records.write');
+  assertCapability(ctx.member, 'records.write');
   const { plain, pii } = clean(type, input, true);
-  return auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  return auditedTransaction(callerActor(ctx), async (tx, record) => {
     // New contact data is not a change of PII: any writer may enter it with the record.
     const row = await table(tx, type).create({ data: { organizationId: ctx.member.organizationId, ...plain, ...pii } });
     await record({ action: `${lower(type)}.create`, targetType: type, targetId: row.id, metadata: { fields: [...Object.keys(plain), ...Object.keys(pii)].sort() } });
@@ -143,11 +144,11 @@ async function openPiiRequest(tx: Tx, ctx: Context, row: AnyRecord, action: 'UPD
 
 /** Applies non-PII fields at once; PII fields directly for an OWNER, as a request for others. */
 export async function updateRecord(ctx: Context, type: RecordType, id: string, input: Record<string, unknown>) {
-  assertCapability(ctx, 'records.write');
+  assertCapability(ctx.member, 'records.write');
   const { plain, pii } = clean(type, input, false);
   const owner = ctx.member.role === 'OWNER';
   let requested: ApprovalRequest | null = null;
-  const updated = await auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  const updated = await auditedTransaction(callerActor(ctx), async (tx, record) => {
     const current = await table(tx, type).findUnique({ where: { id } });
     if (!current || current.status === 'DELETED') throw notFound(lower(type), id);
     const changedPii = Object.fromEntries(Object.entries(pii).filter(([k, v]) => current[k as PiiField] !== v)) as PiiValues;
@@ -178,11 +179,11 @@ async function hardDelete(tx: Tx, type: RecordType, id: string, record: RecordEv
 }
 
 export async function deleteRecord(ctx: Context, type: RecordType, id: string, mode: 'SOFT' | 'HARD') {
-  assertCapability(ctx, 'records.delete');
+  assertCapability(ctx.member, 'records.delete');
   const owner = ctx.member.role === 'OWNER';
   let requested: ApprovalRequest | null = null;
   let superseded: ApprovalRequest[] = [];
-  const deleted = await auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  const deleted = await auditedTransaction(callerActor(ctx), async (tx, record) => {
     const current = await table(tx, type).findUnique({ where: { id } });
     if (!current || (current.status === 'DELETED' && mode === 'SOFT')) throw notFound(lower(type), id);
     if (!owner) {
@@ -230,7 +231,7 @@ export const piiChangeKind: ApprovalKindHandler = {
       case 'HARD_DELETE': {
         const withdrawn = await hardDelete(tx, type, current.id, decision.record);
         decision.afterCommit(() => {
-          for (const w of withdrawn) publishApproval(decision.services, 'CANCELLED', w);
+          for (const w of withdrawn) decision.publish('CANCELLED', w);
         });
         await decision.record({ action: `${lower(type)}.delete`, targetType: type, targetId: current.id, metadata: { mode: 'HARD', viaRequest: request.id } });
         return;

@@ -5,17 +5,19 @@
 import { Cron } from 'croner';
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { publishApproval, raiseRequest, requestGlobalId, withdrawPending } from '../approvals/core.ts';
+import { publishApproval, raiseRequest, withdrawPending } from '../approvals/core.ts';
+import { requestGlobalId } from '../approvals/events.ts';
 import type { ApprovalKindHandler } from '../approvals/kinds.ts';
 import { appendAuditEvent } from '../audit/chain.ts';
-import { auditedTransaction, type RecordEvent } from '../audit/record.ts';
-import { allows } from '../authz/matrix.ts';
-import { assertCapability } from '../builder.ts';
-import { contextFor, type Context, type Services } from '../context.ts';
+import { auditedTransaction, callerActor, type RecordEvent } from '../audit/record.ts';
+import { allows } from '../authz/capabilities.ts';
+import { assertCapability } from '../authz/capabilities.ts';
+import { contextFor, type Context } from '../context.ts';
+import type { Services } from '../services.ts';
 import type { ApprovalRequest, Db, Tx, Workflow, WorkflowRun } from '../db/client.ts';
 import { AppError, ErrorCode, badInput, conflict, notFound } from '../errors.ts';
 import { claimOccurrence } from '../jobs.ts';
-import { accessOf } from '../kpis/access.ts';
+import { accessOf, profileFor } from '../kpis/access.ts';
 import { kpiSummary } from '../kpis/service.ts';
 
 export const ACTION_KINDS = ['NOTIFY', 'SNAPSHOT_KPI', 'WEBHOOK', 'SET_KPI_TARGET'] as const;
@@ -95,11 +97,11 @@ const nextOccurrence = (schedule: string, after = new Date()) => new Cron(schedu
 
 /** Saves a definition: APPROVED at once when not risky or by an OWNER, else PENDING with a request. */
 async function save(ctx: Context, existing: Workflow | null, input: WorkflowInput) {
-  assertCapability(ctx, 'workflows.write');
+  assertCapability(ctx.member, existing ? 'workflows.manage' : 'workflows.create');
   const def = validate(ctx.services, input);
   const { role, organizationId } = ctx.member;
   const published: { type: 'REQUESTED' | 'CANCELLED'; row: ApprovalRequest }[] = [];
-  const workflow = await auditedTransaction(ctx, ctx.db, async (tx, record) => {
+  const workflow = await auditedTransaction(callerActor(ctx), async (tx, record) => {
     const current = existing ? await tx.workflow.findUnique({ where: { id: existing.id } }) : null;
     if (existing && !current) throw notFound('workflow', existing.id);
     const unchangedApproval = current && current.definitionHash === def.definitionHash && current.approvalStatus === 'APPROVED';
@@ -148,7 +150,7 @@ async function save(ctx: Context, existing: Workflow | null, input: WorkflowInpu
 export const createWorkflow = (ctx: Context, input: WorkflowInput) => save(ctx, null, input);
 
 export async function updateWorkflow(ctx: Context, id: string, input: WorkflowInput) {
-  assertCapability(ctx, 'workflows.write');
+  assertCapability(ctx.member, 'workflows.manage');
   const existing = await ctx.db.workflow.findUnique({ where: { id } });
   if (!existing) throw notFound('workflow', id);
   return save(ctx, existing, input);
@@ -202,8 +204,8 @@ async function runAction(ctx: Context, workflow: Workflow, runId: string, action
     case 'SET_KPI_TARGET': {
       if (!allows('kpis.write', ctx.member.role)) throw new ActionFailure(`the creator's role ${ctx.member.role} may not change KPIs`);
       const kpi = await visibleKpiByKey(ctx, action.config.kpiKey as string);
-      if (accessOf(await ctx.kpiProfile(), kpi.id) !== 'FULL') throw new ActionFailure(`the creator needs FULL access to KPI "${kpi.key}" to change its target`);
-      await auditedTransaction(ctx, ctx.db, async (tx, record) => {
+      if (accessOf(await profileFor(ctx.rowRequest), kpi.id) !== 'FULL') throw new ActionFailure(`the creator needs FULL access to KPI "${kpi.key}" to change its target`);
+      await auditedTransaction(callerActor(ctx), async (tx, record) => {
         await tx.kpi.update({ where: { id: kpi.id }, data: { target: action.config.target as number } });
         await record({ action: 'kpi.target.set', targetType: 'Kpi', targetId: kpi.id, metadata: { kpi: kpi.key, from: kpi.target, to: action.config.target, workflowId: workflow.id, runId } });
       });
@@ -306,7 +308,7 @@ export async function execute(
 }
 
 export async function runWorkflow(ctx: Context, id: string): Promise<WorkflowRun> {
-  assertCapability(ctx, 'workflows.write');
+  assertCapability(ctx.member, 'workflows.manage');
   const workflow = await ctx.db.workflow.findUnique({ where: { id } });
   if (!workflow) throw notFound('workflow', id);
   const { run, blocked, approved } = await execute(ctx.services, workflow, 'MANUAL', ctx.user, null);

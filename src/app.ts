@@ -12,6 +12,7 @@ import { expireStale } from './approvals/core.ts';
 import { domainApprovalKinds } from './approvals/domains.ts';
 import { kindRegistry, type ApprovalKindHandler } from './approvals/kinds.ts';
 import { useDenialAudit } from './audit/denials.ts';
+import { useStringLimit } from './input-limits.ts';
 import type { Config } from './config.ts';
 import { clientAddressOf, createContext, newRequestId, requestScope, resolveCaller, type Context } from './context.ts';
 import { rowFilterRegistry } from './db/row-filters.ts';
@@ -20,13 +21,14 @@ import type { Services } from './services.ts';
 import { openDatabase, type Db } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { bootstrap } from './identity/bootstrap.ts';
+import { pruneThrottle } from './identity/throttle.ts';
 import { logMailer, noMailer, type Mailer } from './identity/mailer.ts';
 import { tokenKeys } from './identity/tokens.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openPubSub } from './pubsub.ts';
 import { seedDemoStory } from './demo.ts';
 import { everyInterval, everyTick } from './jobs.ts';
-import { runDueWorkflows } from './workflows/service.ts';
+import { runDueWorkflows } from './workflows/scheduler.ts';
 import { schema } from './schema.ts';
 
 export interface BuildOptions {
@@ -111,6 +113,23 @@ function useInputErrorCodes(): Plugin {
   };
 }
 
+/**
+ * Refuses a body over the limit before it is read (by its Content-Length), and a body without a
+ * length (chunked), which could not be bounded before yoga reads it.
+ */
+export function bodyRefusal(req: IncomingMessage, max: number): { status: number; error: object } | null {
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
+  if (!hasBody) return null;
+  const length = req.headers['content-length'];
+  if (length === undefined)
+    return req.headers['transfer-encoding']
+      ? { status: 411, error: { message: 'Send the body with a Content-Length header (chunked bodies are refused).', extensions: { code: 'BAD_USER_INPUT', rule: 'input.body-length' } } }
+      : null;
+  if (Number(length) > max)
+    return { status: 413, error: { message: `The request body has ${length} bytes; at most ${max} are accepted.`, extensions: { code: 'BAD_USER_INPUT', rule: 'input.body-size', limit: max } } };
+  return null;
+}
+
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   // Migrating also puts a SQLite file in WAL mode, which the file keeps.
@@ -131,7 +150,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     rowFilters: rowFilterRegistry([kpiRowFilters]),
   };
   if (demo) log.info((await seedDemoStory(services)).join('\n'));
-  const sweep = everyInterval(db, log, 'approvals.expire', config.APPROVAL_SWEEP_SECONDS, () => expireStale(services));
+  // The sweep also forgets login counters that no longer throttle anyone.
+  const sweep = everyInterval(db, log, 'approvals.expire', config.APPROVAL_SWEEP_SECONDS, async () => {
+    await expireStale(services);
+    await pruneThrottle(db);
+  });
   // Each workflow occurrence is claimed on its own, so every instance may look every tick.
   const scheduler = everyTick(log, 'workflows.schedule', config.SCHEDULER_TICK_SECONDS, () => runDueWorkflows(services));
 
@@ -175,6 +198,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         blockFieldSuggestion: { enabled: !config.INTROSPECTION },
       }),
       introspection,
+      useStringLimit(config.MAX_STRING_LENGTH),
       useDenialAudit(),
       useInputErrorCodes(),
     ],
@@ -197,6 +221,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     }
     const requestId = newRequestId(req.headers['x-request-id'] as string | undefined);
     res.setHeader('x-request-id', requestId);
+    const refusal = bodyRefusal(req, config.MAX_BODY_BYTES);
+    if (refusal) {
+      res.writeHead(refusal.status, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ errors: [refusal.error] }));
+      req.resume();
+      return;
+    }
     const started = performance.now();
     res.on('finish', () =>
       log.info({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'),
@@ -217,18 +247,40 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
   });
 
-  const wss = new WebSocketServer({ server, path: '/graphql' });
-  const wsServer = useServer<WsParams>(
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.MAX_BODY_BYTES });
+  /** Open, acknowledged sockets per user: one user cannot hold the server's sockets. */
+  const socketsOf = new Map<string, number>();
+  const wsServer = useServer<WsParams, { userId?: string }>(
     {
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
+      // A socket that never sends connection_init is closed (4408) after this long.
+      connectionInitWaitTimeout: config.WS_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         if (shuttingDown) return false;
+        const refuse = (code: number, reason: string) => {
+          ctx.extra.socket.close(code, reason);
+          return false;
+        };
+        // Every socket is someone's: credentials are required in connection_init, and must be good.
         const { authorization, devUser } = credentialsFromParams(ctx.connectionParams ?? {});
-        if (!authorization && !devUser) return true;
-        // A presented credential must be good: refuse the socket rather than serve it anonymously.
+        if (!authorization && !devUser) return refuse(4401, 'Unauthorized: send connectionParams.token (from login) in connection_init');
         const caller = await resolveCaller(services, { authorization, devUser });
-        return Boolean(caller.user);
+        if (!caller.user) return refuse(4401, `Unauthorized: ${caller.credentialProblem ?? 'the credentials were not accepted'}`.slice(0, 120));
+        const open = socketsOf.get(caller.user.id) ?? 0;
+        if (open >= config.WS_MAX_SOCKETS_PER_USER)
+          return refuse(4429, `Too many open sockets for this user (${config.WS_MAX_SOCKETS_PER_USER}); close one first`);
+        socketsOf.set(caller.user.id, open + 1);
+        ctx.extra.userId = caller.user.id;
+        return true;
+      },
+      onClose: (ctx) => {
+        const { userId } = ctx.extra;
+        if (!userId) return;
+        ctx.extra.userId = undefined;
+        const left = (socketsOf.get(userId) ?? 1) - 1;
+        if (left > 0) socketsOf.set(userId, left);
+        else socketsOf.delete(userId);
       },
       onSubscribe: async (ctx, _id, params) => {
         const wsRequestId = newRequestId();

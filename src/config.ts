@@ -60,6 +60,14 @@ const schema = z
     MAX_ALIASES: z.coerce.number().int().min(1).max(200).default(30),
     MAX_COST: z.coerce.number().int().min(100).default(5000),
     MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+    /** Largest request body (HTTP) or WebSocket message accepted, in bytes. */
+    MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
+    /** Longest string accepted in any argument or variable, in characters (fields have their own, smaller limits). */
+    MAX_STRING_LENGTH: z.coerce.number().int().min(256).max(1_000_000).default(10_000),
+    /** How long a graphql-ws socket may wait before its connection_init. */
+    WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+    /** Open graphql-ws sockets one user may hold on one instance. */
+    WS_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     /** Age after which a pending approval request expires. */
     APPROVAL_TTL_SECONDS: z.coerce.number().int().min(1).default(7 * 24 * 3600),

@@ -2,8 +2,11 @@
 // service functions and audit trail as the API, acting as the demo personas.
 import { contextFor, type Context } from './context.ts';
 import type { Services } from './services.ts';
-import * as kpis from './kpis/service.ts';
-import * as workflows from './workflows/service.ts';
+import { createDimension } from './kpis/dimensions.ts';
+import { createAlert, createKpi, recordKpiData } from './kpis/kpis.ts';
+import { assignRole, createRole, setKpiPermission } from './kpis/grants.ts';
+import { grantAccessScope, setScopeApprover } from './kpis/scopes.ts';
+import * as workflows from './workflows/definitions.ts';
 import * as records from './pii/service.ts';
 
 async function actingAs(services: Services, email: string): Promise<Context> {
@@ -22,9 +25,9 @@ const PRODUCTS = ['Core', 'Cloud', 'Support'];
 export async function seedDemoStory(services: Services) {
   const admin = await actingAs(services, 'admin@demo.test');
   const userId = async (email: string) => (await services.system.user.findUniqueOrThrow({ where: { email } })).id;
-  await kpis.createDimension(admin, 'region', 'Region', REGIONS);
-  await kpis.createDimension(admin, 'product', 'Product', PRODUCTS);
-  const revenue = await kpis.createKpi(admin, { key: 'revenue', name: 'Monthly revenue', unit: 'USD', target: 120_000, dimensionKeys: ['region', 'product'] });
+  await createDimension(admin, 'region', 'Region', REGIONS);
+  await createDimension(admin, 'product', 'Product', PRODUCTS);
+  const revenue = await createKpi(admin, { key: 'revenue', name: 'Monthly revenue', unit: 'USD', target: 120_000, dimensionKeys: ['region', 'product'] });
   const points = REGIONS.flatMap((region, r) =>
     PRODUCTS.flatMap((product, p) =>
       Array.from({ length: 6 }, (_, month) => ({
@@ -34,20 +37,20 @@ export async function seedDemoStory(services: Services) {
       })),
     ),
   );
-  await kpis.recordKpiData(admin, revenue.id, points);
-  await kpis.createAlert(admin, revenue.id, 'LT', 22_000);
-  const analysts = await kpis.createRole(admin, 'Regional analysts', 'Revenue, restricted to their regions', null);
-  await kpis.setKpiPermission(admin, analysts.id, revenue.id, 'RESTRICTED');
+  await recordKpiData(admin, revenue.id, points);
+  await createAlert(admin, revenue.id, 'LT', 22_000);
+  const analysts = await createRole(admin, 'Regional analysts', 'Revenue, restricted to their regions', null);
+  await setKpiPermission(admin, analysts.id, revenue.id, 'RESTRICTED');
   const analyst = await userId('analyst@demo.test');
-  await kpis.assignRole(admin, analysts.id, analyst, true);
-  await kpis.grantAccessScope(admin, analyst, 'region', 'US');
-  await kpis.grantAccessScope(admin, analyst, 'product', '*');
-  await kpis.setScopeApprover(admin, 'region', 'EMEA', await userId('manager@demo.test'));
+  await assignRole(admin, analysts.id, analyst, true);
+  await grantAccessScope(admin, analyst, 'region', 'US');
+  await grantAccessScope(admin, analyst, 'product', '*');
+  await setScopeApprover(admin, 'region', 'EMEA', await userId('manager@demo.test'));
 
   // Workflows: the editor owns revenue's target through a role, and proposes a risky workflow.
-  const planners = await kpis.createRole(admin, 'Revenue planners', 'FULL on revenue', null);
-  await kpis.setKpiPermission(admin, planners.id, revenue.id, 'FULL');
-  await kpis.assignRole(admin, planners.id, await userId('editor@demo.test'), true);
+  const planners = await createRole(admin, 'Revenue planners', 'FULL on revenue', null);
+  await setKpiPermission(admin, planners.id, revenue.id, 'FULL');
+  await assignRole(admin, planners.id, await userId('editor@demo.test'), true);
   const editor = await actingAs(services, 'editor@demo.test');
   await workflows.createWorkflow(editor, { name: 'Weekly revenue digest', actions: [{ kind: 'SNAPSHOT_KPI', config: { kpiKey: 'revenue' } }, { kind: 'NOTIFY', config: { message: 'Revenue digest is ready' } }] });
   await workflows.createWorkflow(editor, { name: 'Raise the revenue target', actions: [{ kind: 'SET_KPI_TARGET', config: { kpiKey: 'revenue', target: 150_000 } }] });

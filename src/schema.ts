@@ -4,8 +4,8 @@ import { builder } from './builder.ts';
 import './identity/schema.ts';
 import './audit/schema.ts';
 import './approvals/schema.ts';
-import './kpis/schema.ts';
-import './workflows/schema.ts';
+import './kpis/schema/index.ts';
+import './workflows/schema/index.ts';
 import './pii/schema.ts';
 
 export const schema = builder.toSchema();

@@ -212,7 +212,9 @@ describe('writing KPIs', () => {
     for (const point of bad) {
       const r = await server.gql(RecordKpiData, { kpiId: revenue, points: [good, point] }, { as: o.owner });
       expect(codes(r)).toEqual(['BAD_USER_INPUT']);
-      expect(r.errors![0]!.message).toMatch(/^Point 2/);
+      // The error names the second point's field.
+      expect(r.errors![0]!.extensions!.field).toMatch(/^points\[1\]\./);
+      expect(r.errors![0]!.message).toMatch(/^`points\[1\]\./);
     }
     expect(codes(await server.gql(RecordKpiData, { kpiId: revenue, points: [] }, { as: o.owner }))).toEqual(['BAD_USER_INPUT']);
     expect((await visible(o.owner))!.totalCount).toBe(before);

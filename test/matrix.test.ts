@@ -7,8 +7,16 @@ import { codes, startTestServer, type GqlResult, type TestServer } from './harne
 import { orgWithRoles, rawId, userIdOf, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
 import { CreateCustomer, CustomerQ, Customers, DeleteCustomer, UpdateCustomer } from './ops.ts';
-import { CreateWorkflow, RunWorkflow, WorkflowActions, WorkflowNameStatus, WorkflowRuns } from './ops.ts';
+import { CreateWorkflow, RunWorkflow, UpdateWorkflow, WorkflowActions, WorkflowNameStatus, WorkflowRuns } from './ops.ts';
+import { graphql } from './gql/index.ts';
 import { ApproveRequest, AssignRole, AuditEvents, CreateDimension, CreateKpi, CreateRole, InviteMember, KpiData, Kpis, RecordKpiData, RequestAccess, SetKpiPermission, Members, OrganizationQ, SetMemberStatus, UpdateMemberRole, VerifyAuditChain } from './ops.ts';
+
+const DeleteWorkflow = graphql(`
+  mutation MatrixDeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }
+`);
+const RunOutputs = graphql(`
+  query MatrixRunOutputs($id: ID!) { workflow(id: $id) { id runs { edges { node { status output } } } } }
+`);
 
 let server: TestServer;
 beforeAll(async () => {
@@ -34,9 +42,53 @@ async function grant(o: OrgFixture, as: string, kpiId: string, access: 'FULL' | 
   await server.gql(AssignRole, { roleId, userId: await userIdOf(server, o.owner, as) }, { as: o.owner });
 }
 
+const notify = (name: string) => ({ name, actions: [{ kind: 'NOTIFY' as const, config: { message: 'm' } }] });
+type WorkflowInput = NonNullable<Parameters<typeof server.gql<unknown, { input: object }>>[1]>['input'];
+const workflowOf = async (as: string, input: WorkflowInput) => (await server.gql(CreateWorkflow, { input } as never, { as })).data!.createWorkflow!.id;
+
+/** Update, run and delete of one workflow. */
+async function manage(id: string, as: string) {
+  return [
+    await server.gql(UpdateWorkflow, { id, input: notify(`renamed${n++}`) }, { as }),
+    await server.gql(RunWorkflow, { id }, { as }),
+    await server.gql(DeleteWorkflow, { id }, { as }),
+  ];
+}
+
+/** A SNAPSHOT_KPI workflow of the owner's, run once by the owner: its output reveals the KPI. */
+async function snapshotRun(o: OrgFixture) {
+  const kpiId = await kpiSetup(o);
+  const key = (await server.gql(KpiData, { id: kpiId }, { as: o.owner })).data!.kpi!.key;
+  const id = await workflowOf(o.owner, { name: `snap${n++}`, actions: [{ kind: 'SNAPSHOT_KPI', config: { kpiKey: key } }] });
+  expect((await server.gql(RunWorkflow, { id }, { as: o.owner })).data?.runWorkflow?.status).toBe('SUCCEEDED');
+  return { id, kpiId };
+}
+
+const UserNode = graphql(`
+  query MatrixUserNode($id: ID!) { node(id: $id) { id ... on User { email displayName } } }
+`);
+
+/** What a VIEWER or EDITOR may not read of the member list: anyone but themselves. */
+async function otherProfiles(o: OrgFixture, as: string) {
+  const listed = await server.gql(Members, { first: 100 }, { as });
+  expect(listed.data?.members?.edges?.map((e) => e!.node!.user!.email)).toEqual([as]);
+  expect(listed.data?.members?.totalCount).toBe(1);
+  const owner = await server.gql(UserNode, { id: await userIdOf(server, o.admin, o.owner) }, { as });
+  expect(owner.data?.node ?? null).toBeNull();
+  return [];
+}
+
 /** One operation (or a few) that exercises each capability on an unrestricted target. */
 const probes: Record<CapabilityName, Probe> = {
-  'organization.read': async (_o, as) => [await server.gql(OrganizationQ, undefined, { as }), await server.gql(Members, {}, { as })],
+  'organization.read': async (_o, as) => [await server.gql(OrganizationQ, undefined, { as })],
+  'members.read': async (o, as) => {
+    const r = await server.gql(Members, { first: 100 }, { as });
+    const emails = r.data?.members?.edges?.map((e) => e!.node!.user!.email) ?? [];
+    // The allowed case of the limited cells: oneself.
+    expect(emails).toContain(as);
+    if (as === o.owner || as === o.admin) expect(emails).toEqual(expect.arrayContaining([o.owner, o.admin, o.editor, o.viewer]));
+    return [r];
+  },
   'members.invite': async (_o, as) => [await server.gql(InviteMember, { email: `probe${n++}@matrix.test`, role: 'VIEWER' }, { as })],
   'members.setRole': async (o, as) => [await server.gql(UpdateMemberRole, { userId: await userIdOf(server, o.owner, o.emails.target!), role: 'EDITOR' }, { as })],
   'members.setStatus': async (o, as) => [
@@ -76,6 +128,19 @@ const probes: Record<CapabilityName, Probe> = {
     const created = await server.gql(CreateWorkflow, { input: { name: `wf${n++}`, actions: [{ kind: 'NOTIFY', config: { message: 'm' } }] } }, { as });
     if (created.errors) return [created];
     return [created, await server.gql(RunWorkflow, { id: created.data!.createWorkflow!.id }, { as })];
+  },
+  'workflows.manage': async (o, as) => {
+    // The allowed case of an EDITOR's limited cell is a workflow of their own; the others manage the owner's.
+    const creator = as === o.editor ? as : o.owner;
+    return manage(await workflowOf(creator, notify(`wf${n++}`)), as);
+  },
+  'workflows.readOutput': async (o, as) => {
+    const { id, kpiId } = await snapshotRun(o);
+    // The allowed case of an EDITOR's limited cell: FULL on the KPI the output reveals.
+    if (as === o.editor) await grant(o, as, kpiId, 'FULL');
+    const r = await server.gql(RunOutputs, { id }, { as });
+    if (!r.errors) expect(r.data?.workflow?.runs?.edges?.[0]?.node?.output).toMatchObject([{ kind: 'SNAPSHOT_KPI', kpiId: rawId(kpiId) }]);
+    return [r];
   },
   'records.read': async (o, as) => {
     const id = (await server.gql(CreateCustomer, { input: { name: 'C', email: 'carol@example.com', phone: '555 1234' } }, { as: o.owner })).data!.createCustomer!.id;
@@ -183,6 +248,33 @@ const limits: Partial<Record<CapabilityName, Partial<Record<OrgRole, Probe>>>> =
       expect(codes(await server.gql(RunWorkflow, { id: wf.id }, { as }))).toEqual(['APPROVAL_REQUIRED']);
       expect(codes(await server.gql(ApproveRequest, { id: wf.approvalRequest!.id }, { as }))).toEqual(['FORBIDDEN']);
       return [];
+    },
+  },
+  'members.read': {
+    // Anyone else's membership and profile: not listed, and not found by id.
+    VIEWER: async (o, as) => otherProfiles(o, as),
+    EDITOR: async (o, as) => otherProfiles(o, as),
+  },
+  'workflows.manage': {
+    // An EDITOR may not touch a workflow someone else created.
+    EDITOR: async (o, as) => manage(await workflowOf(o.owner, notify(`wf${n++}`)), as),
+    // An ADMIN's risky change waits for approval by someone else: it does not run meanwhile.
+    ADMIN: async (o, as) => {
+      const id = await workflowOf(o.owner, notify(`wf${n++}`));
+      const updated = await server.gql(UpdateWorkflow, { id, input: { name: 'risky', actions: [{ kind: 'SET_KPI_TARGET', config: { kpiKey: 'k', target: 1 } }] } }, { as });
+      expect(updated.data?.updateWorkflow?.approvalStatus).toBe('PENDING');
+      expect(codes(await server.gql(RunWorkflow, { id }, { as }))).toEqual(['APPROVAL_REQUIRED']);
+      return [];
+    },
+  },
+  'workflows.readOutput': {
+    // No grant on the KPI the output reveals: the output is withheld, the run itself is not.
+    EDITOR: async (o, as) => {
+      const { id } = await snapshotRun(o);
+      const r = await server.gql(RunOutputs, { id }, { as });
+      expect(r.data?.workflow?.runs?.edges?.[0]?.node).toEqual({ status: 'SUCCEEDED', output: null });
+      expect(r.errors?.[0]?.path).toEqual(['workflow', 'runs', 'edges', 0, 'node', 'output']);
+      return [r];
     },
   },
   'approvals.decide.ACCESS_SCOPE': {

@@ -155,13 +155,18 @@ describe('changing status', () => {
     }
   });
 
-  it('INVITED cannot be set by hand, and an invited member is not activated by an admin', async () => {
+  it('INVITED cannot be set by hand, and an invited member is not activated by an admin, not even through DISABLED', async () => {
     const { o, id } = await org();
     expect(codes(await server.gql(SetMemberStatus, { userId: await id(o.editor), status: 'INVITED' }, { as: o.owner }))).toEqual(['BAD_USER_INPUT']);
     await server.gql(InviteMember, { email: 'pending@x.test', role: 'VIEWER' }, { as: o.owner });
-    expect(codes(await server.gql(SetMemberStatus, { userId: await id('pending@x.test'), status: 'ACTIVE' }, { as: o.owner }))).toEqual([
-      'BAD_USER_INPUT',
-    ]);
+    const pending = await id('pending@x.test');
+    for (const status of ['ACTIVE', 'DISABLED', 'ACTIVE'] as const) {
+      const r = await server.gql(SetMemberStatus, { userId: pending, status }, { as: o.owner });
+      expect(codes(r)).toEqual(['FORBIDDEN']);
+      expect(r.errors![0]!.extensions).toMatchObject({ rule: 'members.invitation-pending' });
+    }
+    const membership = await server.db.membership.findFirstOrThrow({ where: { organizationId: o.id, user: { email: 'pending@x.test' } } });
+    expect(membership.status).toBe('INVITED');
   });
 
   it('reports an unknown member as NOT_FOUND and a malformed id as BAD_USER_INPUT', async () => {
@@ -177,11 +182,11 @@ describe('changing status', () => {
 describe('the member list', () => {
   it('pages with a cursor and counts every member', async () => {
     const { o } = await org({ a: 'VIEWER', b: 'VIEWER', c: 'VIEWER' });
-    const first = await server.gql(Members, { first: 3 }, { as: o.viewer });
+    const first = await server.gql(Members, { first: 3 }, { as: o.admin });
     expect(first.data?.members?.totalCount).toBe(7);
     expect(first.data?.members?.edges).toHaveLength(3);
     expect(first.data?.members?.pageInfo?.hasNextPage).toBe(true);
-    const rest = await server.gql(Members, { first: 10, after: first.data!.members!.pageInfo!.endCursor }, { as: o.viewer });
+    const rest = await server.gql(Members, { first: 10, after: first.data!.members!.pageInfo!.endCursor }, { as: o.admin });
     expect(rest.data?.members?.edges).toHaveLength(4);
     expect(rest.data?.members?.pageInfo?.hasNextPage).toBe(false);
     const ids = [...first.data!.members!.edges!, ...rest.data!.members!.edges!].map((e) => e!.node!.id);

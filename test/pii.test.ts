@@ -1,6 +1,7 @@
 // The PII story through the public API: masking by role in every place, an admin's change waiting
 // for an owner, proposed values for the owner and the requester only, stale requests conflicting,
-// deletions, and no phone number or proposed value in any audit event or approval event.
+// deletions, input limits checked before anything is written, and no phone number or proposed
+// value in any audit event or approval event.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, startTestServer, type TestServer } from './harness.ts';
 import { orgWithRoles, rawId, type OrgFixture } from './fixtures.ts';
@@ -144,6 +145,27 @@ describe('changes', () => {
     expect(codes(await server.gql(CreateCustomer, { input: { name: 'x' } }, { as: o.viewer }))).toEqual(['FORBIDDEN']);
     expect(codes(await server.gql(UpdateCustomer, { id, input: { email: 'not-an-email' } }, { as: o.owner }))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await server.gql(UpdateLead, { id: Buffer.from('Lead:nope').toString('base64'), input: { source: 'x' } }, { as: o.owner }))).toEqual(['NOT_FOUND']);
+  });
+
+  it('refuses oversized values before writing anything', async () => {
+    const id = await newCustomer();
+    const written = async () => [await server.db.customer.count({ where: { organizationId: o.id } }), await server.db.auditEvent.count({ where: { organizationId: o.id } })];
+    const before = await written();
+    const tooLong = (field: string, max: number) => ({ code: 'BAD_USER_INPUT', field, max });
+    const refusal = (r: { errors?: { extensions?: Record<string, unknown> }[] }) => r.errors?.map((e) => e.extensions);
+    expect(refusal(await server.gql(CreateCustomer, { input: { name: 'n'.repeat(201) } }, { as: o.editor }))).toEqual([tooLong('name', 200)]);
+    expect(refusal(await server.gql(CreateLead, { input: { name: 'Lee', source: 's'.repeat(201) } }, { as: o.editor }))).toEqual([tooLong('source', 200)]);
+    expect(refusal(await server.gql(CreateCustomer, { input: { name: 'N', notes: 'x'.repeat(5001) } }, { as: o.editor }))).toEqual([tooLong('notes', 5000)]);
+    // A well-formed address of 255 characters: longer than any mailbox can be.
+    const email = `${'a'.repeat(64)}@${'b'.repeat(186)}.com`;
+    expect(refusal(await server.gql(CreateCustomer, { input: { name: 'N', email } }, { as: o.editor }))).toEqual([tooLong('email', 254)]);
+    expect(refusal(await server.gql(UpdateCustomer, { id, input: { company: 'c'.repeat(201), email: 'fine@example.com' } }, { as: o.admin }))).toEqual([tooLong('company', 200)]);
+    expect(refusal(await server.gql(UpdateCustomer, { id, input: { phone: '1'.repeat(31) } }, { as: o.owner }))).toEqual([tooLong('phone', 30)]);
+    expect(await written()).toEqual(before);
+    expect((await server.gql(CustomerQ, { id }, { as: o.owner })).data!.customer).toMatchObject({ company: 'Acme', email: EMAIL, phone: PHONE, pendingChanges: [] });
+    // At the limit, accepted.
+    const atLimit = await server.gql(CreateCustomer, { input: { name: 'n'.repeat(200), email: email.slice(1) } }, { as: o.owner });
+    expect(atLimit.data?.createCustomer).toMatchObject({ name: 'n'.repeat(200), email: email.slice(1) });
   });
 
   it('keeps every phone number and proposed value out of the audit log', async () => {

@@ -5,7 +5,7 @@ import { openDatabase, type Db } from '../src/db/client.ts';
 import { forCaller } from '../src/db/tenant.ts';
 import { createOrganizationWith } from '../src/identity/bootstrap.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
-import { loadKpiProfile, rowFiltersOf } from '../src/kpis/access.ts';
+import { kpiRowFilters, loadKpiProfile, rowFiltersOf } from '../src/kpis/access.ts';
 import { freshDatabase, type TestDatabase } from './harness.ts';
 
 let database: TestDatabase;
@@ -38,7 +38,7 @@ describe('row-level security in SQL', () => {
   it('puts the scope into the WHERE of the statement, for top-level and nested reads', async () => {
     const profile = await loadKpiProfile(db, organizationId, analystId, 'VIEWER');
     const filters = rowFiltersOf(profile);
-    const scoped = db.$extends(forCaller({ organizationId, rowFilters: async () => filters })) as unknown as Db;
+    const scoped = db.$extends(forCaller({ organizationId, guarded: new Set(kpiRowFilters.models), rowFilters: async () => filters })) as unknown as Db;
 
     statements.length = 0;
     const rows = await scoped.kpiDataPoint.findMany({ where: { kpiId } });

@@ -92,3 +92,13 @@ describe('structure', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('one way to audit', () => {
+  it('appends audit events only through src/audit (auditedTransaction)', () => {
+    const offenders = sources(src)
+      .filter((f) => !f.startsWith(join(src, 'audit')))
+      .filter((f) => /\bappendAuditEvent\b/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(root, f));
+    expect(offenders).toEqual([]);
+  });
+});

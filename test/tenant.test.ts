@@ -46,7 +46,7 @@ describe('through the API', () => {
     const bEvent = await server.db.auditEvent.findFirstOrThrow({ where: { organizationId: b.id } });
     expect((await server.gql(NodeQ, { id: encodeGlobalID('AuditEvent', bEvent.id) }, { as: a.owner })).data?.node ?? null).toBeNull();
     // The same lookups work for B's own members.
-    expect((await server.gql(NodeQ, { id: bUser }, { as: b.viewer })).data?.node?.__typename).toBe('User');
+    expect((await server.gql(NodeQ, { id: bUser }, { as: b.owner })).data?.node?.__typename).toBe('User');
   });
 
   it('cannot change a member of another organization', async () => {

@@ -1,9 +1,10 @@
-// Scheduled workflows: run on time when approved, blocked when not, each due occurrence once with
-// two instances sharing the database, and the schedule survives a restart.
+// Scheduled workflows: run on time when approved, not scheduled at all while waiting for approval,
+// each due occurrence once with two instances sharing the database, and the schedule survives a
+// restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.ts';
-import { orgWithRoles, until, type OrgFixture } from './fixtures.ts';
-import { CreateWorkflow, WorkflowQ } from './ops.ts';
+import { codes, startTestServer, type TestServer } from './harness.ts';
+import { orgWithRoles, rawId, until, type OrgFixture } from './fixtures.ts';
+import { ApproveRequest, AuditEvents, CreateWorkflow, RunWorkflow, WorkflowQ } from './ops.ts';
 
 const env = { SCHEDULER_TICK_SECONDS: '0.1', WEBHOOK_ALLOWLIST: 'http://127.0.0.1:9' };
 let one: TestServer;
@@ -19,8 +20,8 @@ afterAll(async () => {
   await one?.close();
 });
 
-const runsOf = async (server: TestServer, id: string) =>
-  (await server.gql(WorkflowQ, { id }, { as: o.owner })).data!.workflow!.runs!.edges!.map((e) => e!.node!);
+const runsOf = async (server: TestServer, id: string, as = o.owner) =>
+  (await server.gql(WorkflowQ, { id }, { as })).data!.workflow!.runs!.edges!.map((e) => e!.node!);
 
 describe('scheduled workflows', () => {
   it('runs an approved schedule on time, each occurrence once across two instances, and after a restart', async () => {
@@ -48,7 +49,7 @@ describe('scheduled workflows', () => {
   });
 });
 
-describe('blocked schedules', () => {
+describe('schedules waiting for approval', () => {
   let server: TestServer;
   let p: OrgFixture;
   beforeAll(async () => {
@@ -57,7 +58,7 @@ describe('blocked schedules', () => {
   });
   afterAll(() => server?.close());
 
-  it('records BLOCKED runs for an unapproved risky schedule and never calls out', async () => {
+  it('does not schedule an unapproved risky workflow, records one BLOCKED run however often it is run, and schedules it once approved', async () => {
     const wf = (
       await server.gql(
         CreateWorkflow,
@@ -66,8 +67,26 @@ describe('blocked schedules', () => {
       )
     ).data!.createWorkflow!;
     expect(wf.approvalStatus).toBe('PENDING');
-    await until(async () => ((await server.gql(WorkflowQ, { id: wf.id }, { as: p.owner })).data!.workflow!.runs!.totalCount ?? 0) >= 2);
-    const runs = (await server.gql(WorkflowQ, { id: wf.id }, { as: p.owner })).data!.workflow!.runs!.edges!.map((e) => e!.node!);
-    expect(runs.every((r) => r.status === 'BLOCKED' && r.trigger === 'SCHEDULE')).toBe(true);
+    const id = rawId(wf.id);
+    expect((await server.db.workflow.findUniqueOrThrow({ where: { id } })).nextRunAt).toBeNull();
+    // Some twenty ticks and two occurrences of the schedule: nothing is recorded.
+    await new Promise((r) => setTimeout(r, 2200));
+    expect(await server.db.workflowRun.count({ where: { workflowId: id } })).toBe(0);
+
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await server.gql(RunWorkflow, { id: wf.id }, { as: p.editor }));
+    expect(answers.map(codes)).toEqual([['APPROVAL_REQUIRED'], ['APPROVAL_REQUIRED'], ['APPROVAL_REQUIRED']]);
+    const runs = await runsOf(server, wf.id, p.owner);
+    expect(runs).toMatchObject([{ status: 'BLOCKED', trigger: 'MANUAL' }]);
+    expect(new Set(answers.map((a) => a.errors![0]!.extensions!.runId))).toEqual(new Set([runs[0]!.id]));
+    const audited = await server.gql(AuditEvents, { action: 'workflow.run.blocked', first: 10 }, { as: p.owner });
+    expect(audited.data!.auditEvents!.totalCount).toBe(1);
+
+    expect((await server.gql(ApproveRequest, { id: wf.approvalRequest!.id }, { as: p.owner })).errors).toBeUndefined();
+    expect((await server.db.workflow.findUniqueOrThrow({ where: { id } })).nextRunAt).toEqual(expect.any(Date));
+    await until(async () => (await runsOf(server, wf.id, p.owner)).some((r) => r.trigger === 'SCHEDULE'));
+    const scheduled = (await runsOf(server, wf.id, p.owner)).filter((r) => r.trigger === 'SCHEDULE');
+    // Port 9 refuses the call: the run happened and failed, it was not blocked.
+    expect(scheduled[0]).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/^Action 1 \(WEBHOOK\): POST http:\/\/127\.0\.0\.1:9\/x failed/) });
   });
 });

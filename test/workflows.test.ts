@@ -1,6 +1,6 @@
 // Workflow governance through the public API: risky workflows wait for approval, blocked runs are
 // recorded and audited, approved ones run (a local HTTP receiver gets the webhook), edits need a
-// new approval, field guards, and scheduling once per occurrence across two instances.
+// new approval, and field guards.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,7 @@ describe('governance', () => {
     expect(blocked.errors![0]!.message).toMatch(/ADMIN or OWNER other than the requester/);
     const runs = (await server.gql(WorkflowQ, { id: wf.id }, { as: o.editor })).data!.workflow!.runs!;
     expect(runs.edges!.map((e) => e!.node!.status)).toEqual(['BLOCKED']);
+    expect(blocked.errors![0]!.extensions).toMatchObject({ rule: 'workflows.approval-required', runId: runs.edges![0]!.node!.id, approvers: ['ADMIN', 'OWNER'] });
     expect((await auditActions('workflow.run.blocked')).length).toBeGreaterThan(0);
     expect(received).toHaveLength(0);
 
@@ -154,8 +155,8 @@ describe('field guards', () => {
   });
 });
 
-describe('actions with the creator’s permissions', () => {
-  it('snapshots a KPI with the creator’s row-level security, and sets a target only with FULL', async () => {
+describe('actions with the principal’s permissions', () => {
+  it('snapshots a KPI with the principal’s row-level security, and sets a target only with FULL', async () => {
     await server.gql(CreateDimension, { key: 'region', name: 'Region', values: ['US', 'EMEA'] }, { as: o.admin });
     const kpiId = (await server.gql(CreateKpi, { input: { key: 'sales', name: 'Sales', dimensionKeys: ['region'] } }, { as: o.admin })).data!.createKpi!.id;
     const points = [['US', 10], ['EMEA', 32]].map(([value, v]) => ({ period: '2026-01-01T00:00:00Z', value: v as number, dimensions: [{ dimension: 'region', value: value as string }] }));
@@ -164,9 +165,11 @@ describe('actions with the creator’s permissions', () => {
     // An editor without grants on `sales`: the snapshot fails (cannot see it).
     const editors = (await server.gql(CreateWorkflow, { input: { name: 'Snap', actions: [{ kind: 'SNAPSHOT_KPI', config: { kpiKey: 'sales' } }] } }, { as: o.editor })).data!.createWorkflow!;
     expect((await server.gql(RunWorkflow, { id: editors.id }, { as: o.editor })).data?.runWorkflow).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/may not see it/) });
+    // An admin's: the editor may neither run it nor read its output (test/workflows-authz.test.ts has the rest).
     const admins = (await server.gql(CreateWorkflow, { input: { name: 'Snap', actions: [{ kind: 'SNAPSHOT_KPI', config: { kpiKey: 'sales' } }] } }, { as: o.admin })).data!.createWorkflow!;
-    const snap = await server.gql(RunWorkflow, { id: admins.id }, { as: o.editor });
-    expect(snap.data?.runWorkflow?.output).toEqual([{ kind: 'SNAPSHOT_KPI', kpi: 'sales', summary: { count: 2, sum: 42, avg: 21, min: 10, max: 32 } }]);
+    expect(codes(await server.gql(RunWorkflow, { id: admins.id }, { as: o.editor }))).toEqual(['FORBIDDEN']);
+    const snap = await server.gql(RunWorkflow, { id: admins.id }, { as: o.admin });
+    expect(snap.data?.runWorkflow?.output).toEqual([{ kind: 'SNAPSHOT_KPI', kpi: 'sales', kpiId: rawId(kpiId), summary: { count: 2, sum: 42, avg: 21, min: 10, max: 32 } }]);
 
     const target = (await server.gql(CreateWorkflow, { input: { name: 'Target', actions: [{ kind: 'SET_KPI_TARGET', config: { kpiKey: 'sales', target: 99 } }] } }, { as: o.owner })).data!.createWorkflow!;
     expect((await server.gql(RunWorkflow, { id: target.id }, { as: o.owner })).data?.runWorkflow?.status).toBe('SUCCEEDED');

@@ -13,7 +13,7 @@ let url: string;
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ WS_INIT_TIMEOUT_MS: '500', WS_MAX_SOCKETS_PER_USER: '3' });
   o = await orgWithRoles(server, 'Sockets');
   url = `ws://127.0.0.1:${await server.app.start(0, '127.0.0.1')}/graphql`;
 });
@@ -59,8 +59,37 @@ describe('graphql-ws', () => {
     expect(audit.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('closes a socket whose token is not valid', async () => {
-    const client = connect({ token: 'not-a-token' });
-    await expect(run(client, print(Me))).rejects.toMatchObject({ code: 4403 });
+  it('closes a socket whose token is not valid, and one without credentials, with 4401', async () => {
+    await expect(run(connect({ token: 'not-a-token' }), print(Me))).rejects.toMatchObject({ code: 4401 });
+    await expect(run(connect({}), print(Me))).rejects.toMatchObject({ code: 4401 });
+    await expect(run(connect({ organizationId: o.id }), print(Me))).rejects.toMatchObject({ code: 4401 });
+  });
+
+  it('closes a socket that never sends connection_init', async () => {
+    const socket = new WebSocket(url, 'graphql-transport-ws');
+    const closed = await new Promise<{ code: number; ms: number }>((resolve) => {
+      const opened = Date.now();
+      socket.on('close', (code) => resolve({ code, ms: Date.now() - opened }));
+    });
+    // WS_INIT_TIMEOUT_MS is 500 in this suite.
+    expect(closed.code).toBe(4408);
+    expect(closed.ms).toBeGreaterThanOrEqual(400);
+  });
+
+  it('caps the open sockets of one user, and frees a slot when one closes', async () => {
+    // Eager clients keep their socket open while idle.
+    const held = Array.from({ length: 3 }, () => {
+      const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { devUser: o.owner }, retryAttempts: 0, lazy: false });
+      clients.push(client);
+      return client;
+    });
+    await Promise.all(held.map((c) => new Promise((resolve) => c.on('connected', resolve))));
+    // WS_MAX_SOCKETS_PER_USER is 3 in this suite: a fourth socket of the same user is refused…
+    await expect(run(connect({ devUser: o.owner }), print(Me))).rejects.toMatchObject({ code: 4429 });
+    // …while another user still connects.
+    expect((await run(connect({ devUser: o.viewer }), print(Me))).data.me.user.email).toBe(o.viewer);
+    await held[0]!.dispose();
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await run(connect({ devUser: o.owner }), print(Me))).data.me.user.email).toBe(o.owner);
   });
 });

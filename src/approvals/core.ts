@@ -29,9 +29,17 @@ const text = (value: string | null | undefined, field: string, max: number, requ
   return v || null;
 };
 
+/** One pending request per subject: the pending requests that make a new one a duplicate, and the error to give. */
+export interface UnlessPending {
+  where: Prisma.ApprovalRequestWhereInput;
+  conflict: () => Error;
+}
+
 /**
  * Opens a request in the caller's transaction and records `approval.request`. The caller publishes
- * the REQUESTED event after its transaction commits (`publishApproval`).
+ * the REQUESTED event after its transaction commits (`publishApproval`). With `unlessPending`, a
+ * matching PENDING request refuses it; the check runs under the organization's lock, so among
+ * concurrent duplicates exactly one opens (on PostgreSQL as on SQLite).
  */
 export async function raiseRequest(
   tx: Tx,
@@ -39,7 +47,12 @@ export async function raiseRequest(
   requester: { organizationId: string; userId: string },
   input: NewApprovalRequest,
   record: RecordEvent,
+  unlessPending?: UnlessPending,
 ): Promise<ApprovalRequest> {
+  if (unlessPending) {
+    await lockOrganization(tx, requester.organizationId);
+    if (await tx.approvalRequest.findFirst({ where: { AND: [unlessPending.where, { status: 'PENDING' }] }, select: { id: true } })) throw unlessPending.conflict();
+  }
   const handler = handlerOf(services, input.kind);
   const summary = handler.summarize(input);
   const row = await tx.approvalRequest.create({
@@ -71,25 +84,12 @@ export async function raiseRequest(
   return row;
 }
 
-/**
- * Opens a request on its own (its own transaction), then publishes REQUESTED. `unlessPending` is
- * checked under the organization's lock, so among concurrent requests for the same subject one
- * opens and the others get its CONFLICT (one pending request per subject, on PostgreSQL too).
- */
-export async function requestApproval(
-  ctx: Context,
-  input: NewApprovalRequest,
-  unlessPending?: { where: Prisma.ApprovalRequestWhereInput; conflict: () => Error },
-): Promise<ApprovalRequest> {
+/** Opens a request on its own (its own transaction), then publishes REQUESTED. */
+export async function requestApproval(ctx: Context, input: NewApprovalRequest, unlessPending?: UnlessPending): Promise<ApprovalRequest> {
   const { organizationId } = ctx.member;
-  const row = await auditedTransaction(callerActor(ctx), async (tx, record) => {
-    if (unlessPending) {
-      await lockOrganization(tx, organizationId);
-      if (await tx.approvalRequest.findFirst({ where: { AND: [unlessPending.where, { status: 'PENDING' }] }, select: { id: true } }))
-        throw unlessPending.conflict();
-    }
-    return raiseRequest(tx, ctx.services, { organizationId, userId: ctx.user.id }, input, record);
-  });
+  const row = await auditedTransaction(callerActor(ctx), (tx, record) =>
+    raiseRequest(tx, ctx.services, { organizationId, userId: ctx.user.id }, input, record, unlessPending),
+  );
   publishApproval(ctx.services, 'REQUESTED', row);
   return row;
 }

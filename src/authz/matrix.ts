@@ -68,8 +68,9 @@ export const MATRIX = {
   },
   'workflows.readOutput': {
     describe: "read a workflow run's output",
-    cells: { VIEWER: 'no', EDITOR: 'limited', ADMIN: 'limited', OWNER: 'yes' },
-    limit: 'an EDITOR or ADMIN reads an output only where they may see what it reveals (SNAPSHOT_KPI: FULL access to that KPI)',
+    // ADMIN has FULL on every KPI, so every output reveals only what an ADMIN may see.
+    cells: { VIEWER: 'no', EDITOR: 'limited', ADMIN: 'yes', OWNER: 'yes' },
+    limit: 'an EDITOR reads an output only where they may see what it reveals (SNAPSHOT_KPI: FULL access to that KPI)',
   },
   'records.read': {
     describe: 'read customers and leads',

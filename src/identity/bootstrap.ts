@@ -1,5 +1,6 @@
 // First start: the bootstrap owner from the environment, or (outside production) a demo organization.
-import { openAuditChain, appendAuditEvent } from '../audit/chain.ts';
+import { openAuditChain } from '../audit/chain.ts';
+import { auditedTransaction, systemActor } from '../audit/record.ts';
 import type { OrgRole } from '../authz/matrix.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -28,7 +29,8 @@ export interface SeedMember {
 /** Creates an organization with its members and its audit chain, outside any request. */
 export async function createOrganizationWith(db: Db, name: string, slug: string, members: SeedMember[]) {
   const hashes = await Promise.all(members.map((m) => m.passwordHash ?? (m.password ? hashPassword(m.password) : null)));
-  return db.$transaction(async (tx) => {
+  // The server itself creates it: recorded without an actor.
+  return auditedTransaction(systemActor(db, null), async (tx, record) => {
     const organization = await tx.organization.create({ data: { name, slug } });
     await openAuditChain(tx, organization.id);
     for (const [i, m] of members.entries()) {
@@ -41,7 +43,7 @@ export async function createOrganizationWith(db: Db, name: string, slug: string,
         data: { organizationId: organization.id, userId: user.id, role: m.role, status: m.status ?? 'ACTIVE' },
       });
     }
-    await appendAuditEvent(tx, {
+    await record({
       organizationId: organization.id,
       action: 'organization.bootstrap',
       targetType: 'Organization',

@@ -33,8 +33,8 @@ export async function burnPasswordCheck(password: string): Promise<void> {
   await verifyPassword(password, await dummyHash);
 }
 
+/** What is wrong with a new password (its upper bound, INPUT_LIMITS.password, is checked before any work). */
 export function passwordProblem(password: string): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) return `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`;
-  if (password.length > 256) return 'A password may have at most 256 characters.';
   return null;
 }

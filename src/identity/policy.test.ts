@@ -1,33 +1,114 @@
-// Unit tests of the member-administration rules, including the last-owner rule, which the
-// self rule makes unreachable through the API (an acting owner is always another active owner).
+// Unit tests of the identity rules: member administration (including the last-owner rule, which
+// the API reaches only under concurrency), profile visibility, and the password-check throttle.
 import { describe, expect, it } from 'vitest';
-import { inviteRefusal, roleChangeRefusal, statusChangeRefusal, type MemberFacts } from './policy.ts';
+import {
+  inviteDecision,
+  passwordCheckDecision,
+  profileView,
+  readsEveryMember,
+  refusesViewer,
+  roleChangeDecision,
+  statusChangeDecision,
+  THROTTLE,
+  type MemberFacts,
+} from './policy.ts';
 
 const m = (userId: string, role: MemberFacts['role'], status: MemberFacts['status'] = 'ACTIVE'): MemberFacts => ({ userId, role, status });
 
-describe('member policy', () => {
+describe('member administration', () => {
   it('keeps the last active owner', () => {
     const actor = m('a', 'OWNER');
     const lastOwner = m('b', 'OWNER');
-    expect(roleChangeRefusal(actor, lastOwner, 'ADMIN', 1)?.rule).toBe('members.last-owner');
-    expect(statusChangeRefusal(actor, lastOwner, 'DISABLED', 1)?.rule).toBe('members.last-owner');
-    expect(roleChangeRefusal(actor, lastOwner, 'ADMIN', 2)).toBeNull();
-    expect(statusChangeRefusal(actor, lastOwner, 'DISABLED', 2)).toBeNull();
-    expect(roleChangeRefusal(actor, lastOwner, 'OWNER', 1)).toBeNull();
+    expect(roleChangeDecision(actor, lastOwner, 'ADMIN', 1)).toEqual({
+      allowed: false,
+      rule: 'members.last-owner',
+      reason: 'This is the last active OWNER: an organization always keeps one.',
+      nextStep: 'Make another member OWNER first.',
+    });
+    expect(statusChangeDecision(actor, lastOwner, 'DISABLED', 1).rule).toBe('members.last-owner');
+    expect(roleChangeDecision(actor, lastOwner, 'ADMIN', 2).allowed).toBe(true);
+    expect(statusChangeDecision(actor, lastOwner, 'DISABLED', 2).allowed).toBe(true);
+    expect(roleChangeDecision(actor, lastOwner, 'OWNER', 1).allowed).toBe(true);
     // A disabled owner is not an active one: re-enabling is always fine.
-    expect(statusChangeRefusal(actor, m('b', 'OWNER', 'DISABLED'), 'ACTIVE', 1)).toBeNull();
+    expect(statusChangeDecision(actor, m('b', 'OWNER', 'DISABLED'), 'ACTIVE', 1).allowed).toBe(true);
+  });
+
+  it('leaves an invitation to the invitee: its status is not an admin’s to change', () => {
+    for (const status of ['ACTIVE', 'DISABLED'] as const)
+      expect(statusChangeDecision(m('a', 'OWNER'), m('b', 'VIEWER', 'INVITED'), status, 1)).toMatchObject({ allowed: false, rule: 'members.invitation-pending' });
   });
 
   it('refuses self changes before anything else', () => {
-    expect(roleChangeRefusal(m('a', 'OWNER'), m('a', 'OWNER'), 'OWNER', 5)?.rule).toBe('members.self');
-    expect(statusChangeRefusal(m('a', 'VIEWER'), m('a', 'VIEWER'), 'DISABLED', 1)?.rule).toBe('members.self');
+    expect(roleChangeDecision(m('a', 'OWNER'), m('a', 'OWNER'), 'OWNER', 5)).toMatchObject({ rule: 'members.self', approvers: ['ADMIN', 'OWNER'] });
+    expect(statusChangeDecision(m('a', 'VIEWER'), m('a', 'VIEWER'), 'DISABLED', 1).rule).toBe('members.self');
   });
 
-  it('limits an ADMIN', () => {
-    expect(inviteRefusal('ADMIN', 'ADMIN')?.rule).toBe('members.invite.grant');
-    expect(inviteRefusal('ADMIN', 'EDITOR')).toBeNull();
-    expect(roleChangeRefusal(m('a', 'ADMIN'), m('b', 'OWNER'), 'OWNER', 2)?.rule).toBe('members.owner-immutable');
-    expect(roleChangeRefusal(m('a', 'ADMIN'), m('b', 'VIEWER'), 'ADMIN', 2)?.rule).toBe('members.setRole.grant');
-    expect(statusChangeRefusal(m('a', 'ADMIN'), m('b', 'ADMIN'), 'DISABLED', 2)).toBeNull();
+  it('refuses an actor whose membership was disabled meanwhile', () => {
+    expect(roleChangeDecision(m('a', 'OWNER', 'DISABLED'), m('b', 'EDITOR'), 'VIEWER', 2)).toMatchObject({ allowed: false, rule: 'membership.inactive' });
+  });
+
+  it('limits an ADMIN, naming who may do it instead', () => {
+    expect(inviteDecision('ADMIN', 'ADMIN')).toEqual({
+      allowed: false,
+      rule: 'members.invite.grant',
+      reason: 'An ADMIN may invite EDITOR or VIEWER only, not ADMIN.',
+      nextStep: 'Ask a member with the OWNER role.',
+      approvers: ['OWNER'],
+    });
+    expect(inviteDecision('ADMIN', 'EDITOR').allowed).toBe(true);
+    expect(inviteDecision('EDITOR', 'VIEWER')).toMatchObject({ allowed: false, rule: 'members.invite', approvers: ['ADMIN', 'OWNER'] });
+    expect(roleChangeDecision(m('a', 'ADMIN'), m('b', 'OWNER'), 'OWNER', 2)).toMatchObject({ rule: 'members.owner-immutable', approvers: ['OWNER'] });
+    expect(roleChangeDecision(m('a', 'ADMIN'), m('b', 'VIEWER'), 'ADMIN', 2).rule).toBe('members.setRole.grant');
+    expect(statusChangeDecision(m('a', 'ADMIN'), m('b', 'ADMIN'), 'DISABLED', 2).allowed).toBe(true);
+    expect(statusChangeDecision(m('a', 'EDITOR'), m('b', 'VIEWER'), 'DISABLED', 2).rule).toBe('members.setStatus');
+  });
+});
+
+describe('profiles', () => {
+  it('ADMIN and OWNER read every member; VIEWER and EDITOR themselves only', () => {
+    expect((['VIEWER', 'EDITOR', 'ADMIN', 'OWNER'] as const).map(readsEveryMember)).toEqual([false, false, true, true]);
+    expect(profileView({ userId: 'v', role: 'VIEWER' }, { userId: 'v', status: 'ACTIVE' })).toBe('full');
+    expect(profileView({ userId: 'v', role: 'VIEWER' }, { userId: 'x', status: 'ACTIVE' })).toBe('none');
+    expect(profileView({ userId: 'e', role: 'EDITOR' }, { userId: 'x', status: 'ACTIVE' })).toBe('none');
+    expect(profileView({ userId: 'a', role: 'ADMIN' }, { userId: 'x', status: 'DISABLED' })).toBe('full');
+  });
+
+  it('shows of an invitee only the email, and nothing of a non-member', () => {
+    expect(profileView({ userId: 'o', role: 'OWNER' }, { userId: 'x', status: 'INVITED' })).toBe('email');
+    expect(profileView({ userId: 'o', role: 'OWNER' }, { userId: 'x', status: null })).toBe('none');
+    // Without an organization to act in, one still sees oneself (one's memberships elsewhere).
+    expect(profileView({ userId: 'x', role: null }, { userId: 'x', status: 'INVITED' })).toBe('full');
+    expect(profileView({ userId: 'o', role: null }, { userId: 'x', status: 'ACTIVE' })).toBe('none');
+  });
+
+  it('refuses `me` to a disabled member only', () => {
+    expect(['membership.disabled', 'tenant.choose', 'tenant.no-membership', undefined].map(refusesViewer)).toEqual([true, false, false, false]);
+  });
+});
+
+describe('password-check throttle', () => {
+  const now = new Date('2026-06-01T12:00:00Z');
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  const count = (attempts: number, windowStartAt = ago(1000), lockedUntil: Date | null = null) => ({ attempts, windowStartAt, lockedUntil });
+
+  it('allows the checks under the limit without a lock', () => {
+    expect(passwordCheckDecision('pair', count(4), now)).toMatchObject({ allowed: true, count: count(4) });
+  });
+
+  it('locks at the limit, before the outcome, then doubles up to the maximum', () => {
+    const at = (attempts: number) => passwordCheckDecision('pair', count(attempts), now).count!.lockedUntil!.getTime() - now.getTime();
+    expect([5, 6, 7, 20].map(at)).toEqual([60_000, 120_000, 240_000, THROTTLE.maxLockMs]);
+    expect(passwordCheckDecision('address', count(49), now).count!.lockedUntil).toBeNull();
+    expect(passwordCheckDecision('address', count(50), now).count!.lockedUntil).toEqual(new Date(now.getTime() + 60_000));
+  });
+
+  it('refuses while locked, with the seconds to wait', () => {
+    const locked = passwordCheckDecision('pair', count(6, ago(1000), new Date(now.getTime() + 90_500)), now);
+    expect(locked).toMatchObject({ allowed: false, rule: 'auth.throttle.pair', retryAfterSeconds: 91, count: null });
+    expect(locked.reason).toBe('Too many failed sign-ins for this email from your address. Try again in 91 seconds.');
+  });
+
+  it('starts a new window once the old one has passed and no lock stands', () => {
+    expect(passwordCheckDecision('pair', count(9, ago(THROTTLE.windowMs + 1), ago(1)), now).count).toEqual(count(1, now));
   });
 });

@@ -1,70 +1,170 @@
-// Member-administration rules as pure functions over the matrix (SPEC.md "Permission matrix").
-import { GRANTABLE_ROLES, MANAGEABLE_ROLES, allows } from '../authz/capabilities.ts';
-import type { OrgRole } from '../authz/matrix.ts';
+// Identity rules as pure functions over the matrix (README "Permission matrix"): inviting,
+// changing a member's role or status, whose profile a member may read, and when a password check
+// may run. The use cases gather the facts under the right lock and ask these; policy.test.ts
+// tests them unit by unit.
+import { GRANTABLE_ROLES, MANAGEABLE_ROLES, allowsFully, capabilityDecision, roleList, rolesAllowed } from '../authz/capabilities.ts';
+import { allow, deny, firstRefusal, type Decision } from '../authz/decision.ts';
+import { ORG_ROLES, type OrgRole } from '../authz/matrix.ts';
 
-export interface Refusal {
-  rule: string;
-  message: string;
-}
+export type MembershipStatus = 'INVITED' | 'ACTIVE' | 'DISABLED';
 
 export interface MemberFacts {
   userId: string;
   role: OrgRole;
-  status: 'INVITED' | 'ACTIVE' | 'DISABLED';
+  status: MembershipStatus;
 }
 
-export function inviteRefusal(actorRole: OrgRole, role: OrgRole): Refusal | null {
-  if (!allows('members.invite', actorRole))
-    return { rule: 'members.invite', message: `Inviting members needs the ADMIN or OWNER role; yours is ${actorRole}.` };
-  if (!GRANTABLE_ROLES[actorRole].includes(role))
-    return {
-      rule: 'members.invite.grant',
-      message: `An ${actorRole} may invite ${GRANTABLE_ROLES[actorRole].join(' or ')} members only, not ${role}. Ask an OWNER to invite this person.`,
-    };
-  return null;
+/** Roles that may hand out `role` (for `approvers`). */
+const grantersOf = (role: OrgRole) => ORG_ROLES.filter((r) => GRANTABLE_ROLES[r].includes(role));
+
+function grantDecision(rule: string, actorRole: OrgRole, role: OrgRole, verb: 'invite' | 'grant'): Decision {
+  if (GRANTABLE_ROLES[actorRole].includes(role)) return allow(rule);
+  return deny(
+    rule,
+    `An ${actorRole} may ${verb} ${GRANTABLE_ROLES[actorRole].join(' or ')} only, not ${role}.`,
+    `Ask a member with ${roleList(grantersOf(role))}.`,
+    grantersOf(role),
+  );
 }
 
-function manageRefusal(actor: MemberFacts, target: MemberFacts, capability: 'members.setRole' | 'members.setStatus'): Refusal | null {
+export function inviteDecision(actorRole: OrgRole, role: OrgRole): Decision {
+  return firstRefusal(
+    () => capabilityDecision('members.invite', actorRole),
+    () => grantDecision('members.invite.grant', actorRole, role, 'invite'),
+  );
+}
+
+function manageDecision(actor: MemberFacts, target: MemberFacts, capability: 'members.setRole' | 'members.setStatus'): Decision {
   if (actor.userId === target.userId)
-    return { rule: 'members.self', message: 'Nobody changes their own role or status. Ask another ADMIN or OWNER.' };
-  if (!allows(capability, actor.role))
-    return { rule: capability, message: `Changing members needs the ADMIN or OWNER role; yours is ${actor.role}.` };
-  if (!MANAGEABLE_ROLES[actor.role].includes(target.role))
-    return {
-      rule: 'members.owner-immutable',
-      message: `An ${actor.role} may not change an ${target.role}. Only an OWNER may change another OWNER.`,
-    };
-  return null;
+    return deny('members.self', 'Nobody changes their own role or status.', `Ask another member with ${roleList(rolesAllowed(capability))}.`, rolesAllowed(capability));
+  // The actor's facts are read again under the organization lock: a concurrent change may have
+  // disabled them since the request began.
+  if (actor.status !== 'ACTIVE')
+    return deny('membership.inactive', `Your membership here is ${actor.status} now.`, 'Ask an ADMIN or OWNER of this organization.');
+  const held = capabilityDecision(capability, actor.role);
+  if (!held.allowed) return held;
+  if (MANAGEABLE_ROLES[actor.role].includes(target.role)) return allow(capability);
+  const managers = ORG_ROLES.filter((r) => MANAGEABLE_ROLES[r].includes(target.role));
+  return deny(
+    'members.owner-immutable',
+    `An ${actor.role} may not change an ${target.role}.`,
+    `Only ${roleList(managers)} may: ask one of them.`,
+    managers,
+  );
 }
 
 /** `activeOwners` counts the organization's ACTIVE owners, the target included. */
-function lastOwnerRefusal(target: MemberFacts, remainsActiveOwner: boolean, activeOwners: number): Refusal | null {
-  if (target.role === 'OWNER' && target.status === 'ACTIVE' && !remainsActiveOwner && activeOwners <= 1)
-    return {
-      rule: 'members.last-owner',
-      message: 'This is the last active OWNER: an organization always keeps one. Make another member OWNER first.',
-    };
-  return null;
+function lastOwnerDecision(target: MemberFacts, remainsActiveOwner: boolean, activeOwners: number): Decision {
+  if (target.role !== 'OWNER' || target.status !== 'ACTIVE' || remainsActiveOwner || activeOwners > 1) return allow('members.last-owner');
+  return deny(
+    'members.last-owner',
+    'This is the last active OWNER: an organization always keeps one.',
+    'Make another member OWNER first.',
+  );
 }
 
-export function roleChangeRefusal(actor: MemberFacts, target: MemberFacts, role: OrgRole, activeOwners: number): Refusal | null {
-  const refusal = manageRefusal(actor, target, 'members.setRole');
-  if (refusal) return refusal;
-  if (!GRANTABLE_ROLES[actor.role].includes(role))
-    return {
-      rule: 'members.setRole.grant',
-      message: `An ${actor.role} may grant ${GRANTABLE_ROLES[actor.role].join(' or ')} only, not ${role}. Ask an OWNER.`,
-    };
-  return lastOwnerRefusal(target, role === 'OWNER', activeOwners);
+export function roleChangeDecision(actor: MemberFacts, target: MemberFacts, role: OrgRole, activeOwners: number): Decision {
+  return firstRefusal(
+    () => manageDecision(actor, target, 'members.setRole'),
+    () => grantDecision('members.setRole.grant', actor.role, role, 'grant'),
+    () => lastOwnerDecision(target, role === 'OWNER', activeOwners),
+  );
 }
 
-export function statusChangeRefusal(
-  actor: MemberFacts,
-  target: MemberFacts,
-  status: MemberFacts['status'],
-  activeOwners: number,
-): Refusal | null {
-  const refusal = manageRefusal(actor, target, 'members.setStatus');
-  if (refusal) return refusal;
-  return lastOwnerRefusal(target, status === 'ACTIVE', activeOwners);
+/**
+ * An invitation is inert until accepted: its membership's status is the invitee's to change (by
+ * accepting), never an admin's. Disabling and re-enabling it would otherwise activate someone who
+ * never accepted.
+ */
+function invitationDecision(target: MemberFacts): Decision {
+  if (target.status !== 'INVITED') return allow('members.invitation');
+  return deny(
+    'members.invitation-pending',
+    'This member has not accepted their invitation yet: only accepting it activates the membership.',
+    'Wait for them to accept, or let the invitation expire (7 days); a new invite replaces it.',
+  );
+}
+
+export function statusChangeDecision(actor: MemberFacts, target: MemberFacts, status: MembershipStatus, activeOwners: number): Decision {
+  return firstRefusal(
+    () => manageDecision(actor, target, 'members.setStatus'),
+    () => invitationDecision(target),
+    () => lastOwnerDecision(target, status === 'ACTIVE', activeOwners),
+  );
+}
+
+/** `members.read` outright (ADMIN, OWNER): every membership; the limited cell: one's own only. */
+export const readsEveryMember = (role: OrgRole) => allowsFully('members.read', role);
+
+/**
+ * How much of a user's profile a member sees (`role`: theirs in the organization the request acts
+ * in; `status`: the target's membership there): all of it for themselves and, for those who read
+ * every member, for members who joined; of an invitee only the email the inviter typed (the
+ * invitation is inert until accepted, and the account may carry a name from elsewhere); nothing
+ * of anyone else.
+ */
+export type ProfileView = 'full' | 'email' | 'none';
+
+export function profileView(
+  viewer: { userId: string; role: OrgRole | null },
+  target: { userId: string; status: MembershipStatus | null },
+): ProfileView {
+  if (viewer.userId === target.userId) return 'full';
+  if (!viewer.role || !readsEveryMember(viewer.role) || !target.status) return 'none';
+  return target.status === 'INVITED' ? 'email' : 'full';
+}
+
+/**
+ * `me` answers a caller who has not chosen an organization yet (none, or several and no header),
+ * so they can choose; a disabled member is refused in their organization, `me` included.
+ */
+export const refusesViewer = (organizationProblemRule: string | undefined) => organizationProblemRule === 'membership.disabled';
+
+/** One key's count of password checks in its window, as stored in LoginThrottle. */
+export interface ThrottleCount {
+  attempts: number;
+  windowStartAt: Date;
+  lockedUntil: Date | null;
+}
+
+export const THROTTLE = {
+  windowMs: 15 * 60_000,
+  /** Failed checks a key allows per window before it locks: one email from one address; one address, any email. */
+  limits: { pair: 5, address: 50 },
+  /** First lock once a key's checks reach its limit; doubles with each further check, up to maxLockMs. */
+  baseLockMs: 60_000,
+  maxLockMs: 15 * 60_000,
+};
+
+/** What a throttle key counts: checks of one email from one address, or all checks from one address. */
+export type ThrottleScope = keyof typeof THROTTLE.limits;
+
+const THROTTLED = { pair: 'for this email from your address', address: 'from your address' } satisfies Record<ThrottleScope, string>;
+
+export interface ThrottleDecision extends Decision {
+  retryAfterSeconds: number;
+  /** The count to store when allowed: this check's slot taken, and the lock it earns if it fails. */
+  count: ThrottleCount | null;
+}
+
+/**
+ * Whether a password check may take the slot that `reserved` (the key's count, just incremented
+ * for it) holds. A check at or past the limit sets the lock right away, before its outcome is
+ * known, so that concurrent checks are refused while it runs; a success lifts it again.
+ */
+export function passwordCheckDecision(scope: ThrottleScope, reserved: ThrottleCount, now: Date): ThrottleDecision {
+  const rule = `auth.throttle.${scope}`;
+  if (reserved.lockedUntil && reserved.lockedUntil > now) {
+    const retryAfterSeconds = Math.ceil((reserved.lockedUntil.getTime() - now.getTime()) / 1000);
+    return {
+      ...deny(rule, `Too many failed sign-ins ${THROTTLED[scope]}. Try again in ${retryAfterSeconds} seconds.`, 'Or ask an admin to reset the password.'),
+      retryAfterSeconds,
+      count: null,
+    };
+  }
+  const fresh = now.getTime() - reserved.windowStartAt.getTime() > THROTTLE.windowMs;
+  const attempts = fresh ? 1 : reserved.attempts;
+  const over = attempts - THROTTLE.limits[scope];
+  const lockedUntil = over >= 0 ? new Date(now.getTime() + Math.min(THROTTLE.baseLockMs * 2 ** over, THROTTLE.maxLockMs)) : null;
+  return { ...allow(rule), retryAfterSeconds: 0, count: { attempts, windowStartAt: fresh ? now : reserved.windowStartAt, lockedUntil } };
 }

@@ -1,10 +1,13 @@
 // GraphQL types, queries and mutations of identity and organizations.
-import { userSelect } from '../context.ts';
 import { ORG_ROLES, type OrgRole } from '../authz/matrix.ts';
+import { userSelect } from '../context.ts';
 import { builder } from '../builder.ts';
 import type { Membership, Organization, User } from '../db/client.ts';
-import { connectionOf, pageArgs, paginate, prismaPage } from '../pagination.ts';
-import * as accounts from './accounts.ts';
+import { connectionOf, pageArgs } from '../pagination.ts';
+import * as invites from './invites.ts';
+import { login } from './login.ts';
+import * as members from './members.ts';
+import { createOrganization } from './organizations.ts';
 
 export const OrgRoleEnum = builder.enumType('OrgRole', { values: [...ORG_ROLES].reverse() });
 export const MembershipStatusEnum = builder.enumType('MembershipStatus', { values: ['INVITED', 'ACTIVE', 'DISABLED'] as const });
@@ -14,9 +17,9 @@ type UserShape = Pick<User, 'id' | 'email' | 'displayName'>;
 export const UserRef = builder.node(builder.objectRef<UserShape>('User'), {
   id: { resolve: (u) => u.id },
   // No type-level scope: a User is only reached through fields that are themselves guarded
-  // (me, members, audit actors) or the login payload of the caller themself. By id (`node`), it
-  // loads through the tenant-scoped client: only members of the caller's organization are found.
-  loadMany: (ids, ctx) => ctx.db.user.findMany({ where: { id: { in: ids } }, select: userSelect }),
+  // (me, members, audit actors) or the login payload of the caller themself. By id (`node`): the
+  // members of the caller's organization whose profile the identity policy lets them see.
+  loadMany: (ids, ctx) => members.profilesByIds(ctx, ids),
   fields: (t) => ({
     email: t.exposeString('email'),
     displayName: t.exposeString('displayName'),
@@ -38,12 +41,9 @@ type MembershipShape = Membership & { user?: UserShape; organization?: Organizat
 export const MembershipRef = builder.node(builder.objectRef<MembershipShape>('Membership'), {
   id: { resolve: (m) => m.id },
   authScopes: { authenticated: true },
-  loadMany: (ids, ctx) => ctx.db.membership.findMany({ where: { id: { in: ids } }, include: { user: true, organization: true } }),
+  loadMany: (ids, ctx) => members.membershipsByIds(ctx, ids),
   fields: (t) => ({
-    user: t.field({
-      type: UserRef,
-      resolve: (m, _args, ctx) => m.user ?? ctx.db.user.findUnique({ where: { id: m.userId } }),
-    }),
+    user: t.field({ type: UserRef, resolve: (m, _args, ctx) => members.membershipUser(ctx, m) }),
     organization: t.field({
       type: OrganizationRef,
       resolve: (m, _args, ctx) => m.organization ?? ctx.db.organization.findUnique({ where: { id: m.organizationId } }),
@@ -72,7 +72,7 @@ const ViewerRef = builder.objectRef<{ user: UserShape; organizationId: string | 
       resolve: (v, _args, ctx) =>
         ctx.services.system.membership.findMany({
           where: { userId: v.user.id },
-          include: { organization: true, user: true },
+          include: { organization: true, user: { select: userSelect } },
           orderBy: { createdAt: 'asc' },
         }),
     }),
@@ -86,7 +86,7 @@ const AuthPayloadRef = builder.objectRef<{ token: string; user: UserShape }>('Au
   }),
 });
 
-const InviteRef = builder.node(builder.objectRef<accounts.InviteResult>('Invite'), {
+const InviteRef = builder.node(builder.objectRef<invites.InviteResult>('Invite'), {
   id: { resolve: (i) => i.id },
   authScopes: { member: true },
   fields: (t) => ({
@@ -103,11 +103,7 @@ builder.queryFields((t) => ({
   me: t.field({
     type: ViewerRef,
     authScopes: { authenticated: true },
-    resolve: (_root, _args, ctx) => {
-      const m = ctx.caller.membership;
-      const acting = m && m.status === 'ACTIVE' && !ctx.caller.organizationProblem;
-      return { user: ctx.user, organizationId: acting ? m.organizationId : null, role: acting ? m.role : null };
-    },
+    resolve: (_root, _args, ctx) => members.viewerOf(ctx),
   }),
   organization: t.field({
     type: OrganizationRef,
@@ -116,16 +112,10 @@ builder.queryFields((t) => ({
   }),
   members: t.field({
     type: MembershipConnection,
-    authScopes: { can: 'organization.read' },
+    description: 'The members of the organization: all of them for ADMIN and OWNER, their own membership for VIEWER and EDITOR.',
+    authScopes: { can: 'members.read' },
     args: pageArgs,
-    resolve: (_root, args, ctx) =>
-      paginate(
-        ctx,
-        args,
-        (m: MembershipShape) => m.id,
-        (take, after) => ctx.db.membership.findMany({ include: { user: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...prismaPage(take, after) }),
-        () => ctx.db.membership.count(),
-      ),
+    resolve: (_root, args, ctx) => members.memberPage(ctx, args),
   }),
 }));
 
@@ -133,7 +123,7 @@ builder.mutationFields((t) => ({
   login: t.field({
     type: AuthPayloadRef,
     args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => accounts.login(ctx, args.email, args.password),
+    resolve: (_root, args, ctx) => login(ctx, args.email, args.password),
   }),
   acceptInvite: t.field({
     type: AuthPayloadRef,
@@ -142,25 +132,25 @@ builder.mutationFields((t) => ({
       password: t.arg.string({ required: true }),
       displayName: t.arg.string(),
     },
-    resolve: (_root, args, ctx) => accounts.acceptInvite(ctx, args.token, args.password, args.displayName),
+    resolve: (_root, args, ctx) => invites.acceptInvite(ctx, args.token, args.password, args.displayName),
   }),
   createOrganization: t.field({
     type: OrganizationRef,
     authScopes: { authenticated: true },
     args: { name: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => accounts.createOrganization(ctx, args.name),
+    resolve: (_root, args, ctx) => createOrganization(ctx, args.name),
   }),
   inviteMember: t.field({
     type: InviteRef,
     authScopes: { can: 'members.invite' },
     args: { email: t.arg.string({ required: true }), role: t.arg({ type: OrgRoleEnum, required: true }) },
-    resolve: (_root, args, ctx) => accounts.inviteMember(ctx, args.email, args.role),
+    resolve: (_root, args, ctx) => invites.inviteMember(ctx, args.email, args.role),
   }),
   updateMemberRole: t.field({
     type: MembershipRef,
     authScopes: { can: 'members.setRole' },
     args: { userId: t.arg.globalID({ required: true, for: UserRef }), role: t.arg({ type: OrgRoleEnum, required: true }) },
-    resolve: (_root, args, ctx) => accounts.updateMemberRole(ctx, args.userId.id, args.role),
+    resolve: (_root, args, ctx) => members.updateMemberRole(ctx, args.userId.id, args.role),
   }),
   setMemberStatus: t.field({
     type: MembershipRef,
@@ -169,6 +159,6 @@ builder.mutationFields((t) => ({
       userId: t.arg.globalID({ required: true, for: UserRef }),
       status: t.arg({ type: MembershipStatusEnum, required: true }),
     },
-    resolve: (_root, args, ctx) => accounts.setMemberStatus(ctx, args.userId.id, args.status),
+    resolve: (_root, args, ctx) => members.setMemberStatus(ctx, args.userId.id, args.status),
   }),
 }));

@@ -9,11 +9,11 @@
 // adds to every query of KpiDataPoint, Kpi, Alert and AlertFiring: SQL, never a filter over rows.
 import { allowsFully } from '../authz/capabilities.ts';
 import type { OrgRole } from '../authz/matrix.ts';
-import { ownsCreatedKpis } from './policy.ts';
+import { ownsCreatedKpis, type KpiAccessLevel } from './policy.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
 import type { RowFilterProvider, RowFilterRequest } from '../db/row-filters.ts';
 
-export type KpiAccess = 'FULL' | 'RESTRICTED' | 'NONE';
+export type KpiAccess = KpiAccessLevel;
 const STRENGTH: Record<KpiAccess, number> = { NONE: 0, RESTRICTED: 1, FULL: 2 };
 export const stronger = (a: KpiAccess, b: KpiAccess): KpiAccess => (STRENGTH[a] >= STRENGTH[b] ? a : b);
 

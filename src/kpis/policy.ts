@@ -1,13 +1,14 @@
-// KPI rules as pure functions: who gains FULL on the KPIs they created, who records data, who
-// requests scopes, who manages grants and who may receive them. Unit-tested in policy.test.ts.
-import { capabilityDecision, cellOf } from '../authz/capabilities.ts';
+// KPI rules as pure functions: who gains FULL on the KPIs they created, who writes to a KPI, who may
+// receive grants and who reads any member's scopes. Unit-tested in policy.test.ts.
+import { allowsFully, capabilityDecision, cellOf, rolesAllowed } from '../authz/capabilities.ts';
 import { allow, deny, type Decision } from '../authz/decision.ts';
 import type { OrgRole } from '../authz/matrix.ts';
 
 /** A writer who is not FULL on every KPI gains FULL on the KPIs they create (an EDITOR). */
 export const ownsCreatedKpis = (role: OrgRole) => cellOf('kpis.write', role) === 'limited';
 
-export type KpiAccessLevel = 'FULL' | 'RESTRICTED' | 'NONE';
+export const KPI_ACCESS_LEVELS = ['FULL', 'RESTRICTED', 'NONE'] as const;
+export type KpiAccessLevel = (typeof KPI_ACCESS_LEVELS)[number];
 
 /** Recording data, setting a target: kpis.write, and FULL access to that KPI. */
 export function writeKpiDecision(role: OrgRole, kpiKey: string, access: KpiAccessLevel): Decision {
@@ -18,7 +19,7 @@ export function writeKpiDecision(role: OrgRole, kpiKey: string, access: KpiAcces
     'kpis.record-needs-full',
     `Writing to KPI "${kpiKey}" needs FULL access to it; yours is ${access}.`,
     'Ask an ADMIN to grant FULL through a custom role.',
-    ['ADMIN', 'OWNER'],
+    rolesAllowed('kpis.manage'),
   );
 }
 
@@ -31,3 +32,6 @@ export function grantRecipientDecision(status: 'INVITED' | 'ACTIVE' | 'DISABLED'
     'Grant roles, groups and scopes after they accept it.',
   );
 }
+
+/** Who reads any member's access scope by id; everyone else reads only their own. */
+export const seesEveryScope = (role: OrgRole) => allowsFully('kpis.manage', role);

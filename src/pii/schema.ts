@@ -1,31 +1,37 @@
 // GraphQL types, queries and mutations of customers and leads. `email` and `phone` resolve
-// through `shown`: in full for ADMIN and OWNER, masked for everyone else, wherever they appear.
-import { visibleWhere } from '../approvals/core.ts';
+// through `shownPii`: in full for those the policy lets see PII, masked for everyone else,
+// wherever they appear.
+import { callerVisibleWhere } from '../approvals/core.ts';
 import { ApprovalRequestRef } from '../approvals/schema.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { connectionOf, pageArgs, paginate } from '../pagination.ts';
+import * as data from './data.ts';
+import { masked, type PiiField, type RecordType } from './fields.ts';
+import { seesPii } from './policy.ts';
 import * as records from './service.ts';
 
 const StatusEnum = builder.enumType('RecordStatus', { values: ['ACTIVE', 'DELETED'] as const });
 const DeleteModeEnum = builder.enumType('DeleteMode', { values: ['SOFT', 'HARD'] as const });
 const piiDescription = 'PII: in full for OWNER and ADMIN, masked for everyone else.';
 
-async function pendingChanges(ctx: Context, r: records.AnyRecord) {
-  const visible = await visibleWhere(ctx.services, ctx.db, ctx.member.role, ctx.user.id, ctx.member.organizationId);
+const shownPii = (field: PiiField) => (r: data.AnyRecord, _a: unknown, ctx: Context) => (seesPii(ctx.member.role) ? r[field] : masked(field, r[field]));
+
+async function pendingChanges(ctx: Context, r: data.AnyRecord) {
+  const visible = await callerVisibleWhere(ctx);
   return ctx.db.approvalRequest.findMany({ where: { AND: [visible, { kind: 'PII_CHANGE', status: 'PENDING', targetType: r.type, targetId: r.id }] }, orderBy: { createdAt: 'asc' } });
 }
 
-function recordType<T extends records.AnyRecord>(type: records.RecordType, extra: (t: any) => Record<string, any>) {
+function recordType<T extends data.AnyRecord>(type: RecordType, extra: (t: any) => Record<string, any>) {
   return builder.node(builder.objectRef<T>(type), {
     id: { resolve: (r) => r.id },
     authScopes: { can: 'records.read' },
-    loadMany: async (ids, ctx) => (await records.findRecords(ctx, type, ids)) as T[],
+    loadMany: async (ids, ctx) => (await data.findRecords(ctx, type, ids)) as T[],
     fields: (t) => ({
       name: t.string({ resolve: (r) => r.name }),
       ...extra(t),
-      email: t.string({ nullable: true, description: piiDescription, resolve: (r, _a, ctx) => records.shown(ctx, 'email', r.email) }),
-      phone: t.string({ nullable: true, description: piiDescription, resolve: (r, _a, ctx) => records.shown(ctx, 'phone', r.phone) }),
+      email: t.string({ nullable: true, description: piiDescription, resolve: shownPii('email') }),
+      phone: t.string({ nullable: true, description: piiDescription, resolve: shownPii('phone') }),
       status: t.field({ type: StatusEnum, resolve: (r) => r.status as 'ACTIVE' | 'DELETED' }),
       createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
       updatedAt: t.field({ type: 'DateTime', resolve: (r) => r.updatedAt }),
@@ -38,11 +44,11 @@ function recordType<T extends records.AnyRecord>(type: records.RecordType, extra
   });
 }
 
-const CustomerRef = recordType<records.AnyRecord & { type: 'Customer' }>('Customer', (t) => ({
+const CustomerRef = recordType<data.AnyRecord & { type: 'Customer' }>('Customer', (t) => ({
   company: t.exposeString('company', { nullable: true }),
   notes: t.exposeString('notes', { nullable: true }),
 }));
-const LeadRef = recordType<records.AnyRecord & { type: 'Lead' }>('Lead', (t) => ({ source: t.exposeString('source', { nullable: true }) }));
+const LeadRef = recordType<data.AnyRecord & { type: 'Lead' }>('Lead', (t) => ({ source: t.exposeString('source', { nullable: true }) }));
 const CustomerConnection = connectionOf(CustomerRef, 'Customer');
 const LeadConnection = connectionOf(LeadRef, 'Lead');
 
@@ -53,13 +59,13 @@ const LeadInput = builder.inputType('LeadInput', {
   fields: (t) => ({ name: t.string(), source: t.string(), email: t.string(), phone: t.string() }),
 });
 
-const UpdateCustomerPayload = builder.objectRef<{ record: records.AnyRecord; pendingChange: unknown }>('UpdateCustomerPayload').implement({
+const UpdateCustomerPayload = builder.objectRef<{ record: data.AnyRecord; pendingChange: unknown }>('UpdateCustomerPayload').implement({
   fields: (t) => ({
     customer: t.field({ type: CustomerRef, description: 'The record as it stands after the call: PII changes that need approval are not in it yet.', resolve: (p) => p.record as never }),
     pendingChange: t.field({ type: ApprovalRequestRef, nullable: true, description: "Set when some of the change waits for an owner's approval.", resolve: (p) => p.pendingChange as never }),
   }),
 });
-const UpdateLeadPayload = builder.objectRef<{ record: records.AnyRecord; pendingChange: unknown }>('UpdateLeadPayload').implement({
+const UpdateLeadPayload = builder.objectRef<{ record: data.AnyRecord; pendingChange: unknown }>('UpdateLeadPayload').implement({
   fields: (t) => ({
     lead: t.field({ type: LeadRef, resolve: (p) => p.record as never }),
     pendingChange: t.field({ type: ApprovalRequestRef, nullable: true, resolve: (p) => p.pendingChange as never }),
@@ -72,17 +78,17 @@ const DeletePayload = builder.objectRef<{ deleted: boolean; pendingChange: unkno
   }),
 });
 
-const list = (type: records.RecordType) => (_r: unknown, args: { first?: number | null; after?: string | null; includeDeleted?: boolean | null }, ctx: Context) => {
-  const where = records.listWhere(ctx, args.includeDeleted);
+const list = (type: RecordType) => (_r: unknown, args: { first?: number | null; after?: string | null; includeDeleted?: boolean | null }, ctx: Context) => {
+  const where = data.listWhere(ctx, args.includeDeleted);
   return paginate(
     ctx,
     args,
-    (r: records.AnyRecord) => r.id,
-    (take, after) => records.listRecords(ctx, type, where, take, after),
-    () => records.countRecords(ctx, type, where),
+    (r: data.AnyRecord) => r.id,
+    (take, after) => data.listRecords(ctx, type, where, take, after),
+    () => data.countRecords(ctx, type, where),
   );
 };
-const lookup = (type: records.RecordType) => async (_r: unknown, args: { id: { id: string } }, ctx: Context) => records.findRecord(ctx, type, args.id.id, true);
+const lookup = (type: RecordType) => async (_r: unknown, args: { id: { id: string } }, ctx: Context) => data.findRecord(ctx, type, args.id.id, true);
 
 builder.queryFields((t) => ({
   customers: t.field({
@@ -102,29 +108,29 @@ builder.queryFields((t) => ({
 }));
 
 builder.mutationFields((t) => ({
-  createCustomer: t.field({ type: CustomerRef, authScopes: { member: true }, args: { input: t.arg({ type: CustomerInput, required: true }) }, resolve: (_r, a, ctx) => records.createRecord(ctx, 'Customer', a.input) as never }),
+  createCustomer: t.field({ type: CustomerRef, authScopes: { can: 'records.write' }, args: { input: t.arg({ type: CustomerInput, required: true }) }, resolve: (_r, a, ctx) => records.createRecord(ctx, 'Customer', a.input) as never }),
   updateCustomer: t.field({
     type: UpdateCustomerPayload,
-    authScopes: { member: true },
+    authScopes: { can: 'records.write' },
     args: { id: t.arg.globalID({ required: true, for: CustomerRef }), input: t.arg({ type: CustomerInput, required: true }) },
     resolve: (_r, a, ctx) => records.updateRecord(ctx, 'Customer', a.id.id, a.input),
   }),
   deleteCustomer: t.field({
     type: DeletePayload,
-    authScopes: { member: true },
+    authScopes: { can: 'records.delete' },
     args: { id: t.arg.globalID({ required: true, for: CustomerRef }), mode: t.arg({ type: DeleteModeEnum, required: true }) },
     resolve: (_r, a, ctx) => records.deleteRecord(ctx, 'Customer', a.id.id, a.mode),
   }),
-  createLead: t.field({ type: LeadRef, authScopes: { member: true }, args: { input: t.arg({ type: LeadInput, required: true }) }, resolve: (_r, a, ctx) => records.createRecord(ctx, 'Lead', a.input) as never }),
+  createLead: t.field({ type: LeadRef, authScopes: { can: 'records.write' }, args: { input: t.arg({ type: LeadInput, required: true }) }, resolve: (_r, a, ctx) => records.createRecord(ctx, 'Lead', a.input) as never }),
   updateLead: t.field({
     type: UpdateLeadPayload,
-    authScopes: { member: true },
+    authScopes: { can: 'records.write' },
     args: { id: t.arg.globalID({ required: true, for: LeadRef }), input: t.arg({ type: LeadInput, required: true }) },
     resolve: (_r, a, ctx) => records.updateRecord(ctx, 'Lead', a.id.id, a.input),
   }),
   deleteLead: t.field({
     type: DeletePayload,
-    authScopes: { member: true },
+    authScopes: { can: 'records.delete' },
     args: { id: t.arg.globalID({ required: true, for: LeadRef }), mode: t.arg({ type: DeleteModeEnum, required: true }) },
     resolve: (_r, a, ctx) => records.deleteRecord(ctx, 'Lead', a.id.id, a.mode),
   }),

@@ -1,122 +1,25 @@
-// Customers and leads (SPEC.md "PII: customers and leads"): email and phone are PII. They are
-// masked for VIEWER and EDITOR wherever they appear; a PII change or deletion by anyone but an
-// OWNER becomes a PII_CHANGE request that only an OWNER may approve, applied in the decision's
-// transaction; an OWNER's applies directly. Audit metadata and summaries name fields, never values.
+// Changing customers and leads (SPEC.md "PII: customers and leads"): creating, editing, deleting,
+// and the PII_CHANGE approval kind. A PII change or a deletion applies at once or becomes a request
+// that only an OWNER may approve, as policy.ts routes it, and applies in the decision's transaction.
+// Audit metadata and summaries name fields, never values.
 import { publishApproval, raiseRequest, withdrawPending } from '../approvals/core.ts';
 import type { ApprovalKindHandler } from '../approvals/kinds.ts';
 import { auditedTransaction, callerActor, type RecordEvent } from '../audit/record.ts';
-import { allows } from '../authz/capabilities.ts';
-import type { OrgRole } from '../authz/matrix.ts';
-import { assertCapability } from '../authz/capabilities.ts';
+import { enforce } from '../authz/decision.ts';
 import type { Context } from '../context.ts';
-import type { ApprovalRequest, Customer, Lead, Tx } from '../db/client.ts';
-import { badInput, conflict, forbidden, notFound } from '../errors.ts';
+import type { ApprovalRequest, Tx } from '../db/client.ts';
+import { lockOrganization } from '../db/locks.ts';
+import { conflict, notFound } from '../errors.ts';
+import { storedRecord, table, typed, type AnyRecord } from './data.ts';
+import { cleanInput, type PiiValues, type RecordType } from './fields.ts';
+import { deleteOutcome, piiChangeDecision, piiChangeOf, piiChangeOutcome } from './policy.ts';
 
-export type RecordType = 'Customer' | 'Lead';
-export type AnyRecord = (Customer & { type: 'Customer' }) | (Lead & { type: 'Lead' });
-export const PII_FIELDS = ['email', 'phone'] as const;
-type PiiField = (typeof PII_FIELDS)[number];
-export type PiiValues = Partial<Record<PiiField, string | null>>;
-
-/** Fields other than PII, by type. */
-const PLAIN_FIELDS: Record<RecordType, readonly string[]> = { Customer: ['name', 'company', 'notes'], Lead: ['name', 'source'] };
-
-// ---------------------------------------------------------------- masking
-
-export const seesPii = (role: OrgRole) => role === 'ADMIN' || role === 'OWNER';
-
-/** `j***@example.com`: at most the first character of the local part, and the domain. */
-export function maskEmail(email: string | null): string | null {
-  if (!email) return email;
-  const at = email.lastIndexOf('@');
-  if (at < 1) return '***';
-  return `${email[0]}***${email.slice(at)}`;
-}
-
-/** `***42`: at most the last two digits. */
-export function maskPhone(phone: string | null): string | null {
-  if (!phone) return phone;
-  const digits = phone.replace(/\D/g, '');
-  return `***${digits.slice(-2)}`;
-}
-
-export const shown = (ctx: Context, field: PiiField, value: string | null) =>
-  seesPii(ctx.member.role) ? value : field === 'email' ? maskEmail(value) : maskPhone(value);
-
-// ---------------------------------------------------------------- validation
-
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/;
-const PHONE = /^\+?[0-9 ().-]{4,30}$/;
-
-function clean(type: RecordType, input: Record<string, unknown>, creating: boolean) {
-  const plain: Record<string, string | null> = {};
-  const pii: PiiValues = {};
-  for (const [key, raw] of Object.entries(input)) {
-    if (raw === undefined) continue;
-    const value = typeof raw === 'string' ? raw.trim() || null : null;
-    if ((PII_FIELDS as readonly string[]).includes(key)) {
-      if (key === 'email' && value && (!EMAIL.test(value) || value.length > 320)) throw badInput('`email` is not a valid email address.');
-      if (key === 'phone' && value && !PHONE.test(value)) throw badInput('`phone` has 4 to 30 digits, spaces, +, -, ( or ).');
-      pii[key as PiiField] = key === 'email' && value ? value.toLowerCase() : value;
-    } else if (PLAIN_FIELDS[type].includes(key)) {
-      if (value && value.length > (key === 'notes' ? 5000 : 200)) throw badInput(`\`${key}\` is too long.`);
-      plain[key] = value;
-    }
-  }
-  if (creating && !plain.name) throw badInput(`A ${type.toLowerCase()} needs a name.`);
-  if ('name' in plain && !plain.name) throw badInput('`name` cannot be empty.');
-  return { plain, pii };
-}
-
-// ---------------------------------------------------------------- data access
-
-const table = (db: Context['db'] | Tx, type: RecordType) => (type === 'Customer' ? db.customer : db.lead) as unknown as {
-  findUnique(args: unknown): Promise<Customer | Lead | null>;
-  findMany(args: unknown): Promise<(Customer | Lead)[]>;
-  count(args: unknown): Promise<number>;
-  create(args: unknown): Promise<Customer | Lead>;
-  update(args: unknown): Promise<Customer | Lead>;
-  updateMany(args: unknown): Promise<{ count: number }>;
-  delete(args: unknown): Promise<Customer | Lead>;
-};
-
-const typed = (type: RecordType, row: Customer | Lead): AnyRecord => ({ ...row, type }) as AnyRecord;
-
-export async function findRecord(ctx: Context, type: RecordType, id: string, includeDeleted = false): Promise<AnyRecord | null> {
-  const row = await table(ctx.db, type).findUnique({ where: { id } });
-  if (!row) return null;
-  if (row.status === 'DELETED' && !(includeDeleted && allows('records.readDeleted', ctx.member.role))) return null;
-  return typed(type, row);
-}
-
-/** Active records by id, in one query (node lookups). */
-export const findRecords = (ctx: Context, type: RecordType, ids: readonly string[]) =>
-  table(ctx.db, type)
-    .findMany({ where: { id: { in: ids }, status: 'ACTIVE' } })
-    .then((rows) => rows.map((r) => typed(type, r)));
-
-export function listWhere(ctx: Context, includeDeleted: boolean | null | undefined) {
-  if (includeDeleted) {
-    assertCapability(ctx.member, 'records.readDeleted');
-    return {};
-  }
-  return { status: 'ACTIVE' };
-}
-
-export const listRecords = (ctx: Context, type: RecordType, where: object, take: number, after: string | null) =>
-  table(ctx.db, type)
-    .findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take, ...(after ? { skip: 1, cursor: { id: after } } : {}) })
-    .then((rows) => rows.map((r) => typed(type, r)));
-
-export const countRecords = (ctx: Context, type: RecordType, where: object) => table(ctx.db, type).count({ where });
-
-// ---------------------------------------------------------------- changes
+type PiiAction = 'UPDATE_PII' | 'SOFT_DELETE' | 'HARD_DELETE';
 
 const lower = (type: RecordType) => type.toLowerCase();
 
 export async function createRecord(ctx: Context, type: RecordType, input: Record<string, unknown>) {
-  assertCapability(ctx.member, 'records.write');
-  const { plain, pii } = clean(type, input, true);
+  const { plain, pii } = cleanInput(type, input, true);
   return auditedTransaction(callerActor(ctx), async (tx, record) => {
     // New contact data is not a change of PII: any writer may enter it with the record.
     const row = await table(tx, type).create({ data: { organizationId: ctx.member.organizationId, ...plain, ...pii } });
@@ -125,47 +28,69 @@ export async function createRecord(ctx: Context, type: RecordType, input: Record
   });
 }
 
-async function openPiiRequest(tx: Tx, ctx: Context, row: AnyRecord, action: 'UPDATE_PII' | 'SOFT_DELETE' | 'HARD_DELETE', proposed: PiiValues | undefined, record: RecordEvent) {
+/**
+ * Opens a PII_CHANGE request unless the caller already has the same one pending (one pending
+ * request per subject). The transaction must have locked the organization first, so that among
+ * identical concurrent requests one opens and the others see it.
+ */
+async function openPiiRequest(tx: Tx, ctx: Context, row: AnyRecord, action: PiiAction, proposed: PiiValues | undefined, record: RecordEvent) {
+  const duplicate = {
+    where: {
+      kind: 'PII_CHANGE' as const,
+      requestedById: ctx.user.id,
+      targetType: row.type,
+      targetId: row.id,
+      piiAction: action,
+      proposedChanges: proposed ? JSON.stringify(proposed) : null,
+    },
+    conflict: () =>
+      conflict(`You already asked for this very change of this ${lower(row.type)} and it is still pending; wait for its decision or cancel it.`, 'records.duplicate-request'),
+  };
   return raiseRequest(
     tx,
     ctx.services,
     { organizationId: row.organizationId, userId: ctx.user.id },
-    {
-      kind: 'PII_CHANGE',
-      piiAction: action,
-      targetType: row.type,
-      targetId: row.id,
-      proposedChanges: proposed,
-      payload: { piiVersion: row.piiVersion, fields: proposed ? Object.keys(proposed).sort() : [] },
-    },
+    { kind: 'PII_CHANGE', piiAction: action, targetType: row.type, targetId: row.id, proposedChanges: proposed, payload: { piiVersion: row.piiVersion, fields: proposed ? Object.keys(proposed) : [] } },
     record,
+    duplicate,
   );
 }
 
-/** Applies non-PII fields at once; PII fields directly for an OWNER, as a request for others. */
+/** Writes the changed plain fields, with their audit event. */
+async function applyPlain(tx: Tx, current: AnyRecord, plain: Record<string, string | null>, record: RecordEvent): Promise<AnyRecord> {
+  const fields = Object.keys(plain).filter((k) => (current as unknown as Record<string, unknown>)[k] !== plain[k]);
+  if (!fields.length) return current;
+  const row = await table(tx, current.type).update({ where: { id: current.id }, data: plain });
+  await record({ action: `${lower(current.type)}.update`, targetType: current.type, targetId: current.id, metadata: { fields: fields.sort() } });
+  return typed(current.type, row);
+}
+
+/** Writes PII values and moves the record's PII version on, which makes older requests about it stale. */
+async function applyPii(tx: Tx, current: AnyRecord, change: PiiValues, record: RecordEvent, metadata: Record<string, unknown>): Promise<AnyRecord> {
+  const fields = Object.keys(change);
+  if (!fields.length) return current;
+  const row = await table(tx, current.type).update({ where: { id: current.id }, data: { ...change, piiVersion: { increment: 1 } } });
+  await record({ action: `${lower(current.type)}.pii.update`, targetType: current.type, targetId: current.id, metadata: { fields, ...metadata } });
+  return typed(current.type, row);
+}
+
+/** Applies non-PII fields at once, and PII directly or as a request, as the caller's role routes it. */
 export async function updateRecord(ctx: Context, type: RecordType, id: string, input: Record<string, unknown>) {
-  assertCapability(ctx.member, 'records.write');
-  const { plain, pii } = clean(type, input, false);
-  const owner = ctx.member.role === 'OWNER';
+  const { plain, pii } = cleanInput(type, input, false);
+  const givesPii = Object.keys(pii).length > 0;
+  if (givesPii) enforce(piiChangeDecision(ctx.member.role));
+  const route = piiChangeOutcome(ctx.member.role);
   let requested: ApprovalRequest | null = null;
   const updated = await auditedTransaction(callerActor(ctx), async (tx, record) => {
-    const current = await table(tx, type).findUnique({ where: { id } });
-    if (!current || current.status === 'DELETED') throw notFound(lower(type), id);
-    const changedPii = Object.fromEntries(Object.entries(pii).filter(([k, v]) => current[k as PiiField] !== v)) as PiiValues;
-    const piiFields = Object.keys(changedPii).sort();
-    let row = current;
-    const plainFields = Object.keys(plain).filter((k) => (current as unknown as Record<string, unknown>)[k] !== plain[k]);
-    if (plainFields.length) {
-      row = await table(tx, type).update({ where: { id }, data: plain });
-      await record({ action: `${lower(type)}.update`, targetType: type, targetId: id, metadata: { fields: plainFields.sort() } });
-    }
-    if (piiFields.length && owner) {
-      row = await table(tx, type).update({ where: { id }, data: { ...changedPii, piiVersion: { increment: 1 } } });
-      await record({ action: `${lower(type)}.pii.update`, targetType: type, targetId: id, metadata: { fields: piiFields, direct: true } });
-    } else if (piiFields.length) {
-      requested = await openPiiRequest(tx, ctx, typed(type, current), 'UPDATE_PII', changedPii, record);
-    }
-    return typed(type, row);
+    if (givesPii && route === 'request') await lockOrganization(tx, ctx.member.organizationId);
+    const current = await storedRecord(tx, type, id);
+    if (current.status === 'DELETED') throw notFound(lower(type), id);
+    const row = await applyPlain(tx, current, plain, record);
+    if (!givesPii) return row;
+    const change = piiChangeOf(route, pii, current);
+    if (route === 'direct') return applyPii(tx, row, change, record, { direct: true });
+    requested = await openPiiRequest(tx, ctx, current, 'UPDATE_PII', change, record);
+    return row;
   });
   if (requested) publishApproval(ctx.services, 'REQUESTED', requested);
   return { record: updated, pendingChange: requested as ApprovalRequest | null };
@@ -179,15 +104,15 @@ async function hardDelete(tx: Tx, type: RecordType, id: string, record: RecordEv
 }
 
 export async function deleteRecord(ctx: Context, type: RecordType, id: string, mode: 'SOFT' | 'HARD') {
-  assertCapability(ctx.member, 'records.delete');
-  const owner = ctx.member.role === 'OWNER';
+  const route = deleteOutcome(ctx.member.role);
   let requested: ApprovalRequest | null = null;
   let superseded: ApprovalRequest[] = [];
   const deleted = await auditedTransaction(callerActor(ctx), async (tx, record) => {
-    const current = await table(tx, type).findUnique({ where: { id } });
-    if (!current || (current.status === 'DELETED' && mode === 'SOFT')) throw notFound(lower(type), id);
-    if (!owner) {
-      requested = await openPiiRequest(tx, ctx, typed(type, current), mode === 'HARD' ? 'HARD_DELETE' : 'SOFT_DELETE', undefined, record);
+    if (route === 'request') await lockOrganization(tx, ctx.member.organizationId);
+    const current = await storedRecord(tx, type, id);
+    if (current.status === 'DELETED' && mode === 'SOFT') throw notFound(lower(type), id);
+    if (route === 'request') {
+      requested = await openPiiRequest(tx, ctx, current, mode === 'HARD' ? 'HARD_DELETE' : 'SOFT_DELETE', undefined, record);
       return false;
     }
     if (mode === 'HARD') superseded = await hardDelete(tx, type, id, record);
@@ -216,28 +141,28 @@ export const piiChangeKind: ApprovalKindHandler = {
     const { piiVersion } = JSON.parse(request.payload) as { piiVersion: number };
     if (current.piiVersion !== piiVersion)
       throw conflict(`The ${lower(type)}'s email or phone changed since this request was made; reject it and ask for a new one.`, 'records.stale-pii');
+    const via = { viaRequest: request.id };
     switch (request.piiAction) {
-      case 'UPDATE_PII': {
-        const proposed = JSON.parse(request.proposedChanges ?? '{}') as PiiValues;
-        await table(tx, type).update({ where: { id: current.id }, data: { ...proposed, piiVersion: { increment: 1 } } });
-        await decision.record({ action: `${lower(type)}.pii.update`, targetType: type, targetId: current.id, metadata: { fields: Object.keys(proposed).sort(), viaRequest: request.id } });
+      case 'UPDATE_PII':
+        // Written and versioned even where a value equals the stored one: what follows an
+        // approval must not tell the requester whether they had guessed it.
+        await applyPii(tx, typed(type, current), JSON.parse(request.proposedChanges ?? '{}') as PiiValues, decision.record, via);
         return;
-      }
       case 'SOFT_DELETE':
         if (current.status === 'DELETED') throw conflict(`The ${lower(type)} is already deleted.`);
         await table(tx, type).update({ where: { id: current.id }, data: { status: 'DELETED', deletedAt: new Date() } });
-        await decision.record({ action: `${lower(type)}.delete`, targetType: type, targetId: current.id, metadata: { mode: 'SOFT', viaRequest: request.id } });
+        await decision.record({ action: `${lower(type)}.delete`, targetType: type, targetId: current.id, metadata: { mode: 'SOFT', ...via } });
         return;
       case 'HARD_DELETE': {
         const withdrawn = await hardDelete(tx, type, current.id, decision.record);
         decision.afterCommit(() => {
           for (const w of withdrawn) decision.publish('CANCELLED', w);
         });
-        await decision.record({ action: `${lower(type)}.delete`, targetType: type, targetId: current.id, metadata: { mode: 'HARD', viaRequest: request.id } });
+        await decision.record({ action: `${lower(type)}.delete`, targetType: type, targetId: current.id, metadata: { mode: 'HARD', ...via } });
         return;
       }
       default:
-        throw forbidden(`Unknown PII action ${request.piiAction}.`, 'records.unknown-action');
+        throw new Error(`unknown PII action ${request.piiAction}`);
     }
   },
 };

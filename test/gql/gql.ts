@@ -15,6 +15,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n": typeof types.DemoWorkflowsDocument,
+    "\n  query KpisScopeNode($id: ID!) { node(id: $id) { id ... on AccessScope { value user { email } } } }\n": typeof types.KpisScopeNodeDocument,
+    "\n  mutation MatrixDeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n": typeof types.MatrixDeleteWorkflowDocument,
+    "\n  query MatrixRunOutputs($id: ID!) { workflow(id: $id) { id runs { edges { node { status output } } } } }\n": typeof types.MatrixRunOutputsDocument,
+    "\n  query MatrixUserNode($id: ID!) { node(id: $id) { id ... on User { email displayName } } }\n": typeof types.MatrixUserNodeDocument,
+    "\n  query MemberProfiles {\n    members(first: 50) {\n      totalCount\n      edges { node { id role status user { id email displayName } } }\n    }\n  }\n": typeof types.MemberProfilesDocument,
+    "\n  query ProfileNode($id: ID!) {\n    node(id: $id) {\n      id\n      ... on User { email displayName }\n      ... on Membership { role user { email displayName } }\n    }\n  }\n": typeof types.ProfileNodeDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token user { id email } }\n  }\n": typeof types.LoginDocument,
     "\n  query Me {\n    me {\n      user { id email displayName }\n      organization { id name slug }\n      role\n      memberships { id role status organization { id name } }\n    }\n  }\n": typeof types.MeDocument,
     "\n  query Members($first: Int, $after: String) {\n    members(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor node { id role status user { id email } organization { id } } }\n    }\n  }\n": typeof types.MembersDocument,
@@ -67,9 +73,19 @@ type Documents = {
     "\n  mutation CreateLead($input: LeadInput!) { createLead(input: $input) { id name source email phone } }\n": typeof types.CreateLeadDocument,
     "\n  mutation UpdateLead($id: ID!, $input: LeadInput!) {\n    updateLead(id: $id, input: $input) { lead { id email phone source } pendingChange { id piiAction } }\n  }\n": typeof types.UpdateLeadDocument,
     "\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n": typeof types.LeadsDocument,
+    "\n  query WorkflowPrincipal($id: ID!) {\n    workflow(id: $id) { id approvalStatus createdBy { email } definedBy { email } actions { kind config } }\n  }\n": typeof types.WorkflowPrincipalDocument,
+    "\n  mutation DeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n": typeof types.DeleteWorkflowDocument,
+    "\n  query RunOutputs($id: ID!) {\n    workflow(id: $id) { id runs(first: 10) { edges { node { id status output } } } }\n  }\n": typeof types.RunOutputsDocument,
+    "\n  mutation DeleteWorkflowRacing($id: ID!) { deleteWorkflow(id: $id) }\n": typeof types.DeleteWorkflowRacingDocument,
 };
 const documents: Documents = {
     "\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n": types.DemoWorkflowsDocument,
+    "\n  query KpisScopeNode($id: ID!) { node(id: $id) { id ... on AccessScope { value user { email } } } }\n": types.KpisScopeNodeDocument,
+    "\n  mutation MatrixDeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n": types.MatrixDeleteWorkflowDocument,
+    "\n  query MatrixRunOutputs($id: ID!) { workflow(id: $id) { id runs { edges { node { status output } } } } }\n": types.MatrixRunOutputsDocument,
+    "\n  query MatrixUserNode($id: ID!) { node(id: $id) { id ... on User { email displayName } } }\n": types.MatrixUserNodeDocument,
+    "\n  query MemberProfiles {\n    members(first: 50) {\n      totalCount\n      edges { node { id role status user { id email displayName } } }\n    }\n  }\n": types.MemberProfilesDocument,
+    "\n  query ProfileNode($id: ID!) {\n    node(id: $id) {\n      id\n      ... on User { email displayName }\n      ... on Membership { role user { email displayName } }\n    }\n  }\n": types.ProfileNodeDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token user { id email } }\n  }\n": types.LoginDocument,
     "\n  query Me {\n    me {\n      user { id email displayName }\n      organization { id name slug }\n      role\n      memberships { id role status organization { id name } }\n    }\n  }\n": types.MeDocument,
     "\n  query Members($first: Int, $after: String) {\n    members(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor node { id role status user { id email } organization { id } } }\n    }\n  }\n": types.MembersDocument,
@@ -122,6 +138,10 @@ const documents: Documents = {
     "\n  mutation CreateLead($input: LeadInput!) { createLead(input: $input) { id name source email phone } }\n": types.CreateLeadDocument,
     "\n  mutation UpdateLead($id: ID!, $input: LeadInput!) {\n    updateLead(id: $id, input: $input) { lead { id email phone source } pendingChange { id piiAction } }\n  }\n": types.UpdateLeadDocument,
     "\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n": types.LeadsDocument,
+    "\n  query WorkflowPrincipal($id: ID!) {\n    workflow(id: $id) { id approvalStatus createdBy { email } definedBy { email } actions { kind config } }\n  }\n": types.WorkflowPrincipalDocument,
+    "\n  mutation DeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n": types.DeleteWorkflowDocument,
+    "\n  query RunOutputs($id: ID!) {\n    workflow(id: $id) { id runs(first: 10) { edges { node { id status output } } } }\n  }\n": types.RunOutputsDocument,
+    "\n  mutation DeleteWorkflowRacing($id: ID!) { deleteWorkflow(id: $id) }\n": types.DeleteWorkflowRacingDocument,
 };
 
 /**
@@ -142,6 +162,30 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n"): (typeof documents)["\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KpisScopeNode($id: ID!) { node(id: $id) { id ... on AccessScope { value user { email } } } }\n"): (typeof documents)["\n  query KpisScopeNode($id: ID!) { node(id: $id) { id ... on AccessScope { value user { email } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MatrixDeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n"): (typeof documents)["\n  mutation MatrixDeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MatrixRunOutputs($id: ID!) { workflow(id: $id) { id runs { edges { node { status output } } } } }\n"): (typeof documents)["\n  query MatrixRunOutputs($id: ID!) { workflow(id: $id) { id runs { edges { node { status output } } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MatrixUserNode($id: ID!) { node(id: $id) { id ... on User { email displayName } } }\n"): (typeof documents)["\n  query MatrixUserNode($id: ID!) { node(id: $id) { id ... on User { email displayName } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MemberProfiles {\n    members(first: 50) {\n      totalCount\n      edges { node { id role status user { id email displayName } } }\n    }\n  }\n"): (typeof documents)["\n  query MemberProfiles {\n    members(first: 50) {\n      totalCount\n      edges { node { id role status user { id email displayName } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProfileNode($id: ID!) {\n    node(id: $id) {\n      id\n      ... on User { email displayName }\n      ... on Membership { role user { email displayName } }\n    }\n  }\n"): (typeof documents)["\n  query ProfileNode($id: ID!) {\n    node(id: $id) {\n      id\n      ... on User { email displayName }\n      ... on Membership { role user { email displayName } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -350,6 +394,22 @@ export function graphql(source: "\n  mutation UpdateLead($id: ID!, $input: LeadI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n"): (typeof documents)["\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkflowPrincipal($id: ID!) {\n    workflow(id: $id) { id approvalStatus createdBy { email } definedBy { email } actions { kind config } }\n  }\n"): (typeof documents)["\n  query WorkflowPrincipal($id: ID!) {\n    workflow(id: $id) { id approvalStatus createdBy { email } definedBy { email } actions { kind config } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n"): (typeof documents)["\n  mutation DeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RunOutputs($id: ID!) {\n    workflow(id: $id) { id runs(first: 10) { edges { node { id status output } } } }\n  }\n"): (typeof documents)["\n  query RunOutputs($id: ID!) {\n    workflow(id: $id) { id runs(first: 10) { edges { node { id status output } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteWorkflowRacing($id: ID!) { deleteWorkflow(id: $id) }\n"): (typeof documents)["\n  mutation DeleteWorkflowRacing($id: ID!) { deleteWorkflow(id: $id) }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

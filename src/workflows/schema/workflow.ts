@@ -1,15 +1,17 @@
-// GraphQL types, queries and mutations of workflows. VIEWER reads name and status; `actions` and
-// `runs` need EDITOR or more (null with FORBIDDEN at their path otherwise).
-import { userSelect } from '../context.ts';
-import { findVisible } from '../approvals/core.ts';
-import { ApprovalRequestRef } from '../approvals/schema.ts';
-import { builder } from '../builder.ts';
-import type { Workflow, WorkflowRun } from '../db/client.ts';
-import { UserRef } from '../identity/schema.ts';
-import { connectionOf, pageArgs, paginate, prismaPage } from '../pagination.ts';
-import * as workflows from './service.ts';
+// The Workflow type with its queries and its create, update and delete mutations. VIEWER reads
+// name and status; `actions` needs workflows.readDetails (null with FORBIDDEN at its path otherwise).
+import { findVisible } from '../../approvals/core.ts';
+import { ApprovalRequestRef } from '../../approvals/schema.ts';
+import { builder } from '../../builder.ts';
+import { userSelect, type Context } from '../../context.ts';
+import type { Workflow } from '../../db/client.ts';
+import { UserRef } from '../../identity/schema.ts';
+import { connectionOf, pageArgs, paginate, prismaPage } from '../../pagination.ts';
+import { actionsOf, type Action } from '../actions.ts';
+import { createWorkflow, deleteWorkflow, updateWorkflow } from '../definitions.ts';
+import { runAsPrincipal } from '../policy.ts';
 
-const ActionKindEnum = builder.enumType('WorkflowActionKind', {
+export const ActionKindEnum = builder.enumType('WorkflowActionKind', {
   values: {
     NOTIFY: { description: 'Publishes a notification inside the organization; no side effect outside it.' },
     SNAPSHOT_KPI: { description: "Computes a summary of a KPI into the run's output; reads only." },
@@ -19,36 +21,17 @@ const ActionKindEnum = builder.enumType('WorkflowActionKind', {
 });
 const ApprovalStatusEnum = builder.enumType('WorkflowApprovalStatus', { values: ['PENDING', 'APPROVED', 'REJECTED'] as const });
 const TriggerEnum = builder.enumType('WorkflowTriggerKind', { values: ['MANUAL', 'SCHEDULE'] as const });
-const RunStatusEnum = builder.enumType('WorkflowRunStatus', { values: ['SUCCEEDED', 'FAILED', 'BLOCKED'] as const });
-const RunTriggerEnum = builder.enumType('WorkflowRunTrigger', { values: ['MANUAL', 'SCHEDULE'] as const });
 
-const ActionRef = builder.objectRef<workflows.Action>('WorkflowAction').implement({
+const ActionRef = builder.objectRef<Action>('WorkflowAction').implement({
   fields: (t) => ({
     kind: t.field({ type: ActionKindEnum, resolve: (a) => a.kind }),
     config: t.field({ type: 'JSON', resolve: (a) => a.config }),
   }),
 });
 
-const WorkflowBase = builder.objectRef<Workflow>('Workflow');
-const details = { can: 'workflows.readDetails' } as const;
+const userById = (ctx: Context, id: string) => ctx.db.user.findUnique({ where: { id }, select: userSelect });
 
-const WorkflowRunRef = builder.node(builder.objectRef<WorkflowRun>('WorkflowRun'), {
-  id: { resolve: (r) => r.id },
-  authScopes: details,
-  loadMany: (ids, ctx) => ctx.db.workflowRun.findMany({ where: { id: { in: ids } } }),
-  fields: (t) => ({
-    workflow: t.field({ type: WorkflowBase, resolve: (r, _a, ctx) => ctx.db.workflow.findUnique({ where: { id: r.workflowId } }) }),
-    status: t.field({ type: RunStatusEnum, resolve: (r) => r.status as 'SUCCEEDED' | 'FAILED' | 'BLOCKED' }),
-    trigger: t.field({ type: RunTriggerEnum, resolve: (r) => r.trigger as 'MANUAL' | 'SCHEDULE' }),
-    startedAt: t.expose('startedAt', { type: 'DateTime' }),
-    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
-    output: t.field({ type: 'JSON', resolve: (r) => (r.output ? JSON.parse(r.output) : null) }),
-    error: t.exposeString('error'),
-  }),
-});
-const WorkflowRunConnection = connectionOf(WorkflowRunRef, 'WorkflowRun');
-
-export const WorkflowRef = builder.node(WorkflowBase, {
+export const WorkflowRef = builder.node(builder.objectRef<Workflow>('Workflow'), {
   id: { resolve: (w) => w.id },
   authScopes: { can: 'workflows.read' },
   loadMany: (ids, ctx) => ctx.db.workflow.findMany({ where: { id: { in: ids } } }),
@@ -57,32 +40,20 @@ export const WorkflowRef = builder.node(WorkflowBase, {
     description: t.exposeString('description'),
     trigger: t.field({ type: TriggerEnum, resolve: (w) => w.trigger as 'MANUAL' | 'SCHEDULE' }),
     schedule: t.exposeString('schedule', { description: 'Cron expression (seconds field optional) when trigger is SCHEDULE.' }),
-    actions: t.field({ type: [ActionRef], authScopes: details, resolve: (w) => workflows.actionsOf(w) }),
+    actions: t.field({ type: [ActionRef], authScopes: { can: 'workflows.readDetails' }, resolve: (w) => actionsOf(w) }),
     requiresApproval: t.exposeBoolean('requiresApproval', { description: 'True when any action has a side effect or writes.' }),
     approvalStatus: t.field({ type: ApprovalStatusEnum, resolve: (w) => w.approvalStatus as 'PENDING' | 'APPROVED' | 'REJECTED' }),
     approvalRequest: t.field({
       type: ApprovalRequestRef,
       description: 'The request for the current definition, when the caller may see it (they made it or may decide it).',
-      resolve: async (w, _a, ctx) => {
-        if (!w.approvalRequestId) return null;
-        return findVisible(ctx, w.approvalRequestId);
-      },
+      resolve: (w, _a, ctx) => (w.approvalRequestId ? findVisible(ctx, w.approvalRequestId) : null),
     }),
     enabled: t.exposeBoolean('enabled'),
-    createdBy: t.field({ type: UserRef, resolve: (w, _a, ctx) => ctx.db.user.findUnique({ where: { id: w.createdById }, select: userSelect }) }),
-    runs: t.field({
-      type: WorkflowRunConnection,
-      authScopes: details,
-      description: 'Newest first.',
-      args: pageArgs,
-      resolve: (w, args, ctx) =>
-        paginate(
-          ctx,
-          args,
-          (r: WorkflowRun) => r.id,
-          (take, after) => ctx.db.workflowRun.findMany({ where: { workflowId: w.id }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], ...prismaPage(take, after) }),
-          () => ctx.db.workflowRun.count({ where: { workflowId: w.id } }),
-        ),
+    createdBy: t.field({ type: UserRef, resolve: (w, _a, ctx) => userById(ctx, w.createdById) }),
+    definedBy: t.field({
+      type: UserRef,
+      description: 'Who last changed what the workflow does (trigger, schedule, actions): its actions run with this member’s current permissions.',
+      resolve: (w, _a, ctx) => userById(ctx, runAsPrincipal(w)),
     }),
   }),
 });
@@ -131,21 +102,22 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   createWorkflow: t.field({
     type: WorkflowRef,
-    authScopes: { member: true },
+    authScopes: { can: 'workflows.create' },
     args: { input: t.arg({ type: WorkflowInputRef, required: true }) },
-    resolve: (_r, a, ctx) => workflows.createWorkflow(ctx, a.input),
+    resolve: (_r, a, ctx) => createWorkflow(ctx, a.input),
   }),
   updateWorkflow: t.field({
     type: WorkflowRef,
-    authScopes: { member: true },
+    description: 'Only its creator, an ADMIN or an OWNER. A change of what it does makes the caller its principal (`definedBy`) and, when risky, waits for approval.',
+    authScopes: { can: 'workflows.manage' },
     args: { id: t.arg.globalID({ required: true, for: WorkflowRef }), input: t.arg({ type: WorkflowInputRef, required: true }) },
-    resolve: (_r, a, ctx) => workflows.updateWorkflow(ctx, a.id.id, a.input),
+    resolve: (_r, a, ctx) => updateWorkflow(ctx, a.id.id, a.input),
   }),
-  runWorkflow: t.field({
-    type: WorkflowRunRef,
-    description: 'Runs an approved (or non-risky), enabled workflow now; otherwise records a BLOCKED run and fails with APPROVAL_REQUIRED.',
-    authScopes: { member: true },
+  deleteWorkflow: t.boolean({
+    nullable: false,
+    description: 'Only its creator, an ADMIN or an OWNER. Its runs go with it (the audit trail keeps their history); its pending request is withdrawn.',
+    authScopes: { can: 'workflows.manage' },
     args: { id: t.arg.globalID({ required: true, for: WorkflowRef }) },
-    resolve: (_r, a, ctx) => workflows.runWorkflow(ctx, a.id.id),
+    resolve: (_r, a, ctx) => deleteWorkflow(ctx, a.id.id),
   }),
 }));

@@ -1,0 +1,159 @@
+// Members of the caller's organization: role and status changes under the organization lock, and
+// the member list and profiles as far as the identity policy lets the caller see them. Everything
+// here runs through the caller's tenant-scoped client.
+import { publishMembershipChange } from '../approvals/core.ts';
+import { auditedTransaction, callerActor, type RecordEvent } from '../audit/record.ts';
+import { enforce, type Decision } from '../authz/decision.ts';
+import type { OrgRole } from '../authz/matrix.ts';
+import { userSelect, type CallerMembership, type CallerUser, type Context } from '../context.ts';
+import type { Membership, Tx } from '../db/client.ts';
+import { lockOrganization } from '../db/locks.ts';
+import { badInput, notFound } from '../errors.ts';
+import { paginate, prismaPage, type PageArgs } from '../pagination.ts';
+import { assertWithinLimits } from './limits.ts';
+import {
+  profileView,
+  readsEveryMember,
+  refusesViewer,
+  roleChangeDecision,
+  statusChangeDecision,
+  type MemberFacts,
+  type MembershipStatus,
+} from './policy.ts';
+
+async function loadMember(tx: Tx, userId: string) {
+  // `tx` is tenant-scoped: a user of another organization is simply not found.
+  const member = await tx.membership.findFirst({ where: { userId }, include: { user: { select: userSelect } } });
+  if (!member) throw notFound('member', userId);
+  return member;
+}
+
+type LoadedMember = Awaited<ReturnType<typeof loadMember>>;
+
+/**
+ * One change of a member, decided and applied under the organization's lock, so that concurrent
+ * changes (two owners demoting each other) run one after the other: each counts the active owners
+ * that the other left, and sees the actor's own role and status as they are by then.
+ */
+async function changeMember(
+  ctx: Context,
+  userId: string,
+  decide: (actor: MemberFacts, target: MemberFacts, activeOwners: number) => Decision,
+  apply: (tx: Tx, target: LoadedMember, record: RecordEvent) => Promise<Membership>,
+): Promise<Membership> {
+  assertWithinLimits({ userId: [userId, 'userId'] });
+  const { organizationId } = ctx.member;
+  const updated = await auditedTransaction(callerActor(ctx), async (tx, record) => {
+    await lockOrganization(tx, organizationId);
+    const actor = await loadMember(tx, ctx.user.id);
+    const target = await loadMember(tx, userId);
+    enforce(decide(actor, target, await tx.membership.count({ where: { role: 'OWNER', status: 'ACTIVE' } })));
+    return apply(tx, target, record);
+  });
+  // Live subscriptions of that member re-check what they may still receive.
+  publishMembershipChange(ctx.services, updated.organizationId, updated.userId);
+  return updated;
+}
+
+export function updateMemberRole(ctx: Context, userId: string, role: OrgRole) {
+  return changeMember(
+    ctx,
+    userId,
+    (actor, target, activeOwners) => roleChangeDecision(actor, target, role, activeOwners),
+    async (tx, target, record) => {
+      if (target.role === role) return target;
+      const updated = await tx.membership.update({ where: { id: target.id }, data: { role } });
+      await record({
+        action: 'member.role.update',
+        targetType: 'Membership',
+        targetId: target.id,
+        metadata: { email: target.user.email, from: target.role, to: role },
+      });
+      return updated;
+    },
+  );
+}
+
+export function setMemberStatus(ctx: Context, userId: string, status: MembershipStatus) {
+  if (status === 'INVITED') throw badInput('A status can be set to ACTIVE or DISABLED; INVITED is set by `inviteMember`.');
+  return changeMember(
+    ctx,
+    userId,
+    (actor, target, activeOwners) => statusChangeDecision(actor, target, status, activeOwners),
+    async (tx, target, record) => {
+      if (target.status === status) return target;
+      const updated = await tx.membership.update({ where: { id: target.id }, data: { status } });
+      if (status === 'DISABLED')
+        await tx.invite.updateMany({ where: { email: target.user.email, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
+      await record({
+        action: status === 'DISABLED' ? 'member.disable' : 'member.enable',
+        targetType: 'Membership',
+        targetId: target.id,
+        metadata: { email: target.user.email, from: target.status, to: status },
+      });
+      return updated;
+    },
+  );
+}
+
+/** The caller's membership when the request acts in an organization; null while they have none to act in. */
+function actingMembership(ctx: Context): CallerMembership | null {
+  const m = ctx.caller.membership;
+  return m && m.status === 'ACTIVE' && !ctx.caller.organizationProblem ? m : null;
+}
+
+/** `me`: answered while the caller chooses an organization, refused when their membership is disabled. */
+export function viewerOf(ctx: Context) {
+  const problem = ctx.caller.organizationProblem;
+  if (problem && refusesViewer(problem.rule)) throw problem;
+  const acting = actingMembership(ctx);
+  return { user: ctx.user, organizationId: acting?.organizationId ?? null, role: acting?.role ?? null };
+}
+
+/** A user as far as the caller may see them, given their membership status here (null: not a member). */
+function shownProfile(ctx: Context, user: CallerUser, status: MembershipStatus | null): CallerUser | null {
+  const viewer = { userId: ctx.user.id, role: actingMembership(ctx)?.role ?? null };
+  const view = profileView(viewer, { userId: user.id, status });
+  if (view === 'none') return null;
+  return view === 'email' ? { id: user.id, email: user.email, displayName: null } : { id: user.id, email: user.email, displayName: user.displayName };
+}
+
+/** `Membership.user`: the member's profile, of which an invitation shows the email only. */
+export async function membershipUser(ctx: Context, membership: Membership & { user?: CallerUser }) {
+  const user = membership.user ?? (await ctx.db.user.findUnique({ where: { id: membership.userId }, select: userSelect }));
+  return user && shownProfile(ctx, user, membership.status);
+}
+
+const inOrderOf = <T extends { id: string }>(ids: readonly string[], rows: (T | null)[]) => {
+  const byId = new Map(rows.filter((r): r is T => r !== null).map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id) ?? null);
+};
+
+/** `node(id)` of users: members of the organization, as far as the caller may see them; null otherwise. */
+export async function profilesByIds(ctx: Context, ids: readonly string[]) {
+  const rows = await ctx.db.user.findMany({ where: { id: { in: [...ids] } }, select: { ...userSelect, memberships: { select: { status: true } } } });
+  return inOrderOf(ids, rows.map(({ memberships, ...user }) => shownProfile(ctx, user, memberships[0]?.status ?? null)));
+}
+
+/** Memberships the caller may read: everyone's outright, or only their own (the limited cell of members.read). */
+const visibleMemberships = (ctx: Context) => (readsEveryMember(ctx.member.role) ? {} : { userId: ctx.user.id });
+
+export function memberPage(ctx: Context, args: PageArgs) {
+  const where = visibleMemberships(ctx);
+  return paginate(
+    ctx,
+    args,
+    (m: Membership) => m.id,
+    (take, after) =>
+      ctx.db.membership.findMany({ where, include: { user: { select: userSelect } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...prismaPage(take, after) }),
+    () => ctx.db.membership.count({ where }),
+  );
+}
+
+export async function membershipsByIds(ctx: Context, ids: readonly string[]) {
+  const rows = await ctx.db.membership.findMany({
+    where: { id: { in: [...ids] }, ...visibleMemberships(ctx) },
+    include: { user: { select: userSelect }, organization: true },
+  });
+  return inOrderOf(ids, rows);
+}

@@ -1,0 +1,183 @@
+// KPIs: their type with data and summary (rows filtered in SQL by the caller's row filters), the
+// list, one by id, creating one and recording data.
+import { builder } from '../../builder.ts';
+import type { Kpi, KpiDataPoint, Prisma } from '../../db/client.ts';
+import { connectionOf, pageArgs, paginate, prismaPage } from '../../pagination.ts';
+import { accessOf, dimensionColumn, profileFor } from '../access.ts';
+import { dimensionFilters, refuse, type DimensionFilter } from '../input.ts';
+import { createKpi, dimensionKeysOf, kpiSummary, recordKpiData } from '../kpis.ts';
+import { KPI_ACCESS_LEVELS } from '../policy.ts';
+import { DimensionRef } from './dimension.ts';
+
+export const KpiAccessEnum = builder.enumType('KpiAccess', { values: KPI_ACCESS_LEVELS });
+
+const DimensionValueRef = builder.objectRef<{ dimension: string; value: string }>('DimensionValue').implement({
+  fields: (t) => ({ dimension: t.exposeString('dimension'), value: t.exposeString('value') }),
+});
+
+type PointShape = KpiDataPoint & { keys: string[] };
+const KpiDataPointRef = builder.objectRef<PointShape>('KpiDataPoint').implement({
+  fields: (t) => ({
+    period: t.expose('period', { type: 'DateTime' }),
+    value: t.exposeFloat('value'),
+    dimensions: t.field({
+      type: [DimensionValueRef],
+      resolve: (p) => p.keys.map((dimension, i) => ({ dimension, value: p[dimensionColumn(i)] ?? '' })),
+    }),
+  }),
+});
+const KpiDataPointConnection = connectionOf(KpiDataPointRef, 'KpiDataPoint');
+
+const KpiSummaryRef = builder.objectRef<Awaited<ReturnType<typeof kpiSummary>>>('KpiSummary').implement({
+  description: 'Aggregates over the rows that the caller may see, and no others.',
+  fields: (t) => ({
+    count: t.exposeInt('count'),
+    sum: t.exposeFloat('sum', { nullable: true }),
+    avg: t.exposeFloat('avg', { nullable: true }),
+    min: t.exposeFloat('min', { nullable: true }),
+    max: t.exposeFloat('max', { nullable: true }),
+  }),
+});
+
+const DimensionFilterInput = builder.inputType('DimensionFilter', {
+  fields: (t) => ({ dimension: t.string({ required: true }), values: t.stringList({ required: true }) }),
+});
+const KpiDataFilterInput = builder.inputType('KpiDataFilter', {
+  fields: (t) => ({
+    from: t.field({ type: 'DateTime' }),
+    to: t.field({ type: 'DateTime' }),
+    dimensions: t.field({ type: [DimensionFilterInput] }),
+  }),
+});
+
+type DataFilter = { from?: Date | null; to?: Date | null; dimensions?: readonly DimensionFilter[] | null } | null | undefined;
+
+/** The caller's filter as SQL conditions; row-level security is added by the extension on top. */
+function dataWhere(kpi: Kpi, filter: DataFilter): Prisma.KpiDataPointWhereInput {
+  const keys = dimensionKeysOf(kpi);
+  const and: Prisma.KpiDataPointWhereInput[] = [{ kpiId: kpi.id }];
+  if (filter?.from) and.push({ period: { gte: filter.from } });
+  if (filter?.to) and.push({ period: { lt: filter.to } });
+  for (const [i, d] of dimensionFilters('filter.dimensions', filter?.dimensions).entries()) {
+    const index = keys.indexOf(d.dimension);
+    if (index < 0) throw refuse(`filter.dimensions[${i}].dimension`, `names "${d.dimension}", which KPI "${kpi.key}" does not have; its dimensions are ${keys.join(', ') || 'none'}.`);
+    and.push({ [dimensionColumn(index)]: { in: [...d.values] } });
+  }
+  return { AND: and };
+}
+
+const encodePointKey = (p: KpiDataPoint) => `${p.period.toISOString()}|${p.id}`;
+function afterPoint(key: string | null): Prisma.KpiDataPointWhereInput[] {
+  if (!key) return [];
+  const [period, id] = key.split('|');
+  const at = new Date(period ?? '');
+  if (!id || Number.isNaN(at.getTime())) throw refuse('after', 'does not come from this list: pass an endCursor it returned.');
+  return [{ OR: [{ period: { lt: at } }, { period: at, id: { lt: id } }] }];
+}
+
+export const KpiRef = builder.node(builder.objectRef<Kpi>('Kpi'), {
+  id: { resolve: (k) => k.id },
+  authScopes: { can: 'kpis.read' },
+  loadMany: (ids, ctx) => ctx.db.kpi.findMany({ where: { id: { in: ids } } }),
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    name: t.exposeString('name'),
+    unit: t.exposeString('unit'),
+    description: t.exposeString('description'),
+    target: t.exposeFloat('target', { nullable: true }),
+    dimensions: t.field({
+      type: [DimensionRef],
+      resolve: async (k, _a, ctx) => {
+        const keys = dimensionKeysOf(k);
+        const rows = await ctx.db.dimension.findMany({ where: { key: { in: keys } } });
+        return keys.map((key) => rows.find((r) => r.key === key)!).filter(Boolean);
+      },
+    }),
+    access: t.field({ type: KpiAccessEnum, description: "The caller's effective access to this KPI.", resolve: async (k, _a, ctx) => accessOf(await profileFor(ctx.rowRequest), k.id) }),
+    data: t.field({
+      type: KpiDataPointConnection,
+      description: 'Newest period first.',
+      args: { filter: t.arg({ type: KpiDataFilterInput }), ...pageArgs },
+      resolve: (k, args, ctx) => {
+        const where = dataWhere(k, args.filter);
+        const keys = dimensionKeysOf(k);
+        return paginate(
+          ctx,
+          args,
+          encodePointKey,
+          async (take, after) => {
+            const rows = await ctx.db.kpiDataPoint.findMany({ where: { AND: [where, ...afterPoint(after)] }, orderBy: [{ period: 'desc' }, { id: 'desc' }], take });
+            return rows.map((r) => ({ ...r, keys }));
+          },
+          () => ctx.db.kpiDataPoint.count({ where }),
+        );
+      },
+    }),
+    summary: t.field({
+      type: KpiSummaryRef,
+      args: { filter: t.arg({ type: KpiDataFilterInput }) },
+      resolve: (k, args, ctx) => kpiSummary(ctx.db, dataWhere(k, args.filter)),
+    }),
+  }),
+});
+const KpiConnection = connectionOf(KpiRef, 'Kpi');
+
+builder.queryFields((t) => ({
+  kpis: t.field({
+    type: KpiConnection,
+    description: 'The KPIs the caller may see (access other than NONE), by key.',
+    authScopes: { can: 'kpis.read' },
+    args: pageArgs,
+    resolve: (_r, args, ctx) =>
+      paginate(
+        ctx,
+        args,
+        (k: Kpi) => k.id,
+        (take, after) => ctx.db.kpi.findMany({ orderBy: [{ key: 'asc' }, { id: 'asc' }], ...prismaPage(take, after) }),
+        () => ctx.db.kpi.count(),
+      ),
+  }),
+  kpi: t.field({
+    type: KpiRef,
+    description: 'Null for a KPI the caller may not see.',
+    authScopes: { can: 'kpis.read' },
+    args: { id: t.arg.globalID({ required: true, for: KpiRef }) },
+    resolve: (_r, args, ctx) => ctx.db.kpi.findUnique({ where: { id: args.id.id } }),
+  }),
+}));
+
+const CreateKpiInputRef = builder.inputType('CreateKpiInput', {
+  fields: (t) => ({
+    key: t.string({ required: true }),
+    name: t.string({ required: true }),
+    unit: t.string(),
+    description: t.string(),
+    target: t.float(),
+    dimensionKeys: t.stringList({ required: true }),
+  }),
+});
+const DimensionValueInput = builder.inputType('DimensionValueInput', {
+  fields: (t) => ({ dimension: t.string({ required: true }), value: t.string({ required: true }) }),
+});
+const KpiPointInput = builder.inputType('KpiPointInput', {
+  fields: (t) => ({
+    period: t.field({ type: 'DateTime', required: true }),
+    value: t.float({ required: true }),
+    dimensions: t.field({ type: [DimensionValueInput], required: true }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createKpi: t.field({
+    type: KpiRef,
+    authScopes: { can: 'kpis.write' },
+    args: { input: t.arg({ type: CreateKpiInputRef, required: true }) },
+    resolve: (_r, a, ctx) => createKpi(ctx, a.input),
+  }),
+  recordKpiData: t.int({
+    description: 'Stores a batch of points, all or none; returns how many were stored. Needs FULL access to the KPI.',
+    authScopes: { can: 'kpis.write' },
+    args: { kpiId: t.arg.globalID({ required: true, for: KpiRef }), points: t.arg({ type: [KpiPointInput], required: true }) },
+    resolve: (_r, a, ctx) => recordKpiData(ctx, a.kpiId.id, a.points),
+  }),
+}));

@@ -1,0 +1,80 @@
+// Access scopes: one's own (`myAccessScopes`), granting, revoking and delegating their approval
+// (ADMIN, OWNER), and requesting one (VIEWER, EDITOR) as an ACCESS_SCOPE approval request.
+import { ApprovalRequestRef } from '../../approvals/schema.ts';
+import { builder } from '../../builder.ts';
+import { userSelect } from '../../context.ts';
+import type { AccessScope } from '../../db/client.ts';
+import { UserRef } from '../../identity/schema.ts';
+import { isActive } from '../access.ts';
+import { seesEveryScope } from '../policy.ts';
+import { grantAccessScope, requestAccess, revokeAccessScope, setScopeApprover } from '../scopes.ts';
+import { DimensionRef } from './dimension.ts';
+
+const AccessScopeRef = builder.node(builder.objectRef<AccessScope>('AccessScope'), {
+  id: { resolve: (s) => s.id },
+  authScopes: { member: true },
+  loadMany: (ids, ctx) =>
+    ctx.db.accessScope.findMany({ where: { id: { in: ids }, ...(seesEveryScope(ctx.member.role) ? {} : { userId: ctx.user.id }) } }),
+  fields: (t) => ({
+    user: t.field({ type: UserRef, resolve: (s, _a, ctx) => ctx.db.user.findUnique({ where: { id: s.userId }, select: userSelect }) }),
+    dimension: t.field({ type: DimensionRef, resolve: (s, _a, ctx) => ctx.db.dimension.findFirst({ where: { key: s.dimensionKey } }) }),
+    value: t.exposeString('value', { description: 'A dimension value, or * for every value of the dimension.' }),
+    startsAt: t.expose('startsAt', { type: 'DateTime', nullable: true }),
+    endsAt: t.expose('endsAt', { type: 'DateTime', nullable: true }),
+    active: t.boolean({
+      description: 'True while now is inside [startsAt, endsAt) and the scope is not revoked.',
+      resolve: (s) => isActive(s, new Date()),
+    }),
+  }),
+});
+
+builder.objectField(ApprovalRequestRef, 'dimension', (t) =>
+  t.field({ type: DimensionRef, resolve: (r, _a, ctx) => (r.dimensionKey ? ctx.db.dimension.findFirst({ where: { key: r.dimensionKey } }) : null) }),
+);
+
+builder.queryField('myAccessScopes', (t) =>
+  t.field({
+    type: [AccessScopeRef],
+    description: "The caller's scopes that are not revoked, active or not (see `active`).",
+    authScopes: { member: true },
+    resolve: (_r, _a, ctx) => ctx.db.accessScope.findMany({ where: { userId: ctx.user.id, revokedAt: null }, orderBy: [{ dimensionKey: 'asc' }, { value: 'asc' }] }),
+  }),
+);
+
+const subject = builder.args((t) => ({
+  dimension: t.string({ required: true }),
+  value: t.string({ required: true, description: 'A value of the dimension, or * for every value.' }),
+}));
+const window = builder.args((t) => ({
+  startsAt: t.field({ type: 'DateTime' }),
+  endsAt: t.field({ type: 'DateTime' }),
+}));
+
+builder.mutationFields((t) => ({
+  grantAccessScope: t.field({
+    type: AccessScopeRef,
+    description: 'FORBIDDEN (kpis.grant-to-invited) for a member who has not accepted their invitation.',
+    authScopes: { can: 'kpis.manage' },
+    args: { userId: t.arg.globalID({ required: true, for: UserRef }), ...subject, ...window },
+    resolve: (_r, a, ctx) => grantAccessScope(ctx, a.userId.id, a.dimension, a.value, a.startsAt, a.endsAt),
+  }),
+  revokeAccessScope: t.field({
+    type: AccessScopeRef,
+    authScopes: { can: 'kpis.manage' },
+    args: { id: t.arg.globalID({ required: true, for: AccessScopeRef }) },
+    resolve: (_r, a, ctx) => revokeAccessScope(ctx, a.id.id),
+  }),
+  setScopeApprover: t.boolean({
+    description: 'Lets a member decide ACCESS_SCOPE requests for the value; FORBIDDEN (kpis.grant-to-invited) until they have accepted their invitation.',
+    authScopes: { can: 'kpis.manage' },
+    args: { ...subject, userId: t.arg.globalID({ required: true, for: UserRef }) },
+    resolve: (_r, a, ctx) => setScopeApprover(ctx, a.dimension, a.value, a.userId.id),
+  }),
+  requestAccess: t.field({
+    type: ApprovalRequestRef,
+    description: 'Opens an ACCESS_SCOPE request; CONFLICT when one for the same value is pending or the scope is held.',
+    authScopes: { can: 'kpis.requestAccess' },
+    args: { ...subject, justification: t.arg.string({ required: true }), ...window },
+    resolve: (_r, a, ctx) => requestAccess(ctx, a.dimension, a.value, a.justification, a.startsAt, a.endsAt),
+  }),
+}));

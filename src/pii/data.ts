@@ -1,0 +1,55 @@
+// Reading customers and leads: one table access for both types, lookups and list filters.
+import { refusalError } from '../authz/decision.ts';
+import type { Context } from '../context.ts';
+import type { Customer, Lead, Tx } from '../db/client.ts';
+import { notFound } from '../errors.ts';
+import type { RecordType } from './fields.ts';
+import { readDeletedDecision } from './policy.ts';
+
+export type AnyRecord = (Customer & { type: 'Customer' }) | (Lead & { type: 'Lead' });
+
+export const table = (db: Context['db'] | Tx, type: RecordType) => (type === 'Customer' ? db.customer : db.lead) as unknown as {
+  findUnique(args: unknown): Promise<Customer | Lead | null>;
+  findMany(args: unknown): Promise<(Customer | Lead)[]>;
+  count(args: unknown): Promise<number>;
+  create(args: unknown): Promise<Customer | Lead>;
+  update(args: unknown): Promise<Customer | Lead>;
+  delete(args: unknown): Promise<Customer | Lead>;
+};
+
+export const typed = (type: RecordType, row: Customer | Lead): AnyRecord => ({ ...row, type }) as AnyRecord;
+
+/** The record as stored, deleted or not; NOT_FOUND when there is none. */
+export async function storedRecord(db: Context['db'] | Tx, type: RecordType, id: string): Promise<AnyRecord> {
+  const row = await table(db, type).findUnique({ where: { id } });
+  if (!row) throw notFound(type.toLowerCase(), id);
+  return typed(type, row);
+}
+
+/** A lookup: deleted records only for those who may see them. */
+export async function findRecord(ctx: Context, type: RecordType, id: string, includeDeleted = false): Promise<AnyRecord | null> {
+  const row = await table(ctx.db, type).findUnique({ where: { id } });
+  if (!row) return null;
+  if (row.status === 'DELETED' && !(includeDeleted && readDeletedDecision(ctx.member.role).allowed)) return null;
+  return typed(type, row);
+}
+
+/** Active records by id, in one query (node lookups). */
+export const findRecords = (ctx: Context, type: RecordType, ids: readonly string[]) =>
+  table(ctx.db, type)
+    .findMany({ where: { id: { in: ids }, status: 'ACTIVE' } })
+    .then((rows) => rows.map((r) => typed(type, r)));
+
+export function listWhere(ctx: Context, includeDeleted: boolean | null | undefined) {
+  if (!includeDeleted) return { status: 'ACTIVE' };
+  const decision = readDeletedDecision(ctx.member.role);
+  if (!decision.allowed) throw refusalError(decision);
+  return {};
+}
+
+export const listRecords = (ctx: Context, type: RecordType, where: object, take: number, after: string | null) =>
+  table(ctx.db, type)
+    .findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take, ...(after ? { skip: 1, cursor: { id: after } } : {}) })
+    .then((rows) => rows.map((r) => typed(type, r)));
+
+export const countRecords = (ctx: Context, type: RecordType, where: object) => table(ctx.db, type).count({ where });

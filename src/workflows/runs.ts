@@ -1,0 +1,190 @@
+// Running workflows: the actions, performed with the permissions of the workflow's principal (who
+// last defined it) as they are now; one BLOCKED run per refused definition version; and who reads
+// what a run's output reveals.
+import { randomUUID } from 'node:crypto';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { requestGlobalId } from '../approvals/events.ts';
+import { auditedTransaction, callerActor, type Actor } from '../audit/record.ts';
+import { enforce, refusalError } from '../authz/decision.ts';
+import { contextFor, type Context } from '../context.ts';
+import { isUniqueViolation, type Workflow, type WorkflowRun } from '../db/client.ts';
+import { AppError, ErrorCode, notFound } from '../errors.ts';
+import { accessOf, profileFor } from '../kpis/access.ts';
+import { kpiSummary } from '../kpis/kpis.ts';
+import { writeKpiDecision } from '../kpis/policy.ts';
+import type { Services } from '../services.ts';
+import { actionsOf, isSnapshotOutput, type Action, type SnapshotOutput } from './actions.ts';
+import {
+  RUN_NEEDS_APPROVAL, blockedRunDecision, manageDecision, outputDecision, runAsPrincipal, runBlock, type RevealedKpi, type RunBlock,
+} from './policy.ts';
+
+class ActionFailure extends Error {}
+
+/** The KPI with this key if the principal may see it (through their row-level security). */
+async function visibleKpiByKey(ctx: Context, key: string) {
+  const kpi = await ctx.db.kpi.findFirst({ where: { key } });
+  if (!kpi) throw new ActionFailure(`KPI "${key}" does not exist or the workflow's principal may not see it`);
+  return kpi;
+}
+
+async function runAction(ctx: Context, workflow: Workflow, runId: string, action: Action): Promise<object> {
+  const { services } = ctx;
+  switch (action.kind) {
+    case 'NOTIFY':
+      services.pubsub.publish('org:event', workflow.organizationId, { type: 'workflow.notify', id: runId });
+      return { notified: true, message: action.config.message };
+    case 'SNAPSHOT_KPI': {
+      const kpi = await visibleKpiByKey(ctx, action.config.kpiKey as string);
+      // The id, not only the key: who may read the output is decided on it (keys can be reused).
+      return { kpi: kpi.key, kpiId: kpi.id, summary: await kpiSummary(ctx.db, { kpiId: kpi.id }) } satisfies Omit<SnapshotOutput, 'kind'>;
+    }
+    case 'SET_KPI_TARGET': {
+      const kpi = await visibleKpiByKey(ctx, action.config.kpiKey as string);
+      const decision = writeKpiDecision(ctx.member.role, kpi.key, accessOf(await profileFor(ctx.rowRequest), kpi.id));
+      if (!decision.allowed) throw new ActionFailure(`the workflow's principal may not change KPI "${kpi.key}": ${decision.reason}`);
+      await auditedTransaction(callerActor(ctx), async (tx, record) => {
+        await tx.kpi.update({ where: { id: kpi.id }, data: { target: action.config.target as number } });
+        await record({ action: 'kpi.target.set', targetType: 'Kpi', targetId: kpi.id, metadata: { kpi: kpi.key, from: kpi.target, to: action.config.target, workflowId: workflow.id, runId } });
+      });
+      return { kpi: kpi.key, target: action.config.target };
+    }
+    case 'WEBHOOK':
+      return callWebhook(services, workflow, runId, action);
+  }
+}
+
+async function callWebhook(services: Services, workflow: Workflow, runId: string, action: Action) {
+  const url = new URL(action.config.url as string);
+  if (!services.config.WEBHOOK_ALLOWLIST.includes(url.origin)) throw new ActionFailure(`${url.origin} is no longer in WEBHOOK_ALLOWLIST`);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'governance-api-webhook' },
+      body: JSON.stringify({ workflowId: workflow.id, runId, organizationId: workflow.organizationId, payload: action.config.body ?? {} }),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(services.config.WEBHOOK_TIMEOUT_MS),
+    });
+  } catch (error) {
+    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${services.config.WEBHOOK_TIMEOUT_MS} ms` : (error as Error).message;
+    throw new ActionFailure(`POST ${url.origin}${url.pathname} failed: ${reason}`);
+  }
+  await response.body?.cancel();
+  if (!response.ok) throw new ActionFailure(`POST ${url.origin}${url.pathname} answered HTTP ${response.status}`);
+  return { status: response.status };
+}
+
+/** Performs the actions in order as the principal, stopping at the first failure. */
+async function performActions(services: Services, workflow: Workflow, runId: string): Promise<{ outputs: unknown[]; error: string | null }> {
+  const outputs: unknown[] = [];
+  // The principal acting now, with their current membership: a demoted or disabled definer's
+  // workflow does no more than they could do themselves.
+  const principal = await contextFor(services, runAsPrincipal(workflow), workflow.organizationId, `workflow-${workflow.id}`);
+  if (!principal) return { outputs, error: "the member who last defined the workflow (its principal) is no longer an active member of the organization" };
+  for (const [i, action] of actionsOf(workflow).entries()) {
+    try {
+      outputs.push({ kind: action.kind, ...(await runAction(principal, workflow, runId, action)) });
+    } catch (failure) {
+      if (!(failure instanceof ActionFailure)) services.log.error({ err: failure, workflowId: workflow.id }, 'workflow action failed unexpectedly');
+      const reason = failure instanceof ActionFailure || failure instanceof AppError ? failure.message : 'unexpected error; see the server log';
+      return { outputs, error: `Action ${i + 1} (${action.kind}): ${reason}` };
+    }
+  }
+  return { outputs, error: null };
+}
+
+export interface RunRequest {
+  trigger: 'MANUAL' | 'SCHEDULE';
+  /** Who the run's audit event names: the caller of runWorkflow, or the system for a schedule. */
+  actor: Actor;
+  triggeredById: string | null;
+  occurrence: string | null;
+}
+
+type RunFields = Pick<WorkflowRun, 'id' | 'status' | 'startedAt' | 'finishedAt' | 'output' | 'error' | 'blockedVersion'>;
+
+/**
+ * Stores a run with its audit event. The event goes first: appending it locks the organization's
+ * audit chain, which deleteWorkflow holds before deleting runs, so a run is either deleted with its
+ * workflow or finds the workflow gone, never left pointing at a deleted one.
+ */
+function recordRun(workflow: Workflow, request: RunRequest, run: RunFields, metadata: Record<string, unknown>): Promise<WorkflowRun> {
+  return auditedTransaction(request.actor, async (tx, record) => {
+    await record({ action: run.blockedVersion ? 'workflow.run.blocked' : 'workflow.run', targetType: 'WorkflowRun', targetId: run.id, metadata: { workflowId: workflow.id, trigger: request.trigger, ...metadata } });
+    if (!(await tx.workflow.findUnique({ where: { id: workflow.id }, select: { id: true } }))) throw notFound('workflow', workflow.id);
+    const { trigger, triggeredById, occurrence } = request;
+    return tx.workflowRun.create({ data: { ...run, organizationId: workflow.organizationId, workflowId: workflow.id, trigger, triggeredById, occurrence } });
+  });
+}
+
+/** The one BLOCKED run of this definition version: recorded (and audited) by the first attempt, found by the others. */
+async function blockedRun(workflow: Workflow, request: RunRequest, block: RunBlock): Promise<WorkflowRun> {
+  const existing = () => request.actor.client.workflowRun.findFirst({ where: { workflowId: workflow.id, blockedVersion: block.version } });
+  const found = await existing();
+  if (found) return found;
+  const now = new Date();
+  const run = { id: randomUUID(), status: 'BLOCKED', startedAt: now, finishedAt: now, output: null, error: block.reason, blockedVersion: block.version };
+  try {
+    return await recordRun(workflow, request, run, { approvalStatus: workflow.approvalStatus, enabled: workflow.enabled });
+  } catch (error) {
+    // A concurrent attempt recorded it between our look and our insert.
+    if (!isUniqueViolation(error)) throw error;
+    return (await existing())!;
+  }
+}
+
+/**
+ * Runs a workflow now, or returns its BLOCKED run when it may not run; `block` then says why (the
+ * caller of runWorkflow turns it into an error).
+ */
+export async function execute(services: Services, workflow: Workflow, request: RunRequest): Promise<{ run: WorkflowRun; block: RunBlock | null }> {
+  const block = runBlock(workflow);
+  if (block) return { run: await blockedRun(workflow, request, block), block };
+  const id = randomUUID();
+  const startedAt = new Date();
+  const { outputs, error } = await performActions(services, workflow, id);
+  const status = error ? 'FAILED' : 'SUCCEEDED';
+  const run = await recordRun(
+    workflow,
+    request,
+    { id, status, startedAt, finishedAt: new Date(), output: JSON.stringify(outputs), error, blockedVersion: null },
+    { status, actions: outputs.length },
+  );
+  return { run, block: null };
+}
+
+export async function runWorkflow(ctx: Context, id: string): Promise<WorkflowRun> {
+  const workflow = await ctx.db.workflow.findUnique({ where: { id } });
+  if (!workflow) throw notFound('workflow', id);
+  enforce(manageDecision(ctx.member.role, ctx.user.id, workflow.createdById));
+  const { run, block } = await execute(ctx.services, workflow, { trigger: 'MANUAL', actor: callerActor(ctx), triggeredById: ctx.user.id, occurrence: null });
+  if (!block) return run;
+  const requestId = workflow.approvalRequestId ? requestGlobalId(workflow.approvalRequestId) : null;
+  throw refusalError(
+    blockedRunDecision(workflow.name, block, workflow.approvalStatus, requestId),
+    block.rule === RUN_NEEDS_APPROVAL ? ErrorCode.APPROVAL_REQUIRED : ErrorCode.CONFLICT,
+    { approvalRequestId: requestId, runId: encodeGlobalID('WorkflowRun', run.id) },
+  );
+}
+
+/** The KPIs an output summarises, with the reader's access to each now; older outputs name only the key. */
+async function revealedKpis(ctx: Context, output: unknown): Promise<RevealedKpi[]> {
+  const snapshots = (Array.isArray(output) ? output : []).filter(isSnapshotOutput);
+  if (snapshots.length === 0) return [];
+  const profile = await profileFor(ctx.rowRequest);
+  const keysOnly = snapshots.filter((s) => !s.kpiId).map((s) => s.kpi);
+  // A key the reader cannot see finds nothing here: NONE, as it should.
+  const idByKey = new Map(keysOnly.length ? (await ctx.db.kpi.findMany({ where: { key: { in: keysOnly } }, select: { id: true, key: true } })).map((k) => [k.key, k.id]) : []);
+  return snapshots.map((s) => {
+    const kpiId = s.kpiId ?? idByKey.get(s.kpi);
+    return { key: s.kpi, access: kpiId ? accessOf(profile, kpiId) : 'NONE' };
+  });
+}
+
+/** A run's output, if the caller may see what it reveals; FORBIDDEN (at the field) otherwise. */
+export async function readableOutput(ctx: Context, run: WorkflowRun): Promise<unknown> {
+  if (!run.output) return null;
+  const output: unknown = JSON.parse(run.output);
+  enforce(outputDecision(ctx.member.role, await revealedKpis(ctx, output)));
+  return output;
+}

@@ -1,0 +1,3 @@
+// The workflow domain's GraphQL types, queries and mutations, one entity a file.
+import './workflow.ts';
+import './run.ts';

@@ -1,0 +1,59 @@
+// The WorkflowRun type, a workflow's runs and the runWorkflow mutation. Runs need
+// workflows.readDetails; a run's output also needs the right to see what it reveals.
+import { builder } from '../../builder.ts';
+import type { WorkflowRun } from '../../db/client.ts';
+import { connectionOf, pageArgs, paginate, prismaPage } from '../../pagination.ts';
+import { readableOutput, runWorkflow } from '../runs.ts';
+import { WorkflowRef } from './workflow.ts';
+
+const RunStatusEnum = builder.enumType('WorkflowRunStatus', { values: ['SUCCEEDED', 'FAILED', 'BLOCKED'] as const });
+const RunTriggerEnum = builder.enumType('WorkflowRunTrigger', { values: ['MANUAL', 'SCHEDULE'] as const });
+
+const WorkflowRunRef = builder.node(builder.objectRef<WorkflowRun>('WorkflowRun'), {
+  id: { resolve: (r) => r.id },
+  authScopes: { can: 'workflows.readDetails' },
+  loadMany: (ids, ctx) => ctx.db.workflowRun.findMany({ where: { id: { in: ids } } }),
+  fields: (t) => ({
+    workflow: t.field({ type: WorkflowRef, resolve: (r, _a, ctx) => ctx.db.workflow.findUnique({ where: { id: r.workflowId } }) }),
+    status: t.field({ type: RunStatusEnum, resolve: (r) => r.status as 'SUCCEEDED' | 'FAILED' | 'BLOCKED' }),
+    trigger: t.field({ type: RunTriggerEnum, resolve: (r) => r.trigger as 'MANUAL' | 'SCHEDULE' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    output: t.field({
+      type: 'JSON',
+      description: 'What the actions produced; null with FORBIDDEN unless the caller may see what it reveals (a KPI summary: FULL access to that KPI).',
+      authScopes: { can: 'workflows.readOutput' },
+      resolve: (r, _a, ctx) => readableOutput(ctx, r),
+    }),
+    error: t.exposeString('error'),
+  }),
+});
+const WorkflowRunConnection = connectionOf(WorkflowRunRef, 'WorkflowRun');
+
+builder.objectField(WorkflowRef, 'runs', (t) =>
+  t.field({
+    type: WorkflowRunConnection,
+    authScopes: { can: 'workflows.readDetails' },
+    description: 'Newest first.',
+    args: pageArgs,
+    resolve: (w, args, ctx) =>
+      paginate(
+        ctx,
+        args,
+        (r: WorkflowRun) => r.id,
+        (take, after) => ctx.db.workflowRun.findMany({ where: { workflowId: w.id }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], ...prismaPage(take, after) }),
+        () => ctx.db.workflowRun.count({ where: { workflowId: w.id } }),
+      ),
+  }),
+);
+
+builder.mutationField('runWorkflow', (t) =>
+  t.field({
+    type: WorkflowRunRef,
+    description:
+      'Only its creator, an ADMIN or an OWNER. Runs an approved (or non-risky), enabled workflow now as its principal (`definedBy`); otherwise fails with APPROVAL_REQUIRED (or CONFLICT when disabled), naming the one BLOCKED run recorded for this definition.',
+    authScopes: { can: 'workflows.manage' },
+    args: { id: t.arg.globalID({ required: true, for: WorkflowRef }) },
+    resolve: (_r, a, ctx) => runWorkflow(ctx, a.id.id),
+  }),
+);

@@ -57,6 +57,10 @@ export const notFound = (what: string, id?: string) =>
 export const badInput = (message: string, details?: Record<string, unknown>) =>
   new AppError(ErrorCode.BAD_USER_INPUT, message, { details });
 
+/** A value longer than its field accepts: the field and its limit, for the client to point at. */
+export const tooLong = (field: string, maxLength: number, length: number) =>
+  badInput(`\`${field}\` has at most ${maxLength} characters; it had ${length}.`, { field, maxLength });
+
 export const conflict = (message: string, rule?: string) => new AppError(ErrorCode.CONFLICT, message, { rule });
 
 export const rateLimited = (message: string, retryAfterSeconds: number) =>

@@ -31,7 +31,7 @@ async function expectRefused(call: () => Promise<GqlResult<unknown>>, field?: st
   expect(codes(r)).toEqual(['BAD_USER_INPUT']);
   if (field) {
     expect(r.errors![0]!.extensions).toMatchObject({ field, maxLength });
-    expect(r.errors![0]!.message).toMatch(new RegExp(`^\`${field}\` may have at most ${maxLength} characters`));
+    expect(r.errors![0]!.message).toMatch(new RegExp(`^\`${field}\` has at most ${maxLength} characters`));
   }
   expect(await written()).toEqual(before);
 }

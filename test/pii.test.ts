@@ -151,7 +151,7 @@ describe('changes', () => {
     const id = await newCustomer();
     const written = async () => [await server.db.customer.count({ where: { organizationId: o.id } }), await server.db.auditEvent.count({ where: { organizationId: o.id } })];
     const before = await written();
-    const tooLong = (field: string, max: number) => ({ code: 'BAD_USER_INPUT', field, max });
+    const tooLong = (field: string, max: number) => ({ code: 'BAD_USER_INPUT', field, maxLength: max });
     const refusal = (r: { errors?: { extensions?: Record<string, unknown> }[] }) => r.errors?.map((e) => e.extensions);
     expect(refusal(await server.gql(CreateCustomer, { input: { name: 'n'.repeat(201) } }, { as: o.editor }))).toEqual([tooLong('name', 200)]);
     expect(refusal(await server.gql(CreateLead, { input: { name: 'Lee', source: 's'.repeat(201) } }, { as: o.editor }))).toEqual([tooLong('source', 200)]);

@@ -189,7 +189,7 @@ describe('input limits', () => {
 
   it('refuses overlong names, descriptions, schedules, messages, URLs and bodies, and too many actions', async () => {
     await refused({ ...notify('n'.repeat(121)) }, /1 to 120 characters/);
-    await refused({ ...notify(), description: 'd'.repeat(2001) }, /at most 2,000 characters/);
+    await refused({ ...notify(), description: 'd'.repeat(2001) }, /`input.description` has at most 2000 characters/);
     await refused({ ...notify(), trigger: 'SCHEDULE', schedule: `* * * * * *${' '.repeat(190)}*` }, /at most 200 characters/);
     await refused({ name: 'x', actions: [{ kind: 'NOTIFY', config: { message: 'm'.repeat(501) } }] }, /^Action 1 \(NOTIFY\): config\.message/);
     await refused({ name: 'x', actions: [{ kind: 'WEBHOOK', config: { url: `http://127.0.0.1:9/${'p'.repeat(2000)}` } }] }, /^Action 1 \(WEBHOOK\): config\.url/);

@@ -8,7 +8,7 @@ import { auditedTransaction, callerActor, systemActor, type RecordEvent } from '
 import type { Context } from '../context.ts';
 import type { ApprovalRequest, Db, Prisma, Tx } from '../db/client.ts';
 import { lockOrganization } from '../db/locks.ts';
-import { badInput, conflict, notFound } from '../errors.ts';
+import { badInput, conflict, notFound, tooLong } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { published, requestGlobalId, type ApprovalEventType } from './events.ts';
 import type { ApprovalKind, ApprovalKindHandler, DecisionContext, NewApprovalRequest } from './kinds.ts';
@@ -25,7 +25,7 @@ export const JUSTIFICATION_MAX = 2000;
 const text = (value: string | null | undefined, field: string, max: number, required = false) => {
   const v = value?.trim() ?? '';
   if (required && !v) throw badInput(`\`${field}\` is required: say why, in a few words.`);
-  if (v.length > max) throw badInput(`\`${field}\` has at most ${max} characters; it had ${v.length}.`);
+  if (v.length > max) throw tooLong(field, max, v.length);
   return v || null;
 };
 

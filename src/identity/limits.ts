@@ -1,6 +1,6 @@
 // The longest value each string input of the identity mutations accepts. Checked before any I/O,
 // so that nobody, signed in or not, makes the server hash, store or audit megabytes.
-import { badInput } from '../errors.ts';
+import { tooLong } from '../errors.ts';
 
 export const INPUT_LIMITS = {
   /** RFC 5321's longest forward path. */
@@ -23,7 +23,6 @@ export type LimitedInput = keyof typeof INPUT_LIMITS;
 export function assertWithinLimits(inputs: Record<string, [value: string | null | undefined, limit: LimitedInput]>): void {
   for (const [argument, [value, limit]] of Object.entries(inputs)) {
     const max = INPUT_LIMITS[limit];
-    if (value != null && value.length > max)
-      throw badInput(`\`${argument}\` may have at most ${max} characters; this one has ${value.length}.`, { field: argument, maxLength: max });
+    if (value != null && value.length > max) throw tooLong(argument, max, value.length);
   }
 }

@@ -2,7 +2,7 @@
 // whose message and `extensions.field` name the argument, so a client can point at it.
 import { JUSTIFICATION_MAX } from '../approvals/core.ts';
 import { isUniqueViolation } from '../db/client.ts';
-import { badInput, conflict } from '../errors.ts';
+import { badInput, conflict, tooLong } from '../errors.ts';
 import { MAX_DIMENSIONS } from './access.ts';
 
 export const LIMITS = {
@@ -35,7 +35,7 @@ export function key(field: string, value: string): string {
 export function requiredText(field: string, value: string, max: number): string {
   const v = value.trim();
   if (!v) throw refuse(field, 'is required.');
-  if (v.length > max) throw refuse(field, `has at most ${max} characters; it had ${v.length}.`);
+  if (v.length > max) throw tooLong(field, max, v.length);
   return v;
 }
 

@@ -1,6 +1,6 @@
 // The fields of customers and leads: which are PII, their limits and validation, and how PII looks
 // masked. Input is checked here, whole, before a change touches the database.
-import { badInput } from '../errors.ts';
+import { badInput, tooLong } from '../errors.ts';
 
 export type RecordType = 'Customer' | 'Lead';
 export const PII_FIELDS = ['email', 'phone'] as const;
@@ -22,7 +22,7 @@ const isPii = (key: string): key is PiiField => (PII_FIELDS as readonly string[]
 function bounded(key: string, raw: unknown): string | null {
   const value = typeof raw === 'string' ? raw.trim() || null : null;
   const max = MAX_LENGTH[key]!;
-  if (value && value.length > max) throw badInput(`\`${key}\` has at most ${max} characters; it had ${value.length}.`, { field: key, max });
+  if (value && value.length > max) throw tooLong(key, max, value.length);
   return value;
 }
 

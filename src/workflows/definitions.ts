@@ -10,7 +10,7 @@ import { enforce } from '../authz/decision.ts';
 import type { Context } from '../context.ts';
 import type { ApprovalRequest, Tx } from '../db/client.ts';
 import { lockOrganization } from '../db/locks.ts';
-import { badInput, conflict, notFound } from '../errors.ts';
+import { badInput, conflict, notFound, tooLong } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { ACTION_CONFIGS, MAX_ACTIONS, type Action, type ActionKind } from './actions.ts';
 import { isRisky, manageDecision, saveOutcome } from './policy.ts';
@@ -36,7 +36,7 @@ function validateSchedule(input: WorkflowInput, trigger: 'MANUAL' | 'SCHEDULE'):
   }
   const schedule = input.schedule?.trim() ?? '';
   if (!schedule) throw badInput('A SCHEDULE workflow needs `schedule`, a cron expression such as "0 */15 * * * *" (seconds field optional).');
-  if (schedule.length > SCHEDULE_MAX) throw badInput(`A schedule has at most ${SCHEDULE_MAX} characters.`);
+  if (schedule.length > SCHEDULE_MAX) throw tooLong('input.schedule', SCHEDULE_MAX, schedule.length);
   try {
     parseSchedule(schedule);
   } catch (error) {
@@ -69,7 +69,7 @@ export function validate(services: Services, input: WorkflowInput) {
   const name = input.name.trim();
   if (name.length < 1 || name.length > NAME_MAX) throw badInput(`A workflow name has 1 to ${NAME_MAX} characters.`);
   const description = input.description?.trim() || null;
-  if (description && description.length > DESCRIPTION_MAX) throw badInput(`A description has at most ${DESCRIPTION_MAX.toLocaleString('en')} characters.`);
+  if (description && description.length > DESCRIPTION_MAX) throw tooLong('input.description', DESCRIPTION_MAX, description.length);
   const trigger = input.trigger ?? 'MANUAL';
   const schedule = validateSchedule(input, trigger);
   if (input.actions.length === 0) throw badInput('A workflow needs at least one action.');

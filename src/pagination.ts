@@ -58,6 +58,23 @@ export async function paginate<T>(
 export const prismaPage = (take: number, afterKey: string | null): { take: number; skip?: number; cursor?: { id: string } } =>
   afterKey ? { take, skip: 1, cursor: { id: afterKey } } : { take };
 
+/** What a page of rows keyed by `id` needs of a Prisma model (its delegate on the tenant-scoped client). */
+interface RowsById<T> {
+  findMany(args: { where?: object; orderBy: object[]; include?: object; take: number; skip?: number; cursor?: { id: string } }): PromiseLike<T[]>;
+  count(args: { where?: object }): PromiseLike<number>;
+}
+
+/** One page of a model's rows in `orderBy` (ending with `id`, so the order is total), with their total count. */
+export function pageOfRows<T extends { id: string }>(ctx: Context, args: PageArgs, rows: RowsById<T>, query: { where?: object; orderBy: object[]; include?: object }) {
+  return paginate(
+    ctx,
+    args,
+    (row: T) => row.id,
+    (take, after) => Promise.resolve(rows.findMany({ ...query, ...prismaPage(take, after) })),
+    () => Promise.resolve(rows.count({ where: query.where })),
+  );
+}
+
 export const pageArgs = builder.args((t) => ({
   first: t.int({ description: 'Page size: 0 to the server maximum (MAX_PAGE_SIZE, default 100); 20 when omitted.' }),
   after: t.string({ description: 'The endCursor of the previous page.' }),

@@ -4,7 +4,7 @@ import { builder } from '../builder.ts';
 import { notFound } from '../errors.ts';
 import type { ApprovalRequest } from '../db/client.ts';
 import { UserRef } from '../identity/schema.ts';
-import { connectionOf, pageArgs, paginate, prismaPage } from '../pagination.ts';
+import { connectionOf, pageArgs, pageOfRows } from '../pagination.ts';
 import * as approvals from './core.ts';
 import { requestGlobalId, type ApprovalEventShape } from './events.ts';
 import { APPROVAL_KINDS } from './kinds.ts';
@@ -75,13 +75,7 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const visible = await approvals.callerVisibleWhere(ctx);
       const where = { AND: [visible, ...(args.status ? [{ status: args.status }] : []), ...(args.kind ? [{ kind: args.kind }] : [])] };
-      return paginate(
-        ctx,
-        args,
-        (r: ApprovalRequest) => r.id,
-        (take, after) => ctx.db.approvalRequest.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...prismaPage(take, after) }),
-        () => ctx.db.approvalRequest.count({ where }),
-      );
+      return pageOfRows<ApprovalRequest>(ctx, args, ctx.db.approvalRequest, { where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
     },
   }),
   approvalRequest: t.field({

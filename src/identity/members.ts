@@ -140,6 +140,7 @@ const visibleMemberships = (ctx: Context) => (readsEveryMember(ctx.member.role) 
 
 export function memberPage(ctx: Context, args: PageArgs) {
   const where = visibleMemberships(ctx);
+  // With its user included: a page of rows keyed by id, read by hand because of the include's type.
   return paginate(
     ctx,
     args,

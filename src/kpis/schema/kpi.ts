@@ -2,7 +2,7 @@
 // list, one by id, creating one and recording data.
 import { builder } from '../../builder.ts';
 import type { Kpi, KpiDataPoint, Prisma } from '../../db/client.ts';
-import { connectionOf, pageArgs, paginate, prismaPage } from '../../pagination.ts';
+import { connectionOf, pageArgs, pageOfRows, paginate } from '../../pagination.ts';
 import { accessOf, dimensionColumn, profileFor } from '../access.ts';
 import { dimensionFilters, refuse, type DimensionFilter } from '../input.ts';
 import { createKpi, dimensionKeysOf, kpiSummary, recordKpiData } from '../kpis.ts';
@@ -129,13 +129,7 @@ builder.queryFields((t) => ({
     authScopes: { can: 'kpis.read' },
     args: pageArgs,
     resolve: (_r, args, ctx) =>
-      paginate(
-        ctx,
-        args,
-        (k: Kpi) => k.id,
-        (take, after) => ctx.db.kpi.findMany({ orderBy: [{ key: 'asc' }, { id: 'asc' }], ...prismaPage(take, after) }),
-        () => ctx.db.kpi.count(),
-      ),
+      pageOfRows<Kpi>(ctx, args, ctx.db.kpi, { orderBy: [{ key: 'asc' }, { id: 'asc' }] }),
   }),
   kpi: t.field({
     type: KpiRef,

@@ -2,7 +2,7 @@
 // workflows.readDetails; a run's output also needs the right to see what it reveals.
 import { builder } from '../../builder.ts';
 import type { WorkflowRun } from '../../db/client.ts';
-import { connectionOf, pageArgs, paginate, prismaPage } from '../../pagination.ts';
+import { connectionOf, pageArgs, pageOfRows } from '../../pagination.ts';
 import { readableOutput, runWorkflow } from '../runs.ts';
 import { WorkflowRef } from './workflow.ts';
 
@@ -37,12 +37,7 @@ builder.objectField(WorkflowRef, 'runs', (t) =>
     description: 'Newest first.',
     args: pageArgs,
     resolve: (w, args, ctx) =>
-      paginate(
-        ctx,
-        args,
-        (r: WorkflowRun) => r.id,
-        (take, after) => ctx.db.workflowRun.findMany({ where: { workflowId: w.id }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], ...prismaPage(take, after) }),
-        () => ctx.db.workflowRun.count({ where: { workflowId: w.id } }),
+      pageOfRows<WorkflowRun>(ctx, args, ctx.db.workflowRun, { where: { workflowId: w.id }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] }
       ),
   }),
 );

@@ -6,7 +6,7 @@ import { builder } from '../../builder.ts';
 import { userSelect, type Context } from '../../context.ts';
 import type { Workflow } from '../../db/client.ts';
 import { UserRef } from '../../identity/schema.ts';
-import { connectionOf, pageArgs, paginate, prismaPage } from '../../pagination.ts';
+import { connectionOf, pageArgs, pageOfRows } from '../../pagination.ts';
 import { actionsOf, type Action } from '../actions.ts';
 import { createWorkflow, deleteWorkflow, updateWorkflow } from '../definitions.ts';
 import { runAsPrincipal } from '../policy.ts';
@@ -83,13 +83,7 @@ builder.queryFields((t) => ({
     authScopes: { can: 'workflows.read' },
     args: pageArgs,
     resolve: (_r, args, ctx) =>
-      paginate(
-        ctx,
-        args,
-        (w: Workflow) => w.id,
-        (take, after) => ctx.db.workflow.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...prismaPage(take, after) }),
-        () => ctx.db.workflow.count(),
-      ),
+      pageOfRows<Workflow>(ctx, args, ctx.db.workflow, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
   workflow: t.field({
     type: WorkflowRef,

@@ -1,0 +1,127 @@
+-- AlterTable
+ALTER TABLE "Organization" ADD COLUMN     "maxAccessDays" INTEGER;
+
+-- AlterTable
+ALTER TABLE "AuditEvent" ADD COLUMN     "keyId" TEXT;
+
+-- AlterTable
+ALTER TABLE "ApprovalRequest" ADD COLUMN     "approvalCount" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "countedRoles" TEXT NOT NULL DEFAULT '[]',
+ADD COLUMN     "requiredApprovals" INTEGER NOT NULL DEFAULT 1;
+
+-- AlterTable
+ALTER TABLE "AccessScope" ADD COLUMN     "expiryNotifiedAt" TIMESTAMP(3);
+
+-- CreateTable
+CREATE TABLE "ApprovalPolicy" (
+    "id" TEXT NOT NULL,
+    "organizationId" TEXT NOT NULL,
+    "kind" "ApprovalKind" NOT NULL,
+    "subject" TEXT NOT NULL DEFAULT '',
+    "requiredApprovals" INTEGER NOT NULL DEFAULT 1,
+    "countedRoles" TEXT NOT NULL DEFAULT '[]',
+    "updatedById" TEXT,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ApprovalPolicy_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ApprovalVote" (
+    "id" TEXT NOT NULL,
+    "organizationId" TEXT NOT NULL,
+    "requestId" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "role" TEXT NOT NULL,
+    "comment" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ApprovalVote_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "RevokedToken" (
+    "jti" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "revokedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "RevokedToken_pkey" PRIMARY KEY ("jti")
+);
+
+-- CreateTable
+CREATE TABLE "AccessReview" (
+    "id" TEXT NOT NULL,
+    "organizationId" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "coverage" TEXT NOT NULL,
+    "kpiId" TEXT,
+    "dimensionKey" TEXT,
+    "dimensionValue" TEXT,
+    "deadline" TIMESTAMP(3) NOT NULL,
+    "defaultOutcome" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'OPEN',
+    "createdById" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "closedAt" TIMESTAMP(3),
+
+    CONSTRAINT "AccessReview_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AccessReviewItem" (
+    "id" TEXT NOT NULL,
+    "organizationId" TEXT NOT NULL,
+    "reviewId" TEXT NOT NULL,
+    "itemType" TEXT NOT NULL,
+    "scopeId" TEXT,
+    "roleAssignmentId" TEXT,
+    "subjectUserId" TEXT NOT NULL,
+    "reviewerId" TEXT NOT NULL,
+    "decision" TEXT,
+    "decidedById" TEXT,
+    "decidedAt" TIMESTAMP(3),
+    "automatic" BOOLEAN NOT NULL DEFAULT false,
+
+    CONSTRAINT "AccessReviewItem_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AuditCheckpoint" (
+    "id" TEXT NOT NULL,
+    "chain" TEXT NOT NULL,
+    "seq" INTEGER NOT NULL,
+    "hash" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL,
+    "keyId" TEXT NOT NULL,
+    "signature" TEXT NOT NULL,
+
+    CONSTRAINT "AuditCheckpoint_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ApprovalPolicy_organizationId_kind_subject_key" ON "ApprovalPolicy"("organizationId", "kind", "subject");
+
+-- CreateIndex
+CREATE INDEX "ApprovalVote_organizationId_requestId_idx" ON "ApprovalVote"("organizationId", "requestId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ApprovalVote_requestId_userId_key" ON "ApprovalVote"("requestId", "userId");
+
+-- CreateIndex
+CREATE INDEX "RevokedToken_expiresAt_idx" ON "RevokedToken"("expiresAt");
+
+-- CreateIndex
+CREATE INDEX "AccessReview_organizationId_status_idx" ON "AccessReview"("organizationId", "status");
+
+-- CreateIndex
+CREATE INDEX "AccessReview_status_deadline_idx" ON "AccessReview"("status", "deadline");
+
+-- CreateIndex
+CREATE INDEX "AccessReviewItem_reviewId_decision_idx" ON "AccessReviewItem"("reviewId", "decision");
+
+-- CreateIndex
+CREATE INDEX "AccessReviewItem_organizationId_reviewerId_idx" ON "AccessReviewItem"("organizationId", "reviewerId");
+
+-- CreateIndex
+CREATE INDEX "AuditCheckpoint_chain_seq_idx" ON "AuditCheckpoint"("chain", "seq");

@@ -1,19 +1,25 @@
-// Types the GraphQL operations that the tests send, from schema.graphql: a schema change that
-// breaks a client breaks `npm run typecheck`. `npm run codegen` after changing an operation.
+// Types the GraphQL operations against schema.graphql, for two clients: the tests (test/gql/) and
+// the approvals console (console/src/gql/). A schema change that breaks either breaks the type
+// check. `npm run codegen` after changing an operation.
 import type { CodegenConfig } from '@graphql-codegen/cli';
+
+const scalars = { DateTime: 'string', JSON: 'unknown', ID: 'string' };
 
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['test/**/*.ts', '!test/gql/**'],
   ignoreNoDocuments: true,
   generates: {
     'test/gql/': {
+      documents: ['test/**/*.ts', '!test/gql/**'],
       preset: 'client',
-      config: {
-        scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string' },
-        enumsAsTypes: true,
-        useTypeImports: true,
-      },
+      config: { scalars, enumsAsTypes: true, useTypeImports: true },
+      presetConfig: { fragmentMasking: false },
+    },
+    // The console sends its documents as strings (no graphql-js in the browser bundle).
+    'console/src/gql/': {
+      documents: ['console/src/**/*.{ts,tsx}', '!console/src/gql/**'],
+      preset: 'client',
+      config: { scalars, enumsAsTypes: true, useTypeImports: true, documentMode: 'string' },
       presetConfig: { fragmentMasking: false },
     },
   },

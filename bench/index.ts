@@ -1,10 +1,14 @@
-// `npm run bench [-- <name>...]`: the benchmarks, all by default. Figures, not assertions.
+// `npm run bench [-- <name>...]`: the benchmarks; `kpis` and `fanout` by default (offline, a few
+// minutes). `peer` runs side by side with the PostGraphile harness when it is set up (bench/peer.ts).
+// Figures, not assertions.
 import { fanout } from './fanout.ts';
 import { kpiBench } from './kpis.ts';
+import { peer } from './peer.ts';
 
-const benches: Record<string, () => Promise<void>> = { kpis: kpiBench, fanout };
+const benches: Record<string, () => Promise<void>> = { kpis: kpiBench, fanout, peer };
+const byDefault = ['kpis', 'fanout'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-for (const name of wanted.length ? wanted : Object.keys(benches)) {
+for (const name of wanted.length ? wanted : byDefault) {
   const bench = benches[name];
   if (!bench) {
     console.error(`unknown benchmark "${name}"; known: ${Object.keys(benches).join(', ')}`);

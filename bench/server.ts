@@ -1,6 +1,7 @@
 // A server instance for the benchmarks, in its own process so its memory is measured alone.
 // Speaks over IPC: { cmd: 'memory' } → heap and RSS after GC; { cmd: 'raise', as } → opens a
-// WORKFLOW request as that member. Seeds an organization of N deciders when BENCH_SEED_MEMBERS is set.
+// WORKFLOW request as that member; { cmd: 'token', as } → a session token of that user (what
+// `login` returns). Seeds an organization of N deciders when BENCH_SEED_MEMBERS is set.
 import { buildApp } from '../src/app.ts';
 import { requestApproval } from '../src/approvals/core.ts';
 import { requestGlobalId } from '../src/approvals/events.ts';
@@ -9,6 +10,7 @@ import { loadConfig } from '../src/config.ts';
 import { createContext, newRequestId, resolveCaller } from '../src/context.ts';
 import { createOrganizationWith } from '../src/identity/bootstrap.ts';
 import { hashPassword } from '../src/identity/passwords.ts';
+import { signSessionToken } from '../src/identity/tokens.ts';
 
 const benchKind: ApprovalKindHandler = { kind: 'WORKFLOW', summarize: () => 'bench request', apply: async () => {} };
 const app = await buildApp(loadConfig(), { approvalKinds: [benchKind] });
@@ -32,6 +34,9 @@ process.on('message', async (message: { cmd: string; as?: string; seq?: number }
     const ctx = createContext(app.services, await resolveCaller(app.services, { devUser: message.as }), newRequestId(), 'bench');
     const row = await requestApproval(ctx, { kind: 'WORKFLOW' });
     process.send!({ seq: message.seq, id: requestGlobalId(row.id) });
+  } else if (message.cmd === 'token') {
+    const user = await app.services.system.user.findUniqueOrThrow({ where: { email: message.as! } });
+    process.send!({ seq: message.seq, token: (await signSessionToken(app.services.keys, user.id)).token });
   } else if (message.cmd === 'stop') {
     await app.stop();
     process.exit(0);

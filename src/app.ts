@@ -11,16 +11,22 @@ import { WebSocketServer } from 'ws';
 import { expireStale } from './approvals/core.ts';
 import { domainApprovalKinds } from './approvals/domains.ts';
 import { kindRegistry, type ApprovalKindHandler } from './approvals/kinds.ts';
+import { checkpointMovedChains } from './audit/checkpoints.ts';
 import { useDenialAudit } from './audit/denials.ts';
+import { auditKeysFrom, useAuditKeys } from './audit/keys.ts';
 import { useStringLimit } from './input-limits.ts';
+import { CONSOLE_PATH, consoleSite } from './http/console.ts';
+import { useOperationLimits } from './limits/plugin.ts';
+import { graphiqlOptions, graphiqlRenderer } from './http/graphiql.ts';
 import type { Config } from './config.ts';
 import { clientAddressOf, createContext, newRequestId, requestScope, resolveCaller, type Context } from './context.ts';
 import { rowFilterRegistry } from './db/row-filters.ts';
 import { kpiRowFilters } from './kpis/access.ts';
 import type { Services } from './services.ts';
-import { openDatabase, type Db } from './db/client.ts';
+import { openDatabaseWithDriver } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { bootstrap } from './identity/bootstrap.ts';
+import { pruneRevokedTokens, sessionSockets } from './identity/sessions.ts';
 import { pruneThrottle } from './identity/throttle.ts';
 import { logMailer, noMailer, type Mailer } from './identity/mailer.ts';
 import { tokenKeys } from './identity/tokens.ts';
@@ -29,7 +35,14 @@ import { openPubSub } from './pubsub.ts';
 import { seedDemoStory } from './demo.ts';
 import { everyInterval, everyTick } from './jobs.ts';
 import { runDueWorkflows } from './workflows/scheduler.ts';
+import { announceExpiringScopes } from './kpis/scope-expiry.ts';
+import { closeDueReviews } from './reviews/service.ts';
 import { schema } from './schema.ts';
+import { observedKinds } from './ops/decisions.ts';
+import { createMetrics } from './ops/metrics.ts';
+import { trackStreams } from './ops/streams.ts';
+import { startTracing, tracerProviderFromConfig } from './ops/tracing.ts';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 
 export interface BuildOptions {
   log?: Logger;
@@ -38,6 +51,8 @@ export interface BuildOptions {
   approvalKinds?: readonly ApprovalKindHandler[];
   /** Receives every SQL statement (tests that bound the queries of an operation). */
   onQuery?: (sql: string, params: string) => void;
+  /** Also export every span here as it ends, tracing on whatever OTEL_* say (tests: an in-memory exporter). */
+  spanExporter?: SpanExporter;
 }
 
 export interface App {
@@ -48,6 +63,8 @@ export interface App {
   start(port?: number, host?: string): Promise<number>;
   /** Graceful shutdown: stops accepting, finishes requests in flight, closes sockets and connections. */
   stop(): Promise<void>;
+  /** The port of the metrics listener (METRICS_PORT) once started, else null. */
+  metricsPort(): number | null;
 }
 
 type WsParams = Record<string, unknown> | undefined;
@@ -135,26 +152,40 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Migrating also puts a SQLite file in WAL mode, which the file keeps.
   const { applied } = await migrateDatabase(config.DATABASE_URL);
   if (applied.length) log.info({ applied }, 'database migrated');
-  const db: Db = openDatabase(config.DATABASE_URL, { onQuery: options.onQuery });
+  const { db, sql } = openDatabaseWithDriver(config.DATABASE_URL, { onQuery: options.onQuery });
+  const auditKeys = auditKeysFrom(config);
+  useAuditKeys(db, auditKeys);
   const demo = await bootstrap(db, config, log);
+  const tracing = startTracing(tracerProviderFromConfig(config, options.spanExporter));
+  const metrics = createMetrics(config, db, log);
+  // graphql-ws operations carry the request id the socket handler gave them; HTTP ones do not.
+  const streams = trackStreams((graphqlContext) => ((graphqlContext as { wsRequestId?: string }).wsRequestId ? 'ws' : 'sse'));
   const pubsubHandle = openPubSub(config.REDIS_URL);
   const services: Services = {
     config,
     system: db,
+    sql: tracing.statements(sql),
     log,
     keys: tokenKeys(config.JWT_SECRET, config.JWT_TTL_SECONDS),
     mailer: options.mailer ?? (config.NODE_ENV === 'production' ? noMailer(log) : logMailer(log)),
-    pubsub: pubsubHandle.pubsub,
-    approvals: kindRegistry(options.approvalKinds ?? domainApprovalKinds),
+    pubsub: metrics.timeDelivery(pubsubHandle.pubsub),
+    approvals: kindRegistry(observedKinds(options.approvalKinds ?? domainApprovalKinds, tracing, metrics)),
     // The domains' row-level filters: the tenant extension asks this registry, naming no model itself.
     rowFilters: rowFilterRegistry([kpiRowFilters]),
   };
   if (demo) log.info((await seedDemoStory(services)).join('\n'));
-  // The sweep also forgets login counters that no longer throttle anyone.
+  // The sweep also forgets login counters that no longer throttle anyone, and revocations of expired tokens.
   const sweep = everyInterval(db, log, 'approvals.expire', config.APPROVAL_SWEEP_SECONDS, async () => {
     await expireStale(services);
     await pruneThrottle(db);
+    await pruneRevokedTokens(db);
   });
+  // Signs the heads of the audit chains that moved, once per interval across instances.
+  const checkpoints = everyInterval(db, log, 'audit.checkpoint', config.AUDIT_CHECKPOINT_SECONDS, () => checkpointMovedChains(db, auditKeys, log));
+  // Time-bound access and access reviews, once per interval across instances: tell holders of
+  // scopes about to end (SCOPE_EXPIRING), and give overdue reviews' undecided items their default.
+  const scopeNotices = everyInterval(db, log, 'scopes.expiry-notice', config.APPROVAL_SWEEP_SECONDS, () => announceExpiringScopes(services));
+  const reviewDeadlines = everyInterval(db, log, 'reviews.deadline', config.APPROVAL_SWEEP_SECONDS, () => closeDueReviews(services));
   // Each workflow occurrence is claimed on its own, so every instance may look every tick.
   const scheduler = everyTick(log, 'workflows.schedule', config.SCHEDULER_TICK_SECONDS, () => runDueWorkflows(services));
 
@@ -167,8 +198,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const yoga = createYoga<{ connectionParams?: WsParams; wsRequestId?: string }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    // GraphiQL runs subscriptions over SSE, so the headers tab authenticates them like any request.
-    graphiql: config.GRAPHIQL ? { title: 'Governance API', subscriptionsProtocol: 'SSE' } : false,
+    // GraphiQL from this server alone (no CDN), opening on the main operations and the demo personas.
+    graphiql: config.GRAPHIQL ? graphiqlOptions(config) : false,
+    renderGraphiQL: graphiqlRenderer(),
     landingPage: false,
     cors: config.CORS_ORIGINS.length ? { origin: config.CORS_ORIGINS, credentials: true } : false,
     logging: false,
@@ -189,36 +221,54 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     plugins: [
       useCSRFPrevention(),
+      useOperationLimits({
+        maxTokens: config.MAX_TOKENS,
+        maxDepth: config.MAX_DEPTH,
+        maxAliases: config.MAX_ALIASES,
+        maxDirectives: config.MAX_DIRECTIVES,
+        maxCost: config.MAX_COST,
+        maxPageSize: config.MAX_PAGE_SIZE,
+      }),
+      // Only armor's field-suggestion blocking: the operation limits are ours (src/limits/).
       EnvelopArmorPlugin({
-        maxDepth: { n: config.MAX_DEPTH, ignoreIntrospection: true },
-        maxAliases: { n: config.MAX_ALIASES },
-        costLimit: { maxCost: config.MAX_COST, ignoreIntrospection: true },
-        maxTokens: { n: 2000 },
-        maxDirectives: { n: 20 },
+        maxDepth: { enabled: false },
+        maxAliases: { enabled: false },
+        costLimit: { enabled: false },
+        maxTokens: { enabled: false },
+        maxDirectives: { enabled: false },
         blockFieldSuggestion: { enabled: !config.INTROSPECTION },
       }),
       introspection,
       useStringLimit(config.MAX_STRING_LENGTH),
       useDenialAudit(),
       useInputErrorCodes(),
+      ...metrics.plugins,
+      ...tracing.plugins,
+      // Last: it wraps what the others made of a subscription, so that shutdown can end it.
+      streams.plugin,
     ],
   });
 
   let shuttingDown = false;
+  let metricsPort: number | null = null;
   const inFlight = new Set<Promise<unknown>>();
 
+  const serveConsole = consoleSite(config);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
       return;
     }
+    if (path === '/metrics') return metrics.serveOnApiPort(req, res);
     if (path === '/ready') {
       let ready = !shuttingDown;
       if (ready) ready = await db.$queryRawUnsafe('SELECT 1').then(() => true, () => false);
       res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ready ? 'ready' : 'unavailable' }));
       return;
     }
+    // The approvals console: static files built from console/src, with their own CSP.
+    if (path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`)) return serveConsole(req, res);
     const requestId = newRequestId(req.headers['x-request-id'] as string | undefined);
     res.setHeader('x-request-id', requestId);
     const refusal = bodyRefusal(req, config.MAX_BODY_BYTES);
@@ -231,7 +281,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     res.on('finish', () =>
       log.info({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'),
     );
-    const work = requestScope.run({ requestId }, async () => yoga.requestListener(req, res));
+    const work = tracing.request(req, res, path, requestId, () => requestScope.run({ requestId }, async () => yoga.requestListener(req, res)));
     inFlight.add(work);
     try {
       await work;
@@ -250,7 +300,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.MAX_BODY_BYTES });
   /** Open, acknowledged sockets per user: one user cannot hold the server's sockets. */
   const socketsOf = new Map<string, number>();
-  const wsServer = useServer<WsParams, { userId?: string }>(
+  /** Sockets by the session they were opened with: logout on any instance closes them (4401). */
+  const sessionSocketsOf = sessionSockets(services.pubsub);
+  const wsServer = useServer<WsParams, { userId?: string; jti?: string }>(
     {
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
@@ -267,14 +319,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         if (!authorization && !devUser) return refuse(4401, 'Unauthorized: send connectionParams.token (from login) in connection_init');
         const caller = await resolveCaller(services, { authorization, devUser });
         if (!caller.user) return refuse(4401, `Unauthorized: ${caller.credentialProblem ?? 'the credentials were not accepted'}`.slice(0, 120));
+        // The socket may have closed while the credentials were checked: onClose has run already,
+        // so counting it now would hold one of the user's slots for ever.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
         const open = socketsOf.get(caller.user.id) ?? 0;
         if (open >= config.WS_MAX_SOCKETS_PER_USER)
           return refuse(4429, `Too many open sockets for this user (${config.WS_MAX_SOCKETS_PER_USER}); close one first`);
         socketsOf.set(caller.user.id, open + 1);
         ctx.extra.userId = caller.user.id;
+        if (caller.session) sessionSocketsOf.track((ctx.extra.jti = caller.session.jti), ctx.extra.socket);
         return true;
       },
       onClose: (ctx) => {
+        if (ctx.extra.jti) sessionSocketsOf.forget(ctx.extra.jti, ctx.extra.socket);
         const { userId } = ctx.extra;
         if (!userId) return;
         ctx.extra.userId = undefined;
@@ -282,7 +339,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         if (left > 0) socketsOf.set(userId, left);
         else socketsOf.delete(userId);
       },
-      onSubscribe: async (ctx, _id, params) => {
+      // Within a span of its own when tracing: the operation's parse, validate and execute spans nest under it.
+      onSubscribe: (ctx, id, params) => tracing.span('graphql-ws operation', { 'graphql.ws.operation_id': id }, async () => {
         const wsRequestId = newRequestId();
         const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
@@ -309,10 +367,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         const errors = validate(args.schema, args.document);
         if (errors.length) return errors.map(withInputCode) as GraphQLError[];
         return args;
-      },
+      }, 'server'),
     },
     wss,
   );
+  metrics.collectFrom({ openSockets: () => wss.clients.size, openSubscriptions: () => streams.open() });
 
   return {
     services,
@@ -320,27 +379,44 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       const requestId = newRequestId(new Headers(init?.headers).get('x-request-id'));
       return requestScope.run({ requestId }, async () => yoga.fetch(new URL(input, 'http://localhost'), init ?? {}));
     },
-    start: (port = config.PORT, host = config.HOST) =>
-      new Promise((resolve, reject) => {
+    async start(port = config.PORT, host = config.HOST) {
+      const bound = await new Promise<number>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-      }),
+      });
+      if (config.METRICS_PORT !== undefined) {
+        metricsPort = await metrics.listen(config.METRICS_PORT, host);
+        log.info(`metrics on http://localhost:${metricsPort}/metrics${config.METRICS_TOKEN ? ' (bearer token required)' : ''}`);
+      }
+      return bound;
+    },
+    metricsPort: () => metricsPort,
     async stop() {
       // Idempotent: a second call (signal after signal, tests) has nothing left to do.
       if (shuttingDown) return;
       shuttingDown = true;
       const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
       server.closeIdleConnections();
+      // Subscriptions end as they would by themselves (SSE: `event: complete`; graphql-ws: a
+      // `complete` per operation), then the sockets close with 1001.
+      await streams.endAll(config.SHUTDOWN_TIMEOUT_MS);
       for (const socket of wss.clients) socket.close(1001, 'server shutting down');
       await wsServer.dispose();
+      await sessionSocketsOf.stop();
       await sweep.stop();
       await scheduler.stop();
+      await scopeNotices.stop();
+      await reviewDeadlines.stop();
+      await checkpoints.stop();
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.SHUTDOWN_TIMEOUT_MS).unref());
       await Promise.race([Promise.allSettled([...inFlight]), timeout]);
       server.closeAllConnections();
       await closed;
       await pubsubHandle.close();
       await db.$disconnect();
+      await sql.close();
+      await metrics.close();
+      await tracing.shutdown();
     },
   };
 }

@@ -1,6 +1,6 @@
 // Configuration from the environment, validated once at start with a message a person can act on.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
@@ -41,6 +41,16 @@ const schema = z
       .optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(12 * 3600),
+    /** HMAC-SHA256 key of the audit chain's hashes: held outside the database. */
+    AUDIT_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Ed25519 private key (PKCS#8 PEM; `\n` escapes accepted) that signs audit checkpoints. */
+    AUDIT_SIGNING_KEY: z
+      .string()
+      .transform((v) => v.replace(/\\n/g, '\n').trim())
+      .refine(isEd25519PrivateKey, 'must be an Ed25519 private key in PEM (openssl genpkey -algorithm ed25519)')
+      .optional(),
+    /** How often the heads of the audit chains that moved are signed (once per interval across instances). */
+    AUDIT_CHECKPOINT_SECONDS: z.coerce.number().min(0.05).max(24 * 3600).default(300),
     BOOTSTRAP_OWNER_EMAIL: z.email('must be an email address').optional(),
     BOOTSTRAP_OWNER_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     BOOTSTRAP_ORG_NAME: z.string().min(1).max(120).optional(),
@@ -59,6 +69,10 @@ const schema = z
     MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
     MAX_ALIASES: z.coerce.number().int().min(1).max(200).default(30),
     MAX_COST: z.coerce.number().int().min(100).default(5000),
+    /** Tokens (names, punctuation, values) a document may have; parsing stops past it. */
+    MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(2000),
+    /** Directives a document may use. */
+    MAX_DIRECTIVES: z.coerce.number().int().min(1).max(1000).default(20),
     MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
     /** Largest request body (HTTP) or WebSocket message accepted, in bytes. */
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
@@ -73,15 +87,34 @@ const schema = z
     APPROVAL_TTL_SECONDS: z.coerce.number().int().min(1).default(7 * 24 * 3600),
     /** How often the expiry sweep runs (once per interval across instances). */
     APPROVAL_SWEEP_SECONDS: z.coerce.number().min(0.05).max(24 * 3600).default(60),
+    /** How long before a time-bound scope ends its holder is told (SCOPE_EXPIRING, once). */
+    SCOPE_EXPIRY_NOTICE_SECONDS: z.coerce.number().int().min(1).max(365 * 24 * 3600).default(3 * 24 * 3600),
     /** How long a WEBHOOK action waits for the receiver. */
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     /** How often the scheduler looks for due SCHEDULE workflows. */
     SCHEDULER_TICK_SECONDS: z.coerce.number().min(0.05).max(60).default(1),
+    /** Bearer token that /metrics requires; without it (and without METRICS_PORT) metrics are not served. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** Serve /metrics on this port (its own listener, on HOST) instead of the API's. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    // OpenTelemetry, by its standard variables (the exporter reads its own OTEL_EXPORTER_OTLP_* too).
+    OTEL_SDK_DISABLED: flag.optional(),
+    OTEL_TRACES_EXPORTER: csv.pipe(z.array(z.enum(['otlp', 'console', 'none'], 'must be otlp, console or none (a comma-separated list)'))).optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url('must be a URL such as http://collector:4318').optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url('must be a URL such as http://collector:4318/v1/traces').optional(),
+    OTEL_EXPORTER_OTLP_PROTOCOL: z.literal('http/protobuf', 'only http/protobuf is supported (OTLP over HTTP, port 4318)').optional(),
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.literal('http/protobuf', 'only http/protobuf is supported (OTLP over HTTP, port 4318)').optional(),
+    OTEL_TRACES_SAMPLER: z
+      .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'], 'must be one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio')
+      .optional(),
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
   })
   .superRefine((c, ctx) => {
     const production = c.NODE_ENV === 'production';
     if (production && !c.JWT_SECRET)
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    for (const key of ['AUDIT_KEY', 'AUDIT_SIGNING_KEY'] as const)
+      if (production && !c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
     if (production && c.AUTH_DEV_HEADERS)
       ctx.addIssue({
         code: 'custom',
@@ -97,8 +130,11 @@ const schema = z
       });
   });
 
-export type Config = Omit<z.output<typeof schema>, 'JWT_SECRET' | 'GRAPHIQL' | 'INTROSPECTION' | 'SEED_DEMO'> & {
+export type Config = Omit<z.output<typeof schema>, 'JWT_SECRET' | 'AUDIT_KEY' | 'AUDIT_SIGNING_KEY' | 'GRAPHIQL' | 'INTROSPECTION' | 'SEED_DEMO'> & {
   JWT_SECRET: string;
+  AUDIT_KEY: string;
+  /** PEM. */
+  AUDIT_SIGNING_KEY: string;
   GRAPHIQL: boolean;
   INTROSPECTION: boolean;
   SEED_DEMO: boolean;
@@ -125,6 +161,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...c,
     JWT_SECRET: c.JWT_SECRET ?? developmentJwtSecret(dataDir),
+    AUDIT_KEY: c.AUDIT_KEY ?? developmentSecret(dataDir, 'audit-key', () => randomBytes(48).toString('base64url')),
+    AUDIT_SIGNING_KEY:
+      c.AUDIT_SIGNING_KEY ??
+      developmentSecret(dataDir, 'audit-signing-key.pem', () =>
+        generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      ),
     GRAPHIQL: c.GRAPHIQL ?? !production,
     INTROSPECTION: c.INTROSPECTION ?? !production,
     SEED_DEMO: c.SEED_DEMO ?? !production,
@@ -145,4 +187,33 @@ function developmentJwtSecret(dataDir: string): string {
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/**
+ * Outside production the audit keys are generated once into the data folder, like the JWT secret.
+ * Created atomically (hard link of a finished file): processes starting together agree on one key.
+ */
+function developmentSecret(dataDir: string, name: string, generate: () => string): string {
+  const file = join(dataDir, name);
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(draft, generate(), { mode: 0o600 });
+    try {
+      linkSync(draft, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      rmSync(draft, { force: true });
+    }
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+function isEd25519PrivateKey(pem: string): boolean {
+  try {
+    return createPrivateKey(pem).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
 }

@@ -9,7 +9,8 @@ import type { Db } from './db/client.ts';
 import { forgetRowFilters, type RowFilterRequest } from './db/row-filters.ts';
 import { forCaller } from './db/tenant.ts';
 import { AppError, ErrorCode, forbidden, unauthenticated } from './errors.ts';
-import { verifySessionToken } from './identity/tokens.ts';
+import { REVOKED_MESSAGE } from './identity/sessions.ts';
+import { verifySessionToken, type TokenCheck, type TokenKeys } from './identity/tokens.ts';
 import type { Logger } from './logger.ts';
 import type { Services } from './services.ts';
 
@@ -32,6 +33,8 @@ export interface Caller {
   user: CallerUser | null;
   /** Why a presented credential was not accepted. */
   credentialProblem: string | null;
+  /** The session token the request presented (none with X-Dev-User): what `logout` revokes. */
+  session?: { jti: string; expiresAt: Date } | null;
   membership: CallerMembership | null;
   /** Why the request has no usable organization (not a member, disabled, ambiguous). */
   organizationProblem: AppError | null;
@@ -54,6 +57,12 @@ export interface Context {
   readonly rowRequest: RowFilterRequest;
   /** Forgets the row filters after a change of the caller's own grants within the request. */
   refreshRowFilters(): void;
+  /**
+   * Resolves the caller's row filters now (once per request). Called before a transaction opens:
+   * resolving them inside one would need a second pooled connection while the transaction holds
+   * its own, and enough parallel transactions would exhaust the pool waiting on each other.
+   */
+  loadRowFilters(): Promise<void>;
 }
 
 /** Carries the request id through async work, so masked errors and logs can quote it. */
@@ -96,19 +105,91 @@ export const userSelect = { id: true, email: true, displayName: true } as const;
 /** A membership with the organization's KPI access version (keys the profile cache). */
 const memberSelect = { id: true, organizationId: true, role: true, status: true, organization: { select: { accessVersion: true } } } as const;
 
-export async function resolveCaller(services: Services, input: CredentialInput): Promise<Caller> {
-  const { config, system, keys } = services;
-  const caller: Caller = { user: null, credentialProblem: null, membership: null, organizationProblem: null };
+interface CallerRow {
+  id: string;
+  email: string;
+  displayName: string | null;
+  revoked: number;
+  membershipId: string | null;
+  organizationId: string | null;
+  role: OrgRole | null;
+  status: CallerMembership['status'] | null;
+  accessVersion: number | null;
+}
 
+/**
+ * The caller in one statement through the driver, on every request: the user (by id from a token,
+ * or by email from X-Dev-User), whether logout revoked the token's session, and the membership the
+ * request acts in (the named organization's, or up to two that are not invitations) with the
+ * organization's access version. Nothing is cached, so a role change, a disabled membership or a
+ * logout takes effect on the next request on every instance.
+ */
+function readCaller(services: Services, by: 'id' | 'email', key: string, jti: string | null, organizationId: string | null) {
+  const params: string[] = [];
+  let revoked = '0';
+  if (jti) {
+    revoked = 'CASE WHEN EXISTS (SELECT 1 FROM "RevokedToken" r WHERE r."jti" = ?) THEN 1 ELSE 0 END';
+    params.push(jti);
+  }
+  let membership = `m."status" <> 'INVITED'`;
+  if (organizationId) {
+    membership = 'm."organizationId" = ?';
+    params.push(organizationId);
+  }
+  params.push(key);
+  return services.sql.all<CallerRow>(
+    `SELECT u."id", u."email", u."displayName", ${revoked} AS "revoked", m."id" AS "membershipId", m."organizationId", m."role", m."status", o."accessVersion"
+     FROM "User" u
+     LEFT JOIN "Membership" m ON m."userId" = u."id" AND ${membership}
+     LEFT JOIN "Organization" o ON o."id" = m."organizationId"
+     WHERE u."${by}" = ? LIMIT 2`,
+    params,
+  );
+}
+
+/**
+ * Signature checks of tokens seen recently, by the exact token text. Verifying an HS256 token
+ * through WebCrypto was about a tenth of a KPI page's CPU; the same bytes under the same key verify
+ * the same way, and expiry is compared with the clock on every use. What can change (logout,
+ * role, status) is read from the database on every request regardless. Bounded; oldest first.
+ */
+const verifiedTokens = new Map<string, { keys: TokenKeys; check: Extract<TokenCheck, { ok: true }> }>();
+const VERIFIED_TOKENS_LIMIT = 10_000;
+
+async function verifiedToken(keys: TokenKeys, token: string): Promise<TokenCheck> {
+  const hit = verifiedTokens.get(token);
+  if (hit && hit.keys === keys) {
+    if (hit.check.expiresAt.getTime() > Date.now()) return hit.check;
+    verifiedTokens.delete(token);
+  }
+  const check = await verifySessionToken(keys, token);
+  if (check.ok) {
+    if (verifiedTokens.size >= VERIFIED_TOKENS_LIMIT) verifiedTokens.delete(verifiedTokens.keys().next().value!);
+    verifiedTokens.set(token, { keys, check });
+  }
+  return check;
+}
+
+export async function resolveCaller(services: Services, input: CredentialInput): Promise<Caller> {
+  const { config, keys } = services;
+  const caller: Caller = { user: null, credentialProblem: null, membership: null, organizationProblem: null };
+  const organizationId = input.organizationId ? organizationIdFrom(input.organizationId.trim()) : null;
+
+  let rows: CallerRow[] = [];
   if (input.devUser && config.AUTH_DEV_HEADERS && config.NODE_ENV !== 'production') {
-    caller.user = await system.user.findUnique({ where: { email: input.devUser.trim().toLowerCase() }, select: userSelect });
-    if (!caller.user) caller.credentialProblem = `X-Dev-User names no user (${input.devUser}).`;
+    rows = await readCaller(services, 'email', input.devUser.trim().toLowerCase(), null, organizationId);
+    if (!rows.length) caller.credentialProblem = `X-Dev-User names no user (${input.devUser}).`;
   } else if (input.authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(input.authorization.trim());
-    const check = match ? await verifySessionToken(keys, match[1]!) : ({ ok: false, reason: 'invalid' } as const);
+    const check = match ? await verifiedToken(keys, match[1]!) : ({ ok: false, reason: 'invalid' } as const);
     if (check.ok) {
-      caller.user = await system.user.findUnique({ where: { id: check.userId }, select: userSelect });
-      if (!caller.user) caller.credentialProblem = 'The account of this token no longer exists.';
+      // The token's user and whether logout revoked it, read with the membership on every request.
+      rows = await readCaller(services, 'id', check.userId, check.jti, organizationId);
+      if (!rows.length) caller.credentialProblem = 'The account of this token no longer exists.';
+      else if (Number(rows[0]!.revoked) === 1) {
+        rows = [];
+        caller.credentialProblem = REVOKED_MESSAGE;
+      } else caller.session = { jti: check.jti, expiresAt: check.expiresAt };
     } else {
       caller.credentialProblem =
         check.reason === 'expired'
@@ -116,14 +197,15 @@ export async function resolveCaller(services: Services, input: CredentialInput):
           : 'Your session token is not valid (malformed, tampered with, or signed by another server). Log in again with `login`.';
     }
   }
-  if (!caller.user) return caller;
+  const first = rows[0];
+  if (!first) return caller;
+  caller.user = { id: first.id, email: first.email, displayName: first.displayName };
+  const memberships = rows
+    .filter((r) => r.membershipId)
+    .map((r): CallerMembership => ({ id: r.membershipId!, organizationId: r.organizationId!, role: r.role!, status: r.status!, organization: { accessVersion: Number(r.accessVersion) } }));
 
-  if (input.organizationId) {
-    const organizationId = organizationIdFrom(input.organizationId.trim());
-    caller.membership = await system.membership.findUnique({
-      where: { organizationId_userId: { organizationId, userId: caller.user.id } },
-      select: memberSelect,
-    });
+  if (organizationId) {
+    caller.membership = memberships[0] ?? null;
     if (!caller.membership)
       caller.organizationProblem = forbidden(
         `You are not a member of the organization named by X-Organization-Id (${input.organizationId}). Check \`me { memberships }\` for yours.`,
@@ -131,7 +213,6 @@ export async function resolveCaller(services: Services, input: CredentialInput):
       );
   } else {
     // An invitation is inert until accepted: it never becomes (or competes for) the default.
-    const memberships = await system.membership.findMany({ where: { userId: caller.user.id, status: { not: 'INVITED' } }, select: memberSelect, take: 2 });
     if (memberships.length === 1) caller.membership = memberships[0]!;
     else if (memberships.length > 1)
       caller.organizationProblem = new AppError(
@@ -183,6 +264,7 @@ export function createContext<T extends object>(
   let rowRequest: RowFilterRequest | undefined;
   let filters: ReturnType<typeof services.rowFilters.filtersFor> | undefined;
   const ctx = Object.assign(target, { requestId, log: services.log.child({ requestId }), services, caller, clientAddress }) as T & Context;
+  const rowFiltersOfRequest = () => (filters ??= services.rowFilters.filtersFor(ctx.rowRequest));
   Object.defineProperties(ctx, {
     user: {
       enumerable: false,
@@ -214,10 +296,14 @@ export function createContext<T extends object>(
       get() {
         const { organizationId } = ctx.member;
         const registry = services.rowFilters;
-        scoped ??= services.system.$extends(
-          forCaller({ organizationId, guarded: registry.models, rowFilters: () => (filters ??= registry.filtersFor(ctx.rowRequest)) }),
-        ) as unknown as Db;
+        scoped ??= services.system.$extends(forCaller({ organizationId, guarded: registry.models, rowFilters: rowFiltersOfRequest })) as unknown as Db;
         return scoped;
+      },
+    },
+    loadRowFilters: {
+      enumerable: false,
+      value: async () => {
+        if (caller.membership?.status === 'ACTIVE' && !caller.organizationProblem) await rowFiltersOfRequest();
       },
     },
     refreshRowFilters: {

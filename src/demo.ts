@@ -8,6 +8,8 @@ import { assignRole, createRole, setKpiPermission } from './kpis/grants.ts';
 import { grantAccessScope, setScopeApprover } from './kpis/scopes.ts';
 import * as workflows from './workflows/definitions.ts';
 import * as records from './pii/service.ts';
+import { seedGovernanceStory } from './demo-governance.ts';
+import { seedAccessReviewStory } from './demo-reviews.ts';
 
 async function actingAs(services: Services, email: string): Promise<Context> {
   const { system } = services;
@@ -69,5 +71,7 @@ export async function seedDemoStory(services: Services) {
     'then as manager@demo.test (delegated EMEA approver) approveRequest(id: …), and the analyst sees EMEA too.',
     'Workflow story: "Raise the revenue target" (by editor@demo.test) is PENDING; runWorkflow fails with APPROVAL_REQUIRED',
     'until owner@demo.test or admin@demo.test approves its WORKFLOW request in approvalRequests. "Weekly revenue digest" runs at once.',
+    ...(await seedGovernanceStory(services)),
+    ...(await seedAccessReviewStory(services)),
   ];
 }

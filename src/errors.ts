@@ -9,6 +9,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** The operation is too large (tokens, depth, aliases, directives, page size, cost): nothing of it ran. */
+  OPERATION_LIMIT: 'OPERATION_LIMIT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

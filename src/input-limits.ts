@@ -5,21 +5,38 @@
 import { GraphQLError, visit, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
-/** The first string longer than `max` in a value (deep), as a path, or null. */
-export function overlongString(value: unknown, max: number, path = '$'): string | null {
-  if (typeof value === 'string') return value.length > max ? path : null;
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) {
-      const found = overlongString(v, max, `${path}[${i}]`);
-      if (found) return found;
+/** Deeper input than any argument of this API needs: refused rather than walked. */
+export const MAX_INPUT_DEPTH = 64;
+
+export interface InputProblem {
+  /** Where, e.g. `variables.input.actions[0].config.body`. */
+  path: string;
+  problem: 'length' | 'depth';
+}
+
+/**
+ * The first string (or object key) longer than `max` in a value, or the first place it nests
+ * deeper than MAX_INPUT_DEPTH; null when it is within bounds. Iterative, so a hostile nesting
+ * cannot overflow the stack.
+ */
+export function inputProblem(value: unknown, max: number, root = '$'): InputProblem | null {
+  const pending: [unknown, string, number][] = [[value, root, 0]];
+  while (pending.length) {
+    const [v, path, depth] = pending.pop()!;
+    if (typeof v === 'string') {
+      if (v.length > max) return { path, problem: 'length' };
+      continue;
     }
-    return null;
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= MAX_INPUT_DEPTH) return { path, problem: 'depth' };
+    const entries = Array.isArray(v) ? v.map((item, i) => [`[${i}]`, item] as const) : Object.entries(v).map(([k, item]) => [`.${k}`, item] as const);
+    // Pushed in reverse, so the first offender in reading order is found first.
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [step, item] = entries[i]!;
+      if (step.length - 1 > max) return { path: `${path}${step.slice(0, 41)}…`, problem: 'length' };
+      pending.push([item, `${path}${step}`, depth + 1]);
+    }
   }
-  if (value && typeof value === 'object')
-    for (const [k, v] of Object.entries(value)) {
-      const found = overlongString(v, max, `${path}.${k}`) ?? (k.length > max ? `${path}.${k.slice(0, 40)}…` : null);
-      if (found) return found;
-    }
   return null;
 }
 
@@ -38,13 +55,19 @@ const tooLong = (where: string, max: number) =>
     extensions: { code: 'BAD_USER_INPUT', rule: 'input.string-length', limit: max },
   });
 
+const tooDeep = (where: string) =>
+  new GraphQLError(`Input too deep: ${where} nests more than ${MAX_INPUT_DEPTH} levels, more than any argument needs. Nothing was done.`, {
+    extensions: { code: 'BAD_USER_INPUT', rule: 'input.depth', limit: MAX_INPUT_DEPTH },
+  });
+
 /** Refuses an operation carrying a string over `max` characters, in its document or its variables. */
 export function useStringLimit(max: number): Plugin {
   const check = (document: DocumentNode, variables: unknown) => {
     const literal = overlongLiteral(document, max);
     if (literal) return tooLong(literal, max);
-    const variable = overlongString(variables ?? {}, max, 'variables');
-    return variable ? tooLong(variable, max) : null;
+    const variable = inputProblem(variables ?? {}, max, 'variables');
+    if (!variable) return null;
+    return variable.problem === 'length' ? tooLong(variable.path, max) : tooDeep(variable.path);
   };
   return {
     onExecute({ args, setResultAndStopExecution }) {

@@ -39,19 +39,35 @@ export async function paginate<T>(
     throw badInput(`\`first\` must be between 0 and ${max} (the maximum page size); it was ${args.first}. Page through with \`after\`.`);
   const afterKey = args.after ? decodeCursor(args.after) : null;
   const rows = first === 0 ? [] : await fetch(first + 1, afterKey);
-  const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  const hasNextPage = rows.length > first;
+  const edges = rows.slice(0, first).map((node) => new Edge(node, keyOf));
   let total: Promise<number> | undefined;
   return {
     edges,
     pageInfo: {
-      hasNextPage: rows.length > first,
+      hasNextPage,
       hasPreviousPage: afterKey !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
     totalCount: () => (total ??= count()),
   };
+}
+
+/** An edge whose cursor is encoded when a query selects it (a page of 100 rarely asks for 100 cursors). */
+class Edge<T> {
+  private encoded: string | undefined;
+  constructor(
+    readonly node: T,
+    private readonly keyOf: (row: T) => string,
+  ) {}
+  get cursor(): string {
+    return (this.encoded ??= encodeCursor(this.keyOf(this.node)));
+  }
 }
 
 /** Prisma arguments for a keyset page over `id` after `afterKey`, in the given order. */

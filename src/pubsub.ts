@@ -5,11 +5,15 @@ import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { setMaxListeners } from 'node:events';
 import type { ApprovalMessage } from './approvals/events.ts';
+import type { ReviewMessage } from './reviews/events.ts';
 
 /** Topics and their payloads. Later features add theirs here. */
 export type Topics = {
   'org:event': [organizationId: string, payload: { type: string; id: string }];
   'approval:event': [organizationId: string, payload: ApprovalMessage];
+  /** A session ended by logout: every instance closes the graphql-ws sockets opened with it. */
+  'session:revoked': [payload: { jti: string }];
+  'review:event': [organizationId: string, payload: ReviewMessage];
 };
 
 export type PubSub = ReturnType<typeof createPubSub<Topics>>;

@@ -7,6 +7,7 @@ import './approvals/schema.ts';
 import './kpis/schema/index.ts';
 import './workflows/schema/index.ts';
 import './pii/schema.ts';
+import './reviews/schema/index.ts';
 
 export const schema = builder.toSchema();
 

@@ -3,7 +3,7 @@
 // depends on no domain.
 import type { ApprovalKinds } from './approvals/kinds.ts';
 import type { Config } from './config.ts';
-import type { Db } from './db/client.ts';
+import type { Db, SqlDriver } from './db/client.ts';
 import type { RowFilterRegistry } from './db/row-filters.ts';
 import type { TokenKeys } from './identity/tokens.ts';
 import type { Mailer } from './identity/mailer.ts';
@@ -14,6 +14,8 @@ export interface Services {
   config: Config;
   /** The unscoped client. Only identity flows that span organizations, background work and the audit writer use it. */
   system: Db;
+  /** The driver under `system`, for the hot reads compiled to one prepared statement (caller, KPI data); never confines by itself. */
+  sql: SqlDriver;
   log: Logger;
   keys: TokenKeys;
   mailer: Mailer;

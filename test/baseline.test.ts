@@ -45,7 +45,8 @@ describe('bad input', () => {
 
   it('enforces the maximum page size and validates cursors', async () => {
     const big = await server.gql(Members, { first: 51 }, { as: o.viewer });
-    expect(codes(big)).toEqual(['BAD_USER_INPUT']);
+    expect(codes(big)).toEqual(['OPERATION_LIMIT']);
+    expect(big.errors![0]!.extensions).toMatchObject({ rule: 'operation.page-size', measured: 51, limit: 50 });
     expect(big.errors![0]!.message).toMatch(/between 0 and 50/);
     expect(codes(await server.gql(Members, { first: -1 }, { as: o.viewer }))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await server.gql(Members, { after: 'bogus' }, { as: o.viewer }))).toEqual(['BAD_USER_INPUT']);

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, startTestServer, type TestServer } from './harness.ts';
 import { Login } from './ops.ts';
-import { overlongString } from '../src/input-limits.ts';
+import { inputProblem } from '../src/input-limits.ts';
 
 let server: TestServer;
 let port: number;
@@ -37,11 +37,24 @@ describe('string limit', () => {
     expect(await server.db.loginThrottle.count()).toBe(0);
   });
 
-  it('finds the first overlong string deep in a value', () => {
-    expect(overlongString({ input: { actions: [{ config: { body: { note: 'x'.repeat(11) } } }] } }, 10, 'variables')).toBe(
-      'variables.input.actions[0].config.body.note',
-    );
-    expect(overlongString({ a: ['short', 1, null] }, 10)).toBeNull();
+  it('finds the first overlong string deep in a value, and a hostile nesting without overflowing the stack', () => {
+    expect(inputProblem({ input: { actions: [{ config: { body: { note: 'x'.repeat(11) } } }] } }, 10, 'variables')).toEqual({
+      path: 'variables.input.actions[0].config.body.note',
+      problem: 'length',
+    });
+    expect(inputProblem({ a: ['short', 1, null], b: 'first-long!', c: 'second-long' }, 10)).toEqual({ path: '$.b', problem: 'length' });
+    expect(inputProblem({ a: ['short', 1, null] }, 10)).toBeNull();
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(inputProblem(deep, 10)).toEqual({ path: '$' + '[0]'.repeat(64), problem: 'depth' });
+  });
+
+  it('refuses deeply nested JSON variables as input, not as a server error', async () => {
+    const nested = '['.repeat(5000) + ']'.repeat(5000);
+    const query = 'mutation($v: JSON) { createWorkflow(input: { name: "x", actions: [{ kind: NOTIFY, config: $v }] }) { id } }';
+    const r = await server.raw(`{"query":${JSON.stringify(query)},"variables":{"v":${nested}}}`);
+    expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+    expect(r.errors![0]!.extensions).toMatchObject({ rule: 'input.depth', limit: 64 });
   });
 });
 

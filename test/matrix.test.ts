@@ -9,10 +9,21 @@ import { request, testApprovalKinds } from './approval-kinds.ts';
 import { CreateCustomer, CustomerQ, Customers, DeleteCustomer, UpdateCustomer } from './ops.ts';
 import { CreateWorkflow, RunWorkflow, UpdateWorkflow, WorkflowActions, WorkflowNameStatus, WorkflowRuns } from './ops.ts';
 import { graphql } from './gql/index.ts';
+import { DecideItem, inDays, itemsOf, OpenReview } from './reviews-ops.ts';
+import { GrantAccessScope, SetScopeApprover } from './ops.ts';
 import { ApproveRequest, AssignRole, AuditEvents, CreateDimension, CreateKpi, CreateRole, InviteMember, KpiData, Kpis, RecordKpiData, RequestAccess, SetKpiPermission, Members, OrganizationQ, SetMemberStatus, UpdateMemberRole, VerifyAuditChain } from './ops.ts';
 
 const DeleteWorkflow = graphql(`
   mutation MatrixDeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }
+`);
+const ExplainAccessProbe = graphql(`
+  query MatrixExplainAccess($userId: ID!, $kpiId: ID!) { explainAccess(userId: $userId, kpiId: $kpiId) { access basis } }
+`);
+const SetApprovalPolicyProbe = graphql(`
+  mutation MatrixSetApprovalPolicy($kind: ApprovalKind!, $requiredApprovals: Int!) { setApprovalPolicy(kind: $kind, requiredApprovals: $requiredApprovals) { requiredApprovals } }
+`);
+const PreviewWorkflowProbe = graphql(`
+  query MatrixPreviewWorkflow($input: WorkflowInput!) { previewWorkflow(input: $input) { outcome } }
 `);
 const RunOutputs = graphql(`
   query MatrixRunOutputs($id: ID!) { workflow(id: $id) { id runs { edges { node { status output } } } } }
@@ -62,6 +73,16 @@ async function snapshotRun(o: OrgFixture) {
   const id = await workflowOf(o.owner, { name: `snap${n++}`, actions: [{ kind: 'SNAPSHOT_KPI', config: { kpiKey: key } }] });
   expect((await server.gql(RunWorkflow, { id }, { as: o.owner })).data?.runWorkflow?.status).toBe('SUCCEEDED');
   return { id, kpiId };
+}
+
+/** A region dimension; `holders` get a scope on `[email, value]`; `delegate` approves US. Opens a review as `opener`; its items. */
+async function reviewOf(o: OrgFixture, opener: string, holders: [string, string][], delegate?: string) {
+  await server.gql(CreateDimension, { key: 'region', name: 'Region', values: ['US', 'EMEA'] }, { as: o.owner });
+  for (const [email, value] of holders)
+    await server.gql(GrantAccessScope, { userId: await userIdOf(server, o.owner, email), dimension: 'region', value }, { as: o.owner });
+  if (delegate) await server.gql(SetScopeApprover, { dimension: 'region', value: 'US', userId: await userIdOf(server, o.owner, delegate) }, { as: o.owner });
+  const id = (await server.gql(OpenReview, { input: { title: `r${n++}`, deadline: inDays(3), defaultOutcome: 'KEEP' } }, { as: opener })).data!.openAccessReview!.id;
+  return itemsOf(server, o.owner, id);
 }
 
 const UserNode = graphql(`
@@ -116,6 +137,25 @@ const probes: Record<CapabilityName, Probe> = {
     await kpiSetup(o);
     return [await server.gql(RequestAccess, { dimension: 'region', value: 'EMEA', justification: 'matrix probe' }, { as })];
   },
+  'reviews.manage': async (o, as) => {
+    await server.gql(CreateDimension, { key: 'region', name: 'Region', values: ['US'] }, { as: o.owner });
+    await server.gql(GrantAccessScope, { userId: await userIdOf(server, o.owner, o.emails.target!), dimension: 'region', value: 'US' }, { as: o.owner });
+    const r = await server.gql(OpenReview, { input: { title: `r${n++}`, deadline: inDays(3), defaultOutcome: 'KEEP' } }, { as });
+    if (!r.errors) expect(r.data?.openAccessReview?.progress).toMatchObject({ total: 1, undecided: 1 });
+    return [r];
+  },
+  // The allowed case of every cell: an item assigned to the decider (the value's delegated approver).
+  'reviews.decide': async (o, as) => {
+    const [item] = await reviewOf(o, o.owner, [[o.emails.target!, 'US']], as);
+    expect(item!.reviewer?.email).toBe(as);
+    return [await server.gql(DecideItem, { id: item!.id, decision: 'KEEP' }, { as })];
+  },
+  'kpis.explainAccess': async (o, as) => {
+    const kpiId = await kpiSetup(o);
+    const r = await server.gql(ExplainAccessProbe, { userId: await userIdOf(server, o.owner, o.emails.target!), kpiId }, { as });
+    if (!r.errors) expect(r.data?.explainAccess).toEqual({ access: 'NONE', basis: 'NO_GRANT' });
+    return [r];
+  },
   'workflows.read': async (o, as) => {
     const id = (await server.gql(CreateWorkflow, { input: { name: `wf${n++}`, actions: [{ kind: 'NOTIFY', config: { message: 'm' } }] } }, { as: o.owner })).data!.createWorkflow!.id;
     return [await server.gql(WorkflowNameStatus, { id }, { as })];
@@ -125,9 +165,11 @@ const probes: Record<CapabilityName, Probe> = {
     return [await server.gql(WorkflowActions, { id }, { as }), await server.gql(WorkflowRuns, { id }, { as })];
   },
   'workflows.create': async (_o, as) => {
+    const preview = await server.gql(PreviewWorkflowProbe, { input: { name: `wf${n++}`, actions: [{ kind: 'NOTIFY', config: { message: 'm' } }] } }, { as });
+    if (!preview.errors) expect(preview.data?.previewWorkflow?.outcome).toBe('APPROVED');
     const created = await server.gql(CreateWorkflow, { input: { name: `wf${n++}`, actions: [{ kind: 'NOTIFY', config: { message: 'm' } }] } }, { as });
-    if (created.errors) return [created];
-    return [created, await server.gql(RunWorkflow, { id: created.data!.createWorkflow!.id }, { as })];
+    if (created.errors) return [preview, created];
+    return [preview, created, await server.gql(RunWorkflow, { id: created.data!.createWorkflow!.id }, { as })];
   },
   'workflows.manage': async (o, as) => {
     // The allowed case of an EDITOR's limited cell is a workflow of their own; the others manage the owner's.
@@ -159,6 +201,11 @@ const probes: Record<CapabilityName, Probe> = {
   },
   'records.readDeleted': async (_o, as) => [await server.gql(Customers, { includeDeleted: true }, { as })],
   'approvals.decide.PII_CHANGE': async (o, as) => [await server.gql(ApproveRequest, { id: await server.raise(o.emails.target!, request('PII_CHANGE')) }, { as })],
+  'approvals.setPolicy': async (_o, as) => {
+    const r = await server.gql(SetApprovalPolicyProbe, { kind: 'WORKFLOW', requiredApprovals: 1 }, { as });
+    if (!r.errors) expect(r.data?.setApprovalPolicy?.requiredApprovals).toBe(1);
+    return [r];
+  },
 };
 
 /** The limit each `limited` cell stands for, probed with what the limit forbids. */
@@ -275,6 +322,30 @@ const limits: Partial<Record<CapabilityName, Partial<Record<OrgRole, Probe>>>> =
       expect(r.data?.workflow?.runs?.edges?.[0]?.node).toEqual({ status: 'SUCCEEDED', output: null });
       expect(r.errors?.[0]?.path).toEqual(['workflow', 'runs', 'edges', 0, 'node', 'output']);
       return [r];
+    },
+  },
+  'reviews.decide': {
+    // Someone else's item, and an item about their own access (even where they are the value's delegate).
+    VIEWER: async (o, as) => {
+      const items = (await reviewOf(o, o.owner, [[o.emails.target!, 'EMEA'], [as, 'US']], as)).filter((i) => i.reviewer?.email !== as || i.subject?.email === as);
+      expect(items).toHaveLength(2);
+      return Promise.all(items.map((i) => server.gql(DecideItem, { id: i.id, decision: 'REVOKE' }, { as })));
+    },
+    EDITOR: async (o, as) => {
+      const items = (await reviewOf(o, o.owner, [[o.emails.target!, 'EMEA'], [as, 'US']], as)).filter((i) => i.reviewer?.email !== as || i.subject?.email === as);
+      expect(items).toHaveLength(2);
+      return Promise.all(items.map((i) => server.gql(DecideItem, { id: i.id, decision: 'REVOKE' }, { as })));
+    },
+    // Their own access, opened by the other manager.
+    ADMIN: async (o, as) => {
+      const own = (await reviewOf(o, o.owner, [[as, 'EMEA']])).filter((i) => i.subject?.email === as);
+      expect(own).toHaveLength(1);
+      return [await server.gql(DecideItem, { id: own[0]!.id, decision: 'KEEP' }, { as })];
+    },
+    OWNER: async (o, as) => {
+      const own = (await reviewOf(o, o.admin, [[as, 'EMEA']])).filter((i) => i.subject?.email === as);
+      expect(own).toHaveLength(1);
+      return [await server.gql(DecideItem, { id: own[0]!.id, decision: 'KEEP' }, { as })];
     },
   },
   'approvals.decide.ACCESS_SCOPE': {

@@ -6,13 +6,14 @@ import type { OrgRole } from '../authz/matrix.ts';
 import { refusalError } from '../authz/decision.ts';
 import { auditedTransaction, callerActor, systemActor, type RecordEvent } from '../audit/record.ts';
 import type { Context } from '../context.ts';
-import type { ApprovalRequest, Db, Prisma, Tx } from '../db/client.ts';
+import { isUniqueViolation, type ApprovalRequest, type Db, type Prisma, type Tx } from '../db/client.ts';
 import { lockOrganization } from '../db/locks.ts';
 import { badInput, conflict, notFound, tooLong } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { published, requestGlobalId, type ApprovalEventType } from './events.ts';
 import type { ApprovalKind, ApprovalKindHandler, DecisionContext, NewApprovalRequest } from './kinds.ts';
-import { cancelDecision, cellFor, decideDecision, kindsByCell } from './policy.ts';
+import { approveDecision, cancelDecision, cellFor, decideDecision, kindsByCell, quorumReached } from './policy.ts';
+import { countedRolesOf, snapshotPolicy } from './quorum.ts';
 
 function handlerOf(services: Services, kind: ApprovalKind): ApprovalKindHandler {
   const handler = services.approvals.get(kind);
@@ -33,6 +34,8 @@ const text = (value: string | null | undefined, field: string, max: number, requ
 export interface UnlessPending {
   where: Prisma.ApprovalRequestWhereInput;
   conflict: () => Error;
+  /** Another reason to refuse, checked under the same lock (e.g. the access is already held). */
+  alsoRefuse?: (tx: Tx) => Promise<Error | null>;
 }
 
 /**
@@ -52,10 +55,12 @@ export async function raiseRequest(
   if (unlessPending) {
     await lockOrganization(tx, requester.organizationId);
     if (await tx.approvalRequest.findFirst({ where: { AND: [unlessPending.where, { status: 'PENDING' }] }, select: { id: true } })) throw unlessPending.conflict();
+    const refusal = await unlessPending.alsoRefuse?.(tx);
+    if (refusal) throw refusal;
   }
   const handler = handlerOf(services, input.kind);
   const summary = handler.summarize(input);
-  const row = await tx.approvalRequest.create({
+  const created = await tx.approvalRequest.create({
     data: {
       organizationId: requester.organizationId,
       kind: input.kind,
@@ -74,12 +79,14 @@ export async function raiseRequest(
       payload: JSON.stringify(input.payload ?? {}),
     },
   });
+  // The approval policy in force now is the one that applies to this request, whatever changes later.
+  const row = await snapshotPolicy(tx, services, created);
   await record({
     organizationId: requester.organizationId,
     action: 'approval.request',
     targetType: 'ApprovalRequest',
     targetId: row.id,
-    metadata: { kind: row.kind, summary },
+    metadata: { kind: row.kind, summary, ...(row.requiredApprovals > 1 ? { requiredApprovals: row.requiredApprovals, countedRoles: countedRolesOf(row.countedRoles) } : {}) },
   });
   return row;
 }
@@ -150,7 +157,7 @@ export async function findVisible(ctx: Context, id: string): Promise<ApprovalReq
 
 const expiredBefore = (services: Services, now = Date.now()) => new Date(now - services.config.APPROVAL_TTL_SECONDS * 1000);
 
-type Closing = 'APPROVED' | 'REJECTED' | 'CANCELLED';
+type Closing = 'REJECTED' | 'CANCELLED';
 
 const decisionContext = (services: Services, actorId: string | null, record: RecordEvent, effects: (() => void)[]): DecisionContext => ({
   actorId,
@@ -159,10 +166,19 @@ const decisionContext = (services: Services, actorId: string | null, record: Rec
   publish: (type, request) => publishApproval(services, type, request),
 });
 
+/** A request may still be decided: PENDING, and not past the approval time limit. */
+function assertOpen(services: Services, request: ApprovalRequest) {
+  if (request.status !== 'PENDING') throw conflict(`This request is already ${request.status}; nothing was changed.`, 'approvals.decided-once');
+  if (request.createdAt <= expiredBefore(services))
+    throw conflict('This request has expired (it was pending longer than the approval time limit); nothing was changed. Ask for it again.', 'approvals.expired');
+}
+
+const decidedElsewhere = () => conflict('Someone else decided this request a moment ago; nothing was changed.', 'approvals.decided-once');
+
 /**
- * Moves a PENDING request to `status` exactly once: the conditional update lets one concurrent
- * caller win (SQLite serialises writers; PostgreSQL re-checks the row after the winner commits);
- * everyone else gets CONFLICT. The kind's effect and the audit event share the transaction.
+ * Moves a PENDING request to REJECTED or CANCELLED exactly once: the conditional update lets one
+ * concurrent caller win (SQLite serialises writers; PostgreSQL re-checks the row after the winner
+ * commits); everyone else gets CONFLICT. One rejection ends a request whatever approvals it has.
  */
 async function close(ctx: Context, id: string, status: Closing, reason: string | null): Promise<ApprovalRequest> {
   const { services } = ctx;
@@ -178,22 +194,17 @@ async function close(ctx: Context, id: string, status: Closing, reason: string |
         ? cancelDecision(userId, request.requestedById)
         : decideDecision({ kind: request.kind, role: member.role, userId, requestedById: request.requestedById, delegated: await isDelegated(services, tx, member.role, userId, request) });
     if (!decision.allowed) throw refusalError(decision);
-    if (request.status !== 'PENDING') throw conflict(`This request is already ${request.status}; nothing was changed.`, 'approvals.decided-once');
-    if (request.createdAt <= expiredBefore(services))
-      throw conflict('This request has expired (it was pending longer than the approval time limit); nothing was changed. Ask for it again.', 'approvals.expired');
+    assertOpen(services, request);
     const decidedAt = new Date();
     const won = await tx.approvalRequest.updateMany({ where: { id, status: 'PENDING' }, data: { status, decidedById: userId, decidedAt, reason } });
-    if (won.count !== 1) throw conflict('Someone else decided this request a moment ago; nothing was changed.', 'approvals.decided-once');
+    if (won.count !== 1) throw decidedElsewhere();
     const row: ApprovalRequest = { ...request, status, decidedById: userId, decidedAt, reason };
-    const handler = handlerOf(services, request.kind);
-    const context = decisionContext(services, userId, record, effects);
-    if (status === 'APPROVED') await handler.apply(tx, row, context);
-    else await handler.close?.(tx, row, status, context);
+    await handlerOf(services, request.kind).close?.(tx, row, status, decisionContext(services, userId, record, effects));
     await record({
-      action: { APPROVED: 'approval.approve', REJECTED: 'approval.reject', CANCELLED: 'approval.cancel' }[status],
+      action: { REJECTED: 'approval.reject', CANCELLED: 'approval.cancel' }[status],
       targetType: 'ApprovalRequest',
       targetId: id,
-      metadata: { kind: request.kind, summary: request.summary },
+      metadata: { kind: request.kind, summary: request.summary, ...(request.approvalCount ? { approvals: request.approvalCount, required: request.requiredApprovals } : {}) },
     });
     return row;
   });
@@ -202,8 +213,68 @@ async function close(ctx: Context, id: string, status: Closing, reason: string |
   return updated;
 }
 
+/**
+ * Records one member's approval (an ApprovalVote, unique per member and request) and, when it
+ * completes the quorum the request snapshotted when it was raised, approves the request and applies
+ * its effect in the same transaction. Counting is a conditional increment on the PENDING row:
+ * concurrent approvals queue on that row (SQLite serialises writers; PostgreSQL re-checks the row
+ * after the previous writer commits), each reads the count its own increment made, so exactly one
+ * of them reaches the quorum and applies the effect; one arriving after it gets CONFLICT.
+ */
+async function approve(ctx: Context, id: string, comment: string | null): Promise<ApprovalRequest> {
+  const { services } = ctx;
+  const member = ctx.member;
+  const userId = ctx.user.id;
+  const effects: (() => void)[] = [];
+  const outcome = await auditedTransaction(callerActor(ctx), async (tx, record) => {
+    effects.length = 0;
+    const request = await tx.approvalRequest.findUnique({ where: { id } });
+    if (!request) throw notFound('approval request', requestGlobalId(id));
+    const delegated = await isDelegated(services, tx, member.role, userId, request);
+    const decision = approveDecision({ kind: request.kind, role: member.role, userId, requestedById: request.requestedById, delegated, countedRoles: countedRolesOf(request.countedRoles) });
+    if (!decision.allowed) throw refusalError(decision);
+    assertOpen(services, request);
+    const approvedOnce = () =>
+      conflict(
+        `You approved this request already, and a member's approval counts once; it needs ${request.requiredApprovals} from distinct members, so another member has to approve it.`,
+        'approvals.approve-once',
+      );
+    if (await tx.approvalVote.findUnique({ where: { requestId_userId: { requestId: id, userId } }, select: { id: true } })) throw approvedOnce();
+    try {
+      await tx.approvalVote.create({ data: { organizationId: request.organizationId, requestId: id, userId, role: member.role, comment } });
+    } catch (error) {
+      // The same member approving twice at once: the unique (request, member) keeps one.
+      if (isUniqueViolation(error)) throw approvedOnce();
+      throw error;
+    }
+    const counted = await tx.approvalRequest.updateMany({ where: { id, status: 'PENDING' }, data: { approvalCount: { increment: 1 } } });
+    if (counted.count !== 1) throw decidedElsewhere();
+    const { approvalCount } = await tx.approvalRequest.findUniqueOrThrow({ where: { id }, select: { approvalCount: true } });
+    const progress = { kind: request.kind, summary: request.summary, approvals: approvalCount, required: request.requiredApprovals };
+    if (!quorumReached(approvalCount, request.requiredApprovals)) {
+      await record({ action: 'approval.vote', targetType: 'ApprovalRequest', targetId: id, metadata: progress });
+      return { type: 'APPROVAL_PROGRESS' as const, row: { ...request, approvalCount } };
+    }
+    const decidedAt = new Date();
+    const won = await tx.approvalRequest.updateMany({ where: { id, status: 'PENDING' }, data: { status: 'APPROVED', decidedById: userId, decidedAt, reason: comment } });
+    if (won.count !== 1) throw decidedElsewhere();
+    const row: ApprovalRequest = { ...request, approvalCount, status: 'APPROVED', decidedById: userId, decidedAt, reason: comment };
+    await handlerOf(services, request.kind).apply(tx, row, decisionContext(services, userId, record, effects));
+    await record({
+      action: 'approval.approve',
+      targetType: 'ApprovalRequest',
+      targetId: id,
+      metadata: request.requiredApprovals > 1 ? progress : { kind: request.kind, summary: request.summary },
+    });
+    return { type: 'APPROVED' as const, row };
+  });
+  publishApproval(services, outcome.type, outcome.row);
+  for (const effect of effects) effect();
+  return outcome.row;
+}
+
 export const REASON_MAX = 2000;
-export const approveRequest = (ctx: Context, id: string, comment?: string | null) => close(ctx, id, 'APPROVED', text(comment, 'comment', REASON_MAX));
+export const approveRequest = (ctx: Context, id: string, comment?: string | null) => approve(ctx, id, text(comment, 'comment', REASON_MAX));
 export const rejectRequest = (ctx: Context, id: string, reason: string) => close(ctx, id, 'REJECTED', text(reason, 'reason', REASON_MAX, true));
 export const cancelRequest = (ctx: Context, id: string) => close(ctx, id, 'CANCELLED', null);
 

@@ -3,7 +3,9 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { ApprovalRequest } from '../db/client.ts';
 
-export type ApprovalEventType = 'REQUESTED' | 'APPROVED' | 'REJECTED' | 'CANCELLED' | 'EXPIRED';
+/** SCOPE_EXPIRING: the scope an ACCESS_SCOPE request granted ends soon (to its requester only, once). */
+/** APPROVAL_PROGRESS: an approval was recorded and the request still needs more (quorum). */
+export type ApprovalEventType = 'REQUESTED' | 'APPROVAL_PROGRESS' | 'APPROVED' | 'REJECTED' | 'CANCELLED' | 'EXPIRED' | 'SCOPE_EXPIRING';
 
 /** A request as published: no proposed values, no payload; dates as ISO text (it may cross Redis). */
 export type PublishedRequest = Omit<ApprovalRequest, 'proposedChanges' | 'payload' | 'createdAt' | 'decidedAt' | 'startsAt' | 'endsAt'> & {

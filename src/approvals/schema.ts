@@ -1,20 +1,23 @@
 // GraphQL types, inbox, decisions and subscriptions of the approvals core (all kinds).
-import { userSelect } from '../context.ts';
 import { builder } from '../builder.ts';
 import { notFound } from '../errors.ts';
 import type { ApprovalRequest } from '../db/client.ts';
-import { UserRef } from '../identity/schema.ts';
+import type { OrgRole } from '../authz/matrix.ts';
+import type { ApprovalPolicy } from '../db/client.ts';
+import { OrgRoleEnum, UserRef } from '../identity/schema.ts';
 import { connectionOf, pageArgs, pageOfRows } from '../pagination.ts';
 import * as approvals from './core.ts';
 import { requestGlobalId, type ApprovalEventShape } from './events.ts';
 import { APPROVAL_KINDS } from './kinds.ts';
-import { seesProposedChanges } from './policy.ts';
+import { approverRoles, seesProposedChanges } from './policy.ts';
+import { approvalPolicies, countedRolesOf, setApprovalPolicy, votesOf, type ApprovalRoute } from './quorum.ts';
 import { approvalStream } from './stream.ts';
+import { referencedUser } from '../identity/members.ts';
 
 export const ApprovalKindEnum = builder.enumType('ApprovalKind', { values: APPROVAL_KINDS });
 export const ApprovalStatusEnum = builder.enumType('ApprovalStatus', { values: ['PENDING', 'APPROVED', 'REJECTED', 'CANCELLED', 'EXPIRED'] as const });
 export const PiiChangeActionEnum = builder.enumType('PiiChangeAction', { values: ['UPDATE_PII', 'SOFT_DELETE', 'HARD_DELETE'] as const });
-const ApprovalEventTypeEnum = builder.enumType('ApprovalEventType', { values: ['REQUESTED', 'APPROVED', 'REJECTED', 'CANCELLED', 'EXPIRED'] as const });
+const ApprovalEventTypeEnum = builder.enumType('ApprovalEventType', { values: ['REQUESTED', 'APPROVAL_PROGRESS', 'APPROVED', 'REJECTED', 'CANCELLED', 'EXPIRED', 'SCOPE_EXPIRING'] as const });
 
 
 export const ApprovalRequestRef = builder.node(builder.objectRef<ApprovalRequest>('ApprovalRequest'), {
@@ -28,11 +31,11 @@ export const ApprovalRequestRef = builder.node(builder.objectRef<ApprovalRequest
     kind: t.field({ type: ApprovalKindEnum, resolve: (r) => r.kind }),
     status: t.field({ type: ApprovalStatusEnum, resolve: (r) => r.status }),
     summary: t.exposeString('summary', { description: 'One line a person can read, with no PII in it.' }),
-    requestedBy: t.field({ type: UserRef, resolve: (r, _a, ctx) => ctx.db.user.findUnique({ where: { id: r.requestedById }, select: userSelect }) }),
+    requestedBy: t.field({ type: UserRef, resolve: (r, _a, ctx) => referencedUser(ctx, r.requestedById) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     decidedBy: t.field({
       type: UserRef,
-      resolve: (r, _a, ctx) => (r.decidedById ? ctx.db.user.findUnique({ where: { id: r.decidedById }, select: userSelect }) : null),
+      resolve: (r, _a, ctx) => (r.decidedById ? referencedUser(ctx, r.decidedById) : null),
     }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
     justification: t.exposeString('justification', { description: "The requester's justification." }),
@@ -131,5 +134,97 @@ builder.subscriptionFields((t) => ({
     authScopes: { member: true },
     subscribe: (_root, _args, ctx) => approvalStream(ctx, { kinds: null }),
     resolve: (event) => event,
+  }),
+}));
+
+// ---------------------------------------------------------------- quorum: policies and progress
+
+type VoteShape = Awaited<ReturnType<typeof votesOf>>[number];
+
+const ApprovalVoteRef = builder.objectRef<VoteShape>('ApprovalVote').implement({
+  description: "One member's approval of a request that needs several.",
+  fields: (t) => ({
+    approver: t.field({ type: UserRef, resolve: (v, _a, ctx) => referencedUser(ctx, v.userId) }),
+    role: t.field({ type: OrgRoleEnum, description: 'Their role when they approved.', resolve: (v) => v.role as OrgRole }),
+    comment: t.exposeString('comment'),
+    at: t.expose('createdAt', { type: 'DateTime', nullable: false }),
+  }),
+});
+
+builder.objectFields(ApprovalRequestRef, (t) => ({
+  requiredApprovals: t.exposeInt('requiredApprovals', {
+    nullable: false,
+    description: 'Distinct approvals this request needs: the approval policy in force when it was raised, capped by the members who could approve it then.',
+  }),
+  countedRoles: t.field({
+    type: [OrgRoleEnum],
+    nullable: false,
+    description: 'Roles whose approvals count, from the policy in force when it was raised; empty: whoever may decide its kind.',
+    resolve: (r) => countedRolesOf(r.countedRoles),
+  }),
+  approvalCount: t.exposeInt('approvalCount', { nullable: false, description: 'Approvals recorded so far.' }),
+  approvals: t.field({
+    type: [ApprovalVoteRef],
+    nullable: false,
+    description: 'Who approved so far, in order (the requester never counts, a member approves once).',
+    resolve: (r, _a, ctx) => votesOf(ctx.db, r.id),
+  }),
+}));
+
+const ApprovalPolicyRef = builder.objectRef<ApprovalPolicy>('ApprovalPolicy').implement({
+  description: 'How many distinct approvals a kind of request (optionally one subject of it) needs in this organization, and whose count.',
+  fields: (t) => ({
+    kind: t.field({ type: ApprovalKindEnum, nullable: false, resolve: (p) => p.kind }),
+    subject: t.string({
+      description: 'PII_CHANGE: the PII action (e.g. HARD_DELETE); ACCESS_SCOPE: the dimension key; null: every request of the kind.',
+      resolve: (p) => p.subject || null,
+    }),
+    requiredApprovals: t.exposeInt('requiredApprovals', { nullable: false }),
+    countedRoles: t.field({ type: [OrgRoleEnum], nullable: false, resolve: (p) => countedRolesOf(p.countedRoles) }),
+    updatedBy: t.field({ type: UserRef, resolve: (p, _a, ctx) => (p.updatedById ? referencedUser(ctx, p.updatedById) : null) }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: false }),
+  }),
+});
+
+export const ApprovalRouteRef = builder.objectRef<ApprovalRoute>('ApprovalRoute').implement({
+  description: 'Who may approve a request of this kind, and how many distinct approvals it needs under the policy in force now.',
+  fields: (t) => ({
+    kind: t.field({ type: ApprovalKindEnum, nullable: false, resolve: (r) => r.kind }),
+    requiredApprovals: t.int({ nullable: false, resolve: (r) => r.quorum.requiredApprovals }),
+    countedRoles: t.field({ type: [OrgRoleEnum], nullable: false, resolve: (r) => [...r.quorum.countedRoles] }),
+    approverRoles: t.field({
+      type: [OrgRoleEnum],
+      nullable: false,
+      description: 'Roles that may approve it outright (whose approvals count).',
+      resolve: (r) => approverRoles(r.kind, r.quorum),
+    }),
+    delegatedApprovers: t.field({ type: [UserRef], nullable: false, description: 'Members the value is delegated to, who may approve it too.', resolve: (r) => r.delegates }),
+    description: t.exposeString('description', { nullable: false }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  approvalPolicies: t.field({
+    type: [ApprovalPolicyRef],
+    nullable: false,
+    description: "The organization's approval policies; a kind without one needs one approval by whoever may decide it.",
+    authScopes: { member: true },
+    resolve: (_root, _args, ctx) => approvalPolicies(ctx),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  setApprovalPolicy: t.field({
+    type: ApprovalPolicyRef,
+    description:
+      'OWNER only (audited). Sets how many distinct approvals requests of a kind (and optional subject) need from now on, and which roles count; requests already raised keep the policy they were raised under. A request never needs more approvals than there are members (besides its requester) whose approval counts.',
+    authScopes: { can: 'approvals.setPolicy' },
+    args: {
+      kind: t.arg({ type: ApprovalKindEnum, required: true }),
+      subject: t.arg.string({ description: 'PII_CHANGE: UPDATE_PII, SOFT_DELETE or HARD_DELETE; ACCESS_SCOPE: a dimension key; omitted: the whole kind.' }),
+      requiredApprovals: t.arg.int({ required: true }),
+      countedRoles: t.arg({ type: [OrgRoleEnum], description: 'Roles whose approvals count; omitted or empty: whoever may decide the kind.' }),
+    },
+    resolve: (_root, args, ctx) => setApprovalPolicy(ctx, args),
   }),
 }));

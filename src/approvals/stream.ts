@@ -6,12 +6,12 @@
 import { filter, map, pipe } from 'graphql-yoga';
 import type { OrgRole } from '../authz/matrix.ts';
 import type { Context } from '../context.ts';
-import { forbidden } from '../errors.ts';
+import { refusalError } from '../authz/decision.ts';
 import type { Services } from '../services.ts';
 import { mayDecideAnything } from './core.ts';
 import { revive, type ApprovalEventShape, type ApprovalMessage } from './events.ts';
 import type { ApprovalKind } from './kinds.ts';
-import { receivesEvent } from './policy.ts';
+import { liveMembershipDecision, receivesEvent, subscribeDecision } from './policy.ts';
 
 interface Audience {
   members: Map<string, { role: OrgRole; status: string }>;
@@ -45,13 +45,8 @@ function audienceOf(services: Services, organizationId: string, message: Approva
   return audience;
 }
 
-const revoked = () =>
-  forbidden('Your membership in this organization is no longer active, so this subscription has ended.', 'membership.inactive');
-const nothingToDecide = (role: OrgRole) =>
-  forbidden(
-    `You may decide no approval requests in this organization (your role is ${role} and no dimension values are delegated to you), so this subscription has ended. Use myApprovalUpdates to follow your own requests.`,
-    'approvals.subscribe',
-  );
+const revoked = () => refusalError(liveMembershipDecision('INACTIVE'));
+const nothingToDecide = (role: OrgRole) => refusalError(subscribeDecision(role, false));
 
 interface StreamOptions {
   /** approvalEvents: the kinds wanted (all when empty). myApprovalUpdates: null. */
@@ -82,6 +77,8 @@ export async function approvalStream(ctx: Context, options: StreamOptions) {
       if (message.type === 'MEMBERSHIP') return false;
       const { request } = message;
       if (mine) return request.requestedById === userId && message.type !== 'REQUESTED';
+      // A scope's coming end is news for its holder only.
+      if (message.type === 'SCOPE_EXPIRING') return false;
       return receivesEvent({ kind: request.kind, role, userId, requestedById: request.requestedById, delegated: audience.delegates.has(userId), wanted });
     }),
     map((message: ApprovalMessage): ApprovalEventShape => {

@@ -1,10 +1,14 @@
-// The audit trail: append-only events, each carrying the hash of its chain's previous event.
-import { createHash, randomUUID } from 'node:crypto';
-import type { Db, Tx } from '../db/client.ts';
+// The audit trail: append-only events, each carrying the hash of its chain's previous event, keyed
+// with the audit key (HMAC-SHA256) so that writing the database is not enough to forge a chain.
+import { randomUUID } from 'node:crypto';
+import type { AuditEvent, Db, Tx } from '../db/client.ts';
+import type { AuditKeys } from './keys.ts';
+import { canonicalJson, ChainVerification, GENESIS, keyedEventHash, type ChainedEvent, type ChainReport, type EventKey, type UnhashedEvent } from './proof.ts';
+
+export { canonicalJson } from './proof.ts';
 
 export const GLOBAL_CHAIN = 'global';
 export const chainOf = (organizationId: string | null) => (organizationId ? `org:${organizationId}` : GLOBAL_CHAIN);
-const GENESIS = '0'.repeat(64);
 
 export interface AuditInput {
   organizationId: string | null;
@@ -30,15 +34,6 @@ export type RecordEvent = (event: EventInput) => Promise<void>;
 /** Keys that must never reach an audit event: secrets and PII other than email addresses. */
 const FORBIDDEN_KEYS = /^(password|passwordHash|token|tokenHash|secret|phone|proposed.*|authorization)$/i;
 
-/** JSON with object keys sorted, so the same value always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) =>
-    v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
-      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
-      : v,
-  );
-}
-
 function assertPiiFree(metadata: Record<string, unknown>, path = 'metadata') {
   for (const [k, v] of Object.entries(metadata)) {
     if (FORBIDDEN_KEYS.test(k)) throw new Error(`audit ${path}.${k}: secrets and PII beyond email never go into audit events`);
@@ -46,59 +41,43 @@ function assertPiiFree(metadata: Record<string, unknown>, path = 'metadata') {
   }
 }
 
-interface HashedFields {
-  id: string;
-  chain: string;
-  seq: number;
-  organizationId: string | null;
-  at: Date;
-  actorId: string | null;
-  actorEmail: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  requestId: string | null;
-  metadata: string;
-  prevHash: string;
-}
-
-export function eventHash(e: HashedFields): string {
-  const payload = canonicalJson([
-    1,
-    e.id,
-    e.chain,
-    e.seq,
-    e.organizationId,
-    e.at.toISOString(),
-    e.actorId,
-    e.actorEmail,
-    e.action,
-    e.targetType,
-    e.targetId,
-    e.requestId,
-    e.metadata,
-    e.prevHash,
-  ]);
-  return createHash('sha256').update(payload).digest('hex');
-}
+/** A stored event as the proof functions see it. */
+export const chainedEvent = (e: AuditEvent): ChainedEvent => ({
+  id: e.id,
+  chain: e.chain,
+  seq: e.seq,
+  organizationId: e.organizationId,
+  at: e.at.toISOString(),
+  actorId: e.actorId,
+  actorEmail: e.actorEmail,
+  action: e.action,
+  targetType: e.targetType,
+  targetId: e.targetId,
+  requestId: e.requestId,
+  metadata: e.metadata,
+  prevHash: e.prevHash,
+  hash: e.hash,
+  keyId: e.keyId,
+});
 
 /**
  * Appends one event inside the caller's transaction, so the event commits with the change it
  * records or not at all. Works with the tenant-scoped client too (the chain head and the event are
  * rows of the organization).
  */
-export async function appendAuditEvent(tx: Tx, input: AuditInput) {
+export async function appendAuditEvent(tx: Tx, input: AuditInput, key: EventKey) {
   const metadata = input.metadata ?? {};
   assertPiiFree(metadata);
   const chain = chainOf(input.organizationId);
   const head = await tx.auditChainHead.update({ where: { chain }, data: { seq: { increment: 1 } } });
-  const fields: HashedFields = {
+  // Millisecond precision: both databases store exactly this, so the hash recomputes.
+  const at = new Date();
+  const fields: UnhashedEvent = {
     id: randomUUID(),
     chain,
     seq: head.seq,
     organizationId: input.organizationId,
-    // Millisecond precision: both databases store exactly this, so the hash recomputes.
-    at: new Date(),
+    at: at.toISOString(),
     actorId: input.actorId ?? null,
     actorEmail: input.actorEmail ?? null,
     action: input.action,
@@ -107,9 +86,10 @@ export async function appendAuditEvent(tx: Tx, input: AuditInput) {
     requestId: input.requestId ?? null,
     metadata: canonicalJson(metadata),
     prevHash: head.hash,
+    keyId: key.id,
   };
-  const hash = eventHash(fields);
-  const event = await tx.auditEvent.create({ data: { ...fields, hash } });
+  const hash = keyedEventHash(fields, key);
+  const event = await tx.auditEvent.create({ data: { ...fields, at, hash } });
   await tx.auditChainHead.update({ where: { chain }, data: { hash } });
   return event;
 }
@@ -120,40 +100,36 @@ export async function openAuditChain(tx: Tx | Db, organizationId: string | null)
   await tx.auditChainHead.upsert({ where: { chain }, create: { chain, organizationId, seq: 0, hash: GENESIS }, update: {} });
 }
 
-export interface ChainStatus {
-  ok: boolean;
-  checked: number;
-  brokenAt: string | null;
-}
+export type ChainStatus = ChainReport;
 
 /**
- * Recomputes a chain from its first event: each event's hash, its link to the previous one, the
- * sequence without gaps, and the head against the last event (which catches a removed tail).
+ * Recomputes a chain from its first event: each event's hash (HMAC with the audit key, or plain
+ * SHA-256 for events written before keys, never after a keyed one), its link to the previous one,
+ * the sequence without gaps, every signed checkpoint (signature, hash and digest at its seq), and
+ * the head against the last event (which catches a removed tail). Checkpoints are read through
+ * `checkpointsDb`: they belong to no organization, so the tenant-scoped client cannot read them.
  */
-export async function verifyChain(db: Db | Tx, organizationId: string | null, batchSize = 1000): Promise<ChainStatus> {
+export async function verifyChain(
+  db: Db | Tx,
+  organizationId: string | null,
+  keys: AuditKeys,
+  checkpointsDb: Db | Tx = db,
+  batchSize = 1000,
+): Promise<ChainStatus> {
   const chain = chainOf(organizationId);
-  let prevHash = GENESIS;
-  let expectedSeq = 1;
-  let checked = 0;
-  let lastId: string | null = null;
-  for (;;) {
-    const batch = await db.auditEvent.findMany({
-      where: { chain, seq: { gte: expectedSeq } },
-      orderBy: { seq: 'asc' },
-      take: batchSize,
-    });
-    for (const e of batch) {
-      checked++;
-      if (e.seq !== expectedSeq || e.prevHash !== prevHash || eventHash(e) !== e.hash)
-        return { ok: false, checked, brokenAt: e.id };
-      prevHash = e.hash;
-      expectedSeq++;
-      lastId = e.id;
-    }
+  const checkpoints = await checkpointsDb.auditCheckpoint.findMany({ where: { chain }, orderBy: { seq: 'asc' } });
+  const verification = new ChainVerification(
+    chain,
+    keys.eventKeys,
+    keys.trusted,
+    checkpoints.map((c) => ({ ...c, at: c.at.toISOString() })),
+  );
+  for (let after = 0; !verification.broken; ) {
+    const batch = await db.auditEvent.findMany({ where: { chain, seq: { gt: after } }, orderBy: { seq: 'asc' }, take: batchSize });
+    for (const e of batch) if (!verification.add(chainedEvent(e))) break;
     if (batch.length < batchSize) break;
+    after = batch.at(-1)!.seq;
   }
   const head = await db.auditChainHead.findUnique({ where: { chain } });
-  const headSeq = head?.seq ?? 0;
-  if (headSeq !== expectedSeq - 1 || (head && head.hash !== prevHash)) return { ok: false, checked, brokenAt: lastId };
-  return { ok: true, checked, brokenAt: null };
+  return verification.finish(head ?? { seq: 0, hash: GENESIS });
 }

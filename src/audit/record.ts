@@ -5,6 +5,7 @@
 import type { Context } from '../context.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { appendAuditEvent, type RecordEvent } from './chain.ts';
+import { auditKeysOf, type AuditKeys } from './keys.ts';
 
 export type { EventInput, RecordEvent } from './chain.ts';
 
@@ -15,6 +16,10 @@ export interface Actor {
   userId: string | null;
   email: string | null;
   requestId: string | null;
+  /** The audit keys of the process: events are hashed with its HMAC key. */
+  keys: AuditKeys;
+  /** Work to finish before the transaction opens (the caller's row filters: see Context.loadRowFilters). */
+  before?: () => Promise<void>;
 }
 
 /** The caller of a request, through their tenant-scoped client (or `client`, for identity flows that span organizations). */
@@ -22,10 +27,13 @@ export function callerActor(ctx: Context, client?: Db): Actor {
   const { caller } = ctx;
   return {
     client: client ?? ctx.db,
-    organizationId: caller.membership?.organizationId ?? null,
+    // An invitee is not a member yet: what they do belongs to the global chain, not the organization's.
+    organizationId: caller.membership && caller.membership.status !== 'INVITED' ? caller.membership.organizationId : null,
     userId: caller.user?.id ?? null,
     email: caller.user?.email ?? null,
     requestId: ctx.requestId,
+    keys: auditKeysOf(ctx.services.system),
+    before: () => ctx.loadRowFilters(),
   };
 }
 
@@ -36,6 +44,7 @@ export const systemActor = (client: Db, organizationId: string | null, as: { use
   userId: as.userId ?? null,
   email: as.email ?? null,
   requestId: null,
+  keys: auditKeysOf(client),
 });
 
 export interface TransactionOptions {
@@ -47,17 +56,22 @@ export interface TransactionOptions {
 const RETRYABLE = new Set(['P2034', 'P2028']);
 
 export async function auditedTransaction<T>(actor: Actor, work: (tx: Tx, record: RecordEvent) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  await actor.before?.();
   for (let attempt = 0; ; attempt++) {
     try {
       return await actor.client.$transaction(async (tx) => {
         const record: RecordEvent = async (event) => {
-          await appendAuditEvent(tx, {
-            ...event,
-            organizationId: event.organizationId === undefined ? actor.organizationId : event.organizationId,
-            actorId: actor.userId,
-            actorEmail: actor.email,
-            requestId: actor.requestId,
-          });
+          await appendAuditEvent(
+            tx,
+            {
+              ...event,
+              organizationId: event.organizationId === undefined ? actor.organizationId : event.organizationId,
+              actorId: actor.userId,
+              actorEmail: actor.email,
+              requestId: actor.requestId,
+            },
+            actor.keys.event,
+          );
         };
         return work(tx, record);
       });

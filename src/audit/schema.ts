@@ -1,11 +1,12 @@
 // GraphQL types and queries of the audit log.
-import { userSelect } from '../context.ts';
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import type { AuditEvent } from '../db/client.ts';
 import { UserRef } from '../identity/schema.ts';
 import { connectionOf, pageArgs, paginate } from '../pagination.ts';
-import { verifyChain } from './chain.ts';
+import { verifyChain, type ChainStatus } from './chain.ts';
+import { auditKeysOf } from './keys.ts';
+import { referencedUser } from '../identity/members.ts';
 
 const AuditEventRef = builder.node(builder.objectRef<AuditEvent>('AuditEvent'), {
   id: { resolve: (e) => e.id },
@@ -15,7 +16,7 @@ const AuditEventRef = builder.node(builder.objectRef<AuditEvent>('AuditEvent'), 
     at: t.expose('at', { type: 'DateTime' }),
     actor: t.field({
       type: UserRef,
-      resolve: (e, _args, ctx) => (e.actorId ? ctx.db.user.findUnique({ where: { id: e.actorId }, select: userSelect }) : null),
+      resolve: (e, _args, ctx) => (e.actorId ? referencedUser(ctx, e.actorId) : null),
     }),
     actorEmail: t.exposeString('actorEmail'),
     action: t.exposeString('action', { description: 'Dotted verb, e.g. workflow.create, approval.approve, auth.denied.' }),
@@ -26,24 +27,34 @@ const AuditEventRef = builder.node(builder.objectRef<AuditEvent>('AuditEvent'), 
     sequence: t.exposeInt('seq', { description: "Position in the organization's chain, from 1." }),
     prevHash: t.exposeString('prevHash'),
     hash: t.exposeString('hash'),
+    keyId: t.exposeString('keyId', {
+      description: 'Names the audit key the hash is an HMAC with (never the key); null for events hashed with plain SHA-256 before keys.',
+    }),
   }),
 });
 
 const AuditEventConnection = connectionOf(AuditEventRef, 'AuditEvent');
 
-const AuditChainStatusRef = builder
-  .objectRef<{ ok: boolean; checked: number; brokenAt: string | null }>('AuditChainStatus')
-  .implement({
-    fields: (t) => ({
-      ok: t.exposeBoolean('ok'),
-      checked: t.exposeInt('checked'),
-      brokenAt: t.field({
-        type: 'ID',
-        description: 'The id of the first event whose hash does not match, when ok is false.',
-        resolve: (s) => (s.brokenAt ? encodeGlobalID('AuditEvent', s.brokenAt) : null),
-      }),
+const AuditChainStatusRef = builder.objectRef<ChainStatus>('AuditChainStatus').implement({
+  fields: (t) => ({
+    ok: t.exposeBoolean('ok'),
+    checked: t.exposeInt('checked'),
+    brokenAt: t.field({
+      type: 'ID',
+      description: 'The id of the first event that breaks the chain (or the last one, when what breaks lies past it), when ok is false.',
+      resolve: (s) => (s.brokenAt ? encodeGlobalID('AuditEvent', s.brokenAt) : null),
     }),
-  });
+    problem: t.exposeString('problem', { description: 'What breaks the chain, in a sentence, when ok is false.' }),
+    keyedEvents: t.exposeInt('keyedEvents', { description: "Events whose hash is an HMAC with the server's audit key, recomputed." }),
+    legacyEvents: t.exposeInt('legacyEvents', { description: 'Events written before keys, hashed with plain SHA-256 (only at the start of a chain).' }),
+    checkpoints: t.exposeInt('checkpoints', { description: "Signed checkpoints whose signature, hash and digest verified with the server's public key." }),
+    signedThrough: t.exposeInt('signedThrough', { description: 'The sequence number of the latest verified checkpoint; 0 when none.' }),
+    lastCheckpointAt: t.field({
+      type: 'DateTime',
+      resolve: (s) => (s.lastCheckpointAt ? new Date(s.lastCheckpointAt) : null),
+    }),
+  }),
+});
 
 /** A raw id, or a User global id for actorId. */
 const rawUserId = (value: string) => {
@@ -91,8 +102,8 @@ builder.queryFields((t) => ({
   }),
   verifyAuditChain: t.field({
     type: AuditChainStatusRef,
-    description: "Recomputes the organization's audit chain and names the first broken event.",
+    description: "Recomputes the organization's audit chain with the audit key, checks its signed checkpoints, and names the first broken event.",
     authScopes: { can: 'audit.read' },
-    resolve: (_root, _args, ctx) => verifyChain(ctx.db, ctx.member.organizationId),
+    resolve: (_root, _args, ctx) => verifyChain(ctx.db, ctx.member.organizationId, auditKeysOf(ctx.services.system), ctx.services.system),
   }),
 }));

@@ -54,6 +54,13 @@ export const MATRIX = {
     cells: only('ADMIN', 'OWNER'),
   },
   'kpis.requestAccess': { describe: 'request a KPI access scope', cells: only('VIEWER', 'EDITOR') },
+  'reviews.manage': { describe: "open access reviews and follow every review's progress", cells: only('ADMIN', 'OWNER') },
+  'reviews.decide': {
+    describe: 'keep or revoke an item of an access review',
+    cells: { VIEWER: 'limited', EDITOR: 'limited', ADMIN: 'limited', OWNER: 'limited' },
+    limit: 'a VIEWER or EDITOR decides only the items assigned to them (ADMIN and OWNER may decide any item); nobody decides an item about their own access',
+  },
+  'kpis.explainAccess': { describe: "explain any member's access to a KPI (explainAccess)", cells: only('ADMIN', 'OWNER') },
   'workflows.read': { describe: 'list workflows and read their name and status', cells: only('VIEWER', 'EDITOR', 'ADMIN', 'OWNER') },
   'workflows.readDetails': { describe: "read a workflow's actions and runs", cells: only('EDITOR', 'ADMIN', 'OWNER') },
   'workflows.create': {
@@ -96,6 +103,10 @@ export const MATRIX = {
     limit: 'a VIEWER or EDITOR decides only requests for the dimension values delegated to them',
   },
   'approvals.decide.PII_CHANGE': { describe: 'approve or reject PII_CHANGE requests', cells: only('OWNER') },
+  'approvals.setPolicy': {
+    describe: 'set approval policies (how many distinct approvals a kind of request needs, and whose count)',
+    cells: only('OWNER'),
+  },
 } as const satisfies Record<string, Capability>;
 
 export type CapabilityName = keyof typeof MATRIX;

@@ -2,8 +2,10 @@
 // PostgreSQL when DATABASE_URL is a postgresql:// URL. One set of models, two generated clients.
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import pg from 'pg';
 import { sqliteFilePath } from '../config.ts';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
 import { PrismaClient as SqliteClient, Prisma } from './generated/sqlite/client.ts';
@@ -47,22 +49,121 @@ export interface OpenOptions {
 }
 
 export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db {
+  return openDatabaseWithDriver(databaseUrl, options).db;
+}
+
+/**
+ * Read statements straight through the driver (better-sqlite3 or pg), for the few hot paths that
+ * Prisma's query interpreter makes slow (about half a millisecond of CPU per statement): the
+ * caller of each request, a page of KPI data. Each statement is prepared once per SQL text (a
+ * named statement per pg connection) and sees only committed data. Nothing here confines to a
+ * tenant: callers put the organization into every WHERE themselves.
+ */
+export interface SqlDriver {
+  readonly provider: Provider;
+  /**
+   * Runs a SELECT with `?` placeholders (rewritten to $1… on PostgreSQL); rows as objects.
+   * `planEachTime`: PostgreSQL plans it with the values every time instead of reusing a generic
+   * plan, which matters for long `= ANY(list)` conditions (hashed only when the list is known).
+   */
+  all<T = Record<string, unknown>>(sql: string, params: readonly unknown[], options?: { planEachTime?: boolean }): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** A DateTime column as the driver returns it (Date from pg, ISO text from SQLite) as a Date. */
+export const dateOf = (value: unknown): Date => (value instanceof Date ? value : new Date(value as string));
+/** A DateTime parameter as Prisma stores it: ISO with +00:00 on SQLite, timestamp(3) UTC text on PostgreSQL. */
+export const dateParam = (provider: Provider, date: Date): string =>
+  provider === 'sqlite' ? date.toISOString().replace('Z', '+00:00') : date.toISOString().slice(0, 23).replace('T', ' ');
+
+const TIMESTAMP_OID = 1114;
+const INT8_OID = 20;
+/** pg parsers for our statements: timestamps are stored in UTC without zone; counts as numbers. */
+const pgTypes = {
+  getTypeParser: (oid: number, format?: string) => {
+    if (oid === TIMESTAMP_OID) return (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+    if (oid === INT8_OID) return (text: string) => Number(text);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+} as unknown as pg.CustomTypesConfig;
+
+const STATEMENT_CACHE = 500;
+
+function sqliteDriver(databaseUrl: string, onQuery?: OpenOptions['onQuery']): SqlDriver {
+  let raw: Database.Database | undefined;
+  const statements = new Map<string, Database.Statement>();
+  return {
+    provider: 'sqlite',
+    async all<T>(sql: string, params: readonly unknown[]) {
+      // Opened on first use, after the migrations: WAL lets it read while Prisma's connection writes.
+      if (!raw) {
+        raw = new Database(sqliteFilePath(databaseUrl), { timeout: 5000 });
+        raw.pragma('query_only = ON');
+      }
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = raw.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE) statements.delete(statements.keys().next().value!);
+        statements.set(sql, statement);
+      }
+      onQuery?.(sql, JSON.stringify(params));
+      return statement.all(...params) as T[];
+    },
+    async close() {
+      raw?.close();
+      raw = undefined;
+    },
+  };
+}
+
+function postgresDriver(pool: pg.Pool, onQuery?: OpenOptions['onQuery']): SqlDriver {
+  const texts = new Map<string, { text: string; name: string }>();
+  return {
+    provider: 'postgresql',
+    async all<T>(sql: string, params: readonly unknown[], options?: { planEachTime?: boolean }) {
+      let prepared = texts.get(sql);
+      if (!prepared) {
+        let n = 0;
+        prepared = { text: sql.replace(/\?/g, () => `$${++n}`), name: `gov_${texts.size.toString(36)}` };
+        // Bounded: past the limit statements run unnamed (parsed each time) rather than piling up per connection.
+        if (texts.size < STATEMENT_CACHE) texts.set(sql, prepared);
+        else prepared = { text: prepared.text, name: '' };
+      }
+      onQuery?.(prepared.text, JSON.stringify(params));
+      const name = options?.planEachTime ? undefined : prepared.name || undefined;
+      const result = await pool.query({ text: prepared.text, name, values: params as unknown[], types: pgTypes });
+      return result.rows as T[];
+    },
+    async close() {
+      // The pool is Prisma's too: $disconnect ends it.
+    },
+  };
+}
+
+/** The Prisma client and the driver underneath it, sharing PostgreSQL's pool (10 connections). */
+export function openDatabaseWithDriver(databaseUrl: string, options: OpenOptions = {}): { db: Db; sql: SqlDriver } {
   const log = options.onQuery ? ([{ emit: 'event', level: 'query' }] as const) : undefined;
   let client;
+  let sql: SqlDriver;
   if (providerOf(databaseUrl) === 'sqlite') {
     mkdirSync(dirname(sqliteFilePath(databaseUrl)), { recursive: true });
     // Busy timeout: the sweepers of other processes sharing the file may briefly hold the write lock.
     const adapter = withSqliteBindLimit(new PrismaBetterSqlite3({ url: databaseUrl, timeout: 5000 }));
     client = new SqliteClient({ adapter, log: log ? [...log] : undefined });
+    sql = sqliteDriver(databaseUrl, options.onQuery);
   } else {
-    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    // An idle connection the server ended (restart, dropped database) leaves the pool; the next query opens another.
+    pool.on('error', () => {});
+    const adapter = new PrismaPg(pool, { disposeExternalPool: true });
     client = new PostgresClient({ adapter, log: log ? [...log] : undefined }) as unknown as SqliteClient;
+    sql = postgresDriver(pool, options.onQuery);
   }
   if (options.onQuery) {
     const onQuery = options.onQuery;
     (client as unknown as { $on(event: 'query', cb: (e: { query: string; params: string }) => void): void }).$on('query', (e) => onQuery(e.query, e.params));
   }
-  return client.$extends(appendOnlyAudit) as unknown as Db;
+  return { db: client.$extends(appendOnlyAudit) as unknown as Db, sql };
 }
 
 /** A transaction client: what `$transaction(async (tx) => …)` hands over. */

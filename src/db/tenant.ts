@@ -160,6 +160,23 @@ function stampOrganization(model: string, data: Args, scope: CallerScope): Args 
   return { ...data, organizationId: scope.organizationId };
 }
 
+/** Whether an operation on `model` reads a guarded model, itself or through a nested include/select/_count. */
+export function reachesGuarded(model: string, args: Args | undefined, guarded: ReadonlySet<string>, depth = 0): boolean {
+  if (guarded.has(model)) return true;
+  if (!args || depth > 8) return depth > 8;
+  const relations = relationsOf(model);
+  for (const selection of [args.include, args.select]) {
+    if (!selection || typeof selection !== 'object') continue;
+    for (const [field, value] of Object.entries(selection as Args)) {
+      if (!value) continue;
+      if (field === '_count') return true; // counts of list relations: treat as reaching, conservatively
+      const relation = relations[field];
+      if (relation && reachesGuarded(relation.model, value === true ? undefined : (value as Args), guarded, depth + 1)) return true;
+    }
+  }
+  return false;
+}
+
 /** Rewrites one operation's arguments so it only reaches rows of the caller's organization. */
 export function confineArgs(model: string, operation: string, args: Args, scope: CallerScope): Args {
   const c = confinementOf(model);
@@ -200,8 +217,8 @@ export function forCaller(scope: CallerScope) {
     query: {
       async $allOperations({ model, operation, args, query }) {
         if (!model) throw new TenantViolation(`raw ${operation} is not allowed through the tenant-scoped client`);
-        // Row filters are computed (once per request) only when the query can reach a filtered model.
-        const reaches = Boolean(scope.guarded?.has(model)) || Boolean((args as Args | undefined)?.include || (args as Args | undefined)?.select);
+        // Row filters are computed (once per request) only when the query can reach a guarded model.
+        const reaches = Boolean(scope.guarded?.size) && reachesGuarded(model, args as Args | undefined, scope.guarded!);
         const resolved: ResolvedScope = { ...scope, rows: scope.rowFilters && reaches ? await scope.rowFilters() : undefined };
         const confined = confineArgs(model, operation, (args ?? {}) as Args, resolved);
         const result = await query(confined);

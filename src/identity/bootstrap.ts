@@ -2,7 +2,7 @@
 import { openAuditChain } from '../audit/chain.ts';
 import { auditedTransaction, systemActor } from '../audit/record.ts';
 import type { OrgRole } from '../authz/matrix.ts';
-import type { Config } from '../config.ts';
+import { ConfigError, type Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { hashPassword } from './passwords.ts';
@@ -11,6 +11,7 @@ export const DEMO_PASSWORD = 'demo-password-2026';
 
 export const DEMO_PERSONAS: { email: string; displayName: string; role: OrgRole; note: string }[] = [
   { email: 'owner@demo.test', displayName: 'Olivia Owner', role: 'OWNER', note: 'decides everything, including PII changes' },
+  { email: 'owner2@demo.test', displayName: 'Otto Owner', role: 'OWNER', note: 'second owner: a PII hard delete needs both owners' },
   { email: 'admin@demo.test', displayName: 'Adam Admin', role: 'ADMIN', note: 'administers members (not owners), reads the audit log' },
   { email: 'editor@demo.test', displayName: 'Eddie Editor', role: 'EDITOR', note: 'creates and edits; risky changes wait for approval' },
   { email: 'analyst@demo.test', displayName: 'Ana Analyst', role: 'VIEWER', note: 'read-only analyst' },
@@ -54,6 +55,12 @@ export async function createOrganizationWith(db: Db, name: string, slug: string,
   });
 }
 
+export const EMPTY_DATABASE = [
+  'Refusing to start: the database has no organization, so nobody could ever sign in.',
+  'Set BOOTSTRAP_OWNER_EMAIL, BOOTSTRAP_OWNER_PASSWORD (at least 12 characters) and BOOTSTRAP_ORG_NAME',
+  'to create the first organization and its owner on this start, then keep or remove them (they are only read on an empty database).',
+].join('\n');
+
 /** Runs once, on an empty database. True when it seeded the demo organization. */
 export async function bootstrap(db: Db, config: Config, log: Logger): Promise<boolean> {
   await openAuditChain(db, null);
@@ -66,7 +73,12 @@ export async function bootstrap(db: Db, config: Config, log: Logger): Promise<bo
     log.info({ email, organization: config.BOOTSTRAP_ORG_NAME }, 'bootstrap: created the organization and its owner');
     return false;
   }
-  if (!config.SEED_DEMO) return false;
+  if (!config.SEED_DEMO) {
+    // An empty production database would start with nobody who could ever sign in: refuse instead.
+    if (config.NODE_ENV === 'production') throw new ConfigError(EMPTY_DATABASE);
+    log.warn('the database has no organization and no one can sign in: set BOOTSTRAP_OWNER_EMAIL, BOOTSTRAP_OWNER_PASSWORD and BOOTSTRAP_ORG_NAME (or SEED_DEMO=1) and restart');
+    return false;
+  }
   await createOrganizationWith(
     db,
     'Demo Corp',

@@ -9,7 +9,7 @@ import { AppError, ErrorCode, badInput, conflict } from '../errors.ts';
 import { assertWithinLimits, INPUT_LIMITS } from './limits.ts';
 import { checkPassword } from './login.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
-import { inviteDecision } from './policy.ts';
+import { claimAccountDecision, inviteDecision, reinviteDecision } from './policy.ts';
 import { hashOneTimeToken, newOneTimeToken, signSessionToken } from './tokens.ts';
 
 const INVITE_TTL_MS = 7 * 24 * 3600_000;
@@ -45,7 +45,10 @@ export async function inviteMember(ctx: Context, rawEmail: string, role: OrgRole
     const existing = await tx.membership.findUnique({ where: { organizationId_userId: { organizationId, userId: user.id } } });
     if (existing && existing.status !== 'INVITED')
       throw conflict(`${email} is already a member here (${existing.status}). Change their role or status instead.`, 'members.invite.exists');
-    if (existing) await tx.membership.update({ where: { id: existing.id }, data: { role } });
+    if (existing) {
+      enforce(reinviteDecision(member.role, existing.role, role));
+      await tx.membership.update({ where: { id: existing.id }, data: { role } });
+    }
     else await tx.membership.create({ data: { organizationId, userId: user.id, role, status: 'INVITED' } });
     // A new invite replaces any earlier one for the same person.
     await tx.invite.updateMany({ where: { organizationId, email, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
@@ -82,16 +85,24 @@ export async function acceptInvite(ctx: Context, token: string, password: string
   } else {
     const problem = passwordProblem(password);
     if (problem) throw badInput(problem);
+    const earliest = await system.invite.findFirst({
+      where: { email: invite.email, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true },
+    });
+    enforce(claimAccountDecision(invite.id, earliest?.id ?? null));
   }
   const passwordHash = user.passwordHash ? null : await hashPassword(password);
   await auditedTransaction(callerActor(ctx, system), async (tx, record) => {
     // Single use: only the first concurrent acceptance flips acceptedAt.
     const claimed = await tx.invite.updateMany({ where: { id: invite.id, acceptedAt: null, revokedAt: null }, data: { acceptedAt: new Date() } });
     if (claimed.count !== 1) throw badInput('This invite token has just been used.');
-    await tx.user.update({
-      where: { id: user.id },
-      data: { ...(passwordHash ? { passwordHash } : {}), ...(name ? { displayName: name } : {}) },
-    });
+    // The first password is set once: of two invitations accepted at the same moment, one claims the account.
+    if (passwordHash) {
+      const set = await tx.user.updateMany({ where: { id: user.id, passwordHash: null }, data: { passwordHash } });
+      if (set.count !== 1) throw conflict('This account was claimed a moment ago; accept the invitation with its password.', 'invites.claim-account');
+    }
+    if (name) await tx.user.update({ where: { id: user.id }, data: { displayName: name } });
     const membership = await tx.membership.update({
       where: { organizationId_userId: { organizationId: invite.organizationId, userId: user.id } },
       data: { status: 'ACTIVE', role: invite.role },
@@ -105,5 +116,6 @@ export async function acceptInvite(ctx: Context, token: string, password: string
     });
   });
   ctx.caller.user = { id: user.id, email: user.email, displayName: name ?? user.displayName };
-  return { token: await signSessionToken(keys, user.id), user: await system.user.findUniqueOrThrow({ where: { id: user.id } }) };
+  const session = await signSessionToken(keys, user.id);
+  return { token: session.token, expiresAt: session.expiresAt, user: await system.user.findUniqueOrThrow({ where: { id: user.id } }) };
 }

@@ -1,10 +1,13 @@
-// Signing in: the password checked inside the login throttle, and the session token.
+// Signing in and out: the password checked inside the login throttle, the session token, and
+// logout, which revokes the token on every instance (src/identity/sessions.ts).
 import { auditedTransaction, callerActor } from '../audit/record.ts';
 import type { Context } from '../context.ts';
-import { AppError, ErrorCode } from '../errors.ts';
+import { isUniqueViolation } from '../db/client.ts';
+import { AppError, ErrorCode, badInput } from '../errors.ts';
 import { assertWithinLimits } from './limits.ts';
 import { burnPasswordCheck, verifyPassword } from './passwords.ts';
 import { THROTTLE } from './policy.ts';
+import { announceRevocation } from './sessions.ts';
 import { throttledPasswordCheck } from './throttle.ts';
 import { signSessionToken } from './tokens.ts';
 
@@ -33,5 +36,29 @@ export async function login(ctx: Context, rawEmail: string, password: string) {
       ErrorCode.UNAUTHENTICATED,
       `Wrong email or password. After ${THROTTLE.limits.pair} failures from one address, that email is locked there for a while.`,
     );
-  return { token: await signSessionToken(keys, user.id), user };
+  const { token, expiresAt } = await signSessionToken(keys, user.id);
+  return { token, expiresAt, user };
+}
+
+/**
+ * Revokes the token this request presented: refused from the next request on, on every instance,
+ * and the graphql-ws sockets opened with it are closed. Audited in the global chain, as logins are.
+ */
+export async function logout(ctx: Context): Promise<boolean> {
+  const user = ctx.user;
+  const session = ctx.caller.session;
+  if (!session)
+    throw badInput('This request carries no session token (X-Dev-User has none): there is nothing to log out. Send `Authorization: Bearer <token>`.');
+  const { system, pubsub } = ctx.services;
+  try {
+    await auditedTransaction(callerActor(ctx, system), async (tx, record) => {
+      await tx.revokedToken.create({ data: { jti: session.jti, userId: user.id, expiresAt: session.expiresAt } });
+      await record({ organizationId: null, action: 'auth.logout', targetType: 'User', targetId: user.id, metadata: { email: user.email } });
+    });
+  } catch (error) {
+    // A concurrent logout with the same token revoked it first: the session is ended all the same.
+    if (!isUniqueViolation(error)) throw error;
+  }
+  announceRevocation(pubsub, session.jti);
+  return true;
 }

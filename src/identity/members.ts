@@ -118,6 +118,31 @@ function shownProfile(ctx: Context, user: CallerUser, status: MembershipStatus |
   return view === 'email' ? { id: user.id, email: user.email, displayName: null } : { id: user.id, email: user.email, displayName: user.displayName };
 }
 
+const references = new WeakMap<Context, Map<string, Promise<CallerUser | null>>>();
+
+/**
+ * A member referenced by a record the caller may read (who created, requested, decided, acted):
+ * their email always, as the record's own data; their display name only where the caller may read
+ * their profile (themselves; ADMIN and OWNER for members who joined). Read once per request and id.
+ */
+export function referencedUser(ctx: Context, userId: string | null | undefined): Promise<CallerUser | null> {
+  if (!userId) return Promise.resolve(null);
+  let memo = references.get(ctx);
+  if (!memo) references.set(ctx, (memo = new Map()));
+  let user = memo.get(userId);
+  if (!user) {
+    user = ctx.db.user
+      .findUnique({ where: { id: userId }, select: { ...userSelect, memberships: { select: { status: true } } } })
+      .then((row) => {
+        if (!row) return null;
+        const view = profileView({ userId: ctx.user.id, role: actingMembership(ctx)?.role ?? null }, { userId: row.id, status: row.memberships[0]?.status ?? null });
+        return { id: row.id, email: row.email, displayName: view === 'full' ? row.displayName : null };
+      });
+    memo.set(userId, user);
+  }
+  return user;
+}
+
 /** `Membership.user`: the member's profile, of which an invitation shows the email only. */
 export async function membershipUser(ctx: Context, membership: Membership & { user?: CallerUser }) {
   const user = membership.user ?? (await ctx.db.user.findUnique({ where: { id: membership.userId }, select: userSelect }));

@@ -34,6 +34,31 @@ export function inviteDecision(actorRole: OrgRole, role: OrgRole): Decision {
   );
 }
 
+/**
+ * Re-inviting someone whose invitation is still pending replaces it: the actor must be able to
+ * hand out the pending role too, so an ADMIN cannot downgrade or revoke an OWNER's invitation.
+ */
+export function reinviteDecision(actorRole: OrgRole, pendingRole: OrgRole, role: OrgRole): Decision {
+  return firstRefusal(
+    () => inviteDecision(actorRole, role),
+    () => grantDecision('members.invite.replace', actorRole, pendingRole, 'invite'),
+  );
+}
+
+/**
+ * An account without a password is claimed (its password set) only through the earliest pending
+ * invitation for its email: an inviter holds their token, so anyone who can create an organization
+ * could otherwise set the password of an account another organization invited.
+ */
+export function claimAccountDecision(inviteId: string, earliestPendingInviteId: string | null): Decision {
+  if (!earliestPendingInviteId || earliestPendingInviteId === inviteId) return allow('invites.claim-account');
+  return deny(
+    'invites.claim-account',
+    'This invitation cannot set the password of this account.',
+    'The invitee accepts their first invitation, which sets their password, and then this one with that password.',
+  );
+}
+
 function manageDecision(actor: MemberFacts, target: MemberFacts, capability: 'members.setRole' | 'members.setStatus'): Decision {
   if (actor.userId === target.userId)
     return deny('members.self', 'Nobody changes their own role or status.', `Ask another member with ${roleList(rolesAllowed(capability))}.`, rolesAllowed(capability));

@@ -5,7 +5,7 @@ import { builder } from '../builder.ts';
 import type { Membership, Organization, User } from '../db/client.ts';
 import { connectionOf, pageArgs } from '../pagination.ts';
 import * as invites from './invites.ts';
-import { login } from './login.ts';
+import { login, logout } from './login.ts';
 import * as members from './members.ts';
 import { createOrganization } from './organizations.ts';
 
@@ -79,9 +79,14 @@ const ViewerRef = builder.objectRef<{ user: UserShape; organizationId: string | 
   }),
 });
 
-const AuthPayloadRef = builder.objectRef<{ token: string; user: UserShape }>('AuthPayload').implement({
+const AuthPayloadRef = builder.objectRef<{ token: string; expiresAt: Date; user: UserShape }>('AuthPayload').implement({
   fields: (t) => ({
     token: t.exposeString('token', { description: 'A bearer token for the Authorization header and for graphql-ws connectionParams.' }),
+    expiresAt: t.expose('expiresAt', {
+      type: 'DateTime',
+      nullable: false,
+      description: 'When the token stops being accepted (JWT_TTL_SECONDS after login); log in again before, or after `logout`.',
+    }),
     user: t.field({ type: UserRef, resolve: (p) => p.user }),
   }),
 });
@@ -124,6 +129,13 @@ builder.mutationFields((t) => ({
     type: AuthPayloadRef,
     args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: (_root, args, ctx) => login(ctx, args.email, args.password),
+  }),
+  logout: t.boolean({
+    description:
+      'Ends the session of the token this request presents: from the next request on it is refused on every instance, and graphql-ws sockets opened with it are closed. Returns true.',
+    nullable: false,
+    authScopes: { authenticated: true },
+    resolve: (_root, _args, ctx) => logout(ctx),
   }),
   acceptInvite: t.field({
     type: AuthPayloadRef,

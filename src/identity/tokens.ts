@@ -1,6 +1,6 @@
-// Signed session tokens. A token carries identity only (the user id); role and status are read
-// from the database on every request.
-import { createHash, randomBytes } from 'node:crypto';
+// Signed session tokens. A token carries identity only (the user id) and its own id (`jti`, which
+// logout revokes); role and status are read from the database on every request.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT, errors } from 'jose';
 
 const ISSUER = 'governance-api';
@@ -16,24 +16,40 @@ export const tokenKeys = (secret: string, ttlSeconds: number): TokenKeys => ({
   ttlSeconds,
 });
 
-export async function signSessionToken(keys: TokenKeys, userId: string): Promise<string> {
-  return new SignJWT({})
+/** A signed session: the bearer token, its id (`jti`, what logout revokes) and when it expires. */
+export interface Session {
+  token: string;
+  jti: string;
+  expiresAt: Date;
+}
+
+export async function signSessionToken(keys: TokenKeys, userId: string): Promise<Session> {
+  const jti = randomUUID();
+  // Whole seconds, as the token's `exp` carries them.
+  const expiresAt = new Date((Math.floor(Date.now() / 1000) + keys.ttlSeconds) * 1000);
+  const token = await new SignJWT({})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(userId)
+    .setJti(jti)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt()
-    .setExpirationTime(`${keys.ttlSeconds}s`)
+    .setExpirationTime(expiresAt)
     .sign(keys.secret);
+  return { token, jti, expiresAt };
 }
 
-export type TokenCheck = { ok: true; userId: string } | { ok: false; reason: 'expired' | 'invalid' };
+export type TokenCheck = { ok: true; userId: string; jti: string; expiresAt: Date } | { ok: false; reason: 'expired' | 'invalid' };
 
+/**
+ * Checks signature, issuer, audience and expiry. A token without a `jti` (signed before sessions
+ * could be revoked) is invalid: every accepted token must be one that logout can revoke.
+ */
 export async function verifySessionToken(keys: TokenKeys, token: string): Promise<TokenCheck> {
   try {
-    const { payload } = await jwtVerify(token, keys.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-    if (typeof payload.sub !== 'string' || !payload.sub) return { ok: false, reason: 'invalid' };
-    return { ok: true, userId: payload.sub };
+    const { payload } = await jwtVerify(token, keys.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp'] });
+    if (typeof payload.sub !== 'string' || !payload.sub || typeof payload.jti !== 'string' || !payload.jti) return { ok: false, reason: 'invalid' };
+    return { ok: true, userId: payload.sub, jti: payload.jti, expiresAt: new Date(payload.exp! * 1000) };
   } catch (error) {
     return { ok: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'invalid' };
   }

@@ -126,8 +126,46 @@ export function restrictedPointFilter(profile: KpiProfile, kpiId: string): Prism
   return { kpiId, AND: conditions };
 }
 
+/**
+ * The rows of one KPI the profile may see: among that KPI's rows, exactly what
+ * `rowFiltersOf(profile).KpiDataPoint` admits (its branch for the KPI, without the others). The
+ * compiled data statement (data-sql.ts) reads through this; test/kpis-compiled-filter.test.ts
+ * checks the two agree.
+ */
+export function visiblePointsOf(profile: KpiProfile, kpiId: string): Prisma.KpiDataPointWhereInput {
+  let byKpi = pointFilters.get(profile);
+  if (!byKpi) pointFilters.set(profile, (byKpi = new Map()));
+  let filter = byKpi.get(kpiId);
+  if (!filter) {
+    const access = accessOf(profile, kpiId);
+    filter = deepFreeze(access === 'FULL' ? { kpiId } : access === 'RESTRICTED' ? (restrictedPointFilter(profile, kpiId) ?? NOTHING) : NOTHING);
+    byKpi.set(kpiId, filter);
+  }
+  return filter;
+}
+
+/**
+ * Filters are built once per profile (a cached profile serves many requests; sorting 1,000 scope
+ * values each time showed in profiles) and frozen, since every request of that profile shares them.
+ */
+const pointFilters = new WeakMap<KpiProfile, Map<string, Prisma.KpiDataPointWhereInput>>();
+const modelFilters = new WeakMap<KpiProfile, ReturnType<typeof buildRowFilters>>();
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /** The row filters the tenant extension adds, by model. */
-export function rowFiltersOf(profile: KpiProfile): Record<string, Prisma.KpiDataPointWhereInput | Prisma.KpiWhereInput | Prisma.AlertWhereInput> {
+export function rowFiltersOf(profile: KpiProfile): ReturnType<typeof buildRowFilters> {
+  let filters = modelFilters.get(profile);
+  if (!filters) modelFilters.set(profile, (filters = deepFreeze(buildRowFilters(profile))));
+  return filters;
+}
+
+function buildRowFilters(profile: KpiProfile): Record<string, Prisma.KpiDataPointWhereInput | Prisma.KpiWhereInput | Prisma.AlertWhereInput> {
   if (profile.all) return {};
   const visible = [...profile.access.keys()];
   const full = visible.filter((id) => profile.access.get(id) === 'FULL');
@@ -152,6 +190,9 @@ export function rowFiltersOf(profile: KpiProfile): Record<string, Prisma.KpiData
     AlertFiring: kpiVisible,
   };
 }
+
+/** The Kpi row filter of the profile (none when FULL on every KPI): what the compiled `kpi(id)` reads through. */
+export const visibleKpisOf = (profile: KpiProfile) => rowFiltersOf(profile).Kpi as Prisma.KpiWhereInput | undefined;
 
 /** The caller's profile, read once per request (memoised in the request's row-filter memo). */
 export function profileFor(request: RowFilterRequest): Promise<KpiProfile> {

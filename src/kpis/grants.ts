@@ -1,10 +1,10 @@
 // Custom roles (with inheritance), groups, role assignments and KPI permissions: what a member's
 // access to each KPI is made of. Every change bumps the organization's access version, so cached
 // profiles are dropped, and commits with its audit event.
-import { auditedTransaction, callerActor } from '../audit/record.ts';
+import { auditedTransaction, callerActor, type RecordEvent } from '../audit/record.ts';
 import { refusalError } from '../authz/decision.ts';
 import type { Context } from '../context.ts';
-import type { Db, Tx } from '../db/client.ts';
+import type { CustomRole, Db, Tx } from '../db/client.ts';
 import { badInput, notFound } from '../errors.ts';
 import { bumpAccessVersion, type KpiAccess } from './access.ts';
 import { LIMITS, optionalText, requiredText, uniquely } from './input.ts';
@@ -69,16 +69,29 @@ export async function setRoleParent(ctx: Context, roleId: string, parentRoleId: 
   });
 }
 
+/**
+ * Takes a role away from a member in the caller's transaction: the one effect of unassignRole and of
+ * an access review's REVOKE. Bumps the access version and records `role.unassign`.
+ */
+export async function unassignRoleIn(tx: Tx, record: RecordEvent, role: CustomRole, userId: string, email: string, metadata: Record<string, unknown> = {}) {
+  await tx.roleAssignment.deleteMany({ where: { roleId: role.id, userId } });
+  await bumpAccessVersion(tx, role.organizationId);
+  await record({ organizationId: role.organizationId, action: 'role.unassign', targetType: 'CustomRole', targetId: role.id, metadata: { role: role.name, email, ...metadata } });
+}
+
 /** Gives (or takes away) a role; only giving needs a member who has accepted their invitation. */
 export async function assignRole(ctx: Context, roleId: string, userId: string, assign: boolean) {
   return auditedTransaction(callerActor(ctx), async (tx, record) => {
     const role = await roleById(tx, roleId);
     const user = assign ? await grantRecipient(tx, userId) : await memberUser(tx, userId);
-    if (!assign) await tx.roleAssignment.deleteMany({ where: { roleId, userId } });
-    else if (!(await tx.roleAssignment.findFirst({ where: { roleId, userId } })))
+    if (!assign) {
+      await unassignRoleIn(tx, record, role, userId, user.email);
+      return role;
+    }
+    if (!(await tx.roleAssignment.findFirst({ where: { roleId, userId } })))
       await tx.roleAssignment.create({ data: { organizationId: role.organizationId, roleId, userId } });
     await bumpAccessVersion(tx, role.organizationId);
-    await record({ action: assign ? 'role.assign' : 'role.unassign', targetType: 'CustomRole', targetId: roleId, metadata: { role: role.name, email: user.email } });
+    await record({ action: 'role.assign', targetType: 'CustomRole', targetId: roleId, metadata: { role: role.name, email: user.email } });
     return role;
   });
 }

@@ -14,6 +14,7 @@ export const table = (db: Context['db'] | Tx, type: RecordType) => (type === 'Cu
   count(args: unknown): Promise<number>;
   create(args: unknown): Promise<Customer | Lead>;
   update(args: unknown): Promise<Customer | Lead>;
+  updateMany(args: unknown): Promise<{ count: number }>;
   delete(args: unknown): Promise<Customer | Lead>;
 };
 

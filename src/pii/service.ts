@@ -139,7 +139,11 @@ export const piiChangeKind: ApprovalKindHandler = {
     const current = await table(tx, type).findUnique({ where: { id: request.targetId ?? '' } });
     if (!current) throw conflict(`The ${lower(type)} of this request no longer exists; nothing was applied.`, 'records.gone');
     const { piiVersion } = JSON.parse(request.payload) as { piiVersion: number };
-    if (current.piiVersion !== piiVersion)
+    // Claimed with a conditional update, not just compared: of two requests made on one version (or
+    // a request and an owner's direct change) approved at the same moment, one wins and the other
+    // finds the version moved (PostgreSQL re-checks the row after the winner commits).
+    const claimed = await table(tx, type).updateMany({ where: { id: current.id, piiVersion }, data: { piiVersion: { increment: 1 } } });
+    if (claimed.count !== 1)
       throw conflict(`The ${lower(type)}'s email or phone changed since this request was made; reject it and ask for a new one.`, 'records.stale-pii');
     const via = { viaRequest: request.id };
     switch (request.piiAction) {

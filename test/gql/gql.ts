@@ -14,9 +14,20 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query CheckpointStatus {\n    verifyAuditChain { ok checked checkpoints signedThrough }\n  }\n": typeof types.CheckpointStatusDocument,
+    "\n  query AuditProofStatus {\n    verifyAuditChain { ok checked brokenAt problem keyedEvents legacyEvents checkpoints signedThrough lastCheckpointAt }\n  }\n": typeof types.AuditProofStatusDocument,
+    "\n  query AuditProofEvents($first: Int) {\n    auditEvents(first: $first) { edges { node { sequence keyId hash } } }\n  }\n": typeof types.AuditProofEventsDocument,
     "\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n": typeof types.DemoWorkflowsDocument,
+    "\n  query PreviewWorkflow($input: WorkflowInput!, $id: ID) {\n    previewWorkflow(input: $input, id: $id) {\n      save { allowed rule reason nextStep approvers }\n      outcome requiresApproval needsApproval\n      riskyActions { position kind reason }\n      approval { kind requiredApprovals countedRoles approverRoles description }\n      principal { email }\n      run { allowed rule reason nextStep approvers }\n      runAfterApproval { allowed rule reason nextStep }\n      actions { position kind decision { allowed rule reason } }\n    }\n  }\n": typeof types.PreviewWorkflowDocument,
+    "\n  mutation PreviewSetPolicy($kind: ApprovalKind!, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) { requiredApprovals }\n  }\n": typeof types.PreviewSetPolicyDocument,
+    "\n  fragment ExplanationFields on KpiAccessExplanation {\n    user { email }\n    kpi { key }\n    access\n    basis\n    decision { allowed rule reason nextStep approvers }\n    grants { access via group { id name } roles { id name } wins description }\n    dimensions {\n      dimension values nextBoundary\n      scopes { value startsAt endsAt active }\n      decision { allowed rule reason nextStep approvers }\n      request { requiredApprovals approverRoles delegatedApprovers { email } }\n    }\n    nextBoundary\n    checks {\n      dimension value\n      decision { allowed rule reason nextStep approvers }\n      request { kind requiredApprovals countedRoles approverRoles delegatedApprovers { email } description }\n      pendingRequest { id approvalCount requiredApprovals }\n    }\n    rowVisible\n  }\n": typeof types.ExplanationFieldsFragmentDoc,
+    "\n  query ExplainMyAccess($kpiId: ID!, $row: [KpiRowValue!]) { myAccess(kpiId: $kpiId, row: $row) { ...ExplanationFields } }\n": typeof types.ExplainMyAccessDocument,
+    "\n  query ExplainAccessOf($userId: ID!, $kpiId: ID!, $row: [KpiRowValue!]) { explainAccess(userId: $userId, kpiId: $kpiId, row: $row) { ...ExplanationFields } }\n": typeof types.ExplainAccessOfDocument,
     "\n  query KpisScopeNode($id: ID!) { node(id: $id) { id ... on AccessScope { value user { email } } } }\n": typeof types.KpisScopeNodeDocument,
     "\n  mutation MatrixDeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n": typeof types.MatrixDeleteWorkflowDocument,
+    "\n  query MatrixExplainAccess($userId: ID!, $kpiId: ID!) { explainAccess(userId: $userId, kpiId: $kpiId) { access basis } }\n": typeof types.MatrixExplainAccessDocument,
+    "\n  mutation MatrixSetApprovalPolicy($kind: ApprovalKind!, $requiredApprovals: Int!) { setApprovalPolicy(kind: $kind, requiredApprovals: $requiredApprovals) { requiredApprovals } }\n": typeof types.MatrixSetApprovalPolicyDocument,
+    "\n  query MatrixPreviewWorkflow($input: WorkflowInput!) { previewWorkflow(input: $input) { outcome } }\n": typeof types.MatrixPreviewWorkflowDocument,
     "\n  query MatrixRunOutputs($id: ID!) { workflow(id: $id) { id runs { edges { node { status output } } } } }\n": typeof types.MatrixRunOutputsDocument,
     "\n  query MatrixUserNode($id: ID!) { node(id: $id) { id ... on User { email displayName } } }\n": typeof types.MatrixUserNodeDocument,
     "\n  query MemberProfiles {\n    members(first: 50) {\n      totalCount\n      edges { node { id role status user { id email displayName } } }\n    }\n  }\n": typeof types.MemberProfilesDocument,
@@ -73,15 +84,52 @@ type Documents = {
     "\n  mutation CreateLead($input: LeadInput!) { createLead(input: $input) { id name source email phone } }\n": typeof types.CreateLeadDocument,
     "\n  mutation UpdateLead($id: ID!, $input: LeadInput!) {\n    updateLead(id: $id, input: $input) { lead { id email phone source } pendingChange { id piiAction } }\n  }\n": typeof types.UpdateLeadDocument,
     "\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n": typeof types.LeadsDocument,
+    "\n  mutation RaceSetPolicy($kind: ApprovalKind!, $subject: String, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, subject: $subject, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) { requiredApprovals }\n  }\n": typeof types.RaceSetPolicyDocument,
+    "\n  mutation RaceApprove($id: ID!) { approveRequest(id: $id) { id status approvalCount } }\n": typeof types.RaceApproveDocument,
+    "\n  query DemoMyAccess($kpiId: ID!, $row: [KpiRowValue!]) {\n    myAccess(kpiId: $kpiId, row: $row) { access basis grants { description wins } checks { decision { rule reason nextStep approvers } } }\n  }\n": typeof types.DemoMyAccessDocument,
+    "\n  query DemoExplainAccess($userId: ID!, $kpiId: ID!, $row: [KpiRowValue!]) {\n    explainAccess(userId: $userId, kpiId: $kpiId, row: $row) { access checks { decision { rule reason approvers } } }\n  }\n": typeof types.DemoExplainAccessDocument,
+    "\n  query DemoPendingPii {\n    approvalRequests(kind: PII_CHANGE, status: PENDING) {\n      edges { node { id piiAction summary requiredApprovals countedRoles approvalCount approvals { approver { email } role comment } requestedBy { email } } }\n    }\n  }\n": typeof types.DemoPendingPiiDocument,
+    "\n  mutation DemoApprove($id: ID!) { approveRequest(id: $id) { status approvalCount approvals { approver { email } } } }\n": typeof types.DemoApproveDocument,
+    "\n  mutation QuorumSetPolicy($kind: ApprovalKind!, $subject: String, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, subject: $subject, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) {\n      kind subject requiredApprovals countedRoles updatedBy { email }\n    }\n  }\n": typeof types.QuorumSetPolicyDocument,
+    "\n  query QuorumPolicies { approvalPolicies { kind subject requiredApprovals countedRoles } }\n": typeof types.QuorumPoliciesDocument,
+    "\n  mutation QuorumApprove($id: ID!, $comment: String) {\n    approveRequest(id: $id, comment: $comment) {\n      id status requiredApprovals countedRoles approvalCount decidedBy { email }\n      approvals { approver { email } role comment }\n    }\n  }\n": typeof types.QuorumApproveDocument,
+    "\n  query QuorumProgress($id: ID!) {\n    approvalRequest(id: $id) { id status requiredApprovals countedRoles approvalCount approvals { approver { email } role } }\n  }\n": typeof types.QuorumProgressDocument,
+    "\n  mutation ReviewsDemoExtend { requestAccess(dimension: \"region\", value: \"US\", justification: \"Close runs late\", durationDays: 30) { id status endsAt } }\n": typeof types.ReviewsDemoExtendDocument,
+    "\n  query ReviewsDemoOrgMax { organization { maxAccessDays } }\n": typeof types.ReviewsDemoOrgMaxDocument,
+    "\n  mutation ReviewsOpen($input: OpenAccessReviewInput!) {\n    openAccessReview(input: $input) {\n      id title coverage status deadline defaultOutcome value dimension { key } kpi { key }\n      progress { total undecided kept revoked keptByDefault revokedByDefault }\n    }\n  }\n": typeof types.ReviewsOpenDocument,
+    "\n  query ReviewsItems($id: ID!, $undecided: Boolean) {\n    accessReview(id: $id) {\n      id status closedAt\n      progress { total undecided kept revoked keptByDefault revokedByDefault }\n      reviewers { reviewer { email } total undecided }\n      items(first: 100, undecided: $undecided) {\n        totalCount\n        edges { node { id itemType decision automatic subject { email } reviewer { email } decidedBy { email } scope { value active dimension { key } } } }\n      }\n    }\n  }\n": typeof types.ReviewsItemsDocument,
+    "\n  query ReviewsRoleItems($id: ID!) {\n    accessReview(id: $id) { items(first: 100) { edges { node { id itemType decision subject { email } role { name } } } } }\n  }\n": typeof types.ReviewsRoleItemsDocument,
+    "\n  query ReviewsMine($reviewId: ID, $undecided: Boolean) {\n    myReviewItems(reviewId: $reviewId, undecided: $undecided, first: 100) {\n      totalCount\n      edges { node { id itemType decision subject { email } scope { value } review { id title } } }\n    }\n  }\n": typeof types.ReviewsMineDocument,
+    "\n  query ReviewsList($status: AccessReviewStatus) { accessReviews(status: $status, first: 100) { totalCount edges { node { id title status } } } }\n": typeof types.ReviewsListDocument,
+    "\n  mutation ReviewsDecide($id: ID!, $decision: ReviewOutcome!) {\n    decideReviewItem(id: $id, decision: $decision) { id decision automatic decidedAt decidedBy { email } }\n  }\n": typeof types.ReviewsDecideDocument,
+    "\n  mutation LogoutTwin { logout }\n": typeof types.LogoutTwinDocument,
+    "\n  mutation SessionLogin($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token expiresAt user { email } }\n  }\n": typeof types.SessionLoginDocument,
+    "\n  mutation SessionAcceptInvite($token: String!, $password: String!) {\n    acceptInvite(token: $token, password: $password) { token expiresAt }\n  }\n": typeof types.SessionAcceptInviteDocument,
+    "\n  mutation Logout { logout }\n": typeof types.LogoutDocument,
+    "\n  mutation NoticeAsk($value: String!, $endsAt: DateTime) {\n    requestAccess(dimension: \"region\", value: $value, justification: \"notice\", endsAt: $endsAt) { id endsAt }\n  }\n": typeof types.NoticeAskDocument,
+    "\n  mutation TimeBoundAsk($dimension: String!, $value: String!, $startsAt: DateTime, $endsAt: DateTime, $durationDays: Int) {\n    requestAccess(dimension: $dimension, value: $value, justification: \"time-bound\", startsAt: $startsAt, endsAt: $endsAt, durationDays: $durationDays) {\n      id status summary startsAt endsAt\n    }\n  }\n": typeof types.TimeBoundAskDocument,
+    "\n  mutation TimeBoundSetMax($days: Int) { setMaxAccessDays(days: $days) { id maxAccessDays } }\n": typeof types.TimeBoundSetMaxDocument,
+    "\n  query TimeBoundOrgMax { organization { maxAccessDays } }\n": typeof types.TimeBoundOrgMaxDocument,
     "\n  query WorkflowPrincipal($id: ID!) {\n    workflow(id: $id) { id approvalStatus createdBy { email } definedBy { email } actions { kind config } }\n  }\n": typeof types.WorkflowPrincipalDocument,
     "\n  mutation DeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n": typeof types.DeleteWorkflowDocument,
     "\n  query RunOutputs($id: ID!) {\n    workflow(id: $id) { id runs(first: 10) { edges { node { id status output } } } }\n  }\n": typeof types.RunOutputsDocument,
     "\n  mutation DeleteWorkflowRacing($id: ID!) { deleteWorkflow(id: $id) }\n": typeof types.DeleteWorkflowRacingDocument,
 };
 const documents: Documents = {
+    "\n  query CheckpointStatus {\n    verifyAuditChain { ok checked checkpoints signedThrough }\n  }\n": types.CheckpointStatusDocument,
+    "\n  query AuditProofStatus {\n    verifyAuditChain { ok checked brokenAt problem keyedEvents legacyEvents checkpoints signedThrough lastCheckpointAt }\n  }\n": types.AuditProofStatusDocument,
+    "\n  query AuditProofEvents($first: Int) {\n    auditEvents(first: $first) { edges { node { sequence keyId hash } } }\n  }\n": types.AuditProofEventsDocument,
     "\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n": types.DemoWorkflowsDocument,
+    "\n  query PreviewWorkflow($input: WorkflowInput!, $id: ID) {\n    previewWorkflow(input: $input, id: $id) {\n      save { allowed rule reason nextStep approvers }\n      outcome requiresApproval needsApproval\n      riskyActions { position kind reason }\n      approval { kind requiredApprovals countedRoles approverRoles description }\n      principal { email }\n      run { allowed rule reason nextStep approvers }\n      runAfterApproval { allowed rule reason nextStep }\n      actions { position kind decision { allowed rule reason } }\n    }\n  }\n": types.PreviewWorkflowDocument,
+    "\n  mutation PreviewSetPolicy($kind: ApprovalKind!, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) { requiredApprovals }\n  }\n": types.PreviewSetPolicyDocument,
+    "\n  fragment ExplanationFields on KpiAccessExplanation {\n    user { email }\n    kpi { key }\n    access\n    basis\n    decision { allowed rule reason nextStep approvers }\n    grants { access via group { id name } roles { id name } wins description }\n    dimensions {\n      dimension values nextBoundary\n      scopes { value startsAt endsAt active }\n      decision { allowed rule reason nextStep approvers }\n      request { requiredApprovals approverRoles delegatedApprovers { email } }\n    }\n    nextBoundary\n    checks {\n      dimension value\n      decision { allowed rule reason nextStep approvers }\n      request { kind requiredApprovals countedRoles approverRoles delegatedApprovers { email } description }\n      pendingRequest { id approvalCount requiredApprovals }\n    }\n    rowVisible\n  }\n": types.ExplanationFieldsFragmentDoc,
+    "\n  query ExplainMyAccess($kpiId: ID!, $row: [KpiRowValue!]) { myAccess(kpiId: $kpiId, row: $row) { ...ExplanationFields } }\n": types.ExplainMyAccessDocument,
+    "\n  query ExplainAccessOf($userId: ID!, $kpiId: ID!, $row: [KpiRowValue!]) { explainAccess(userId: $userId, kpiId: $kpiId, row: $row) { ...ExplanationFields } }\n": types.ExplainAccessOfDocument,
     "\n  query KpisScopeNode($id: ID!) { node(id: $id) { id ... on AccessScope { value user { email } } } }\n": types.KpisScopeNodeDocument,
     "\n  mutation MatrixDeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n": types.MatrixDeleteWorkflowDocument,
+    "\n  query MatrixExplainAccess($userId: ID!, $kpiId: ID!) { explainAccess(userId: $userId, kpiId: $kpiId) { access basis } }\n": types.MatrixExplainAccessDocument,
+    "\n  mutation MatrixSetApprovalPolicy($kind: ApprovalKind!, $requiredApprovals: Int!) { setApprovalPolicy(kind: $kind, requiredApprovals: $requiredApprovals) { requiredApprovals } }\n": types.MatrixSetApprovalPolicyDocument,
+    "\n  query MatrixPreviewWorkflow($input: WorkflowInput!) { previewWorkflow(input: $input) { outcome } }\n": types.MatrixPreviewWorkflowDocument,
     "\n  query MatrixRunOutputs($id: ID!) { workflow(id: $id) { id runs { edges { node { status output } } } } }\n": types.MatrixRunOutputsDocument,
     "\n  query MatrixUserNode($id: ID!) { node(id: $id) { id ... on User { email displayName } } }\n": types.MatrixUserNodeDocument,
     "\n  query MemberProfiles {\n    members(first: 50) {\n      totalCount\n      edges { node { id role status user { id email displayName } } }\n    }\n  }\n": types.MemberProfilesDocument,
@@ -138,6 +186,32 @@ const documents: Documents = {
     "\n  mutation CreateLead($input: LeadInput!) { createLead(input: $input) { id name source email phone } }\n": types.CreateLeadDocument,
     "\n  mutation UpdateLead($id: ID!, $input: LeadInput!) {\n    updateLead(id: $id, input: $input) { lead { id email phone source } pendingChange { id piiAction } }\n  }\n": types.UpdateLeadDocument,
     "\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n": types.LeadsDocument,
+    "\n  mutation RaceSetPolicy($kind: ApprovalKind!, $subject: String, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, subject: $subject, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) { requiredApprovals }\n  }\n": types.RaceSetPolicyDocument,
+    "\n  mutation RaceApprove($id: ID!) { approveRequest(id: $id) { id status approvalCount } }\n": types.RaceApproveDocument,
+    "\n  query DemoMyAccess($kpiId: ID!, $row: [KpiRowValue!]) {\n    myAccess(kpiId: $kpiId, row: $row) { access basis grants { description wins } checks { decision { rule reason nextStep approvers } } }\n  }\n": types.DemoMyAccessDocument,
+    "\n  query DemoExplainAccess($userId: ID!, $kpiId: ID!, $row: [KpiRowValue!]) {\n    explainAccess(userId: $userId, kpiId: $kpiId, row: $row) { access checks { decision { rule reason approvers } } }\n  }\n": types.DemoExplainAccessDocument,
+    "\n  query DemoPendingPii {\n    approvalRequests(kind: PII_CHANGE, status: PENDING) {\n      edges { node { id piiAction summary requiredApprovals countedRoles approvalCount approvals { approver { email } role comment } requestedBy { email } } }\n    }\n  }\n": types.DemoPendingPiiDocument,
+    "\n  mutation DemoApprove($id: ID!) { approveRequest(id: $id) { status approvalCount approvals { approver { email } } } }\n": types.DemoApproveDocument,
+    "\n  mutation QuorumSetPolicy($kind: ApprovalKind!, $subject: String, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, subject: $subject, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) {\n      kind subject requiredApprovals countedRoles updatedBy { email }\n    }\n  }\n": types.QuorumSetPolicyDocument,
+    "\n  query QuorumPolicies { approvalPolicies { kind subject requiredApprovals countedRoles } }\n": types.QuorumPoliciesDocument,
+    "\n  mutation QuorumApprove($id: ID!, $comment: String) {\n    approveRequest(id: $id, comment: $comment) {\n      id status requiredApprovals countedRoles approvalCount decidedBy { email }\n      approvals { approver { email } role comment }\n    }\n  }\n": types.QuorumApproveDocument,
+    "\n  query QuorumProgress($id: ID!) {\n    approvalRequest(id: $id) { id status requiredApprovals countedRoles approvalCount approvals { approver { email } role } }\n  }\n": types.QuorumProgressDocument,
+    "\n  mutation ReviewsDemoExtend { requestAccess(dimension: \"region\", value: \"US\", justification: \"Close runs late\", durationDays: 30) { id status endsAt } }\n": types.ReviewsDemoExtendDocument,
+    "\n  query ReviewsDemoOrgMax { organization { maxAccessDays } }\n": types.ReviewsDemoOrgMaxDocument,
+    "\n  mutation ReviewsOpen($input: OpenAccessReviewInput!) {\n    openAccessReview(input: $input) {\n      id title coverage status deadline defaultOutcome value dimension { key } kpi { key }\n      progress { total undecided kept revoked keptByDefault revokedByDefault }\n    }\n  }\n": types.ReviewsOpenDocument,
+    "\n  query ReviewsItems($id: ID!, $undecided: Boolean) {\n    accessReview(id: $id) {\n      id status closedAt\n      progress { total undecided kept revoked keptByDefault revokedByDefault }\n      reviewers { reviewer { email } total undecided }\n      items(first: 100, undecided: $undecided) {\n        totalCount\n        edges { node { id itemType decision automatic subject { email } reviewer { email } decidedBy { email } scope { value active dimension { key } } } }\n      }\n    }\n  }\n": types.ReviewsItemsDocument,
+    "\n  query ReviewsRoleItems($id: ID!) {\n    accessReview(id: $id) { items(first: 100) { edges { node { id itemType decision subject { email } role { name } } } } }\n  }\n": types.ReviewsRoleItemsDocument,
+    "\n  query ReviewsMine($reviewId: ID, $undecided: Boolean) {\n    myReviewItems(reviewId: $reviewId, undecided: $undecided, first: 100) {\n      totalCount\n      edges { node { id itemType decision subject { email } scope { value } review { id title } } }\n    }\n  }\n": types.ReviewsMineDocument,
+    "\n  query ReviewsList($status: AccessReviewStatus) { accessReviews(status: $status, first: 100) { totalCount edges { node { id title status } } } }\n": types.ReviewsListDocument,
+    "\n  mutation ReviewsDecide($id: ID!, $decision: ReviewOutcome!) {\n    decideReviewItem(id: $id, decision: $decision) { id decision automatic decidedAt decidedBy { email } }\n  }\n": types.ReviewsDecideDocument,
+    "\n  mutation LogoutTwin { logout }\n": types.LogoutTwinDocument,
+    "\n  mutation SessionLogin($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token expiresAt user { email } }\n  }\n": types.SessionLoginDocument,
+    "\n  mutation SessionAcceptInvite($token: String!, $password: String!) {\n    acceptInvite(token: $token, password: $password) { token expiresAt }\n  }\n": types.SessionAcceptInviteDocument,
+    "\n  mutation Logout { logout }\n": types.LogoutDocument,
+    "\n  mutation NoticeAsk($value: String!, $endsAt: DateTime) {\n    requestAccess(dimension: \"region\", value: $value, justification: \"notice\", endsAt: $endsAt) { id endsAt }\n  }\n": types.NoticeAskDocument,
+    "\n  mutation TimeBoundAsk($dimension: String!, $value: String!, $startsAt: DateTime, $endsAt: DateTime, $durationDays: Int) {\n    requestAccess(dimension: $dimension, value: $value, justification: \"time-bound\", startsAt: $startsAt, endsAt: $endsAt, durationDays: $durationDays) {\n      id status summary startsAt endsAt\n    }\n  }\n": types.TimeBoundAskDocument,
+    "\n  mutation TimeBoundSetMax($days: Int) { setMaxAccessDays(days: $days) { id maxAccessDays } }\n": types.TimeBoundSetMaxDocument,
+    "\n  query TimeBoundOrgMax { organization { maxAccessDays } }\n": types.TimeBoundOrgMaxDocument,
     "\n  query WorkflowPrincipal($id: ID!) {\n    workflow(id: $id) { id approvalStatus createdBy { email } definedBy { email } actions { kind config } }\n  }\n": types.WorkflowPrincipalDocument,
     "\n  mutation DeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n": types.DeleteWorkflowDocument,
     "\n  query RunOutputs($id: ID!) {\n    workflow(id: $id) { id runs(first: 10) { edges { node { id status output } } } }\n  }\n": types.RunOutputsDocument,
@@ -161,7 +235,39 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query CheckpointStatus {\n    verifyAuditChain { ok checked checkpoints signedThrough }\n  }\n"): (typeof documents)["\n  query CheckpointStatus {\n    verifyAuditChain { ok checked checkpoints signedThrough }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditProofStatus {\n    verifyAuditChain { ok checked brokenAt problem keyedEvents legacyEvents checkpoints signedThrough lastCheckpointAt }\n  }\n"): (typeof documents)["\n  query AuditProofStatus {\n    verifyAuditChain { ok checked brokenAt problem keyedEvents legacyEvents checkpoints signedThrough lastCheckpointAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditProofEvents($first: Int) {\n    auditEvents(first: $first) { edges { node { sequence keyId hash } } }\n  }\n"): (typeof documents)["\n  query AuditProofEvents($first: Int) {\n    auditEvents(first: $first) { edges { node { sequence keyId hash } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n"): (typeof documents)["\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PreviewWorkflow($input: WorkflowInput!, $id: ID) {\n    previewWorkflow(input: $input, id: $id) {\n      save { allowed rule reason nextStep approvers }\n      outcome requiresApproval needsApproval\n      riskyActions { position kind reason }\n      approval { kind requiredApprovals countedRoles approverRoles description }\n      principal { email }\n      run { allowed rule reason nextStep approvers }\n      runAfterApproval { allowed rule reason nextStep }\n      actions { position kind decision { allowed rule reason } }\n    }\n  }\n"): (typeof documents)["\n  query PreviewWorkflow($input: WorkflowInput!, $id: ID) {\n    previewWorkflow(input: $input, id: $id) {\n      save { allowed rule reason nextStep approvers }\n      outcome requiresApproval needsApproval\n      riskyActions { position kind reason }\n      approval { kind requiredApprovals countedRoles approverRoles description }\n      principal { email }\n      run { allowed rule reason nextStep approvers }\n      runAfterApproval { allowed rule reason nextStep }\n      actions { position kind decision { allowed rule reason } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PreviewSetPolicy($kind: ApprovalKind!, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) { requiredApprovals }\n  }\n"): (typeof documents)["\n  mutation PreviewSetPolicy($kind: ApprovalKind!, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) { requiredApprovals }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ExplanationFields on KpiAccessExplanation {\n    user { email }\n    kpi { key }\n    access\n    basis\n    decision { allowed rule reason nextStep approvers }\n    grants { access via group { id name } roles { id name } wins description }\n    dimensions {\n      dimension values nextBoundary\n      scopes { value startsAt endsAt active }\n      decision { allowed rule reason nextStep approvers }\n      request { requiredApprovals approverRoles delegatedApprovers { email } }\n    }\n    nextBoundary\n    checks {\n      dimension value\n      decision { allowed rule reason nextStep approvers }\n      request { kind requiredApprovals countedRoles approverRoles delegatedApprovers { email } description }\n      pendingRequest { id approvalCount requiredApprovals }\n    }\n    rowVisible\n  }\n"): (typeof documents)["\n  fragment ExplanationFields on KpiAccessExplanation {\n    user { email }\n    kpi { key }\n    access\n    basis\n    decision { allowed rule reason nextStep approvers }\n    grants { access via group { id name } roles { id name } wins description }\n    dimensions {\n      dimension values nextBoundary\n      scopes { value startsAt endsAt active }\n      decision { allowed rule reason nextStep approvers }\n      request { requiredApprovals approverRoles delegatedApprovers { email } }\n    }\n    nextBoundary\n    checks {\n      dimension value\n      decision { allowed rule reason nextStep approvers }\n      request { kind requiredApprovals countedRoles approverRoles delegatedApprovers { email } description }\n      pendingRequest { id approvalCount requiredApprovals }\n    }\n    rowVisible\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExplainMyAccess($kpiId: ID!, $row: [KpiRowValue!]) { myAccess(kpiId: $kpiId, row: $row) { ...ExplanationFields } }\n"): (typeof documents)["\n  query ExplainMyAccess($kpiId: ID!, $row: [KpiRowValue!]) { myAccess(kpiId: $kpiId, row: $row) { ...ExplanationFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExplainAccessOf($userId: ID!, $kpiId: ID!, $row: [KpiRowValue!]) { explainAccess(userId: $userId, kpiId: $kpiId, row: $row) { ...ExplanationFields } }\n"): (typeof documents)["\n  query ExplainAccessOf($userId: ID!, $kpiId: ID!, $row: [KpiRowValue!]) { explainAccess(userId: $userId, kpiId: $kpiId, row: $row) { ...ExplanationFields } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -170,6 +276,18 @@ export function graphql(source: "\n  query KpisScopeNode($id: ID!) { node(id: $i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation MatrixDeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n"): (typeof documents)["\n  mutation MatrixDeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MatrixExplainAccess($userId: ID!, $kpiId: ID!) { explainAccess(userId: $userId, kpiId: $kpiId) { access basis } }\n"): (typeof documents)["\n  query MatrixExplainAccess($userId: ID!, $kpiId: ID!) { explainAccess(userId: $userId, kpiId: $kpiId) { access basis } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MatrixSetApprovalPolicy($kind: ApprovalKind!, $requiredApprovals: Int!) { setApprovalPolicy(kind: $kind, requiredApprovals: $requiredApprovals) { requiredApprovals } }\n"): (typeof documents)["\n  mutation MatrixSetApprovalPolicy($kind: ApprovalKind!, $requiredApprovals: Int!) { setApprovalPolicy(kind: $kind, requiredApprovals: $requiredApprovals) { requiredApprovals } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MatrixPreviewWorkflow($input: WorkflowInput!) { previewWorkflow(input: $input) { outcome } }\n"): (typeof documents)["\n  query MatrixPreviewWorkflow($input: WorkflowInput!) { previewWorkflow(input: $input) { outcome } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -394,6 +512,110 @@ export function graphql(source: "\n  mutation UpdateLead($id: ID!, $input: LeadI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n"): (typeof documents)["\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceSetPolicy($kind: ApprovalKind!, $subject: String, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, subject: $subject, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) { requiredApprovals }\n  }\n"): (typeof documents)["\n  mutation RaceSetPolicy($kind: ApprovalKind!, $subject: String, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, subject: $subject, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) { requiredApprovals }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceApprove($id: ID!) { approveRequest(id: $id) { id status approvalCount } }\n"): (typeof documents)["\n  mutation RaceApprove($id: ID!) { approveRequest(id: $id) { id status approvalCount } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DemoMyAccess($kpiId: ID!, $row: [KpiRowValue!]) {\n    myAccess(kpiId: $kpiId, row: $row) { access basis grants { description wins } checks { decision { rule reason nextStep approvers } } }\n  }\n"): (typeof documents)["\n  query DemoMyAccess($kpiId: ID!, $row: [KpiRowValue!]) {\n    myAccess(kpiId: $kpiId, row: $row) { access basis grants { description wins } checks { decision { rule reason nextStep approvers } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DemoExplainAccess($userId: ID!, $kpiId: ID!, $row: [KpiRowValue!]) {\n    explainAccess(userId: $userId, kpiId: $kpiId, row: $row) { access checks { decision { rule reason approvers } } }\n  }\n"): (typeof documents)["\n  query DemoExplainAccess($userId: ID!, $kpiId: ID!, $row: [KpiRowValue!]) {\n    explainAccess(userId: $userId, kpiId: $kpiId, row: $row) { access checks { decision { rule reason approvers } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DemoPendingPii {\n    approvalRequests(kind: PII_CHANGE, status: PENDING) {\n      edges { node { id piiAction summary requiredApprovals countedRoles approvalCount approvals { approver { email } role comment } requestedBy { email } } }\n    }\n  }\n"): (typeof documents)["\n  query DemoPendingPii {\n    approvalRequests(kind: PII_CHANGE, status: PENDING) {\n      edges { node { id piiAction summary requiredApprovals countedRoles approvalCount approvals { approver { email } role comment } requestedBy { email } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DemoApprove($id: ID!) { approveRequest(id: $id) { status approvalCount approvals { approver { email } } } }\n"): (typeof documents)["\n  mutation DemoApprove($id: ID!) { approveRequest(id: $id) { status approvalCount approvals { approver { email } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation QuorumSetPolicy($kind: ApprovalKind!, $subject: String, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, subject: $subject, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) {\n      kind subject requiredApprovals countedRoles updatedBy { email }\n    }\n  }\n"): (typeof documents)["\n  mutation QuorumSetPolicy($kind: ApprovalKind!, $subject: String, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, subject: $subject, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) {\n      kind subject requiredApprovals countedRoles updatedBy { email }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query QuorumPolicies { approvalPolicies { kind subject requiredApprovals countedRoles } }\n"): (typeof documents)["\n  query QuorumPolicies { approvalPolicies { kind subject requiredApprovals countedRoles } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation QuorumApprove($id: ID!, $comment: String) {\n    approveRequest(id: $id, comment: $comment) {\n      id status requiredApprovals countedRoles approvalCount decidedBy { email }\n      approvals { approver { email } role comment }\n    }\n  }\n"): (typeof documents)["\n  mutation QuorumApprove($id: ID!, $comment: String) {\n    approveRequest(id: $id, comment: $comment) {\n      id status requiredApprovals countedRoles approvalCount decidedBy { email }\n      approvals { approver { email } role comment }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query QuorumProgress($id: ID!) {\n    approvalRequest(id: $id) { id status requiredApprovals countedRoles approvalCount approvals { approver { email } role } }\n  }\n"): (typeof documents)["\n  query QuorumProgress($id: ID!) {\n    approvalRequest(id: $id) { id status requiredApprovals countedRoles approvalCount approvals { approver { email } role } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReviewsDemoExtend { requestAccess(dimension: \"region\", value: \"US\", justification: \"Close runs late\", durationDays: 30) { id status endsAt } }\n"): (typeof documents)["\n  mutation ReviewsDemoExtend { requestAccess(dimension: \"region\", value: \"US\", justification: \"Close runs late\", durationDays: 30) { id status endsAt } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReviewsDemoOrgMax { organization { maxAccessDays } }\n"): (typeof documents)["\n  query ReviewsDemoOrgMax { organization { maxAccessDays } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReviewsOpen($input: OpenAccessReviewInput!) {\n    openAccessReview(input: $input) {\n      id title coverage status deadline defaultOutcome value dimension { key } kpi { key }\n      progress { total undecided kept revoked keptByDefault revokedByDefault }\n    }\n  }\n"): (typeof documents)["\n  mutation ReviewsOpen($input: OpenAccessReviewInput!) {\n    openAccessReview(input: $input) {\n      id title coverage status deadline defaultOutcome value dimension { key } kpi { key }\n      progress { total undecided kept revoked keptByDefault revokedByDefault }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReviewsItems($id: ID!, $undecided: Boolean) {\n    accessReview(id: $id) {\n      id status closedAt\n      progress { total undecided kept revoked keptByDefault revokedByDefault }\n      reviewers { reviewer { email } total undecided }\n      items(first: 100, undecided: $undecided) {\n        totalCount\n        edges { node { id itemType decision automatic subject { email } reviewer { email } decidedBy { email } scope { value active dimension { key } } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ReviewsItems($id: ID!, $undecided: Boolean) {\n    accessReview(id: $id) {\n      id status closedAt\n      progress { total undecided kept revoked keptByDefault revokedByDefault }\n      reviewers { reviewer { email } total undecided }\n      items(first: 100, undecided: $undecided) {\n        totalCount\n        edges { node { id itemType decision automatic subject { email } reviewer { email } decidedBy { email } scope { value active dimension { key } } } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReviewsRoleItems($id: ID!) {\n    accessReview(id: $id) { items(first: 100) { edges { node { id itemType decision subject { email } role { name } } } } }\n  }\n"): (typeof documents)["\n  query ReviewsRoleItems($id: ID!) {\n    accessReview(id: $id) { items(first: 100) { edges { node { id itemType decision subject { email } role { name } } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReviewsMine($reviewId: ID, $undecided: Boolean) {\n    myReviewItems(reviewId: $reviewId, undecided: $undecided, first: 100) {\n      totalCount\n      edges { node { id itemType decision subject { email } scope { value } review { id title } } }\n    }\n  }\n"): (typeof documents)["\n  query ReviewsMine($reviewId: ID, $undecided: Boolean) {\n    myReviewItems(reviewId: $reviewId, undecided: $undecided, first: 100) {\n      totalCount\n      edges { node { id itemType decision subject { email } scope { value } review { id title } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReviewsList($status: AccessReviewStatus) { accessReviews(status: $status, first: 100) { totalCount edges { node { id title status } } } }\n"): (typeof documents)["\n  query ReviewsList($status: AccessReviewStatus) { accessReviews(status: $status, first: 100) { totalCount edges { node { id title status } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReviewsDecide($id: ID!, $decision: ReviewOutcome!) {\n    decideReviewItem(id: $id, decision: $decision) { id decision automatic decidedAt decidedBy { email } }\n  }\n"): (typeof documents)["\n  mutation ReviewsDecide($id: ID!, $decision: ReviewOutcome!) {\n    decideReviewItem(id: $id, decision: $decision) { id decision automatic decidedAt decidedBy { email } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LogoutTwin { logout }\n"): (typeof documents)["\n  mutation LogoutTwin { logout }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SessionLogin($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token expiresAt user { email } }\n  }\n"): (typeof documents)["\n  mutation SessionLogin($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token expiresAt user { email } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SessionAcceptInvite($token: String!, $password: String!) {\n    acceptInvite(token: $token, password: $password) { token expiresAt }\n  }\n"): (typeof documents)["\n  mutation SessionAcceptInvite($token: String!, $password: String!) {\n    acceptInvite(token: $token, password: $password) { token expiresAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout { logout }\n"): (typeof documents)["\n  mutation Logout { logout }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NoticeAsk($value: String!, $endsAt: DateTime) {\n    requestAccess(dimension: \"region\", value: $value, justification: \"notice\", endsAt: $endsAt) { id endsAt }\n  }\n"): (typeof documents)["\n  mutation NoticeAsk($value: String!, $endsAt: DateTime) {\n    requestAccess(dimension: \"region\", value: $value, justification: \"notice\", endsAt: $endsAt) { id endsAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TimeBoundAsk($dimension: String!, $value: String!, $startsAt: DateTime, $endsAt: DateTime, $durationDays: Int) {\n    requestAccess(dimension: $dimension, value: $value, justification: \"time-bound\", startsAt: $startsAt, endsAt: $endsAt, durationDays: $durationDays) {\n      id status summary startsAt endsAt\n    }\n  }\n"): (typeof documents)["\n  mutation TimeBoundAsk($dimension: String!, $value: String!, $startsAt: DateTime, $endsAt: DateTime, $durationDays: Int) {\n    requestAccess(dimension: $dimension, value: $value, justification: \"time-bound\", startsAt: $startsAt, endsAt: $endsAt, durationDays: $durationDays) {\n      id status summary startsAt endsAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TimeBoundSetMax($days: Int) { setMaxAccessDays(days: $days) { id maxAccessDays } }\n"): (typeof documents)["\n  mutation TimeBoundSetMax($days: Int) { setMaxAccessDays(days: $days) { id maxAccessDays } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TimeBoundOrgMax { organization { maxAccessDays } }\n"): (typeof documents)["\n  query TimeBoundOrgMax { organization { maxAccessDays } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

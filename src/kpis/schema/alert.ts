@@ -1,10 +1,10 @@
 // Alerts on a KPI: a threshold that fires when a recorded point crosses it.
 import { builder } from '../../builder.ts';
-import { userSelect } from '../../context.ts';
 import type { Alert } from '../../db/client.ts';
 import { UserRef } from '../../identity/schema.ts';
 import { ALERT_OPERATORS, createAlert, type AlertOperator } from '../kpis.ts';
 import { KpiRef } from './kpi.ts';
+import { referencedUser } from '../../identity/members.ts';
 
 const AlertOperatorEnum = builder.enumType('AlertOperator', { values: ALERT_OPERATORS });
 
@@ -16,7 +16,7 @@ const AlertRef = builder.node(builder.objectRef<Alert>('Alert'), {
     kpi: t.field({ type: KpiRef, resolve: (a, _x, ctx) => ctx.db.kpi.findUnique({ where: { id: a.kpiId } }) }),
     operator: t.field({ type: AlertOperatorEnum, resolve: (a) => a.operator as AlertOperator }),
     threshold: t.exposeFloat('threshold'),
-    createdBy: t.field({ type: UserRef, resolve: (a, _x, ctx) => ctx.db.user.findUnique({ where: { id: a.createdById }, select: userSelect }) }),
+    createdBy: t.field({ type: UserRef, resolve: (a, _x, ctx) => referencedUser(ctx, a.createdById) }),
   }),
 });
 

@@ -5,3 +5,4 @@ import './alert.ts';
 import './role.ts';
 import './group.ts';
 import './scope.ts';
+import './access.ts';

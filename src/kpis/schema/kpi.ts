@@ -1,11 +1,13 @@
 // KPIs: their type with data and summary (rows filtered in SQL by the caller's row filters), the
 // list, one by id, creating one and recording data.
 import { builder } from '../../builder.ts';
-import type { Kpi, KpiDataPoint, Prisma } from '../../db/client.ts';
+import type { Context } from '../../context.ts';
+import type { Kpi, Prisma } from '../../db/client.ts';
 import { connectionOf, pageArgs, pageOfRows, paginate } from '../../pagination.ts';
-import { accessOf, dimensionColumn, profileFor } from '../access.ts';
+import { accessOf, dimensionColumn, profileFor, visibleKpisOf, visiblePointsOf } from '../access.ts';
+import { countPoints, readPoints, readVisibleKpi, summarizePoints, type PointQuery, type PointRow, type PointSummary } from '../data-sql.ts';
 import { dimensionFilters, refuse, type DimensionFilter } from '../input.ts';
-import { createKpi, dimensionKeysOf, kpiSummary, recordKpiData } from '../kpis.ts';
+import { createKpi, dimensionKeysOf, recordKpiData } from '../kpis.ts';
 import { KPI_ACCESS_LEVELS } from '../policy.ts';
 import { DimensionRef } from './dimension.ts';
 
@@ -15,7 +17,7 @@ const DimensionValueRef = builder.objectRef<{ dimension: string; value: string }
   fields: (t) => ({ dimension: t.exposeString('dimension'), value: t.exposeString('value') }),
 });
 
-type PointShape = KpiDataPoint & { keys: string[] };
+type PointShape = PointRow & { keys: string[] };
 const KpiDataPointRef = builder.objectRef<PointShape>('KpiDataPoint').implement({
   fields: (t) => ({
     period: t.expose('period', { type: 'DateTime' }),
@@ -28,7 +30,7 @@ const KpiDataPointRef = builder.objectRef<PointShape>('KpiDataPoint').implement(
 });
 const KpiDataPointConnection = connectionOf(KpiDataPointRef, 'KpiDataPoint');
 
-const KpiSummaryRef = builder.objectRef<Awaited<ReturnType<typeof kpiSummary>>>('KpiSummary').implement({
+const KpiSummaryRef = builder.objectRef<PointSummary>('KpiSummary').implement({
   description: 'Aggregates over the rows that the caller may see, and no others.',
   fields: (t) => ({
     count: t.exposeInt('count'),
@@ -66,13 +68,23 @@ function dataWhere(kpi: Kpi, filter: DataFilter): Prisma.KpiDataPointWhereInput 
   return { AND: and };
 }
 
-const encodePointKey = (p: KpiDataPoint) => `${p.period.toISOString()}|${p.id}`;
+const encodePointKey = (p: PointRow) => `${p.period.toISOString()}|${p.id}`;
+/** Rows after the cursor's (period, id), newest first: `period <= at` first, so the index bounds the scan. */
 function afterPoint(key: string | null): Prisma.KpiDataPointWhereInput[] {
   if (!key) return [];
   const [period, id] = key.split('|');
   const at = new Date(period ?? '');
   if (!id || Number.isNaN(at.getTime())) throw refuse('after', 'does not come from this list: pass an endCursor it returned.');
-  return [{ OR: [{ period: { lt: at } }, { period: at, id: { lt: id } }] }];
+  return [{ period: { lte: at }, OR: [{ period: { lt: at } }, { id: { lt: id } }] }];
+}
+
+/**
+ * The statement's confinement, from the same decisions as every other read: the caller's
+ * organization (never the KPI row's) and the rows of this KPI their profile may see.
+ */
+async function pointQuery(ctx: Context, kpi: Kpi, conditions: Prisma.KpiDataPointWhereInput[]): Promise<PointQuery> {
+  const profile = await profileFor(ctx.rowRequest);
+  return { organizationId: ctx.member.organizationId, visible: visiblePointsOf(profile, kpi.id), conditions };
 }
 
 export const KpiRef = builder.node(builder.objectRef<Kpi>('Kpi'), {
@@ -98,25 +110,31 @@ export const KpiRef = builder.node(builder.objectRef<Kpi>('Kpi'), {
       type: KpiDataPointConnection,
       description: 'Newest period first.',
       args: { filter: t.arg({ type: KpiDataFilterInput }), ...pageArgs },
+      // One statement per page and one for totalCount, through the driver (data-sql.ts).
       resolve: (k, args, ctx) => {
         const where = dataWhere(k, args.filter);
         const keys = dimensionKeysOf(k);
+        let query: Promise<PointQuery> | undefined;
+        const confined = () => (query ??= pointQuery(ctx, k, [where]));
         return paginate(
           ctx,
           args,
           encodePointKey,
           async (take, after) => {
-            const rows = await ctx.db.kpiDataPoint.findMany({ where: { AND: [where, ...afterPoint(after)] }, orderBy: [{ period: 'desc' }, { id: 'desc' }], take });
-            return rows.map((r) => ({ ...r, keys }));
+            const cursor = afterPoint(after);
+            const q = await confined();
+            const rows = (await readPoints(ctx.services.sql, { ...q, conditions: [...q.conditions, ...cursor] }, take)) as PointShape[];
+            for (const row of rows) row.keys = keys;
+            return rows;
           },
-          () => ctx.db.kpiDataPoint.count({ where }),
+          async () => countPoints(ctx.services.sql, await confined()),
         );
       },
     }),
     summary: t.field({
       type: KpiSummaryRef,
       args: { filter: t.arg({ type: KpiDataFilterInput }) },
-      resolve: (k, args, ctx) => kpiSummary(ctx.db, dataWhere(k, args.filter)),
+      resolve: async (k, args, ctx) => summarizePoints(ctx.services.sql, await pointQuery(ctx, k, [dataWhere(k, args.filter)])),
     }),
   }),
 });
@@ -136,7 +154,8 @@ builder.queryFields((t) => ({
     description: 'Null for a KPI the caller may not see.',
     authScopes: { can: 'kpis.read' },
     args: { id: t.arg.globalID({ required: true, for: KpiRef }) },
-    resolve: (_r, args, ctx) => ctx.db.kpi.findUnique({ where: { id: args.id.id } }),
+    // Through the driver, confined by the caller's organization and the Kpi row filter of their profile.
+    resolve: async (_r, args, ctx) => readVisibleKpi(ctx.services.sql, ctx.member.organizationId, args.id.id, visibleKpisOf(await profileFor(ctx.rowRequest))),
   }),
 }));
 

@@ -2,21 +2,21 @@
 // (ADMIN, OWNER), and requesting one (VIEWER, EDITOR) as an ACCESS_SCOPE approval request.
 import { ApprovalRequestRef } from '../../approvals/schema.ts';
 import { builder } from '../../builder.ts';
-import { userSelect } from '../../context.ts';
 import type { AccessScope } from '../../db/client.ts';
-import { UserRef } from '../../identity/schema.ts';
+import { OrganizationRef, UserRef } from '../../identity/schema.ts';
 import { isActive } from '../access.ts';
 import { seesEveryScope } from '../policy.ts';
-import { grantAccessScope, requestAccess, revokeAccessScope, setScopeApprover } from '../scopes.ts';
+import { grantAccessScope, MAX_ACCESS_DAYS, requestAccess, revokeAccessScope, setMaxAccessDays, setScopeApprover } from '../scopes.ts';
 import { DimensionRef } from './dimension.ts';
+import { referencedUser } from '../../identity/members.ts';
 
-const AccessScopeRef = builder.node(builder.objectRef<AccessScope>('AccessScope'), {
+export const AccessScopeRef = builder.node(builder.objectRef<AccessScope>('AccessScope'), {
   id: { resolve: (s) => s.id },
   authScopes: { member: true },
   loadMany: (ids, ctx) =>
     ctx.db.accessScope.findMany({ where: { id: { in: ids }, ...(seesEveryScope(ctx.member.role) ? {} : { userId: ctx.user.id }) } }),
   fields: (t) => ({
-    user: t.field({ type: UserRef, resolve: (s, _a, ctx) => ctx.db.user.findUnique({ where: { id: s.userId }, select: userSelect }) }),
+    user: t.field({ type: UserRef, resolve: (s, _a, ctx) => referencedUser(ctx, s.userId) }),
     dimension: t.field({ type: DimensionRef, resolve: (s, _a, ctx) => ctx.db.dimension.findFirst({ where: { key: s.dimensionKey } }) }),
     value: t.exposeString('value', { description: 'A dimension value, or * for every value of the dimension.' }),
     startsAt: t.expose('startsAt', { type: 'DateTime', nullable: true }),
@@ -30,6 +30,10 @@ const AccessScopeRef = builder.node(builder.objectRef<AccessScope>('AccessScope'
 
 builder.objectField(ApprovalRequestRef, 'dimension', (t) =>
   t.field({ type: DimensionRef, resolve: (r, _a, ctx) => (r.dimensionKey ? ctx.db.dimension.findFirst({ where: { key: r.dimensionKey } }) : null) }),
+);
+
+builder.objectField(OrganizationRef, 'maxAccessDays', (t) =>
+  t.exposeInt('maxAccessDays', { description: 'The longest window an access request may ask for, in days; null: no maximum.' }),
 );
 
 builder.queryField('myAccessScopes', (t) =>
@@ -72,9 +76,22 @@ builder.mutationFields((t) => ({
   }),
   requestAccess: t.field({
     type: ApprovalRequestRef,
-    description: 'Opens an ACCESS_SCOPE request; CONFLICT when one for the same value is pending or the scope is held.',
+    description:
+      'Opens an ACCESS_SCOPE request for a window that ends at `endsAt` or `durationDays` after `startsAt` (or now), capped by the organization\'s `maxAccessDays`. CONFLICT when one for the same value is pending, or a scope held already covers the window (ask for a later end to extend it).',
     authScopes: { can: 'kpis.requestAccess' },
-    args: { ...subject, justification: t.arg.string({ required: true }), ...window },
-    resolve: (_r, a, ctx) => requestAccess(ctx, a.dimension, a.value, a.justification, a.startsAt, a.endsAt),
+    args: {
+      ...subject,
+      justification: t.arg.string({ required: true }),
+      ...window,
+      durationDays: t.arg.int({ description: `Instead of endsAt: how many days the access lasts (1 to ${MAX_ACCESS_DAYS}).` }),
+    },
+    resolve: (_r, a, ctx) => requestAccess(ctx, a.dimension, a.value, a.justification, { startsAt: a.startsAt, endsAt: a.endsAt, durationDays: a.durationDays }),
+  }),
+  setMaxAccessDays: t.field({
+    type: OrganizationRef,
+    description: `The longest window an access request may ask for, in days (1 to ${MAX_ACCESS_DAYS}); null removes the maximum. Audited.`,
+    authScopes: { can: 'kpis.manage' },
+    args: { days: t.arg.int() },
+    resolve: (_r, a, ctx) => setMaxAccessDays(ctx, a.days),
   }),
 }));

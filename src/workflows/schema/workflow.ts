@@ -1,15 +1,17 @@
 // The Workflow type with its queries and its create, update and delete mutations. VIEWER reads
 // name and status; `actions` needs workflows.readDetails (null with FORBIDDEN at its path otherwise).
 import { findVisible } from '../../approvals/core.ts';
-import { ApprovalRequestRef } from '../../approvals/schema.ts';
+import { ApprovalRequestRef, ApprovalRouteRef } from '../../approvals/schema.ts';
+import { DecisionRef } from '../../authz/schema.ts';
 import { builder } from '../../builder.ts';
-import { userSelect, type Context } from '../../context.ts';
 import type { Workflow } from '../../db/client.ts';
 import { UserRef } from '../../identity/schema.ts';
 import { connectionOf, pageArgs, pageOfRows } from '../../pagination.ts';
 import { actionsOf, type Action } from '../actions.ts';
 import { createWorkflow, deleteWorkflow, updateWorkflow } from '../definitions.ts';
 import { runAsPrincipal } from '../policy.ts';
+import { previewWorkflow, type ActionCheck, type RiskyAction, type WorkflowPreview } from '../preview.ts';
+import { referencedUser } from '../../identity/members.ts';
 
 export const ActionKindEnum = builder.enumType('WorkflowActionKind', {
   values: {
@@ -29,7 +31,6 @@ const ActionRef = builder.objectRef<Action>('WorkflowAction').implement({
   }),
 });
 
-const userById = (ctx: Context, id: string) => ctx.db.user.findUnique({ where: { id }, select: userSelect });
 
 export const WorkflowRef = builder.node(builder.objectRef<Workflow>('Workflow'), {
   id: { resolve: (w) => w.id },
@@ -49,11 +50,11 @@ export const WorkflowRef = builder.node(builder.objectRef<Workflow>('Workflow'),
       resolve: (w, _a, ctx) => (w.approvalRequestId ? findVisible(ctx, w.approvalRequestId) : null),
     }),
     enabled: t.exposeBoolean('enabled'),
-    createdBy: t.field({ type: UserRef, resolve: (w, _a, ctx) => userById(ctx, w.createdById) }),
+    createdBy: t.field({ type: UserRef, resolve: (w, _a, ctx) => referencedUser(ctx, w.createdById) }),
     definedBy: t.field({
       type: UserRef,
       description: 'Who last changed what the workflow does (trigger, schedule, actions): its actions run with this member’s current permissions.',
-      resolve: (w, _a, ctx) => userById(ctx, runAsPrincipal(w)),
+      resolve: (w, _a, ctx) => referencedUser(ctx, runAsPrincipal(w)),
     }),
   }),
 });
@@ -113,5 +114,60 @@ builder.mutationFields((t) => ({
     authScopes: { can: 'workflows.manage' },
     args: { id: t.arg.globalID({ required: true, for: WorkflowRef }) },
     resolve: (_r, a, ctx) => deleteWorkflow(ctx, a.id.id),
+  }),
+}));
+
+// ---------------------------------------------------------------- preview (nothing is saved)
+
+const SaveOutcomeEnum = builder.enumType('WorkflowSaveOutcome', {
+  values: {
+    APPROVED: { description: 'Runs as saved: nothing risky, or the definition already approved.' },
+    APPROVED_BY_SAVER: { description: 'Risky, approved at once: the saver holds workflows.create outright (an OWNER).' },
+    STILL_PENDING: { description: 'Unchanged and still waiting on its request.' },
+    NEEDS_APPROVAL: { description: 'Risky: waits for an approved WORKFLOW request.' },
+  } as const,
+});
+
+const RiskyActionRef = builder.objectRef<RiskyAction>('WorkflowRiskyAction').implement({
+  fields: (t) => ({
+    position: t.exposeInt('position', { nullable: false, description: '1 for the first action.' }),
+    kind: t.field({ type: ActionKindEnum, nullable: false, resolve: (a) => a.kind }),
+    reason: t.exposeString('reason', { nullable: false }),
+  }),
+});
+
+const ActionCheckRef = builder.objectRef<ActionCheck>('WorkflowActionCheck').implement({
+  fields: (t) => ({
+    position: t.exposeInt('position', { nullable: false }),
+    kind: t.field({ type: ActionKindEnum, nullable: false, resolve: (a) => a.kind }),
+    decision: t.field({ type: DecisionRef, nullable: false, description: 'Whether the action could do its work as the principal now.', resolve: (a) => a.decision }),
+  }),
+});
+
+const WorkflowPreviewRef = builder.objectRef<WorkflowPreview>('WorkflowPreview').implement({
+  description: 'What saving a definition would do; nothing was saved.',
+  fields: (t) => ({
+    save: t.field({ type: DecisionRef, nullable: false, description: 'May the caller save it (create it, or update the given workflow)?', resolve: (p) => p.save }),
+    outcome: t.field({ type: SaveOutcomeEnum, nullable: false, resolve: (p) => p.outcome }),
+    requiresApproval: t.exposeBoolean('requiresApproval', { nullable: false, description: 'The definition has a risky action.' }),
+    needsApproval: t.exposeBoolean('needsApproval', { nullable: false, description: 'Saved by the caller now, it would wait for an approved WORKFLOW request.' }),
+    riskyActions: t.field({ type: [RiskyActionRef], nullable: false, resolve: (p) => p.riskyActions }),
+    approval: t.field({ type: ApprovalRouteRef, description: 'Who would decide its request, and how many approvals it would need; null when none is needed.', resolve: (p) => p.approval }),
+    principal: t.field({ type: UserRef, description: 'Whom its actions would run as.', resolve: (p, _a, ctx) => referencedUser(ctx, p.principalId) }),
+    run: t.field({ type: DecisionRef, nullable: false, description: 'Could the caller run it right after saving?', resolve: (p) => p.run }),
+    runAfterApproval: t.field({ type: DecisionRef, nullable: false, description: 'Could the caller run it once approved (equals `run` when no approval is needed)?', resolve: (p) => p.runAfterApproval }),
+    actions: t.field({ type: [ActionCheckRef], nullable: false, description: 'Each action checked as the principal would run it now.', resolve: (p) => p.actions }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  previewWorkflow: t.field({
+    type: WorkflowPreviewRef,
+    nullable: false,
+    description:
+      'Without saving: whether this definition (new, or replacing workflow `id`) would need approval, which actions are risky and why, who may approve it, and whether the caller could run it afterwards. Invalid input fails as a save would (BAD_USER_INPUT).',
+    authScopes: { can: 'workflows.create' },
+    args: { input: t.arg({ type: WorkflowInputRef, required: true }), id: t.arg.globalID({ for: WorkflowRef }) },
+    resolve: (_r, a, ctx) => previewWorkflow(ctx, a.input, a.id?.id),
   }),
 }));

@@ -1,0 +1,565 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ApprovalEventType =
+  | 'APPROVAL_PROGRESS'
+  | 'APPROVED'
+  | 'CANCELLED'
+  | 'EXPIRED'
+  | 'REJECTED'
+  | 'REQUESTED'
+  | 'SCOPE_EXPIRING';
+
+export type ApprovalKind =
+  | 'ACCESS_SCOPE'
+  | 'PII_CHANGE'
+  | 'WORKFLOW';
+
+export type ApprovalStatus =
+  | 'APPROVED'
+  | 'CANCELLED'
+  | 'EXPIRED'
+  | 'PENDING'
+  | 'REJECTED';
+
+export type KpiAccess =
+  | 'FULL'
+  | 'NONE'
+  | 'RESTRICTED';
+
+export type MembershipStatus =
+  | 'ACTIVE'
+  | 'DISABLED'
+  | 'INVITED';
+
+export type OrgRole =
+  | 'ADMIN'
+  | 'EDITOR'
+  | 'OWNER'
+  | 'VIEWER';
+
+export type ConsoleLoginMutationVariables = Exact<{
+  email: string;
+  password: string;
+}>;
+
+
+export type ConsoleLoginMutation = { login: { token: string | null, user: { id: string, email: string | null } | null } | null };
+
+export type ConsoleLogoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleLogoutMutation = { logout: boolean };
+
+export type ConsoleMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleMeQuery = { me: { role: OrgRole | null, user: { id: string, email: string | null, displayName: string | null } | null, organization: { id: string, name: string | null } | null, memberships: Array<{ id: string, role: OrgRole | null, status: MembershipStatus | null, organization: { id: string, name: string | null } | null }> | null } | null };
+
+export type ConsoleRequestFieldsFragment = { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null };
+
+export type ConsoleRequestsQueryVariables = Exact<{
+  status?: ApprovalStatus | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type ConsoleRequestsQuery = { approvalRequests: { totalCount: number, edges: Array<{ node: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null } | null> | null } | null };
+
+export type ConsoleRequestQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsoleRequestQuery = { approvalRequest: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null };
+
+export type ConsoleApproveMutationVariables = Exact<{
+  id: string;
+  comment?: string | null | undefined;
+}>;
+
+
+export type ConsoleApproveMutation = { approveRequest: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null };
+
+export type ConsoleRejectMutationVariables = Exact<{
+  id: string;
+  reason: string;
+}>;
+
+
+export type ConsoleRejectMutation = { rejectRequest: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null };
+
+export type ConsoleCancelMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsoleCancelMutation = { cancelRequest: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null };
+
+export type ConsoleApprovalEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleApprovalEventsSubscription = { approvalEvents: { type: ApprovalEventType | null, at: string | null, request: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null } | null };
+
+export type ConsoleMyUpdatesSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleMyUpdatesSubscription = { myApprovalUpdates: { type: ApprovalEventType | null, at: string | null, request: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null } | null };
+
+export type ConsoleMyAccessQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleMyAccessQuery = { kpis: { edges: Array<{ node: { id: string, key: string | null, name: string | null, unit: string | null, access: KpiAccess | null, dimensions: Array<{ key: string | null, name: string | null }> | null, summary: { count: number | null, sum: number | null } | null } | null } | null> | null } | null, myAccessScopes: Array<{ id: string, value: string | null, startsAt: string | null, endsAt: string | null, active: boolean | null, dimension: { key: string | null, name: string | null } | null }> | null, dimensions: Array<{ key: string | null, name: string | null, values: Array<string> | null }> | null };
+
+export type ConsoleKpiRowsQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+}>;
+
+
+export type ConsoleKpiRowsQuery = { kpi: { id: string, data: { totalCount: number, edges: Array<{ node: { period: string | null, value: number | null, dimensions: Array<{ dimension: string | null, value: string | null }> | null } | null } | null> | null } | null } | null };
+
+export type ConsoleRequestAccessMutationVariables = Exact<{
+  dimension: string;
+  value: string;
+  justification: string;
+  startsAt?: string | null | undefined;
+  endsAt?: string | null | undefined;
+}>;
+
+
+export type ConsoleRequestAccessMutation = { requestAccess: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const ConsoleRequestFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleRequestFields on ApprovalRequest {
+  id
+  kind
+  status
+  summary
+  justification
+  reason
+  createdAt
+  decidedAt
+  requestedBy {
+    id
+    email
+    displayName
+  }
+  decidedBy {
+    id
+    email
+    displayName
+  }
+  dimension {
+    key
+    name
+  }
+  scopeValue
+  startsAt
+  endsAt
+}
+    `, {"fragmentName":"ConsoleRequestFields"}) as unknown as TypedDocumentString<ConsoleRequestFieldsFragment, unknown>;
+export const ConsoleLoginDocument = new TypedDocumentString(`
+    mutation ConsoleLogin($email: String!, $password: String!) {
+  login(email: $email, password: $password) {
+    token
+    user {
+      id
+      email
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleLoginMutation, ConsoleLoginMutationVariables>;
+export const ConsoleLogoutDocument = new TypedDocumentString(`
+    mutation ConsoleLogout {
+  logout
+}
+    `) as unknown as TypedDocumentString<ConsoleLogoutMutation, ConsoleLogoutMutationVariables>;
+export const ConsoleMeDocument = new TypedDocumentString(`
+    query ConsoleMe {
+  me {
+    user {
+      id
+      email
+      displayName
+    }
+    role
+    organization {
+      id
+      name
+    }
+    memberships {
+      id
+      role
+      status
+      organization {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleMeQuery, ConsoleMeQueryVariables>;
+export const ConsoleRequestsDocument = new TypedDocumentString(`
+    query ConsoleRequests($status: ApprovalStatus, $first: Int) {
+  approvalRequests(status: $status, first: $first) {
+    totalCount
+    edges {
+      node {
+        ...ConsoleRequestFields
+      }
+    }
+  }
+}
+    fragment ConsoleRequestFields on ApprovalRequest {
+  id
+  kind
+  status
+  summary
+  justification
+  reason
+  createdAt
+  decidedAt
+  requestedBy {
+    id
+    email
+    displayName
+  }
+  decidedBy {
+    id
+    email
+    displayName
+  }
+  dimension {
+    key
+    name
+  }
+  scopeValue
+  startsAt
+  endsAt
+}`) as unknown as TypedDocumentString<ConsoleRequestsQuery, ConsoleRequestsQueryVariables>;
+export const ConsoleRequestDocument = new TypedDocumentString(`
+    query ConsoleRequest($id: ID!) {
+  approvalRequest(id: $id) {
+    ...ConsoleRequestFields
+  }
+}
+    fragment ConsoleRequestFields on ApprovalRequest {
+  id
+  kind
+  status
+  summary
+  justification
+  reason
+  createdAt
+  decidedAt
+  requestedBy {
+    id
+    email
+    displayName
+  }
+  decidedBy {
+    id
+    email
+    displayName
+  }
+  dimension {
+    key
+    name
+  }
+  scopeValue
+  startsAt
+  endsAt
+}`) as unknown as TypedDocumentString<ConsoleRequestQuery, ConsoleRequestQueryVariables>;
+export const ConsoleApproveDocument = new TypedDocumentString(`
+    mutation ConsoleApprove($id: ID!, $comment: String) {
+  approveRequest(id: $id, comment: $comment) {
+    ...ConsoleRequestFields
+  }
+}
+    fragment ConsoleRequestFields on ApprovalRequest {
+  id
+  kind
+  status
+  summary
+  justification
+  reason
+  createdAt
+  decidedAt
+  requestedBy {
+    id
+    email
+    displayName
+  }
+  decidedBy {
+    id
+    email
+    displayName
+  }
+  dimension {
+    key
+    name
+  }
+  scopeValue
+  startsAt
+  endsAt
+}`) as unknown as TypedDocumentString<ConsoleApproveMutation, ConsoleApproveMutationVariables>;
+export const ConsoleRejectDocument = new TypedDocumentString(`
+    mutation ConsoleReject($id: ID!, $reason: String!) {
+  rejectRequest(id: $id, reason: $reason) {
+    ...ConsoleRequestFields
+  }
+}
+    fragment ConsoleRequestFields on ApprovalRequest {
+  id
+  kind
+  status
+  summary
+  justification
+  reason
+  createdAt
+  decidedAt
+  requestedBy {
+    id
+    email
+    displayName
+  }
+  decidedBy {
+    id
+    email
+    displayName
+  }
+  dimension {
+    key
+    name
+  }
+  scopeValue
+  startsAt
+  endsAt
+}`) as unknown as TypedDocumentString<ConsoleRejectMutation, ConsoleRejectMutationVariables>;
+export const ConsoleCancelDocument = new TypedDocumentString(`
+    mutation ConsoleCancel($id: ID!) {
+  cancelRequest(id: $id) {
+    ...ConsoleRequestFields
+  }
+}
+    fragment ConsoleRequestFields on ApprovalRequest {
+  id
+  kind
+  status
+  summary
+  justification
+  reason
+  createdAt
+  decidedAt
+  requestedBy {
+    id
+    email
+    displayName
+  }
+  decidedBy {
+    id
+    email
+    displayName
+  }
+  dimension {
+    key
+    name
+  }
+  scopeValue
+  startsAt
+  endsAt
+}`) as unknown as TypedDocumentString<ConsoleCancelMutation, ConsoleCancelMutationVariables>;
+export const ConsoleApprovalEventsDocument = new TypedDocumentString(`
+    subscription ConsoleApprovalEvents {
+  approvalEvents {
+    type
+    at
+    request {
+      ...ConsoleRequestFields
+    }
+  }
+}
+    fragment ConsoleRequestFields on ApprovalRequest {
+  id
+  kind
+  status
+  summary
+  justification
+  reason
+  createdAt
+  decidedAt
+  requestedBy {
+    id
+    email
+    displayName
+  }
+  decidedBy {
+    id
+    email
+    displayName
+  }
+  dimension {
+    key
+    name
+  }
+  scopeValue
+  startsAt
+  endsAt
+}`) as unknown as TypedDocumentString<ConsoleApprovalEventsSubscription, ConsoleApprovalEventsSubscriptionVariables>;
+export const ConsoleMyUpdatesDocument = new TypedDocumentString(`
+    subscription ConsoleMyUpdates {
+  myApprovalUpdates {
+    type
+    at
+    request {
+      ...ConsoleRequestFields
+    }
+  }
+}
+    fragment ConsoleRequestFields on ApprovalRequest {
+  id
+  kind
+  status
+  summary
+  justification
+  reason
+  createdAt
+  decidedAt
+  requestedBy {
+    id
+    email
+    displayName
+  }
+  decidedBy {
+    id
+    email
+    displayName
+  }
+  dimension {
+    key
+    name
+  }
+  scopeValue
+  startsAt
+  endsAt
+}`) as unknown as TypedDocumentString<ConsoleMyUpdatesSubscription, ConsoleMyUpdatesSubscriptionVariables>;
+export const ConsoleMyAccessDocument = new TypedDocumentString(`
+    query ConsoleMyAccess {
+  kpis(first: 20) {
+    edges {
+      node {
+        id
+        key
+        name
+        unit
+        access
+        dimensions {
+          key
+          name
+        }
+        summary {
+          count
+          sum
+        }
+      }
+    }
+  }
+  myAccessScopes {
+    id
+    value
+    startsAt
+    endsAt
+    active
+    dimension {
+      key
+      name
+    }
+  }
+  dimensions {
+    key
+    name
+    values
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleMyAccessQuery, ConsoleMyAccessQueryVariables>;
+export const ConsoleKpiRowsDocument = new TypedDocumentString(`
+    query ConsoleKpiRows($id: ID!, $first: Int) {
+  kpi(id: $id) {
+    id
+    data(first: $first) {
+      totalCount
+      edges {
+        node {
+          period
+          value
+          dimensions {
+            dimension
+            value
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleKpiRowsQuery, ConsoleKpiRowsQueryVariables>;
+export const ConsoleRequestAccessDocument = new TypedDocumentString(`
+    mutation ConsoleRequestAccess($dimension: String!, $value: String!, $justification: String!, $startsAt: DateTime, $endsAt: DateTime) {
+  requestAccess(
+    dimension: $dimension
+    value: $value
+    justification: $justification
+    startsAt: $startsAt
+    endsAt: $endsAt
+  ) {
+    ...ConsoleRequestFields
+  }
+}
+    fragment ConsoleRequestFields on ApprovalRequest {
+  id
+  kind
+  status
+  summary
+  justification
+  reason
+  createdAt
+  decidedAt
+  requestedBy {
+    id
+    email
+    displayName
+  }
+  decidedBy {
+    id
+    email
+    displayName
+  }
+  dimension {
+    key
+    name
+  }
+  scopeValue
+  startsAt
+  endsAt
+}`) as unknown as TypedDocumentString<ConsoleRequestAccessMutation, ConsoleRequestAccessMutationVariables>;

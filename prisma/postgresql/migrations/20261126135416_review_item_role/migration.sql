@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "AccessReviewItem" ADD COLUMN     "roleId" TEXT;

@@ -1,0 +1,57 @@
+// An audit chain as a file that verifies offline (JSON Lines): a header naming the chain, its head
+// and the public key that signs its checkpoints, then every event in order, then the signed
+// checkpoints. `npm run audit:export` writes it; `npm run audit:verify` (src/audit/verify-export.ts)
+// checks it with only the public key, and with the audit key recomputes every hash too.
+import type { Db } from '../db/client.ts';
+import { chainedEvent, chainOf } from './chain.ts';
+import { publicKeyPem, type AuditKeys } from './keys.ts';
+import type { ChainedEvent, Checkpoint } from './proof.ts';
+
+export const EXPORT_FORMAT = 'governance-audit-export/1';
+
+export interface ExportHeader {
+  type: 'header';
+  format: typeof EXPORT_FORMAT;
+  chain: string;
+  organizationId: string | null;
+  exportedAt: string;
+  /** The stored head when the export was read: as the database says, so a cross-check, not a proof. */
+  head: { seq: number; hash: string };
+  /** The key that signs the checkpoints. A verifier trusts the one it was given, not this copy. */
+  publicKeyId: string;
+  publicKey: string;
+  /** The audit key events are hashed with now (its id only). */
+  eventKeyId: string;
+}
+
+export type ExportLine = ExportHeader | ({ type: 'event' } & ChainedEvent) | ({ type: 'checkpoint' } & Checkpoint);
+
+/**
+ * The lines of one chain's export, read up to the head as it stood at the start: events and
+ * checkpoints written meanwhile wait for the next export.
+ */
+export async function* exportChain(db: Db, keys: AuditKeys, organizationId: string | null, batchSize = 1000): AsyncGenerator<ExportLine> {
+  const chain = chainOf(organizationId);
+  const head = await db.auditChainHead.findUnique({ where: { chain } });
+  if (!head) throw new Error(`no audit chain ${chain}: ${organizationId ? 'no such organization' : 'the server never started on this database'}`);
+  yield {
+    type: 'header',
+    format: EXPORT_FORMAT,
+    chain,
+    organizationId,
+    exportedAt: new Date().toISOString(),
+    head: { seq: head.seq, hash: head.hash },
+    publicKeyId: keys.signer.id,
+    publicKey: publicKeyPem(keys),
+    eventKeyId: keys.event.id,
+  };
+  for (let after = 0; after < head.seq; ) {
+    const batch = await db.auditEvent.findMany({ where: { chain, seq: { gt: after, lte: head.seq } }, orderBy: { seq: 'asc' }, take: batchSize });
+    if (batch.length === 0) break;
+    for (const e of batch) yield { type: 'event', ...chainedEvent(e) };
+    after = batch.at(-1)!.seq;
+  }
+  const checkpoints = await db.auditCheckpoint.findMany({ where: { chain, seq: { lte: head.seq } }, orderBy: { seq: 'asc' } });
+  for (const c of checkpoints)
+    yield { type: 'checkpoint', chain: c.chain, seq: c.seq, hash: c.hash, digest: c.digest, at: c.at.toISOString(), keyId: c.keyId, signature: c.signature };
+}

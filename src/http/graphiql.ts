@@ -1,0 +1,179 @@
+// GraphiQL served entirely by this server: the page inlines yoga's bundled GraphiQL (script, styles,
+// fonts, editor workers as blob: URLs, favicon as a data: URL), so it works with no internet
+// access. It opens on a document that shows the main operations and how to sign in; outside
+// production, with the demo seeded, one tab per demo persona has its headers preset: X-Dev-User
+// when AUTH_DEV_HEADERS is on, else the persona's login and the Authorization header to fill.
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { GraphiQLOptions } from 'graphql-yoga';
+import type { Config } from '../config.ts';
+import { DEMO_PASSWORD, DEMO_PERSONAS } from '../identity/bootstrap.ts';
+
+export const START_DOCUMENT = `# Governance API
+#
+# Sign in: run Login (a demo persona, outside production) and put its
+# token in the Headers tab below:  {"Authorization": "Bearer <token>"}
+# It expires at expiresAt; Logout ends it sooner. Member of several
+# organizations? Add "X-Organization-Id": an id from Me's memberships.
+# The other tabs act as the demo personas (development only).
+#
+# Errors carry extensions.code (UNAUTHENTICATED, FORBIDDEN, …) and, when
+# a rule refused, extensions.rule, reason and nextStep. Lists take
+# first (20 when omitted, at most 100) and after.
+
+mutation Login {
+  login(email: "owner@demo.test", password: "${DEMO_PASSWORD}") {
+    token
+    expiresAt
+    user { email }
+  }
+}
+
+query Me {
+  me {
+    user { email displayName }
+    role
+    organization { id name }
+    memberships { role status organization { id name } }
+  }
+}
+
+query MyKpis {
+  kpis(first: 10) {
+    edges {
+      node {
+        key
+        name
+        access
+        data(first: 5) {
+          totalCount
+          edges { node { period value dimensions { dimension value } } }
+        }
+      }
+    }
+  }
+}
+
+query Inbox {
+  approvalRequests(status: PENDING, first: 20) {
+    totalCount
+    edges { node { id kind status summary createdAt requestedBy { email } } }
+  }
+}
+
+# Runs over SSE here, with the Headers tab's credentials: events
+# appear as requests are raised and decided.
+subscription LiveApprovals {
+  approvalEvents { type at request { id kind status summary } }
+}
+
+mutation Logout {
+  logout
+}
+`;
+
+/** What each demo persona's tab opens on: the operations of their part in the demo stories. */
+const PERSONA_DOCUMENTS: Record<string, string> = {
+  'owner@demo.test': `query OwnerInbox {
+  approvalRequests(status: PENDING, first: 20) {
+    edges { node { id kind summary proposedChanges requestedBy { email } } }
+  }
+}
+
+# Approve one of them: put its id here.
+mutation OwnerApprove {
+  approveRequest(id: "<id from OwnerInbox>") { id status }
+}`,
+  'admin@demo.test': `query AdminMembersAndAudit {
+  members(first: 20) {
+    edges { node { role status user { email displayName } } }
+  }
+  auditEvents(first: 10) {
+    edges { node { at action actorEmail targetType } }
+  }
+}`,
+  'editor@demo.test': `query EditorWorkflows {
+  workflows(first: 20) { edges { node { id name approvalStatus } } }
+}
+
+# "Raise the revenue target" waits for approval: running it fails
+# with APPROVAL_REQUIRED, naming who may approve it.
+mutation EditorRun {
+  runWorkflow(id: "<id from EditorWorkflows>") { id status }
+}`,
+  'analyst@demo.test': `# Revenue for the US only, until the manager approves EMEA.
+query AnalystRevenue {
+  kpis(first: 10) {
+    edges {
+      node {
+        key
+        access
+        data(first: 25) {
+          totalCount
+          edges { node { period value dimensions { dimension value } } }
+        }
+      }
+    }
+  }
+}
+
+mutation AnalystRequestEmea {
+  requestAccess(dimension: "region", value: "EMEA", justification: "Q3 review") {
+    id
+    status
+    summary
+  }
+}`,
+  'manager@demo.test': `# The delegated approver of region EMEA.
+query ManagerAccessRequests {
+  approvalRequests(kind: ACCESS_SCOPE, status: PENDING, first: 20) {
+    edges { node { id summary justification requestedBy { email } } }
+  }
+}
+
+mutation ManagerApprove {
+  approveRequest(id: "<id from ManagerAccessRequests>") { id status }
+}`,
+};
+
+/** `owner2@demo.test` → `Owner2`: GraphiQL names a tab after its first operation, so each starts with the persona. */
+const personaName = (email: string) => email.split('@')[0]!.replace(/^./, (c) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
+
+/** The document of a persona's tab: who they are, how their tab signs in, and their operations. */
+function personaDocument(persona: (typeof DEMO_PERSONAS)[number], devHeaders: boolean): string {
+  const name = personaName(persona.email);
+  const intro = `# ${persona.displayName} (${persona.email}, ${persona.role}):\n# ${persona.note}.`;
+  const login = devHeaders
+    ? `# This tab acts as them with the X-Dev-User header (see Headers below;\n# AUTH_DEV_HEADERS=1, development only).`
+    : `# Run ${name}SignIn and put its token in the Headers tab below,\n# in place of <token from ${name}SignIn>; then run the rest.\n\nmutation ${name}SignIn {\n  login(email: "${persona.email}", password: "${DEMO_PASSWORD}") { token expiresAt }\n}`;
+  const operations = PERSONA_DOCUMENTS[persona.email] ?? `query ${name}Me {\n  me { user { email displayName } role organization { name } }\n}`;
+  return `${intro}\n${login}\n\n${operations}\n`;
+}
+
+export function graphiqlOptions(config: Config): GraphiQLOptions {
+  const demo = config.NODE_ENV !== 'production' && config.SEED_DEMO;
+  const devHeaders = config.AUTH_DEV_HEADERS && config.NODE_ENV !== 'production';
+  const personaTabs = demo
+    ? DEMO_PERSONAS.map((persona) => ({
+        query: personaDocument(persona, devHeaders),
+        headers: JSON.stringify(devHeaders ? { 'X-Dev-User': persona.email } : { Authorization: `Bearer <token from ${personaName(persona.email)}SignIn>` }, null, 2),
+      }))
+    : [];
+  return {
+    title: 'Governance API',
+    // Subscriptions over SSE, so the headers tab authenticates them like any request.
+    subscriptionsProtocol: 'SSE',
+    defaultQuery: START_DOCUMENT,
+    defaultTabs: [{ query: START_DOCUMENT, headers: '{}' }, ...personaTabs],
+  };
+}
+
+/** Renders the page once per distinct options: it is the same for every request, and about 9 MB. */
+export function graphiqlRenderer(): (options: GraphiQLOptions) => string {
+  const pages = new Map<string, string>();
+  return (options) => {
+    const key = JSON.stringify(options);
+    let page = pages.get(key);
+    if (!page) pages.set(key, (page = renderGraphiQL(options)));
+    return page;
+  };
+}

@@ -1,0 +1,123 @@
+// Enforces the operation limits on every operation, over HTTP, SSE and graphql-ws alike (all go
+// through yoga's envelop): tokens when parsing, depth, aliases and directives when validating (the
+// same whatever the variables, so cacheable), page sizes and cost just before execution, where the
+// variables are known. A refusal is OPERATION_LIMIT with the rule, the measured value and the limit.
+import { GraphQLError, parse, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { AppError, ErrorCode } from '../errors.ts';
+import { countDirectives, DEFAULT_PAGE_SIZE, MAX_COSTED_SELECTIONS, measureCost, measureShape, UNPAGED_LIST_SIZE } from './measure.ts';
+
+export interface OperationLimits {
+  maxTokens: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxCost: number;
+  maxPageSize: number;
+}
+
+export type LimitRule = 'operation.tokens' | 'operation.depth' | 'operation.aliases' | 'operation.directives' | 'operation.page-size' | 'operation.cost';
+
+/** A refused operation: nothing of it ran. `measured` and `limit` say by how much it was over. */
+export const limitError = (rule: LimitRule, message: string, measured: number, limit: number, details: Record<string, unknown> = {}) =>
+  new AppError(ErrorCode.OPERATION_LIMIT, `${message} Nothing was run.`, { rule, details: { measured, limit, ...details } });
+
+const costHint =
+  `A field returning an object costs 1 and \`totalCount\` 1; a paginated field costs its \`first\` (${DEFAULT_PAGE_SIZE} when omitted) times what it selects; ` +
+  `other lists of objects count as ${UNPAGED_LIST_SIZE} elements.`;
+
+/** A parse function that stops at `maxTokens` tokens, before the whole document is read. */
+export function parseWithTokenLimit(maxTokens: number) {
+  return (source: Parameters<typeof parse>[0], options?: Parameters<typeof parse>[1]): DocumentNode => {
+    try {
+      return parse(source, { ...options, maxTokens });
+    } catch (error) {
+      if (error instanceof GraphQLError && /contains more tha[nt] \d+ tokens/.test(error.message))
+        throw limitError('operation.tokens', `The document has more than ${maxTokens} tokens, the most an operation may have.`, maxTokens + 1, maxTokens);
+      throw error;
+    }
+  };
+}
+
+/** Depth, aliases and directives of every operation in the document. */
+export function shapeRule(limits: OperationLimits): ValidationRule {
+  // Named: yoga's validation cache keys on the rules' names.
+  const OperationShapeRule: ValidationRule = (context) => {
+    const document = context.getDocument();
+    const directives = countDirectives(document);
+    if (directives > limits.maxDirectives)
+      context.reportError(limitError('operation.directives', `The document uses ${directives} directives; at most ${limits.maxDirectives} are accepted.`, directives, limits.maxDirectives));
+    return {
+      OperationDefinition(operation) {
+        const { depth, aliases } = measureShape(document, operation);
+        if (depth > limits.maxDepth)
+          context.reportError(
+            limitError(
+              'operation.depth',
+              `The operation nests fields ${depth} levels deep, over the depth limit of ${limits.maxDepth}. Fetch the deeper part with a second query (by \`node(id:)\`).`,
+              depth,
+              limits.maxDepth,
+            ),
+          );
+        if (aliases > limits.maxAliases)
+          context.reportError(
+            limitError('operation.aliases', `The operation uses ${aliases} aliases, over the limit of ${limits.maxAliases} aliases per operation.`, aliases, limits.maxAliases),
+          );
+        return false;
+      },
+    };
+  };
+  return OperationShapeRule;
+}
+
+/** Page sizes and cost of the operation about to run, with its variables; null when it may run. */
+export function costRefusal(limits: OperationLimits, schema: GraphQLSchema, document: DocumentNode, variables: unknown, operationName?: string | null): AppError | null {
+  const result = measureCost(schema, document, (variables ?? {}) as Record<string, unknown>, operationName);
+  // Execution refuses these itself (unknown operation, variables of the wrong type) before any resolver runs.
+  if ('unmeasured' in result) return null;
+  if ('tooLarge' in result)
+    return limitError(
+      'operation.cost',
+      `The operation expands (fragments included) to more than ${MAX_COSTED_SELECTIONS} field selections; it cannot be measured, so it is refused.`,
+      MAX_COSTED_SELECTIONS + 1,
+      MAX_COSTED_SELECTIONS,
+    );
+  const huge = result.pages.find((p) => p.first > limits.maxPageSize);
+  if (huge)
+    return limitError(
+      'operation.page-size',
+      `\`first\` must be between 0 and ${limits.maxPageSize} (the maximum page size); ${huge.field} asked for ${huge.first}. Page through with \`after\`.`,
+      huge.first,
+      limits.maxPageSize,
+      { field: huge.field },
+    );
+  if (result.cost > limits.maxCost)
+    return limitError(
+      'operation.cost',
+      `The operation's cost is ${result.cost}, over the cost limit of ${limits.maxCost}. ${costHint} Ask for smaller pages, or split the operation.`,
+      result.cost,
+      limits.maxCost,
+    );
+  return null;
+}
+
+export function useOperationLimits(limits: OperationLimits): Plugin {
+  const rule = shapeRule(limits);
+  const parseFn = parseWithTokenLimit(limits.maxTokens);
+  return {
+    onParse({ setParseFn }) {
+      setParseFn(parseFn);
+    },
+    onValidate({ addValidationRule }) {
+      addValidationRule(rule);
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = costRefusal(limits, args.schema, args.document, args.variableValues, args.operationName);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = costRefusal(limits, args.schema, args.document, args.variableValues, args.operationName);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
+}

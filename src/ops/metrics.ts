@@ -1,0 +1,302 @@
+// Prometheus metrics: GraphQL operations by name and outcome, latencies, errors by code (yoga's
+// prometheus plugin plus a counter of our own), open graphql-ws sockets and subscriptions, pending
+// approvals, the PostgreSQL pool, the delay of live events and process figures. Served at /metrics
+// behind a bearer token (METRICS_TOKEN), or on a listener of its own (METRICS_PORT).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from '@graphql-yoga/plugin-prometheus';
+import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
+import { isAsyncIterable, map, pipe, type Plugin } from 'graphql-yoga';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { APPROVAL_KINDS } from '../approvals/kinds.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+import type { PubSub } from '../pubsub.ts';
+
+/** What the gauges read at scrape time. */
+export interface MetricSources {
+  /** Open graphql-ws sockets (acknowledged or not). */
+  openSockets(): number;
+  /** Open subscription streams by transport. */
+  openSubscriptions(): { ws: number; sse: number };
+  /** The PostgreSQL pool's clients, where the database layer reports them (SQLite has no pool). */
+  pool?(): { total: number; idle: number; waiting: number; max: number } | null;
+}
+
+export interface Metrics {
+  registry: Registry;
+  /** Envelop/yoga plugins that observe every operation, over HTTP and graphql-ws. */
+  plugins: Plugin[];
+  /** Counts a decision that committed (an approval kind's effect ran). */
+  decided(kind: string, status: string): void;
+  /** The same pub/sub, observing each event's delay from its publication (`at`) to a subscriber. */
+  timeDelivery(pubsub: PubSub): PubSub;
+  /** Starts reading the gauges' sources. */
+  collectFrom(sources: MetricSources): void;
+  /** Answers /metrics on the API's port: behind METRICS_TOKEN, else (or with METRICS_PORT) not at all. */
+  serveOnApiPort(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Listens on a port of its own (METRICS_PORT); resolves with the bound port. */
+  listen(port: number, host: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Parse, validation and variable errors have no code of their own: they are the caller's input. */
+const INPUT_CODES = new Set([undefined, 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
+
+/** The `extensions.code` the client receives for `error` (masking turns anything unexpected into INTERNAL_SERVER_ERROR). */
+export function publicErrorCode(error: unknown): string {
+  if (!(error instanceof GraphQLError)) return 'INTERNAL_SERVER_ERROR';
+  if (error.originalError && !(error.originalError instanceof GraphQLError)) return 'INTERNAL_SERVER_ERROR';
+  const code = error.extensions?.code;
+  return INPUT_CODES.has(code as string | undefined) ? 'BAD_USER_INPUT' : String(code);
+}
+
+/**
+ * Operation names come from clients: the first `max` distinct ones are kept as label values, later
+ * ones are counted as `other`, so no caller can grow the number of series without bound.
+ */
+export function boundedLabel(max: number, fallback = 'anonymous') {
+  const seen = new Set<string>();
+  return (value: string | null | undefined): string => {
+    const v = value || fallback;
+    if (seen.has(v)) return v;
+    if (seen.size >= max) return 'other';
+    seen.add(v);
+    return v;
+  };
+}
+
+export type Outcome = 'ok' | 'partial' | 'error' | 'invalid';
+
+/** ok: data without errors; partial: data and errors; error: errors and no data. */
+export function outcomeOf(result: ExecutionResult): Outcome {
+  if (!result.errors?.length) return 'ok';
+  return result.data && Object.values(result.data).some((v) => v !== null) ? 'partial' : 'error';
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const DELIVERY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const presented = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  if (!presented) return false;
+  // Equal-length digests: the comparison takes as long whatever was sent.
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(presented), digest(token));
+}
+
+const json = (res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}) =>
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
+
+export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PORT'>, db: Db, log: Logger): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const operationName = boundedLabel(300);
+  const operationLabels = (params: Pick<FillLabelsFnParams, 'operationName' | 'operationType'>) => ({
+    operationName: operationName(params.operationName),
+    operationType: params.operationType ?? 'unknown',
+  });
+  const phaseHistogram = <Phase,>(name: string, help: string) =>
+    createHistogram<Phase, 'operationName' | 'operationType', FillLabelsFnParams>({
+      registry,
+      histogram: { name, help, labelNames: ['operationName', 'operationType'], buckets: LATENCY_BUCKETS },
+      fillLabelsFn: operationLabels,
+    });
+
+  const prometheus = usePrometheus({
+    registry,
+    endpoint: false,
+    skipIntrospection: false,
+    metrics: {
+      graphql_envelop_request: false,
+      graphql_envelop_request_time_summary: false,
+      graphql_envelop_deprecated_field: false,
+      graphql_envelop_schema_change: false,
+      graphql_envelop_execute_resolver: false,
+      graphql_envelop_request_duration: phaseHistogram<'execute' | 'subscribe'>('graphql_envelop_request_duration', 'Time of a whole GraphQL operation (parse to result), seconds'),
+      graphql_envelop_phase_parse: phaseHistogram<'parse'>('graphql_envelop_phase_parse', 'Time spent parsing an operation, seconds'),
+      graphql_envelop_phase_validate: phaseHistogram<'validate'>('graphql_envelop_phase_validate', 'Time spent validating an operation, seconds'),
+      graphql_envelop_phase_context: phaseHistogram<'context'>('graphql_envelop_phase_context', 'Time spent building the context (caller, membership), seconds'),
+      graphql_envelop_phase_execute: phaseHistogram<'execute'>('graphql_envelop_phase_execute', 'Time spent executing a query or mutation, seconds'),
+      graphql_envelop_phase_subscribe: phaseHistogram<'subscribe'>('graphql_envelop_phase_subscribe', 'Time spent starting a subscription, seconds'),
+      graphql_envelop_error_result: createCounter({
+        registry,
+        counter: { name: 'graphql_envelop_error_result', help: 'Errors returned to clients, by phase and extensions.code', labelNames: ['operationName', 'operationType', 'phase', 'code'] },
+        fillLabelsFn: (params) => ({
+          ...operationLabels(params),
+          phase: params.errorPhase ?? 'execute',
+          // Parse and validation failures reach this counter without an error object: they are input errors.
+          code: params.error ? publicErrorCode(params.error) : 'BAD_USER_INPUT',
+        }),
+      }),
+      graphql_yoga_http_duration: createHistogram({
+        registry,
+        histogram: { name: 'graphql_yoga_http_duration', help: 'Time to answer an HTTP GraphQL request (to the first byte of a stream), seconds', labelNames: ['operationName', 'operationType', 'method', 'statusCode'], buckets: LATENCY_BUCKETS },
+        fillLabelsFn: (params, { request, response }: { request: Request; response: Response }) => ({
+          ...operationLabels(params),
+          method: request.method,
+          statusCode: response.status,
+        }),
+      }),
+    },
+  });
+
+  const operations = new Counter({
+    name: 'graphql_operations_total',
+    help: 'GraphQL operations by name, type and outcome (ok, partial, error, invalid)',
+    labelNames: ['operationName', 'operationType', 'outcome'],
+    registers: [registry],
+  });
+  const count = (document: DocumentNode | undefined, requestedName: string | undefined, outcome: Outcome) => {
+    const operation = document ? getOperationAST(document, requestedName) : null;
+    operations.inc({ ...operationLabels({ operationName: operation?.name?.value, operationType: operation?.operation }), outcome });
+  };
+  const requestedName = (graphqlContext: unknown) => (graphqlContext as { params?: { operationName?: string } }).params?.operationName;
+  const outcomes: Plugin = {
+    onParse() {
+      return ({ result }) => {
+        if (result instanceof Error) count(undefined, undefined, 'invalid');
+      };
+    },
+    onValidate({ context: graphqlContext, params }) {
+      return ({ valid }) => {
+        if (!valid) count(params.documentAST, requestedName(graphqlContext), 'invalid');
+      };
+    },
+    onExecute({ args }) {
+      return {
+        onExecuteDone({ result }) {
+          if (!isAsyncIterable(result)) count(args.document, args.operationName ?? undefined, outcomeOf(result));
+        },
+      };
+    },
+    onSubscribe({ args }) {
+      return {
+        onSubscribeResult({ result }) {
+          count(args.document, args.operationName ?? undefined, isAsyncIterable(result) ? 'ok' : outcomeOf(result));
+        },
+        onSubscribeError() {
+          count(args.document, args.operationName ?? undefined, 'error');
+        },
+      };
+    },
+  };
+
+  const decisions = new Counter({
+    name: 'approval_decisions_total',
+    help: 'Approval decisions that committed, by kind and resulting status',
+    labelNames: ['kind', 'status'],
+    registers: [registry],
+  });
+  const delivery = new Histogram({
+    name: 'graphql_event_delivery_seconds',
+    help: 'Delay of a live event from its publication to its arrival at a subscription on this instance (through Redis when set), seconds',
+    labelNames: ['topic'],
+    buckets: DELIVERY_BUCKETS,
+    registers: [registry],
+  });
+
+  let sources: MetricSources | null = null;
+  new Gauge({
+    name: 'graphql_ws_sockets_open',
+    help: 'Open graphql-ws sockets',
+    registers: [registry],
+    collect() {
+      if (sources) this.set(sources.openSockets());
+    },
+  });
+  new Gauge({
+    name: 'graphql_subscriptions_open',
+    help: 'Open subscription streams by transport (ws: graphql-ws, sse: server-sent events)',
+    labelNames: ['transport'],
+    registers: [registry],
+    collect() {
+      if (!sources) return;
+      const open = sources.openSubscriptions();
+      this.set({ transport: 'ws' }, open.ws);
+      this.set({ transport: 'sse' }, open.sse);
+    },
+  });
+  new Gauge({
+    name: 'approval_requests_pending',
+    help: 'Pending approval requests by kind, across organizations (read at scrape time)',
+    labelNames: ['kind'],
+    registers: [registry],
+    async collect() {
+      try {
+        const rows = await db.approvalRequest.groupBy({ by: ['kind'], where: { status: 'PENDING' }, _count: { _all: true } });
+        const byKind = new Map(rows.map((r) => [r.kind as string, r._count._all]));
+        for (const kind of new Set<string>([...APPROVAL_KINDS, ...byKind.keys()])) this.set({ kind }, byKind.get(kind) ?? 0);
+      } catch (error) {
+        // A scrape while the database is unreachable keeps the last figures; /ready says why.
+        log.warn({ err: error }, 'metrics: could not count pending approvals');
+      }
+    },
+  });
+  new Gauge({
+    name: 'db_pool_clients',
+    help: 'PostgreSQL pool clients by state (total, idle, waiting for a client) and the pool size (max)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const pool = sources?.pool?.();
+      if (!pool) return;
+      for (const state of ['total', 'idle', 'waiting', 'max'] as const) this.set({ state }, pool[state]);
+    },
+  });
+
+  const refuse = (res: ServerResponse) =>
+    json(res, 401, { error: 'Metrics need Authorization: Bearer <METRICS_TOKEN>.' }, { 'www-authenticate': 'Bearer realm="metrics"' });
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    if (config.METRICS_TOKEN && !bearerMatches(req.headers.authorization, config.METRICS_TOKEN)) return void refuse(res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void json(res, 405, { error: 'Use GET.' }, { allow: 'GET, HEAD' });
+    const body = await registry.metrics();
+    res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+  };
+
+  const listener = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/metrics') return void json(res, 404, { error: 'Only /metrics is served here.' });
+    serve(req, res).catch((error) => {
+      log.error({ err: error }, 'metrics: scrape failed');
+      if (!res.headersSent) json(res, 500, { error: 'The metrics could not be collected.' });
+    });
+  });
+
+  return {
+    registry,
+    plugins: [prometheus, outcomes],
+    decided: (kind, status) => decisions.inc({ kind, status }),
+    timeDelivery(pubsub) {
+      const subscribe = ((topic: string, ...rest: unknown[]) =>
+        pipe(
+          (pubsub.subscribe as unknown as (...args: unknown[]) => AsyncIterable<unknown>)(topic, ...rest),
+          map((payload: unknown) => {
+            const at = (payload as { at?: unknown } | null)?.at;
+            const published = typeof at === 'string' ? Date.parse(at) : NaN;
+            // Clocks of two instances may disagree by a little: never a negative delay.
+            if (!Number.isNaN(published)) delivery.observe({ topic }, Math.max(0, Date.now() - published) / 1000);
+            return payload;
+          }),
+        )) as PubSub['subscribe'];
+      return { publish: pubsub.publish, subscribe };
+    },
+    collectFrom(s) {
+      sources = s;
+    },
+    async serveOnApiPort(req, res) {
+      if (config.METRICS_PORT !== undefined) return void json(res, 404, { error: 'Metrics are not served on this port.' });
+      if (!config.METRICS_TOKEN)
+        return void json(res, 404, { error: 'Metrics are off: set METRICS_TOKEN to serve them here behind a bearer token, or METRICS_PORT to serve them on a port of their own.' });
+      await serve(req, res);
+    },
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        listener.once('error', reject);
+        listener.listen(port, host, () => resolve((listener.address() as AddressInfo).port));
+      }),
+    close: () => new Promise((resolve) => (listener.listening ? listener.close(() => resolve()) : resolve())),
+  };
+}

@@ -1,0 +1,108 @@
+// Open subscription streams, over SSE and graphql-ws alike, counted by transport and ended on
+// shutdown the way a stream ends by itself: an SSE client gets `event: complete`, a graphql-ws client
+// a `complete` message for each operation, before its socket is closed.
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+
+export type Transport = 'ws' | 'sse';
+
+export interface Streams {
+  /** Wraps every subscription's result so that shutdown can end it. */
+  plugin: Plugin;
+  open(): Record<Transport, number>;
+  /**
+   * Ends every open stream (and any opened from now on) and waits, at most `timeoutMs`, until their
+   * consumers have taken the end, so that the `complete` they send goes out before sockets close.
+   */
+  endAll(timeoutMs: number): Promise<void>;
+}
+
+const DONE = Object.freeze({ done: true, value: undefined }) as IteratorReturnResult<undefined>;
+
+/**
+ * `source`, ending (done) as soon as `ended` settles, even while a `next()` is waiting; the source
+ * is then returned so that it releases its pub/sub subscription. `finished` runs once, when the
+ * consumer is told the stream is over (or it failed), with the source's `return()` under way.
+ */
+export function endable<T>(source: AsyncIterable<T>, ended: Promise<void>, finished: (released: Promise<void>) => void): AsyncIterableIterator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let over = false;
+  const finish = () => {
+    if (over) return;
+    over = true;
+    // Not awaited here: a source stuck in its own work must not hold the consumer.
+    finished(Promise.resolve(iterator.return?.()).then(() => {}, () => {}));
+  };
+  const endedResult = ended.then(() => DONE);
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      if (over) return DONE;
+      let result: IteratorResult<T>;
+      try {
+        result = await Promise.race([iterator.next(), endedResult]);
+      } catch (error) {
+        finish();
+        throw error;
+      }
+      if (result.done) finish();
+      return result;
+    },
+    async return() {
+      finish();
+      return DONE;
+    },
+    async throw(error?: unknown) {
+      finish();
+      throw error;
+    },
+  };
+}
+
+/** `transportOf` tells a graphql-ws operation's context from an HTTP one. */
+export function trackStreams(transportOf: (graphqlContext: unknown) => Transport): Streams {
+  const open = new Map<object, Transport>();
+  /** Sources still releasing their subscriptions (pub/sub, Redis), which must finish before pub/sub closes. */
+  const releasing = new Set<Promise<void>>();
+  let end!: () => void;
+  const ended = new Promise<void>((resolve) => (end = resolve));
+  let drained: (() => void) | null = null;
+
+  const plugin: Plugin = {
+    onSubscribe({ args }) {
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (!isAsyncIterable(result)) return;
+          const token = {};
+          open.set(token, transportOf(args.contextValue));
+          setResult(
+            endable(result, ended, (released) => {
+              open.delete(token);
+              releasing.add(released);
+              void released.then(() => releasing.delete(released));
+              if (open.size === 0) drained?.();
+            }),
+          );
+        },
+      };
+    },
+  };
+
+  return {
+    plugin,
+    open() {
+      const counts = { ws: 0, sse: 0 };
+      for (const transport of open.values()) counts[transport]++;
+      return counts;
+    },
+    async endAll(timeoutMs) {
+      end();
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+      if (open.size) await Promise.race([new Promise<void>((resolve) => (drained = resolve)), timeout]);
+      await Promise.race([Promise.all(releasing), timeout]);
+      // graphql-ws sends `complete` a few promise turns after its loop saw the end: let them run.
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}

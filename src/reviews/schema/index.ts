@@ -1,0 +1,3 @@
+// The access reviews domain's GraphQL schema.
+import './item.ts';
+import './review.ts';

@@ -1,0 +1,244 @@
+// The approvals console end to end, in a real browser (Debian's Chromium through playwright-core,
+// no browser download): the demo seed's KPI story walked by three people at once. The analyst asks
+// for EMEA in "My access"; the manager's console, already open, shows the request without a
+// reload and approves it; the owner, whose live events are held back, tries too and is told that
+// someone decided first; the analyst's view then shows EMEA rows. Screenshots go to docs/.
+// Chromium that cannot start fails this file: it never skips.
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildConsole } from '../console/build.ts';
+import { startTestServer, type TestServer } from './harness.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = resolve(import.meta.dirname, '..', process.env.CONSOLE_SCREENSHOT_DIR ?? 'docs');
+const WAIT = { timeout: 15_000 };
+
+let server: TestServer;
+let browser: Promise<Browser> | undefined;
+let origin: string;
+/** Requests a page made to anywhere but the server under test: the console must make none. */
+const foreignRequests: string[] = [];
+/** JavaScript errors and console errors (a CSP violation is one) of every page. */
+const pageErrors: string[] = [];
+const contexts: BrowserContext[] = [];
+/** Every page opened, by whose it is: a failing test leaves their screenshots behind. */
+const pages = new Map<string, Page>();
+
+beforeAll(async () => {
+  await buildConsole();
+  server = await startTestServer({ SEED_DEMO: '1' });
+  const port = await server.app.start(0, '127.0.0.1');
+  origin = `http://127.0.0.1:${port}`;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 60_000);
+
+afterEach(async ({ task }) => {
+  if (task.result?.state !== 'fail') return;
+  const dir = join(tmpdir(), 'console-test-failure');
+  mkdirSync(dir, { recursive: true });
+  for (const [who, page] of pages) await page.screenshot({ path: join(dir, `${who}.png`), fullPage: true }).catch(() => {});
+  console.error(`console test failed: screenshots of every page in ${dir}; page errors: ${JSON.stringify(pageErrors)}`);
+});
+
+afterAll(async () => {
+  await Promise.all(contexts.map((c) => c.close().catch(() => {})));
+  await (await browser?.catch(() => null))?.close();
+  await server?.close();
+});
+
+/**
+ * Chromium, started by the first test that needs it: when it cannot start, every test fails with
+ * the reason (a hook's failure would only mark them skipped).
+ */
+const launched = () =>
+  (browser ??= chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  }));
+
+async function openConsole(who: string): Promise<Page> {
+  const context = await (await launched()).newContext({ viewport: { width: 1100, height: 860 }, deviceScaleFactor: 1 });
+  contexts.push(context);
+  // Nothing but the server under test: anything else is recorded and refused (as offline).
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin)) return route.continue();
+    foreignRequests.push(`${who}: ${url}`);
+    return route.abort('internetdisconnected');
+  });
+  const page = await context.newPage();
+  pages.set(who, page);
+  page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(`${who}: ${message.text()}`);
+  });
+  await page.goto(`${origin}/console/`);
+  return page;
+}
+
+async function actAs(page: Page, email: string) {
+  await page.getByLabel('Persona', { exact: true }).selectOption(email);
+  await page.getByRole('button', { name: 'Act as this persona' }).click();
+  await page.getByText('Live updates: on').waitFor(WAIT);
+}
+
+const requestCard = (page: Page, value: string) => page.getByRole('article', { name: new RegExp(`^Access scope: .*region=${value}\\b`) });
+const revenueRows = (page: Page) => page.getByRole('table', { name: /rows of Monthly revenue you may see/ });
+/** A block's visible text, one line per line of text (paragraph gaps dropped). */
+const textOf = async (locator: Locator) => (await locator.innerText()).replace(/\n+/g, '\n').trim();
+/** The region column of the analyst's visible revenue rows. */
+const regionsShown = async (page: Page) =>
+  [...new Set(await revenueRows(page).locator('tbody tr td:nth-child(2)').allTextContents())].sort();
+
+describe('approvals console in Chromium', () => {
+  it('walks the KPI access story live: request EMEA, approve in the open console, EMEA rows appear; a late decision is a CONFLICT', { timeout: 60_000 }, async () => {
+    // The manager signs in with the password form, by keyboard only.
+    const manager = await openConsole('manager');
+    await manager.getByRole('heading', { name: 'Sign in' }).waitFor(WAIT);
+    expect(await manager.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('email');
+    await manager.keyboard.type('manager@demo.test');
+    await manager.keyboard.press('Tab');
+    await manager.keyboard.type('demo-password-2026');
+    await manager.keyboard.press('Enter');
+    await manager.getByText('Live updates: on').waitFor(WAIT);
+    await manager.getByText('Nothing is waiting for your decision.').waitFor(WAIT);
+    expect(await manager.getByText(/Signed in as/).textContent()).toBe('Signed in as Manny Manager (manager@demo.test), EDITOR in Demo Corp');
+
+    // The owner's console gets its live events through a gate the test can close.
+    const owner = await openConsole('owner');
+    let holdEvents = false;
+    await owner.routeWebSocket(/\/graphql$/, (ws) => {
+      const upstream = ws.connectToServer();
+      ws.onMessage((message) => upstream.send(message));
+      upstream.onMessage((message) => {
+        if (!(holdEvents && String(message).includes('"type":"next"'))) ws.send(message);
+      });
+    });
+    await actAs(owner, 'owner@demo.test');
+
+    // The analyst sees revenue for the US only, and asks for EMEA.
+    const analyst = await openConsole('analyst');
+    await actAs(analyst, 'analyst@demo.test');
+    await analyst.getByRole('button', { name: 'My access' }).click();
+    await analyst.getByTestId('revenue-row-count').filter({ hasText: /^18$/ }).waitFor(WAIT);
+    expect(await regionsShown(analyst)).toEqual(['US']);
+    expect(await analyst.getByRole('table', { name: /Dimension values whose rows/ }).locator('tbody tr').allInnerTexts()).toEqual([
+      expect.stringMatching(/^Product\t\* \(every value\)\tfrom .*\tyes$/),
+      expect.stringMatching(/^Region\tUS\tfrom .*\tyes$/),
+    ]);
+    await analyst.getByLabel('Dimension', { exact: true }).selectOption('region');
+    await analyst.getByLabel('Value', { exact: true }).selectOption('EMEA');
+    await analyst.getByLabel('Justification', { exact: true }).fill('Q3 review');
+    await analyst.getByRole('button', { name: 'Request access' }).click();
+    await analyst.getByText('Requested Region = EMEA: waiting for a decision.').waitFor(WAIT);
+
+    // The manager's open console shows it, without a reload: kind, summary, requester, age.
+    const card = requestCard(manager, 'EMEA');
+    await card.waitFor(WAIT);
+    const facts = await card.locator('dl').innerText();
+    expect(facts).toContain('Kind\nAccess scope');
+    // An EDITOR who approves sees the requester as the API shows them to an EDITOR: by email only.
+    expect(facts).toContain('Requested by\nanalyst@demo.test\n');
+    expect(facts).toContain('Waiting\njust now');
+    expect(facts).toContain('Justification\nQ3 review');
+    expect(await manager.getByRole('button', { name: 'Inbox (1)' }).count()).toBe(1);
+    await manager.screenshot({ path: join(SCREENSHOTS, 'console-inbox.png') });
+
+    // The owner sees it too; then the owner's live events are held back, and the manager approves.
+    const ownersCard = requestCard(owner, 'EMEA');
+    await ownersCard.waitFor(WAIT);
+    holdEvents = true;
+    const approve = card.getByRole('button', { name: 'Approve' });
+    await approve.focus();
+    await manager.keyboard.press('Enter');
+    await card.getByText('You approved this request.').waitFor(WAIT);
+    // The buttons went with the decision: keyboard focus is on what happened, inside the card.
+    await manager.waitForFunction(() => document.activeElement?.className === 'outcome-box', undefined, WAIT);
+    expect(await card.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    expect(await card.locator('dl').innerText()).toContain('Status\nAPPROVED by Manny Manager (manager@demo.test)');
+
+    // The owner, who has not heard, approves too: told someone else decided first, with the rule.
+    await ownersCard.getByRole('button', { name: 'Approve' }).click();
+    const conflict = ownersCard.getByRole('alert');
+    await conflict.waitFor(WAIT);
+    expect(await textOf(conflict)).toMatch(/^Already decided: someone else decided this request before you\. This request is already APPROVED; nothing was changed\.\nRule: approvals\.decided-once$/);
+    await ownersCard.getByText('APPROVED by Manny Manager (manager@demo.test)').waitFor(WAIT);
+    await owner.screenshot({ path: join(SCREENSHOTS, 'console-conflict.png') });
+
+    // The analyst's view, without a reload, now shows EMEA rows and the new scope.
+    await analyst.getByTestId('revenue-row-count').filter({ hasText: /^36$/ }).waitFor(WAIT);
+    expect(await regionsShown(analyst)).toEqual(['EMEA', 'US']);
+    await analyst.getByRole('table', { name: /Dimension values whose rows/ }).getByRole('cell', { name: 'EMEA', exact: true }).waitFor(WAIT);
+    await analyst.screenshot({ path: join(SCREENSHOTS, 'console-my-access.png'), fullPage: true });
+    await analyst.getByRole('button', { name: 'My requests' }).click();
+    // A VIEWER sees other members by email only, as the API returns them.
+    expect(await requestCard(analyst, 'EMEA').locator('dl').innerText()).toContain('Status\nAPPROVED by manager@demo.test');
+
+    // A rejection needs a reason, and the requester sees it live.
+    holdEvents = false;
+    await analyst.getByRole('button', { name: 'My access' }).click();
+    await analyst.getByLabel('Dimension', { exact: true }).selectOption('region');
+    await analyst.getByLabel('Value', { exact: true }).selectOption('APAC');
+    await analyst.getByLabel('Justification', { exact: true }).fill('Expansion plan');
+    await analyst.getByRole('button', { name: 'Request access' }).click();
+    await analyst.getByText('Requested Region = APAC: waiting for a decision.').waitFor(WAIT);
+    const apac = requestCard(owner, 'APAC');
+    await apac.waitFor(WAIT);
+    await apac.getByRole('button', { name: 'Reject' }).click();
+    await apac.getByText('Give a reason to reject: the requester sees it.').waitFor(WAIT);
+    expect(await owner.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await owner.keyboard.type('Not this quarter');
+    await apac.getByRole('button', { name: 'Reject' }).click();
+    await apac.getByText('You rejected this request.').waitFor(WAIT);
+    await analyst.getByRole('button', { name: 'My requests' }).click();
+    await requestCard(analyst, 'APAC').getByText('REJECTED').waitFor(WAIT);
+    expect(await requestCard(analyst, 'APAC').locator('dl').innerText()).toContain('Status\nREJECTED by owner@demo.test: “Not this quarter”');
+
+    // Signing out revokes the manager's token on the server and forgets it in the tab.
+    const token = await manager.evaluate(() => JSON.parse(sessionStorage.getItem('governance-console.session') ?? '{}').token as string);
+    expect((await server.raw({ query: '{ me { user { email } } }' }, { token })).data).toEqual({ me: { user: { email: 'manager@demo.test' } } });
+    await manager.getByRole('button', { name: 'Sign out' }).click();
+    await manager.getByRole('heading', { name: 'Sign in' }).waitFor(WAIT);
+    expect(await manager.evaluate(() => sessionStorage.length)).toBe(0);
+    expect((await server.raw({ query: '{ me { user { email } } }' }, { token })).errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+
+    expect(foreignRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('lets a member of two organizations pick one, and shows a refusal with its code, reason, next step and rule', { timeout: 30_000 }, async () => {
+    await server.seedOrg('Side Project', [{ email: 'owner@demo.test', role: 'VIEWER' }]);
+    const owner = await openConsole('owner-two-orgs');
+    await owner.getByLabel('Persona', { exact: true }).selectOption('owner@demo.test');
+    await owner.getByRole('button', { name: 'Act as this persona' }).click();
+    await owner.getByRole('heading', { name: 'Choose an organization' }).waitFor(WAIT);
+    await owner.getByRole('button', { name: 'Demo Corp (OWNER)' }).click();
+    await owner.getByText('Live updates: on').waitFor(WAIT);
+    expect(await owner.getByText(/Signed in as/).textContent()).toBe('Signed in as Olivia Owner (owner@demo.test), OWNER in Demo Corp');
+
+    // An owner may not ask for a scope: the console shows the API's refusal as it came.
+    await owner.getByRole('button', { name: 'My access' }).click();
+    await owner.getByLabel('Justification', { exact: true }).fill('curious');
+    await owner.getByRole('button', { name: 'Request access' }).click();
+    const alert = owner.getByRole('alert').filter({ hasText: 'The request was not sent' });
+    await alert.waitFor(WAIT);
+    expect(await textOf(alert)).toBe(
+      [
+        'The request was not sent',
+        'FORBIDDEN Permission to request a KPI access scope belongs to the VIEWER and EDITOR roles; your role here is OWNER.',
+        'Next step: Ask an OWNER or ADMIN of this organization if you need it.',
+        'Who can help: VIEWER, EDITOR',
+        'Rule: kpis.requestAccess',
+      ].join('\n'),
+    );
+
+    // The other organization, from the header: every request now names it (X-Organization-Id).
+    await owner.getByLabel('Organization', { exact: true }).selectOption({ label: 'Side Project (VIEWER)' });
+    await owner.getByText('Signed in as Olivia Owner (owner@demo.test), VIEWER in Side Project').waitFor(WAIT);
+    await owner.getByText('Live updates: on').waitFor(WAIT);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,174 @@
+// /metrics as an operator scrapes it: refused without METRICS_TOKEN, and after traffic the series
+// an operator watches, with their exact values: operations by name and outcome, latencies, errors
+// by code, open graphql-ws sockets and subscriptions by transport, pending approvals by kind,
+// decisions, event delivery. Or on a listener of its own (METRICS_PORT), or not at all.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orgWithRoles, until, type OrgFixture } from './fixtures.ts';
+import { startTestServer, type TestServer } from './harness.ts';
+import { subscribe, type Subscriber } from './live.ts';
+
+const TOKEN = 'metrics-token-for-tests-0123456789';
+/**
+ * For servers that stop right after starting: without Redis, whose clients a quit during their
+ * connection handshake leaves with a rejected ready check (src/pubsub.ts closes them as they are).
+ */
+const WITHOUT_REDIS = { REDIS_URL: undefined } as unknown as Record<string, string>;
+
+/** A scrape as one series per line, `name{labels}` → value. */
+async function scrape(url: string, token = TOKEN): Promise<Map<string, number>> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  const series = new Map<string, number>();
+  for (const line of (await response.text()).split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    series.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return series;
+}
+
+async function post(port: number, query: string, as?: string, variables: object = {}) {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(as ? { 'x-dev-user': as } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
+}
+
+describe('metrics behind METRICS_TOKEN', () => {
+  let server: TestServer;
+  let port: number;
+  let o: OrgFixture;
+  let url: string;
+  beforeAll(async () => {
+    server = await startTestServer({ METRICS_TOKEN: TOKEN });
+    port = await server.app.start(0, '127.0.0.1');
+    url = `http://127.0.0.1:${port}/metrics`;
+    o = await orgWithRoles(server, 'Metrics');
+  });
+  afterAll(() => server?.close());
+
+  it('refuses a scrape without the token, or with another one', async () => {
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer not-the-metrics-token-at-all' }, { authorization: TOKEN }];
+    for (const headers of attempts) {
+      const response = await fetch(url, { headers });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+      expect(await response.json()).toEqual({ error: 'Metrics need Authorization: Bearer <METRICS_TOKEN>.' });
+    }
+  });
+
+  it('counts operations by name and outcome, their latencies, and errors by phase and code', async () => {
+    const me = 'query OpsMe { me { user { email } } }';
+    expect((await post(port, me, o.owner)).data.me.user.email).toBe(o.owner);
+    expect((await post(port, me)).errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    const invite = await post(port, 'mutation OpsInvite($email: String!) { inviteMember(email: $email, role: VIEWER) { email } }', o.viewer, { email: 'someone@metrics.test' });
+    expect(invite.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect((await post(port, '{ me { ')).errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect((await post(port, 'query OpsUnknownField { noSuchField }', o.owner)).errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+
+    const m = await scrape(url);
+    const operations = (name: string, type: string, outcome: string) => m.get(`graphql_operations_total{operationName="${name}",operationType="${type}",outcome="${outcome}"}`);
+    expect([operations('OpsMe', 'query', 'ok'), operations('OpsMe', 'query', 'error')]).toEqual([1, 1]);
+    expect(operations('OpsInvite', 'mutation', 'error')).toBe(1);
+    expect(operations('OpsUnknownField', 'query', 'invalid')).toBe(1);
+    expect(operations('anonymous', 'unknown', 'invalid')).toBe(1);
+
+    const errors = (name: string, type: string, phase: string, code: string) =>
+      m.get(`graphql_envelop_error_result{operationName="${name}",operationType="${type}",phase="${phase}",code="${code}"}`);
+    expect(errors('OpsMe', 'query', 'execute', 'UNAUTHENTICATED')).toBe(1);
+    expect(errors('OpsInvite', 'mutation', 'execute', 'FORBIDDEN')).toBe(1);
+    expect(errors('anonymous', 'unknown', 'parse', 'BAD_USER_INPUT')).toBe(1);
+    expect(errors('OpsUnknownField', 'query', 'validate', 'BAD_USER_INPUT')).toBe(1);
+
+    // Latency histograms: both OpsMe requests, under the largest bucket.
+    expect(m.get('graphql_envelop_request_duration_count{operationName="OpsMe",operationType="query"}')).toBe(2);
+    expect(m.get('graphql_envelop_request_duration_bucket{le="+Inf",operationName="OpsMe",operationType="query"}')).toBe(2);
+    expect(m.get('graphql_envelop_phase_execute_count{operationName="OpsMe",operationType="query"}')).toBe(2);
+    expect(m.get('graphql_yoga_http_duration_count{operationName="OpsMe",operationType="query",method="POST",statusCode="200"}')).toBe(2);
+    // And the process's own figures.
+    expect(m.get('process_resident_memory_bytes')).toBeGreaterThan(10_000_000);
+  });
+
+  it('shows open graphql-ws sockets and subscriptions by transport, pending approvals by kind, decisions and event delivery', async () => {
+    const wsUrl = `ws://127.0.0.1:${port}/graphql`;
+    const before = await scrape(url);
+    expect(before.get('graphql_ws_sockets_open')).toBe(0);
+    expect(before.get('graphql_subscriptions_open{transport="ws"}')).toBe(0);
+    expect(before.get('graphql_subscriptions_open{transport="sse"}')).toBe(0);
+
+    const ws: Subscriber = subscribe(wsUrl, { devUser: o.owner }, 'subscription { approvalEvents { type request { kind } } }');
+    const sse = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-dev-user': o.admin },
+      body: JSON.stringify({ query: 'subscription { approvalEvents { type } }' }),
+    });
+    const sseText = sse.text();
+    await until(async () => (await scrape(url)).get('graphql_subscriptions_open{transport="ws"}') === 1);
+    const open = await scrape(url);
+    expect(open.get('graphql_ws_sockets_open')).toBe(1);
+    expect(open.get('graphql_subscriptions_open{transport="sse"}')).toBe(1);
+    expect(open.get('graphql_operations_total{operationName="anonymous",operationType="subscription",outcome="ok"}')).toBe(2);
+
+    // A pending ACCESS_SCOPE request, delivered to both subscribers.
+    expect((await post(port, 'mutation { createDimension(key: "region", name: "Region", values: ["EU", "US"]) { key } }', o.admin)).errors).toBeUndefined();
+    const requested = await post(port, 'mutation { requestAccess(dimension: "region", value: "EU", justification: "quarterly review") { id } }', o.viewer);
+    expect(requested.errors).toBeUndefined();
+    await ws.waitFor((e) => e.type === 'REQUESTED');
+    const pending = await scrape(url);
+    expect(['ACCESS_SCOPE', 'WORKFLOW', 'PII_CHANGE'].map((kind) => pending.get(`approval_requests_pending{kind="${kind}"}`))).toEqual([1, 0, 0]);
+
+    const approved = await post(port, 'mutation ($id: ID!) { approveRequest(id: $id) { status } }', o.owner, { id: requested.data.requestAccess.id });
+    expect(approved.data).toEqual({ approveRequest: { status: 'APPROVED' } });
+    await ws.waitFor((e) => e.type === 'APPROVED');
+    const decided = await scrape(url);
+    expect(decided.get('approval_requests_pending{kind="ACCESS_SCOPE"}')).toBe(0);
+    expect(decided.get('approval_decisions_total{kind="ACCESS_SCOPE",status="APPROVED"}')).toBe(1);
+    // Two events (REQUESTED, APPROVED), each reaching both subscriptions.
+    expect(decided.get('graphql_event_delivery_seconds_count{topic="approval:event"}')).toBe(4);
+    expect(decided.get('graphql_event_delivery_seconds_bucket{le="+Inf",topic="approval:event"}')).toBe(4);
+
+    await ws.close();
+    await server.app.stop();
+    expect(await sseText).toMatch(/event: complete\ndata:\n\n$/);
+  });
+});
+
+describe('metrics on a port of their own (METRICS_PORT)', () => {
+  let server: TestServer;
+  let port: number;
+  beforeAll(async () => {
+    server = await startTestServer({ METRICS_PORT: '0', ...WITHOUT_REDIS });
+    port = await server.app.start(0, '127.0.0.1');
+  });
+  afterAll(() => server?.close());
+
+  it('serves them there without a token, and not on the API port', async () => {
+    const metricsPort = server.app.metricsPort();
+    expect(metricsPort).not.toBe(port);
+    const scraped = await scrape(`http://127.0.0.1:${metricsPort}/metrics`, '');
+    expect(scraped.get('graphql_ws_sockets_open')).toBe(0);
+    const onApi = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect([onApi.status, await onApi.json()]).toEqual([404, { error: 'Metrics are not served on this port.' }]);
+  });
+});
+
+describe('metrics without METRICS_TOKEN or METRICS_PORT', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(WITHOUT_REDIS);
+  });
+  afterAll(() => server?.close());
+
+  it('are not served, and the answer says what to set', async () => {
+    const port = await server.app.start(0, '127.0.0.1');
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect([response.status, await response.json()]).toEqual([
+      404,
+      { error: 'Metrics are off: set METRICS_TOKEN to serve them here behind a bearer token, or METRICS_PORT to serve them on a port of their own.' },
+    ]);
+    expect(server.app.metricsPort()).toBeNull();
+  });
+});

@@ -17,6 +17,7 @@ import { auditKeysFrom, useAuditKeys } from './audit/keys.ts';
 import { useStringLimit } from './input-limits.ts';
 import { CONSOLE_PATH, consoleSite } from './http/console.ts';
 import { useOperationLimits } from './limits/plugin.ts';
+import { corsOutcome } from './http/cors.ts';
 import { graphiqlOptions, graphiqlRenderer } from './http/graphiql.ts';
 import type { Config } from './config.ts';
 import { clientAddressOf, createContext, newRequestId, requestScope, resolveCaller, type Context } from './context.ts';
@@ -202,7 +203,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     graphiql: config.GRAPHIQL ? graphiqlOptions(config) : false,
     renderGraphiQL: graphiqlRenderer(),
     landingPage: false,
-    cors: config.CORS_ORIGINS.length ? { origin: config.CORS_ORIGINS, credentials: true } : false,
+    // Cross-origin requests are answered before yoga (src/http/cors.ts).
+    cors: false,
     logging: false,
     maskedErrors: { maskError: maskError(log) },
     context: async (initial: YogaInitialContext & { connectionParams?: WsParams; wsRequestId?: string }) => {
@@ -271,6 +273,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`)) return serveConsole(req, res);
     const requestId = newRequestId(req.headers['x-request-id'] as string | undefined);
     res.setHeader('x-request-id', requestId);
+    const cors = corsOutcome(config.CORS_ORIGINS, { method: req.method ?? 'GET', headers: req.headers });
+    if ('answer' in cors) {
+      res.writeHead(cors.answer.status, cors.answer.headers).end(cors.answer.body ?? undefined);
+      req.resume();
+      return;
+    }
+    for (const [name, value] of Object.entries(cors.headers)) res.setHeader(name, value);
     const refusal = bodyRefusal(req, config.MAX_BODY_BYTES);
     if (refusal) {
       res.writeHead(refusal.status, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ errors: [refusal.error] }));

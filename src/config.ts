@@ -55,7 +55,7 @@ const schema = z
     BOOTSTRAP_OWNER_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     BOOTSTRAP_ORG_NAME: z.string().min(1).max(120).optional(),
     WEBHOOK_ALLOWLIST: csv.pipe(z.array(origin)).default([]),
-    CORS_ORIGINS: csv.default([]),
+    CORS_ORIGINS: csv.pipe(z.array(origin)).default([]),
     /** Proxies in front of the server that append to X-Forwarded-For (0: none, use the socket's address). */
     TRUST_PROXY: z.preprocess(
       (v) => (typeof v === 'string' ? (({ true: '1', yes: '1', false: '0', no: '0', '': '0' }) as Record<string, string>)[v.toLowerCase()] ?? v : v),

@@ -8,7 +8,9 @@ import type { OrgRole } from './authz/matrix.ts';
 import type { Db } from './db/client.ts';
 import { forgetRowFilters, type RowFilterRequest } from './db/row-filters.ts';
 import { forCaller } from './db/tenant.ts';
-import { AppError, ErrorCode, forbidden, unauthenticated } from './errors.ts';
+import { AppError, ErrorCode, unauthenticated } from './errors.ts';
+import { enforce, refusalError } from './authz/decision.ts';
+import { membershipDecision, noMembershipDecision, notMemberDecision } from './identity/policy.ts';
 import { REVOKED_MESSAGE } from './identity/sessions.ts';
 import { verifySessionToken, type TokenCheck, type TokenKeys } from './identity/tokens.ts';
 import type { Logger } from './logger.ts';
@@ -207,10 +209,7 @@ export async function resolveCaller(services: Services, input: CredentialInput):
   if (organizationId) {
     caller.membership = memberships[0] ?? null;
     if (!caller.membership)
-      caller.organizationProblem = forbidden(
-        `You are not a member of the organization named by X-Organization-Id (${input.organizationId}). Check \`me { memberships }\` for yours.`,
-        'tenant.not-member',
-      );
+      caller.organizationProblem = refusalError(notMemberDecision(input.organizationId ?? organizationId));
   } else {
     // An invitation is inert until accepted: it never becomes (or competes for) the default.
     if (memberships.length === 1) caller.membership = memberships[0]!;
@@ -221,16 +220,11 @@ export async function resolveCaller(services: Services, input: CredentialInput):
         { rule: 'tenant.choose' },
       );
     else
-      caller.organizationProblem = forbidden(
-        'You are not a member of any organization yet. Accept an invite, or create one with `createOrganization`.',
-        'tenant.no-membership',
-      );
+      caller.organizationProblem = refusalError(noMembershipDecision());
   }
   const m = caller.membership;
-  if (m && m.status === 'DISABLED')
-    caller.organizationProblem = forbidden('Your membership in this organization is disabled. Ask one of its admins or owners.', 'membership.disabled');
-  if (m && m.status === 'INVITED')
-    caller.organizationProblem = forbidden('Your membership in this organization awaits acceptance of its invite (`acceptInvite`).', 'membership.invited');
+  const standing = m && membershipDecision(m.status, first.email);
+  if (standing && !standing.allowed) caller.organizationProblem = refusalError(standing);
   return caller;
 }
 
@@ -278,8 +272,7 @@ export function createContext<T extends object>(
       get() {
         const user = ctx.user;
         if (caller.organizationProblem) throw caller.organizationProblem;
-        if (!caller.membership || caller.membership.status !== 'ACTIVE')
-          throw forbidden(`${user.email} has no active membership here.`, 'membership.inactive');
+        enforce(membershipDecision(caller.membership?.status ?? null, user.email));
         return caller.membership;
       },
     },

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startTestServer, type CallOptions, type GqlResult, type TestServer } from './harness.ts';
-import { orgWithRoles, rawId, userIdOf, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, rawId, userIdOf } from './fixtures.ts';
 
 let server: TestServer;
 const call = (opts: CallOptions, query: string, variables: Record<string, unknown> = {}) => server.raw({ query, variables }, opts);

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphiqlOptions, START_DOCUMENT } from '../src/http/graphiql.ts';
 import { startTestServer, type TestServer } from './harness.ts';
@@ -24,6 +24,17 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+
+/** The lines a Monaco editor shows, in order (it positions them absolutely, spaces as U+00A0). */
+const linesOf = (page: Page, editor: string) =>
+  page.evaluate(
+    (selector) =>
+      [...document.querySelectorAll<HTMLElement>(`${selector} .view-line`)]
+        .map((line) => [parseFloat(line.style.top), (line.textContent ?? '').replaceAll('\u00a0', ' ')] as const)
+        .sort((a, b) => a[0] - b[0])
+        .map(([, text]) => text),
+    editor,
+  );
 
 /** The first operation's name of each default tab: what GraphiQL labels the tab with. */
 const tabLabels = () =>
@@ -74,7 +85,7 @@ describe('the GraphiQL page', () => {
     // The editor shows the default document (Monaco draws the lines in view, spaces as U+00A0).
     const editor = page.locator('.graphiql-query-editor .view-lines');
     await editor.locator('.view-line', { hasText: 'demo-password' }).waitFor({ timeout: 120_000 });
-    const shown = (await editor.innerText()).replaceAll('\u00a0', ' ').split('\n');
+    const shown = await linesOf(page, '.graphiql-query-editor');
     expect(shown.length).toBeGreaterThan(20);
     expect(shown).toEqual(START_DOCUMENT.split('\n').slice(0, shown.length));
     expect(await page.locator('.graphiql-tab').allInnerTexts()).toEqual(tabLabels());
@@ -84,7 +95,8 @@ describe('the GraphiQL page', () => {
     const queryLine = editor.locator('.view-line', { hasText: 'AnalystRevenue' });
     await queryLine.waitFor();
     await page.locator('.graphiql-editor-tools button', { hasText: 'Headers' }).click();
-    const headers = (await page.locator('.graphiql-editor-tool .view-lines').last().innerText()).replaceAll('\u00a0', ' ');
+    await page.locator('.graphiql-editor-tool .view-line', { hasText: 'X-Dev-User' }).waitFor();
+    const headers = (await linesOf(page, '.graphiql-editor-tool')).join('\n');
     expect(JSON.parse(headers)).toEqual({ 'X-Dev-User': 'analyst@demo.test' });
     const answered = page.waitForResponse((r) => r.url() === `${origin}/graphql` && r.request().method() === 'POST' && /AnalystRevenue/.test(r.request().postData() ?? ''));
     await queryLine.click({ position: { x: 2, y: 2 } });

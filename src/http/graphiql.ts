@@ -10,15 +10,18 @@ import { DEMO_PASSWORD, DEMO_PERSONAS } from '../identity/bootstrap.ts';
 
 export const START_DOCUMENT = `# Governance API
 #
-# Sign in: run Login (a demo persona, outside production) and put its
-# token in the Headers tab below:  {"Authorization": "Bearer <token>"}
-# It expires at expiresAt; Logout ends it sooner. Member of several
-# organizations? Add "X-Organization-Id": an id from Me's memberships.
-# The other tabs act as the demo personas (development only).
+# Sign in: run Login (a demo persona, outside production)
+# and put its token in the Headers tab below:
+#   {"Authorization": "Bearer <token>"}
+# It expires at expiresAt; Logout ends it sooner.
+# Several organizations? Add "X-Organization-Id" (an id
+# from Me's memberships). The other tabs act as the demo
+# personas (development only).
 #
-# Errors carry extensions.code (UNAUTHENTICATED, FORBIDDEN, …) and, when
-# a rule refused, extensions.rule, reason and nextStep. Lists take
-# first (20 when omitted, at most 100) and after.
+# Errors carry extensions.code (UNAUTHENTICATED, FORBIDDEN,
+# …) and, when a rule refused, extensions.rule, reason and
+# nextStep. Lists take first (20 when omitted, at most 100)
+# and after.
 
 mutation Login {
   login(email: "owner@demo.test", password: "${DEMO_PASSWORD}") {
@@ -46,7 +49,9 @@ query MyKpis {
         access
         data(first: 5) {
           totalCount
-          edges { node { period value dimensions { dimension value } } }
+          edges {
+            node { period value dimensions { dimension value } }
+          }
         }
       }
     }
@@ -56,12 +61,14 @@ query MyKpis {
 query Inbox {
   approvalRequests(status: PENDING, first: 20) {
     totalCount
-    edges { node { id kind status summary createdAt requestedBy { email } } }
+    edges {
+      node { id kind status summary createdAt requestedBy { email } }
+    }
   }
 }
 
-# Runs over SSE here, with the Headers tab's credentials: events
-# appear as requests are raised and decided.
+# Runs over SSE here, with the Headers tab's credentials:
+# events appear as requests are raised and decided.
 subscription LiveApprovals {
   approvalEvents { type at request { id kind status summary } }
 }
@@ -75,7 +82,9 @@ mutation Logout {
 const PERSONA_DOCUMENTS: Record<string, string> = {
   'owner@demo.test': `query OwnerInbox {
   approvalRequests(status: PENDING, first: 20) {
-    edges { node { id kind summary proposedChanges requestedBy { email } } }
+    edges {
+      node { id kind summary proposedChanges requestedBy { email } }
+    }
   }
 }
 
@@ -95,12 +104,12 @@ mutation OwnerApprove {
   workflows(first: 20) { edges { node { id name approvalStatus } } }
 }
 
-# "Raise the revenue target" waits for approval: running it fails
-# with APPROVAL_REQUIRED, naming who may approve it.
+# "Raise the revenue target" waits for approval: running
+# it fails with APPROVAL_REQUIRED, naming who may approve.
 mutation EditorRun {
   runWorkflow(id: "<id from EditorWorkflows>") { id status }
 }`,
-  'analyst@demo.test': `# Revenue for the US only, until the manager approves EMEA.
+  'analyst@demo.test': `# Revenue: the US only, until the manager approves EMEA.
 query AnalystRevenue {
   kpis(first: 10) {
     edges {
@@ -109,7 +118,9 @@ query AnalystRevenue {
         access
         data(first: 25) {
           totalCount
-          edges { node { period value dimensions { dimension value } } }
+          edges {
+            node { period value dimensions { dimension value } }
+          }
         }
       }
     }
@@ -117,21 +128,24 @@ query AnalystRevenue {
 }
 
 mutation AnalystRequestEmea {
-  requestAccess(dimension: "region", value: "EMEA", justification: "Q3 review") {
-    id
-    status
-    summary
-  }
+  requestAccess(
+    dimension: "region"
+    value: "EMEA"
+    justification: "Q3 review"
+  ) { id status summary }
 }`,
   'manager@demo.test': `# The delegated approver of region EMEA.
 query ManagerAccessRequests {
-  approvalRequests(kind: ACCESS_SCOPE, status: PENDING, first: 20) {
+  approvalRequests(kind: ACCESS_SCOPE, status: PENDING) {
     edges { node { id summary justification requestedBy { email } } }
   }
 }
 
 mutation ManagerApprove {
-  approveRequest(id: "<id from ManagerAccessRequests>") { id status }
+  approveRequest(id: "<id from ManagerAccessRequests>") {
+    id
+    status
+  }
 }`,
 };
 
@@ -143,8 +157,8 @@ function personaDocument(persona: (typeof DEMO_PERSONAS)[number], devHeaders: bo
   const name = personaName(persona.email);
   const intro = `# ${persona.displayName} (${persona.email}, ${persona.role}):\n# ${persona.note}.`;
   const login = devHeaders
-    ? `# This tab acts as them with the X-Dev-User header (see Headers below;\n# AUTH_DEV_HEADERS=1, development only).`
-    : `# Run ${name}SignIn and put its token in the Headers tab below,\n# in place of <token from ${name}SignIn>; then run the rest.\n\nmutation ${name}SignIn {\n  login(email: "${persona.email}", password: "${DEMO_PASSWORD}") { token expiresAt }\n}`;
+    ? `# This tab acts as them through its X-Dev-User header\n# (Headers below; AUTH_DEV_HEADERS=1, development only).`
+    : `# Run ${name}SignIn and put its token in the Headers tab\n# below, in place of <token from ${name}SignIn>; then run\n# the rest.\n\nmutation ${name}SignIn {\n  login(email: "${persona.email}", password: "${DEMO_PASSWORD}") {\n    token\n    expiresAt\n  }\n}`;
   const operations = PERSONA_DOCUMENTS[persona.email] ?? `query ${name}Me {\n  me { user { email displayName } role organization { name } }\n}`;
   return `${intro}\n${login}\n\n${operations}\n`;
 }

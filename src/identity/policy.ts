@@ -193,3 +193,27 @@ export function passwordCheckDecision(scope: ThrottleScope, reserved: ThrottleCo
   const lockedUntil = over >= 0 ? new Date(now.getTime() + Math.min(THROTTLE.baseLockMs * 2 ** over, THROTTLE.maxLockMs)) : null;
   return { ...allow(rule), retryAfterSeconds: 0, count: { attempts, windowStartAt: fresh ? now : reserved.windowStartAt, lockedUntil } };
 }
+
+// ---------------------------------------------------------------- the organization a request acts in
+
+/** The request names an organization the caller is no member of. */
+export const notMemberDecision = (named: string): Decision =>
+  deny('tenant.not-member', `You are not a member of the organization named by X-Organization-Id (${named.slice(0, 80)}).`, 'Check `me { memberships }` for yours.');
+
+/** The caller has no membership that could be the default. */
+export const noMembershipDecision = (): Decision =>
+  deny('tenant.no-membership', 'You are not a member of any organization yet.', 'Accept an invite, or create one with `createOrganization`.');
+
+/** Whether a membership lets its user act in its organization at all. */
+export function membershipDecision(status: MembershipStatus | null, email: string): Decision {
+  switch (status) {
+    case 'ACTIVE':
+      return allow('membership.active');
+    case 'DISABLED':
+      return deny('membership.disabled', 'Your membership in this organization is disabled.', 'Ask one of its admins or owners.', ['ADMIN', 'OWNER']);
+    case 'INVITED':
+      return deny('membership.invited', 'Your membership in this organization awaits acceptance of its invite.', 'Accept it with `acceptInvite`.');
+    default:
+      return deny('membership.inactive', `${email} has no active membership here.`, 'Check `me { memberships }` for yours.');
+  }
+}

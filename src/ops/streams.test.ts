@@ -5,6 +5,7 @@ import { endable, trackStreams } from './streams.ts';
 /** A source that yields what is pushed and records whether it was returned. */
 function source() {
   let push!: (value: number) => Promise<unknown>;
+  // A push settles when the consumer asks for the next value: not awaited here.
   const state = { returned: false };
   const repeater = new Repeater<number>(async (p, stop) => {
     push = p;
@@ -22,7 +23,7 @@ describe('endable', () => {
     const released: Promise<void>[] = [];
     const stream = endable(s.repeater, ended, (r) => released.push(r));
     const first = stream.next();
-    await s.push(1);
+    void s.push(1);
     expect(await first).toEqual({ done: false, value: 1 });
     const waiting = stream.next();
     end();

@@ -3,8 +3,9 @@
 //
 // The engine diffs the schema the last migration was made from (kept beside the migrations as
 // schema.snapshot.prisma) against the current one, which needs no shadow database
-// (../shared/TOOLCHAIN.md). The diff of the PostgreSQL schema sends one probe query, so that
-// provider needs a reachable server: MIGRATION_POSTGRES_URL, by default the local test database.
+// (diffing from the migrations folder would need one, and failed on PostgreSQL). The diff of the
+// PostgreSQL schema sends one probe query, so that provider needs a reachable server:
+// MIGRATION_POSTGRES_URL, by default the local test database.
 //
 // Statements Prisma's schema language cannot express (the append-only triggers of AuditEvent)
 // live in prisma/<provider>/extra/*.sql and are appended to the migration that first needs them:

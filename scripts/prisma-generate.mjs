@@ -2,7 +2,8 @@
 // client per provider, offline. A provider cannot come from env(), and a client generated for one
 // provider refuses the other's adapter, hence two clients picked at run time by DATABASE_URL.
 // The Prisma CLI fetches a schema-engine binary at start; `generate` does not use it, so any
-// executable satisfies the check (../shared/TOOLCHAIN.md). Never use that setting for migrations.
+// executable satisfies the check. Never use that setting for migrations: with it, `migrate deploy`,
+// `db push` and `migrate diff` exit 0 and do nothing.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';

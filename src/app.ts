@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import { expireStale } from './approvals/core.ts';
 import { domainApprovalKinds } from './approvals/domains.ts';
 import { kindRegistry, type ApprovalKindHandler } from './approvals/kinds.ts';
+import { useApprovalEventSharing } from './approvals/stream.ts';
 import { checkpointMovedChains } from './audit/checkpoints.ts';
 import { useDenialAudit } from './audit/denials.ts';
 import { auditKeysFrom, useAuditKeys } from './audit/keys.ts';
@@ -243,6 +244,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       introspection,
       useStringLimit(config.MAX_STRING_LENGTH),
       useDenialAudit(),
+      // Approval events execute once per group of subscribers who see the same result.
+      useApprovalEventSharing(),
       useInputErrorCodes(),
       ...metrics.plugins,
       ...tracing.plugins,
@@ -290,7 +293,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     res.on('finish', () =>
       log.info({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'),
     );
-    const work = tracing.request(req, res, path, requestId, () => requestScope.run({ requestId }, async () => yoga.requestListener(req, res)));
+    const route = path === '/graphql' ? path : '(unmatched)';
+    const work = tracing.request(req, res, route, requestId, () => requestScope.run({ requestId }, async () => yoga.requestListener(req, res)));
     inFlight.add(work);
     try {
       await work;

@@ -9,9 +9,13 @@ import type { CapabilityName } from './authz/matrix.ts';
 import type { Context } from './context.ts';
 import { badInput, forbidden } from './errors.ts';
 
+// Fields are non-null unless declared `nullable: true`: a field is nullable only where its value
+// may be absent for someone who may read it (an optional column, a record the caller may not see, a
+// field-level refusal that answers null with FORBIDDEN at its path). The type checker holds each
+// resolver to that.
 export const builder = new SchemaBuilder<{
   Context: Context;
-  DefaultFieldNullability: true;
+  DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
@@ -27,6 +31,7 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   plugins: [ScopeAuthPlugin, RelayPlugin],
+  defaultFieldNullability: false,
   scopeAuth: {
     // Scope functions throw AppErrors that say which rule refused; this covers any other failure.
     unauthorizedError: (_parent, _ctx, info) =>

@@ -247,6 +247,92 @@ export async function contextFor(services: Services, userId: string, organizatio
  * itself because envelop merges a context factory's result with Object.assign, which would run
  * every getter at once (and make anonymous operations such as `login` fail).
  */
+/** What a context keeps per request behind its accessors. */
+interface ContextState {
+  services: Services;
+  caller: Caller;
+  log?: Logger;
+  scoped?: Db;
+  rowRequest?: RowFilterRequest;
+  filters?: ReturnType<Services['rowFilters']['filtersFor']>;
+}
+const STATE = Symbol('context state');
+type Stateful = Context & { [STATE]: ContextState };
+
+const rowFiltersOfRequest = (ctx: Stateful) => {
+  const state = ctx[STATE];
+  return (state.filters ??= state.services.rowFilters.filtersFor(ctx.rowRequest));
+};
+
+/**
+ * The lazy members of every context, defined with the same accessor functions each time: a
+ * context holds no closures of its own (ten thousand open subscriptions hold ten thousand
+ * contexts), and the logger bound to the request id is made when something logs.
+ */
+const ACCESSORS: PropertyDescriptorMap = {
+  log: {
+    enumerable: false,
+    get(this: Stateful) {
+      const state = this[STATE];
+      return (state.log ??= state.services.log.child({ requestId: this.requestId }));
+    },
+  },
+  user: {
+    enumerable: false,
+    get(this: Stateful) {
+      const { caller } = this[STATE];
+      if (!caller.user) throw unauthenticated(caller.credentialProblem ?? undefined);
+      return caller.user;
+    },
+  },
+  member: {
+    enumerable: false,
+    get(this: Stateful) {
+      const { caller } = this[STATE];
+      const user = this.user;
+      if (caller.organizationProblem) throw caller.organizationProblem;
+      enforce(membershipDecision(caller.membership?.status ?? null, user.email));
+      return caller.membership;
+    },
+  },
+  rowRequest: {
+    enumerable: false,
+    get(this: Stateful) {
+      const state = this[STATE];
+      const { organizationId, role, organization } = this.member;
+      state.rowRequest ??= { system: state.services.system, organizationId, userId: this.user.id, role, accessVersion: organization?.accessVersion ?? null, memo: new Map() };
+      return state.rowRequest;
+    },
+  },
+  db: {
+    enumerable: false,
+    get(this: Stateful) {
+      const state = this[STATE];
+      const { organizationId } = this.member;
+      const registry = state.services.rowFilters;
+      state.scoped ??= state.services.system.$extends(
+        forCaller({ organizationId, guarded: registry.models, rowFilters: () => rowFiltersOfRequest(this) }),
+      ) as unknown as Db;
+      return state.scoped;
+    },
+  },
+  loadRowFilters: {
+    enumerable: false,
+    async value(this: Stateful) {
+      const { caller } = this[STATE];
+      if (caller.membership?.status === 'ACTIVE' && !caller.organizationProblem) await rowFiltersOfRequest(this);
+    },
+  },
+  refreshRowFilters: {
+    enumerable: false,
+    value(this: Stateful) {
+      const state = this[STATE];
+      state.filters = undefined;
+      if (state.rowRequest) forgetRowFilters(state.rowRequest);
+    },
+  },
+};
+
 export function createContext<T extends object>(
   services: Services,
   caller: Caller,
@@ -254,58 +340,8 @@ export function createContext<T extends object>(
   clientAddress: string,
   target: T = {} as T,
 ): T & Context {
-  let scoped: Db | undefined;
-  let rowRequest: RowFilterRequest | undefined;
-  let filters: ReturnType<typeof services.rowFilters.filtersFor> | undefined;
-  const ctx = Object.assign(target, { requestId, log: services.log.child({ requestId }), services, caller, clientAddress }) as T & Context;
-  const rowFiltersOfRequest = () => (filters ??= services.rowFilters.filtersFor(ctx.rowRequest));
-  Object.defineProperties(ctx, {
-    user: {
-      enumerable: false,
-      get() {
-        if (!caller.user) throw unauthenticated(caller.credentialProblem ?? undefined);
-        return caller.user;
-      },
-    },
-    member: {
-      enumerable: false,
-      get() {
-        const user = ctx.user;
-        if (caller.organizationProblem) throw caller.organizationProblem;
-        enforce(membershipDecision(caller.membership?.status ?? null, user.email));
-        return caller.membership;
-      },
-    },
-    rowRequest: {
-      enumerable: false,
-      get() {
-        const { organizationId, role, organization } = ctx.member;
-        rowRequest ??= { system: services.system, organizationId, userId: ctx.user.id, role, accessVersion: organization?.accessVersion ?? null, memo: new Map() };
-        return rowRequest;
-      },
-    },
-    db: {
-      enumerable: false,
-      get() {
-        const { organizationId } = ctx.member;
-        const registry = services.rowFilters;
-        scoped ??= services.system.$extends(forCaller({ organizationId, guarded: registry.models, rowFilters: rowFiltersOfRequest })) as unknown as Db;
-        return scoped;
-      },
-    },
-    loadRowFilters: {
-      enumerable: false,
-      value: async () => {
-        if (caller.membership?.status === 'ACTIVE' && !caller.organizationProblem) await rowFiltersOfRequest();
-      },
-    },
-    refreshRowFilters: {
-      enumerable: false,
-      value: () => {
-        filters = undefined;
-        if (rowRequest) forgetRowFilters(rowRequest);
-      },
-    },
-  });
+  const ctx = Object.assign(target, { requestId, services, caller, clientAddress }) as T & Stateful;
+  Object.defineProperty(ctx, STATE, { enumerable: false, value: { services, caller } satisfies ContextState });
+  Object.defineProperties(ctx, ACCESSORS);
   return ctx;
 }

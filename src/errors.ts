@@ -1,4 +1,4 @@
-// The one error class of the API and its catalogue of codes (SPEC.md "Errors").
+// The one error class of the API and its catalogue of codes (README "Error codes").
 import { GraphQLError } from 'graphql';
 
 export const ErrorCode = {
@@ -14,7 +14,7 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** Codes whose occurrence is itself an audit event (SPEC.md "Audit"). */
+/** Codes whose occurrence is itself an audit event (README "Audit"). */
 export const AUDITED_DENIALS: ReadonlySet<string> = new Set([ErrorCode.FORBIDDEN, ErrorCode.APPROVAL_REQUIRED]);
 
 export interface AppErrorOptions {

@@ -1,6 +1,7 @@
 // Reads the configuration and listens: `npm start` (compiled to dist/main.js by `npm run build`).
 // Every refusal to start (a bad setting, an empty production database) is one message naming what
 // to set, and exit code 1.
+import './ops/node-version.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
@@ -9,9 +10,6 @@ function refuse(error: unknown): never {
   console.error(error.message);
   process.exit(1);
 }
-
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 20 || (major === 20 && minor < 19)) refuse(new ConfigError(`Node ${process.versions.node} is too old: this server needs Node 20.19 or newer (package.json "engines").`));
 
 let config: ReturnType<typeof loadConfig>;
 try {

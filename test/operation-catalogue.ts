@@ -66,7 +66,7 @@ export function readmeOperations(): CatalogueEntry[] {
   const found: CatalogueEntry[] = [];
   for (const [, block] of text.matchAll(/```graphql\n([\s\S]*?)```/g)) found.push(...fromText('README.md', block!));
   const prose = text.replace(/```[\s\S]*?```/g, '');
-  for (const [, code] of prose.matchAll(/`((?:query|mutation|subscription)\b[^`]*)`/g)) found.push(...fromText('README.md', code!));
+  for (const [, code] of prose.matchAll(/`((?:query|mutation|subscription)[\s({][^`]*)`/g)) found.push(...fromText('README.md', code!));
   for (const [, code] of text.matchAll(/query: '((?:query|mutation|subscription|\{)[^']*)'/g)) found.push(...fromText('README.md', code!));
   return found;
 }

@@ -126,13 +126,19 @@ describe('metrics behind METRICS_TOKEN', () => {
     const decided = await scrape(url);
     expect(decided.get('approval_requests_pending{kind="ACCESS_SCOPE"}')).toBe(0);
     expect(decided.get('approval_decisions_total{kind="ACCESS_SCOPE",status="APPROVED"}')).toBe(1);
-    // Two events (REQUESTED, APPROVED), each reaching both subscriptions.
-    expect(decided.get('graphql_event_delivery_seconds_count{topic="approval:event"}')).toBe(4);
-    expect(decided.get('graphql_event_delivery_seconds_bucket{le="+Inf",topic="approval:event"}')).toBe(4);
+    // Two events (REQUESTED, APPROVED), each observed once on its arrival at this instance.
+    expect(decided.get('graphql_event_delivery_seconds_count{topic="approval:event"}')).toBe(2);
+    expect(decided.get('graphql_event_delivery_seconds_bucket{le="+Inf",topic="approval:event"}')).toBe(2);
 
+    // A client that leaves takes its socket and subscription off the gauges.
     await ws.close();
+    await until(async () => (await scrape(url)).get('graphql_ws_sockets_open') === 0);
+    const left = await scrape(url);
+    expect([left.get('graphql_subscriptions_open{transport="ws"}'), left.get('graphql_subscriptions_open{transport="sse"}')]).toEqual([0, 1]);
     await server.app.stop();
-    expect(await sseText).toMatch(/event: complete\ndata:\n\n$/);
+    const streamed = await sseText;
+    expect(streamed.match(/"type":"(REQUESTED|APPROVED)"/g)).toEqual(['"type":"REQUESTED"', '"type":"APPROVED"']);
+    expect(streamed).toMatch(/event: complete\ndata:\n\n$/);
   });
 });
 

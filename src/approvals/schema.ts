@@ -1,5 +1,8 @@
 // GraphQL types, inbox, decisions and subscriptions of the approvals core (all kinds).
+import { brandWithType, type ObjectRef } from '@pothos/core';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
 import { notFound } from '../errors.ts';
 import type { ApprovalRequest } from '../db/client.ts';
 import type { OrgRole } from '../authz/matrix.ts';
@@ -12,13 +15,49 @@ import { APPROVAL_KINDS } from './kinds.ts';
 import { approverRoles, seesProposedChanges } from './policy.ts';
 import { approvalPolicies, countedRolesOf, setApprovalPolicy, votesOf, type ApprovalRoute } from './quorum.ts';
 import { approvalStream } from './stream.ts';
-import { referencedUser } from '../identity/members.ts';
+import { referencedMember, referencedUser } from '../identity/members.ts';
 
 export const ApprovalKindEnum = builder.enumType('ApprovalKind', { values: APPROVAL_KINDS });
 export const ApprovalStatusEnum = builder.enumType('ApprovalStatus', { values: ['PENDING', 'APPROVED', 'REJECTED', 'CANCELLED', 'EXPIRED'] as const });
-export const PiiChangeActionEnum = builder.enumType('PiiChangeAction', { values: ['UPDATE_PII', 'SOFT_DELETE', 'HARD_DELETE'] as const });
+const PII_ACTIONS = ['UPDATE_PII', 'SOFT_DELETE', 'HARD_DELETE'] as const;
+const isPiiAction = (value: string | null): value is (typeof PII_ACTIONS)[number] => (PII_ACTIONS as readonly (string | null)[]).includes(value);
+export const PiiChangeActionEnum = builder.enumType('PiiChangeAction', { values: PII_ACTIONS });
 const ApprovalEventTypeEnum = builder.enumType('ApprovalEventType', { values: ['REQUESTED', 'APPROVAL_PROGRESS', 'APPROVED', 'REJECTED', 'CANCELLED', 'EXPIRED', 'SCOPE_EXPIRING'] as const });
 
+
+/**
+ * The record a request is about, for a UI to link to: the workflow of a WORKFLOW request, the
+ * customer or lead of a PII_CHANGE request. Its domain implements the interface on its type and
+ * says how the caller reads one (`approvalTargetType`).
+ */
+export const ApprovalTargetRef = builder.interfaceRef<{ id: string; name: string }>('ApprovalTarget').implement({
+  description: 'The record an approval request is about (a Workflow, Customer or Lead): a Node, so `id` works with node(id:).',
+  interfaces: [builder.nodeInterfaceRef()],
+  fields: (t) => ({ name: t.exposeString('name') }),
+});
+
+const targetLoaders = new Map<string, { ref: ObjectRef<any, any>; load: (ctx: Context, id: string) => Promise<object | null> }>();
+
+/** Makes a domain's type a possible `target` of requests: `load` reads one as the caller may see it, null otherwise. */
+export function approvalTargetType<T extends object>(ref: ObjectRef<any, T>, load: (ctx: Context, id: string) => Promise<T | null>) {
+  targetLoaders.set(ref.name, { ref, load });
+}
+
+/** What a request is about: its workflow, or the record of a PII change; an ACCESS_SCOPE request has none (its dimension and value say what it asks). */
+function targetOf(r: ApprovalRequest): { type: string; id: string } | null {
+  if (r.workflowId) return { type: 'Workflow', id: r.workflowId };
+  return r.targetType && r.targetId ? { type: r.targetType, id: r.targetId } : null;
+}
+
+async function loadTarget(ctx: Context, r: ApprovalRequest) {
+  const target = targetOf(r);
+  const loader = target && targetLoaders.get(target.type);
+  if (!target || !loader) return null;
+  const row = await loader.load(ctx, target.id);
+  if (!row) return null;
+  brandWithType(row, loader.ref); // tells the interface which type it is
+  return row as { id: string; name: string };
+}
 
 export const ApprovalRequestRef = builder.node(builder.objectRef<ApprovalRequest>('ApprovalRequest'), {
   id: { resolve: (r) => r.id },
@@ -30,24 +69,44 @@ export const ApprovalRequestRef = builder.node(builder.objectRef<ApprovalRequest
   fields: (t) => ({
     kind: t.field({ type: ApprovalKindEnum, resolve: (r) => r.kind }),
     status: t.field({ type: ApprovalStatusEnum, resolve: (r) => r.status }),
-    summary: t.exposeString('summary', { description: 'One line a person can read, with no PII in it.' }),
-    requestedBy: t.field({ type: UserRef, resolve: (r, _a, ctx) => referencedUser(ctx, r.requestedById) }),
+    summary: t.exposeString('summary', { description: 'One line a person can read, with no PII and no internal id in it.' }),
+    requestedBy: t.field({ type: UserRef, resolve: (r, _a, ctx) => referencedMember(ctx, r.requestedById) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     decidedBy: t.field({
       type: UserRef,
-      resolve: (r, _a, ctx) => (r.decidedById ? referencedUser(ctx, r.decidedById) : null),
+      nullable: true,
+      resolve: (r, _a, ctx) => referencedUser(ctx, r.decidedById),
     }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
-    justification: t.exposeString('justification', { description: "The requester's justification." }),
-    reason: t.exposeString('reason', { description: "The approver's comment or rejection reason." }),
-    scopeValue: t.exposeString('scopeValue'),
+    justification: t.exposeString('justification', { nullable: true, description: "The requester's justification." }),
+    reason: t.exposeString('reason', { nullable: true, description: "The approver's comment or rejection reason." }),
+    scopeValue: t.exposeString('scopeValue', { nullable: true }),
     startsAt: t.expose('startsAt', { type: 'DateTime', nullable: true }),
     endsAt: t.expose('endsAt', { type: 'DateTime', nullable: true }),
-    piiAction: t.field({ type: PiiChangeActionEnum, resolve: (r) => r.piiAction as 'UPDATE_PII' | 'SOFT_DELETE' | 'HARD_DELETE' | null }),
-    targetType: t.exposeString('targetType', { description: 'Customer or Lead; null once hard-deleted.' }),
-    targetId: t.exposeID('targetId'),
+    piiAction: t.field({ type: PiiChangeActionEnum, nullable: true, resolve: (r) => (isPiiAction(r.piiAction) ? r.piiAction : null) }),
+    targetType: t.string({
+      nullable: true,
+      description: 'The type of `target`: Workflow, Customer or Lead; null for ACCESS_SCOPE requests (see `dimension` and `scopeValue`).',
+      resolve: (r) => targetOf(r)?.type ?? null,
+    }),
+    targetId: t.id({
+      nullable: true,
+      description: "The global id of `target` (for node(id:)), kept after the record is gone; null for ACCESS_SCOPE requests.",
+      resolve: (r) => {
+        const target = targetOf(r);
+        return target ? encodeGlobalID(target.type, target.id) : null;
+      },
+    }),
+    target: t.field({
+      type: ApprovalTargetRef,
+      nullable: true,
+      description:
+        'The record the request is about, as the caller may read it: null for ACCESS_SCOPE requests, once the record is deleted for good, and for a soft-deleted one unless the caller may see deleted records.',
+      resolve: (r, _a, ctx) => loadTarget(ctx, r),
+    }),
     proposedChanges: t.field({
       type: 'JSON',
+      nullable: true,
       description: 'The proposed PII values: visible to OWNER and the requester only (null for everyone else).',
       resolve: async (r, _a, ctx) => {
         if (!seesProposedChanges(ctx.member.role, ctx.user.id, r.requestedById)) return null;
@@ -144,9 +203,9 @@ type VoteShape = Awaited<ReturnType<typeof votesOf>>[number];
 const ApprovalVoteRef = builder.objectRef<VoteShape>('ApprovalVote').implement({
   description: "One member's approval of a request that needs several.",
   fields: (t) => ({
-    approver: t.field({ type: UserRef, resolve: (v, _a, ctx) => referencedUser(ctx, v.userId) }),
+    approver: t.field({ type: UserRef, resolve: (v, _a, ctx) => referencedMember(ctx, v.userId) }),
     role: t.field({ type: OrgRoleEnum, description: 'Their role when they approved.', resolve: (v) => v.role as OrgRole }),
-    comment: t.exposeString('comment'),
+    comment: t.exposeString('comment', { nullable: true }),
     at: t.expose('createdAt', { type: 'DateTime', nullable: false }),
   }),
 });
@@ -176,12 +235,13 @@ const ApprovalPolicyRef = builder.objectRef<ApprovalPolicy>('ApprovalPolicy').im
   fields: (t) => ({
     kind: t.field({ type: ApprovalKindEnum, nullable: false, resolve: (p) => p.kind }),
     subject: t.string({
+      nullable: true,
       description: 'PII_CHANGE: the PII action (e.g. HARD_DELETE); ACCESS_SCOPE: the dimension key; null: every request of the kind.',
       resolve: (p) => p.subject || null,
     }),
     requiredApprovals: t.exposeInt('requiredApprovals', { nullable: false }),
     countedRoles: t.field({ type: [OrgRoleEnum], nullable: false, resolve: (p) => countedRolesOf(p.countedRoles) }),
-    updatedBy: t.field({ type: UserRef, resolve: (p, _a, ctx) => (p.updatedById ? referencedUser(ctx, p.updatedById) : null) }),
+    updatedBy: t.field({ type: UserRef, nullable: true, resolve: (p, _a, ctx) => referencedUser(ctx, p.updatedById) }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: false }),
   }),
 });

@@ -1,9 +1,12 @@
-// Live approval events. Each instance receives every event of an organization once (in memory, or
-// through Redis), works out its audience once per event (the organization's current memberships
-// and the kind's delegated approvers), and each subscription passes on only what its subscriber
-// may decide (approvalEvents) or requested (myApprovalUpdates). A subscriber whose membership is
-// disabled, or who may decide nothing any more, gets FORBIDDEN and the stream ends.
-import { filter, map, pipe } from 'graphql-yoga';
+// Live approval events. Each instance listens to an organization's events once (in memory, or
+// through Redis), however many of its members subscribe: one feed per organization holds the
+// subscriptions. For every event the feed reads the audience once (the organization's current
+// memberships in one statement, and the kind's delegated approvers) and decides for each
+// subscription, from that shared state, whether its subscriber may decide the request
+// (approvalEvents) or requested it (myApprovalUpdates); a subscriber whose membership is disabled,
+// or who may decide nothing any more, gets FORBIDDEN and the stream ends. The event object is one
+// per instance, and declares how its execution may be shared (shared-execution.ts): subscribers
+// with the same role and the same relation to the request see the same result, computed once.
 import type { OrgRole } from '../authz/matrix.ts';
 import type { Context } from '../context.ts';
 import { refusalError } from '../authz/decision.ts';
@@ -12,6 +15,7 @@ import { mayDecideAnything } from './core.ts';
 import { revive, type ApprovalEventShape, type ApprovalMessage } from './events.ts';
 import type { ApprovalKind } from './kinds.ts';
 import { liveMembershipDecision, receivesEvent, subscribeDecision } from './policy.ts';
+import { SHARED_EXECUTION, useSharedExecution, type SharedExecution } from './shared-execution.ts';
 
 interface Audience {
   members: Map<string, { role: OrgRole; status: string }>;
@@ -19,34 +23,234 @@ interface Audience {
   delegates: Set<string>;
 }
 
-/** One audience lookup per event per instance, shared by all its subscriptions. */
-const audiences = new Map<string, Promise<Audience>>();
-
-function audienceOf(services: Services, organizationId: string, message: ApprovalMessage): Promise<Audience> {
-  let audience = audiences.get(message.id);
-  if (!audience) {
-    audience = (async () => {
-      const rows = await services.system.membership.findMany({ where: { organizationId }, select: { userId: true, role: true, status: true } });
-      const members = new Map(rows.map((m) => [m.userId, { role: m.role as OrgRole, status: m.status }]));
-      let delegates = new Set<string>();
-      if (message.type !== 'MEMBERSHIP') {
-        const handler = services.approvals.get(message.request.kind);
-        if (handler?.extraDeciders) {
-          // Events carry no payload: the kind reads the stored request.
-          const stored = await services.system.approvalRequest.findUnique({ where: { id: message.request.id } });
-          if (stored) delegates = new Set(await handler.extraDeciders(services.system, stored));
-        }
-      }
-      return { members, delegates };
-    })();
-    audiences.set(message.id, audience);
-    setTimeout(() => audiences.delete(message.id), 10_000).unref();
+/** The audience of one event, read once per instance for all its subscriptions. */
+async function audienceOf(services: Services, organizationId: string, message: ApprovalMessage): Promise<Audience> {
+  // Through the driver: ten thousand membership rows through Prisma cost tens of milliseconds.
+  const rows = await services.sql.all<{ userId: string; role: OrgRole; status: string }>(
+    'SELECT "userId", "role", "status" FROM "Membership" WHERE "organizationId" = ?',
+    [organizationId],
+  );
+  const members = new Map(rows.map((m) => [m.userId, { role: m.role, status: m.status }]));
+  let delegates = new Set<string>();
+  if (message.type !== 'MEMBERSHIP') {
+    const handler = services.approvals.get(message.request.kind);
+    if (handler?.extraDeciders) {
+      // Events carry no payload: the kind reads the stored request.
+      const stored = await services.system.approvalRequest.findUnique({ where: { id: message.request.id } });
+      if (stored) delegates = new Set(await handler.extraDeciders(services.system, stored));
+    }
   }
-  return audience;
+  return { members, delegates };
 }
 
 const revoked = () => refusalError(liveMembershipDecision('INACTIVE'));
 const nothingToDecide = (role: OrgRole) => refusalError(subscribeDecision(role, false));
+
+/**
+ * The fields of an event whose resolvers read only the event and what `eventAudienceKey` tells
+ * apart (the subscriber's organization and role, and whether they requested or decided the
+ * request: requestedBy, decidedBy and proposedChanges depend on those). An operation selecting
+ * anything else (votes, for example) executes per subscriber.
+ */
+const SHAREABLE_FIELDS: ReadonlySet<string> = new Set([
+  'ApprovalEvent.type',
+  'ApprovalEvent.at',
+  'ApprovalEvent.request',
+  ...['id', 'kind', 'status', 'summary', 'createdAt', 'decidedAt', 'justification', 'reason', 'scopeValue', 'startsAt', 'endsAt', 'piiAction', 'targetType', 'targetId'].map(
+    (f) => `ApprovalRequest.${f}`,
+  ),
+  'ApprovalRequest.requestedBy',
+  'ApprovalRequest.decidedBy',
+  'ApprovalRequest.proposedChanges',
+  'User.id',
+  'User.email',
+  'User.displayName',
+]);
+
+function sharedShape(message: Exclude<ApprovalMessage, { type: 'MEMBERSHIP' }>): ApprovalEventShape {
+  const request = revive(message.request);
+  const share: SharedExecution = {
+    fields: SHAREABLE_FIELDS,
+    keyOf: (context) => {
+      const ctx = context as Context;
+      const { organizationId, role } = ctx.member;
+      const userId = ctx.user.id;
+      return `${organizationId}:${role}:${userId === request.requestedById ? 'requester' : ''}:${userId === request.decidedById ? 'decider' : ''}`;
+    },
+  };
+  return Object.assign({ type: message.type, at: new Date(message.at), request }, { [SHARED_EXECUTION]: share });
+}
+
+/** One subscription's events, in order: a small queue the feed pushes to and graphql-js pulls from. */
+class EventQueue implements AsyncIterableIterator<ApprovalEventShape> {
+  private items: ApprovalEventShape[] = [];
+  private waiting: { resolve: (r: IteratorResult<ApprovalEventShape>) => void; reject: (e: unknown) => void } | null = null;
+  private failure: unknown = null;
+  private done = false;
+  constructor(private readonly onEnd: () => void) {}
+
+  push(event: ApprovalEventShape) {
+    if (this.done) return;
+    if (this.waiting) {
+      const { resolve } = this.waiting;
+      this.waiting = null;
+      resolve({ done: false, value: event });
+    } else this.items.push(event);
+  }
+
+  /** Ends the stream with an error, after the events already queued. */
+  fail(error: unknown) {
+    if (this.done || this.failure) return;
+    this.failure = error;
+    this.onEnd();
+    if (this.waiting) {
+      const { reject } = this.waiting;
+      this.waiting = null;
+      this.done = true;
+      reject(error);
+    }
+  }
+
+  next(): Promise<IteratorResult<ApprovalEventShape>> {
+    if (this.items.length) return Promise.resolve({ done: false, value: this.items.shift()! });
+    if (this.failure) {
+      this.done = true;
+      const error = this.failure;
+      this.failure = null;
+      return Promise.reject(error);
+    }
+    if (this.done) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  return(): Promise<IteratorResult<ApprovalEventShape>> {
+    if (!this.done) {
+      this.done = true;
+      this.items = [];
+      this.onEnd();
+      this.waiting?.resolve({ done: true, value: undefined });
+      this.waiting = null;
+    }
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<ApprovalEventShape>> {
+    void this.return();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+interface Subscription {
+  userId: string;
+  /** myApprovalUpdates (the subscriber's own requests) rather than approvalEvents. */
+  mine: boolean;
+  wanted: ReadonlySet<ApprovalKind> | null;
+  /** The role the subscription was last checked with. */
+  role: OrgRole;
+  queue: EventQueue;
+  /** A re-check of rights after a role change, which later events wait for (keeps the order). */
+  pending: Promise<void> | null;
+}
+
+/** An organization's subscriptions on this instance, fed by one pub/sub subscription. */
+class OrganizationFeed {
+  readonly subscriptions = new Set<Subscription>();
+  private readonly source;
+  stopped = false;
+
+  constructor(
+    private readonly services: Services,
+    private readonly organizationId: string,
+    private readonly onStop: () => void,
+  ) {
+    this.source = services.pubsub.subscribe('approval:event', organizationId);
+    void this.run();
+  }
+
+  private async run() {
+    try {
+      for await (const message of this.source) await this.deliver(message);
+    } catch (error) {
+      for (const s of this.subscriptions) s.queue.fail(error);
+    }
+  }
+
+  private async deliver(message: ApprovalMessage) {
+    if (!this.subscriptions.size) return;
+    let audience: Audience;
+    try {
+      audience = await audienceOf(this.services, this.organizationId, message);
+    } catch (error) {
+      for (const s of this.subscriptions) s.queue.fail(error);
+      return;
+    }
+    const shape = message.type === 'MEMBERSHIP' ? null : sharedShape(message);
+    for (const s of this.subscriptions) {
+      // Synchronous unless this subscriber's rights are being re-checked: then after that, in order.
+      const waiting = s.pending ? s.pending.then(() => this.offer(s, message, audience, shape)) : this.offer(s, message, audience, shape);
+      if (waiting) {
+        s.pending = waiting;
+        void waiting.finally(() => {
+          if (s.pending === waiting) s.pending = null;
+        });
+      }
+    }
+  }
+
+  /** Passes the event on if the subscriber may have it; returns a promise only when a role change needs a re-check first. */
+  private offer(s: Subscription, message: ApprovalMessage, audience: Audience, shape: ApprovalEventShape | null): Promise<void> | void {
+    const me = audience.members.get(s.userId);
+    if (!me || me.status !== 'ACTIVE') return s.queue.fail(revoked());
+    if (me.role !== s.role) {
+      s.role = me.role;
+      if (!s.mine)
+        return mayDecideAnything(this.services, this.services.system, s.role, s.userId, this.organizationId).then(
+          (may) => (may ? this.pass(s, message, audience, shape) : s.queue.fail(nothingToDecide(s.role))),
+          (error) => s.queue.fail(error),
+        );
+    }
+    this.pass(s, message, audience, shape);
+  }
+
+  private pass(s: Subscription, message: ApprovalMessage, audience: Audience, shape: ApprovalEventShape | null) {
+    if (message.type === 'MEMBERSHIP' || !shape) return;
+    const { request } = message;
+    const receives = s.mine
+      ? request.requestedById === s.userId && message.type !== 'REQUESTED'
+      : // A scope's coming end is news for its holder only.
+        message.type !== 'SCOPE_EXPIRING' &&
+        receivesEvent({ kind: request.kind, role: s.role, userId: s.userId, requestedById: request.requestedById, delegated: audience.delegates.has(s.userId), wanted: s.wanted });
+    if (receives) s.queue.push(shape);
+  }
+
+  remove(s: Subscription) {
+    this.subscriptions.delete(s);
+    if (!this.subscriptions.size && !this.stopped) {
+      this.stopped = true;
+      this.onStop();
+      void this.source.return?.();
+    }
+  }
+}
+
+const feeds = new WeakMap<Services, Map<string, OrganizationFeed>>();
+
+function feedOf(services: Services, organizationId: string): OrganizationFeed {
+  let byOrganization = feeds.get(services);
+  if (!byOrganization) feeds.set(services, (byOrganization = new Map()));
+  let feed = byOrganization.get(organizationId);
+  if (!feed || feed.stopped) {
+    const created: OrganizationFeed = new OrganizationFeed(services, organizationId, () => {
+      if (byOrganization.get(organizationId) === created) byOrganization.delete(organizationId);
+    });
+    byOrganization.set(organizationId, (feed = created));
+  }
+  return feed;
+}
 
 interface StreamOptions {
   /** approvalEvents: the kinds wanted (all when empty). myApprovalUpdates: null. */
@@ -54,36 +258,24 @@ interface StreamOptions {
 }
 
 /** The event stream of one subscription; throws FORBIDDEN at once when the caller may receive nothing. */
-export async function approvalStream(ctx: Context, options: StreamOptions) {
+export async function approvalStream(ctx: Context, options: StreamOptions): Promise<AsyncIterableIterator<ApprovalEventShape>> {
   const { services } = ctx;
-  const { organizationId } = ctx.member;
+  const { organizationId, role } = ctx.member;
   const userId = ctx.user.id;
   const mine = options.kinds === null;
-  let role = ctx.member.role;
   if (!mine && !(await mayDecideAnything(services, services.system, role, userId, organizationId))) throw nothingToDecide(role);
-  const wanted = options.kinds?.length ? new Set(options.kinds) : null;
-
-  const source = services.pubsub.subscribe('approval:event', organizationId);
-  return pipe(
-    source,
-    filter(async (message: ApprovalMessage) => {
-      const audience = await audienceOf(services, organizationId, message);
-      const me = audience.members.get(userId);
-      if (!me || me.status !== 'ACTIVE') throw revoked();
-      if (me.role !== role) {
-        role = me.role;
-        if (!mine && !(await mayDecideAnything(services, services.system, role, userId, organizationId))) throw nothingToDecide(role);
-      }
-      if (message.type === 'MEMBERSHIP') return false;
-      const { request } = message;
-      if (mine) return request.requestedById === userId && message.type !== 'REQUESTED';
-      // A scope's coming end is news for its holder only.
-      if (message.type === 'SCOPE_EXPIRING') return false;
-      return receivesEvent({ kind: request.kind, role, userId, requestedById: request.requestedById, delegated: audience.delegates.has(userId), wanted });
-    }),
-    map((message: ApprovalMessage): ApprovalEventShape => {
-      if (message.type === 'MEMBERSHIP') throw new Error('unreachable: membership messages are filtered out');
-      return { type: message.type, at: new Date(message.at), request: revive(message.request) };
-    }),
-  );
+  const feed = feedOf(services, organizationId);
+  const subscription: Subscription = {
+    userId,
+    mine,
+    wanted: options.kinds?.length ? new Set(options.kinds) : null,
+    role,
+    queue: new EventQueue(() => feed.remove(subscription)),
+    pending: null,
+  };
+  feed.subscriptions.add(subscription);
+  return subscription.queue;
 }
+
+/** The envelop plugin that shares the execution of approval events (registered by src/app.ts). */
+export const useApprovalEventSharing = () => useSharedExecution(new Set(['approvalEvents', 'myApprovalUpdates']));

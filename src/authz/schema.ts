@@ -9,7 +9,7 @@ export const DecisionRef = builder.objectRef<Decision>('Decision').implement({
     allowed: t.exposeBoolean('allowed', { nullable: false }),
     rule: t.exposeString('rule', { nullable: false, description: 'The stable name of the deciding rule, e.g. `approvals.no-self-decision`.' }),
     reason: t.exposeString('reason', { nullable: false, description: 'Why, in a sentence a person can read.' }),
-    nextStep: t.exposeString('nextStep', { description: 'What to do about it; null when there is nothing to do.' }),
+    nextStep: t.exposeString('nextStep', { nullable: true, description: 'What to do about it; null when there is nothing to do.' }),
     approvers: t.stringList({ nullable: false, description: 'Who may approve or grant what was refused (roles or emails), where that helps.', resolve: (d) => [...(d.approvers ?? [])] }),
   }),
 });

@@ -2,7 +2,7 @@
 // `npm run db:migrate`, offline.
 //
 // Prisma's CLI cannot run here (it downloads its engine), and its WebAssembly engine kept the
-// SQLite file locked after applying (../shared/TOOLCHAIN.md). This runner reads the same folder
+// SQLite file locked after applying until its connections closed. This runner reads the same folder
 // layout and keeps Prisma's `_prisma_migrations` bookkeeping (name, sha256 checksum, timestamps,
 // applied steps), so `prisma migrate deploy` and `prisma migrate status` stay usable wherever
 // Prisma's engines can be downloaded. Each migration applies in one transaction with its

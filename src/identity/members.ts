@@ -143,10 +143,25 @@ export function referencedUser(ctx: Context, userId: string | null | undefined):
   return user;
 }
 
-/** `Membership.user`: the member's profile, of which an invitation shows the email only. */
-export async function membershipUser(ctx: Context, membership: Membership & { user?: CallerUser }) {
-  const user = membership.user ?? (await ctx.db.user.findUnique({ where: { id: membership.userId }, select: userSelect }));
-  return user && shownProfile(ctx, user, membership.status);
+/**
+ * `referencedUser` for a reference that always names someone (a requester, creator, reviewer,
+ * approver): users and memberships are never deleted, so the member is always there.
+ */
+export async function referencedMember(ctx: Context, userId: string): Promise<CallerUser> {
+  const user = await referencedUser(ctx, userId);
+  if (!user) throw new Error(`user ${userId}, referenced by a record of this organization, is not a member of it`);
+  return user;
+}
+
+/**
+ * `Membership.user`: the member's profile, of which an invitation shows the email only. Whoever may
+ * read a membership (their own; any, for ADMIN and OWNER) may see its member.
+ */
+export async function membershipUser(ctx: Context, membership: Membership & { user?: CallerUser }): Promise<CallerUser> {
+  const user = membership.user ?? (await ctx.db.user.findUniqueOrThrow({ where: { id: membership.userId }, select: userSelect }));
+  const shown = shownProfile(ctx, user, membership.status);
+  if (!shown) throw new Error(`membership ${membership.id} was read by a caller who may not see its member`);
+  return shown;
 }
 
 const inOrderOf = <T extends { id: string }>(ids: readonly string[], rows: (T | null)[]) => {

@@ -22,7 +22,10 @@ export const UserRef = builder.node(builder.objectRef<UserShape>('User'), {
   loadMany: (ids, ctx) => members.profilesByIds(ctx, ids),
   fields: (t) => ({
     email: t.exposeString('email'),
-    displayName: t.exposeString('displayName'),
+    displayName: t.exposeString('displayName', {
+      nullable: true,
+      description: 'Null when not set, and where the caller may not read their profile (another member, for VIEWER and EDITOR; an invitee).',
+    }),
   }),
 });
 
@@ -46,7 +49,7 @@ export const MembershipRef = builder.node(builder.objectRef<MembershipShape>('Me
     user: t.field({ type: UserRef, resolve: (m, _args, ctx) => members.membershipUser(ctx, m) }),
     organization: t.field({
       type: OrganizationRef,
-      resolve: (m, _args, ctx) => m.organization ?? ctx.db.organization.findUnique({ where: { id: m.organizationId } }),
+      resolve: (m, _args, ctx) => m.organization ?? ctx.db.organization.findUniqueOrThrow({ where: { id: m.organizationId } }),
     }),
     role: t.field({ type: OrgRoleEnum, resolve: (m) => m.role }),
     status: t.field({ type: MembershipStatusEnum, resolve: (m) => m.status }),
@@ -62,9 +65,11 @@ const ViewerRef = builder.objectRef<{ user: UserShape; organizationId: string | 
     user: t.field({ type: UserRef, resolve: (v) => v.user }),
     organization: t.field({
       type: OrganizationRef,
+      nullable: true,
+      description: 'Null while the caller has not chosen one of several organizations, or has none.',
       resolve: (v, _args, ctx) => (v.organizationId ? ctx.db.organization.findUnique({ where: { id: v.organizationId } }) : null),
     }),
-    role: t.field({ type: OrgRoleEnum, resolve: (v) => v.role }),
+    role: t.field({ type: OrgRoleEnum, nullable: true, description: 'Their role in `organization`; null with it.', resolve: (v) => v.role }),
     memberships: t.field({
       type: [MembershipRef],
       description: "The caller's own memberships in every organization, whatever their status.",
@@ -113,7 +118,7 @@ builder.queryFields((t) => ({
   organization: t.field({
     type: OrganizationRef,
     authScopes: { can: 'organization.read' },
-    resolve: (_root, _args, ctx) => ctx.db.organization.findUnique({ where: { id: ctx.member.organizationId } }),
+    resolve: (_root, _args, ctx) => ctx.db.organization.findUniqueOrThrow({ where: { id: ctx.member.organizationId } }),
   }),
   members: t.field({
     type: MembershipConnection,

@@ -1,37 +1,15 @@
 // Sessions: a signed token is a session until it expires or its holder logs out. Logout stores the
-// token's id (`jti`) as revoked; every request reads its user and that revocation in one statement,
-// so a revoked token is refused on the next request on every instance, with no cache to go stale
-// (pub/sub delivery is asynchronous: a cache it invalidates could still accept that next request).
-// Pub/sub carries what has to be pushed: the graphql-ws sockets opened with the token are closed on
-// every instance. Revocations are kept until the token would have expired anyway.
+// token's id (`jti`) as revoked; every request reads that revocation in the statement that reads its
+// caller (`readCaller` in src/context.ts), so a revoked token is refused on the next request on
+// every instance, with no cache to go stale (pub/sub delivery is asynchronous: a cache it
+// invalidated could still accept that next request). Pub/sub carries what has to be pushed: the
+// graphql-ws sockets opened with the token are closed on every instance. Revocations are kept until
+// the token would have expired anyway.
 import type { Db } from '../db/client.ts';
 import type { PubSub } from '../pubsub.ts';
 
-export interface SessionCheck {
-  userId: string;
-  jti: string;
-  expiresAt: Date;
-}
-
-export interface SessionCaller {
-  user: { id: string; email: string; displayName: string | null } | null;
-  session: { jti: string; expiresAt: Date } | null;
-  credentialProblem: string | null;
-}
-
+/** Why a request with a revoked token is refused. */
 export const REVOKED_MESSAGE = 'This session was ended by logout. Log in again with `login`.';
-
-/** The user of a verified token and whether its session was revoked: one statement, the one a request makes anyway. */
-export async function sessionCaller(system: Db, check: SessionCheck): Promise<SessionCaller> {
-  const rows = await system.$queryRaw<{ id: string; email: string; displayName: string | null; revoked: number | bigint }[]>`
-    SELECT u."id", u."email", u."displayName",
-      CASE WHEN EXISTS (SELECT 1 FROM "RevokedToken" r WHERE r."jti" = ${check.jti}) THEN 1 ELSE 0 END AS "revoked"
-    FROM "User" u WHERE u."id" = ${check.userId}`;
-  const row = rows[0];
-  if (!row) return { user: null, session: null, credentialProblem: 'The account of this token no longer exists.' };
-  if (Number(row.revoked) === 1) return { user: null, session: null, credentialProblem: REVOKED_MESSAGE };
-  return { user: { id: row.id, email: row.email, displayName: row.displayName }, session: { jti: check.jti, expiresAt: check.expiresAt }, credentialProblem: null };
-}
 
 /** Forgets revocations of tokens that have expired (the expiry sweep): an expired token is refused by its signature check. */
 export async function pruneRevokedTokens(db: Db, now = new Date()): Promise<number> {

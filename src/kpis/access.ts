@@ -1,4 +1,4 @@
-// KPI access: who sees which KPIs and which of their rows (SPEC.md "KPIs: row-level security").
+// KPI access: who sees which KPIs and which of their rows (README "KPIs and row-level security").
 //
 // A caller's profile is computed once per request from the database (never from the token):
 // ADMIN and OWNER have FULL on every KPI; everyone else gets the strongest grant of the custom

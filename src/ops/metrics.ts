@@ -31,7 +31,7 @@ export interface Metrics {
   plugins: Plugin[];
   /** Counts a decision that committed (an approval kind's effect ran). */
   decided(kind: string, status: string): void;
-  /** The same pub/sub, observing each event's delay from its publication (`at`) to a subscriber. */
+  /** The same pub/sub, observing each event's delay from its publication (`at`) to its arrival on this instance. */
   timeDelivery(pubsub: PubSub): PubSub;
   /** Starts reading the gauges' sources. */
   collectFrom(sources: MetricSources): void;
@@ -192,7 +192,7 @@ export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PO
   });
   const delivery = new Histogram({
     name: 'graphql_event_delivery_seconds',
-    help: 'Delay of a live event from its publication to its arrival at a subscription on this instance (through Redis when set), seconds',
+    help: 'Delay of a live event from its publication to its arrival on this instance (through Redis when set), once per event, seconds',
     labelNames: ['topic'],
     buckets: DELIVERY_BUCKETS,
     registers: [registry],
@@ -270,14 +270,25 @@ export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PO
     plugins: [prometheus, outcomes],
     decided: (kind, status) => decisions.inc({ kind, status }),
     timeDelivery(pubsub) {
+      // However many subscriptions of this instance receive an event, it is observed once (by its id).
+      const observed = new Set<string>();
+      const observe = (topic: string, payload: unknown) => {
+        const { at, id } = (payload ?? {}) as { at?: unknown; id?: unknown };
+        const published = typeof at === 'string' ? Date.parse(at) : NaN;
+        if (Number.isNaN(published)) return;
+        if (typeof id === 'string') {
+          if (observed.has(id)) return;
+          observed.add(id);
+          if (observed.size > 10_000) observed.delete(observed.values().next().value!);
+        }
+        // Clocks of two instances may disagree by a little: never a negative delay.
+        delivery.observe({ topic }, Math.max(0, Date.now() - published) / 1000);
+      };
       const subscribe = ((topic: string, ...rest: unknown[]) =>
         pipe(
           (pubsub.subscribe as unknown as (...args: unknown[]) => AsyncIterable<unknown>)(topic, ...rest),
           map((payload: unknown) => {
-            const at = (payload as { at?: unknown } | null)?.at;
-            const published = typeof at === 'string' ? Date.parse(at) : NaN;
-            // Clocks of two instances may disagree by a little: never a negative delay.
-            if (!Number.isNaN(published)) delivery.observe({ topic }, Math.max(0, Date.now() - published) / 1000);
+            observe(topic, payload);
             return payload;
           }),
         )) as PubSub['subscribe'];

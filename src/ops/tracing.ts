@@ -31,7 +31,7 @@ export interface Tracing {
   enabled: boolean;
   /** Envelop plugins: spans for parse, validate and execute (HTTP and graphql-ws alike). */
   plugins: Plugin[];
-  /** Runs the handling of an HTTP request inside its server span. */
+  /** Runs the handling of an HTTP request inside its server span, named by its route (few of them, unlike paths). */
   request<T>(req: IncomingMessage, res: ServerResponse, route: string, requestId: string, work: () => T): T;
   /** Runs `work` inside a span of its own (`server`: work that a client's message started); the spans `work` starts are its children. */
   span<T>(name: string, attributes: Attributes, work: () => Promise<T>, kind?: 'internal' | 'server'): Promise<T>;
@@ -165,7 +165,7 @@ export function startTracing(provider: NodeTracerProvider | null): Tracing {
       const parent = propagation.extract(ROOT_CONTEXT, req.headers);
       const span = tracer.startSpan(
         `${req.method} ${route}`,
-        { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'http.route': route, 'url.path': route, 'request.id': requestId } },
+        { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'http.route': route, 'url.path': (req.url ?? '/').split('?')[0]!, 'request.id': requestId } },
         parent,
       );
       res.once('close', () => {

@@ -1,4 +1,4 @@
-// Changing customers and leads (SPEC.md "PII: customers and leads"): creating, editing, deleting,
+// Changing customers and leads (README "Customers and leads (PII)"): creating, editing, deleting,
 // and the PII_CHANGE approval kind. A PII change or a deletion applies at once or becomes a request
 // that only an OWNER may approve, as policy.ts routes it, and applies in the decision's transaction.
 // Audit metadata and summaries name fields, never values.

@@ -8,7 +8,7 @@ import { UserRef } from '../../identity/schema.ts';
 import { explainAccess, myAccess, type AccessExplanation, type DimensionAccessView, type GrantPathView, type ValueCheck } from '../explain.ts';
 import type { ScopeWindow } from '../policy.ts';
 import { KpiAccessEnum, KpiRef } from './kpi.ts';
-import { referencedUser } from '../../identity/members.ts';
+import { referencedMember } from '../../identity/members.ts';
 
 const AccessBasisEnum = builder.enumType('KpiAccessBasis', {
   values: {
@@ -35,7 +35,7 @@ const GrantPathRef = builder.objectRef<GrantPathView>('KpiGrantPath').implement(
   fields: (t) => ({
     access: t.field({ type: KpiAccessEnum, nullable: false, resolve: (g) => g.access }),
     via: t.field({ type: GrantViaEnum, nullable: false, resolve: (g) => g.via }),
-    group: t.field({ type: PathStepRef, resolve: (g) => (g.group ? { ...g.group, type: 'Group' as const } : null) }),
+    group: t.field({ type: PathStepRef, nullable: true, resolve: (g) => (g.group ? { ...g.group, type: 'Group' as const } : null) }),
     roles: t.field({
       type: [PathStepRef],
       nullable: false,
@@ -64,7 +64,7 @@ const DimensionAccessRef = builder.objectRef<DimensionAccessView>('KpiDimensionA
     scopes: t.field({ type: [ScopeWindowRef], nullable: false, description: 'Scopes not revoked, active or not, with their windows.', resolve: (d) => d.scopes }),
     nextBoundary: t.expose('nextBoundary', { type: 'DateTime', nullable: true, description: 'When a scope on this dimension opens or closes next.' }),
     decision: t.field({ type: DecisionRef, nullable: false, resolve: (d) => d.decision }),
-    request: t.field({ type: ApprovalRouteRef, description: 'Who would decide a request for a value of it, when none is held and one may be asked for.', resolve: (d) => d.request }),
+    request: t.field({ type: ApprovalRouteRef, nullable: true, description: 'Who would decide a request for a value of it, when none is held and one may be asked for.', resolve: (d) => d.request }),
   }),
 });
 
@@ -74,16 +74,16 @@ const ValueCheckRef = builder.objectRef<ValueCheck>('KpiValueCheck').implement({
     dimension: t.exposeString('dimension', { nullable: false }),
     value: t.exposeString('value', { nullable: false }),
     decision: t.field({ type: DecisionRef, nullable: false, resolve: (c) => c.decision }),
-    request: t.field({ type: ApprovalRouteRef, description: 'The ACCESS_SCOPE request that would grant it: who may approve and how many approvals it needs.', resolve: (c) => c.request }),
-    pendingRequest: t.field({ type: ApprovalRequestRef, description: 'The pending request for it, if one was made.', resolve: (c) => c.pendingRequest }),
+    request: t.field({ type: ApprovalRouteRef, nullable: true, description: 'The ACCESS_SCOPE request that would grant it: who may approve and how many approvals it needs.', resolve: (c) => c.request }),
+    pendingRequest: t.field({ type: ApprovalRequestRef, nullable: true, description: 'The pending request for it, if one was made.', resolve: (c) => c.pendingRequest }),
   }),
 });
 
 const AccessExplanationRef = builder.objectRef<AccessExplanation>('KpiAccessExplanation').implement({
   description: "A member's effective access to a KPI, why, and what would change it.",
   fields: (t) => ({
-    user: t.field({ type: UserRef, resolve: (e, _a, ctx) => referencedUser(ctx, e.userId) }),
-    kpi: t.field({ type: KpiRef, description: 'Null when the member asks about a KPI they may not see.', resolve: (e) => e.kpi }),
+    user: t.field({ type: UserRef, resolve: (e, _a, ctx) => referencedMember(ctx, e.userId) }),
+    kpi: t.field({ type: KpiRef, nullable: true, description: 'Null when the member asks about a KPI they may not see.', resolve: (e) => e.kpi }),
     access: t.field({ type: KpiAccessEnum, nullable: false, resolve: (e) => e.access }),
     basis: t.field({ type: AccessBasisEnum, nullable: false, resolve: (e) => e.basis }),
     decision: t.field({ type: DecisionRef, nullable: false, description: 'The rule that gives the effective access, and the next step when it is NONE.', resolve: (e) => e.decision }),

@@ -94,8 +94,8 @@ export const KpiRef = builder.node(builder.objectRef<Kpi>('Kpi'), {
   fields: (t) => ({
     key: t.exposeString('key'),
     name: t.exposeString('name'),
-    unit: t.exposeString('unit'),
-    description: t.exposeString('description'),
+    unit: t.exposeString('unit', { nullable: true }),
+    description: t.exposeString('description', { nullable: true }),
     target: t.exposeFloat('target', { nullable: true }),
     dimensions: t.field({
       type: [DimensionRef],
@@ -151,6 +151,7 @@ builder.queryFields((t) => ({
   }),
   kpi: t.field({
     type: KpiRef,
+    nullable: true,
     description: 'Null for a KPI the caller may not see.',
     authScopes: { can: 'kpis.read' },
     args: { id: t.arg.globalID({ required: true, for: KpiRef }) },

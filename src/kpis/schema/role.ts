@@ -14,15 +14,16 @@ export const RoleRef = builder.node(RoleBase, {
   loadMany: (ids, ctx) => ctx.db.customRole.findMany({ where: { id: { in: ids } } }),
   fields: (t) => ({
     name: t.exposeString('name'),
-    description: t.exposeString('description'),
-    parent: t.field({ type: RoleBase, resolve: (r, _a, ctx) => (r.parentId ? ctx.db.customRole.findUnique({ where: { id: r.parentId } }) : null) }),
+    description: t.exposeString('description', { nullable: true }),
+    parent: t.field({ type: RoleBase, nullable: true, resolve: (r, _a, ctx) => (r.parentId ? ctx.db.customRole.findUnique({ where: { id: r.parentId } }) : null) }),
   }),
 });
 
+// Roles and KPIs are never deleted, and only ADMIN and OWNER (who see every KPI) reach a permission.
 const KpiPermissionRef = builder.objectRef<KpiPermission>('KpiPermission').implement({
   fields: (t) => ({
-    role: t.field({ type: RoleRef, resolve: (p, _a, ctx) => ctx.db.customRole.findUnique({ where: { id: p.roleId } }) }),
-    kpi: t.field({ type: KpiRef, resolve: (p, _a, ctx) => ctx.db.kpi.findUnique({ where: { id: p.kpiId } }) }),
+    role: t.field({ type: RoleRef, resolve: (p, _a, ctx) => ctx.db.customRole.findUniqueOrThrow({ where: { id: p.roleId } }) }),
+    kpi: t.field({ type: KpiRef, resolve: (p, _a, ctx) => ctx.db.kpi.findUniqueOrThrow({ where: { id: p.kpiId } }) }),
     access: t.field({ type: KpiAccessEnum, resolve: (p) => p.access as KpiAccess }),
   }),
 });

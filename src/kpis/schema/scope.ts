@@ -8,7 +8,7 @@ import { isActive } from '../access.ts';
 import { seesEveryScope } from '../policy.ts';
 import { grantAccessScope, MAX_ACCESS_DAYS, requestAccess, revokeAccessScope, setMaxAccessDays, setScopeApprover } from '../scopes.ts';
 import { DimensionRef } from './dimension.ts';
-import { referencedUser } from '../../identity/members.ts';
+import { referencedMember } from '../../identity/members.ts';
 
 export const AccessScopeRef = builder.node(builder.objectRef<AccessScope>('AccessScope'), {
   id: { resolve: (s) => s.id },
@@ -16,8 +16,9 @@ export const AccessScopeRef = builder.node(builder.objectRef<AccessScope>('Acces
   loadMany: (ids, ctx) =>
     ctx.db.accessScope.findMany({ where: { id: { in: ids }, ...(seesEveryScope(ctx.member.role) ? {} : { userId: ctx.user.id }) } }),
   fields: (t) => ({
-    user: t.field({ type: UserRef, resolve: (s, _a, ctx) => referencedUser(ctx, s.userId) }),
-    dimension: t.field({ type: DimensionRef, resolve: (s, _a, ctx) => ctx.db.dimension.findFirst({ where: { key: s.dimensionKey } }) }),
+    user: t.field({ type: UserRef, resolve: (s, _a, ctx) => referencedMember(ctx, s.userId) }),
+    // Dimensions are never deleted, and a scope names one that existed.
+    dimension: t.field({ type: DimensionRef, resolve: (s, _a, ctx) => ctx.db.dimension.findFirstOrThrow({ where: { key: s.dimensionKey } }) }),
     value: t.exposeString('value', { description: 'A dimension value, or * for every value of the dimension.' }),
     startsAt: t.expose('startsAt', { type: 'DateTime', nullable: true }),
     endsAt: t.expose('endsAt', { type: 'DateTime', nullable: true }),
@@ -29,11 +30,11 @@ export const AccessScopeRef = builder.node(builder.objectRef<AccessScope>('Acces
 });
 
 builder.objectField(ApprovalRequestRef, 'dimension', (t) =>
-  t.field({ type: DimensionRef, resolve: (r, _a, ctx) => (r.dimensionKey ? ctx.db.dimension.findFirst({ where: { key: r.dimensionKey } }) : null) }),
+  t.field({ type: DimensionRef, nullable: true, resolve: (r, _a, ctx) => (r.dimensionKey ? ctx.db.dimension.findFirst({ where: { key: r.dimensionKey } }) : null) }),
 );
 
 builder.objectField(OrganizationRef, 'maxAccessDays', (t) =>
-  t.exposeInt('maxAccessDays', { description: 'The longest window an access request may ask for, in days; null: no maximum.' }),
+  t.exposeInt('maxAccessDays', { nullable: true, description: 'The longest window an access request may ask for, in days; null: no maximum.' }),
 );
 
 builder.queryField('myAccessScopes', (t) =>

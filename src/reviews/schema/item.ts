@@ -12,7 +12,7 @@ import { visibleItemsWhere } from '../data.ts';
 import type { ReviewItemType, ReviewOutcome } from '../policy.ts';
 import { decideReviewItem } from '../service.ts';
 import { AccessReviewBase, AccessReviewItemBase, ReviewItemTypeEnum, ReviewOutcomeEnum } from './refs.ts';
-import { referencedUser } from '../../identity/members.ts';
+import { referencedMember, referencedUser } from '../../identity/members.ts';
 
 export const AccessReviewItemRef = builder.node(AccessReviewItemBase, {
   id: { resolve: (i) => i.id },
@@ -20,25 +20,28 @@ export const AccessReviewItemRef = builder.node(AccessReviewItemBase, {
   // By id: ADMIN and OWNER see every item, anyone else the items assigned to them.
   loadMany: (ids, ctx) => ctx.db.accessReviewItem.findMany({ where: { AND: [{ id: { in: ids } }, visibleItemsWhere(ctx.member.role, ctx.user.id)] } }),
   fields: (t) => ({
-    review: t.field({ type: AccessReviewBase, resolve: (i, _a, ctx) => ctx.db.accessReview.findUnique({ where: { id: i.reviewId } }) }),
+    review: t.field({ type: AccessReviewBase, resolve: (i, _a, ctx) => ctx.db.accessReview.findUniqueOrThrow({ where: { id: i.reviewId } }) }),
     itemType: t.field({ type: ReviewItemTypeEnum, resolve: (i) => i.itemType as ReviewItemType }),
-    subject: t.field({ type: UserRef, description: 'Whose access this is.', resolve: (i, _a, ctx) => referencedUser(ctx, i.subjectUserId) }),
+    subject: t.field({ type: UserRef, description: 'Whose access this is.', resolve: (i, _a, ctx) => referencedMember(ctx, i.subjectUserId) }),
     scope: t.field({
       type: AccessScopeRef,
+      nullable: true,
       description: 'SCOPE items: the scope under review (its `active` shows whether it is still in force).',
       resolve: (i, _a, ctx) => (i.scopeId ? ctx.db.accessScope.findUnique({ where: { id: i.scopeId } }) : null),
     }),
     role: t.field({
       type: RoleRef,
-      description: 'ROLE_ASSIGNMENT items: the role the subject holds (or held, once revoked).',
+      nullable: true,
+      description: 'ROLE_ASSIGNMENT items: the role the subject holds (or held, once revoked); FORBIDDEN for a reviewer who may not manage roles.',
       resolve: (i, _a, ctx) => (i.roleId ? ctx.db.customRole.findUnique({ where: { id: i.roleId } }) : null),
     }),
-    reviewer: t.field({ type: UserRef, resolve: (i, _a, ctx) => referencedUser(ctx, i.reviewerId) }),
-    decision: t.field({ type: ReviewOutcomeEnum, description: 'Null while undecided.', resolve: (i) => i.decision as ReviewOutcome | null }),
+    reviewer: t.field({ type: UserRef, resolve: (i, _a, ctx) => referencedMember(ctx, i.reviewerId) }),
+    decision: t.field({ type: ReviewOutcomeEnum, nullable: true, description: 'Null while undecided.', resolve: (i) => i.decision as ReviewOutcome | null }),
     decidedBy: t.field({
       type: UserRef,
+      nullable: true,
       description: 'Null while undecided, and when the deadline decided it.',
-      resolve: (i, _a, ctx) => (i.decidedById ? referencedUser(ctx, i.decidedById) : null),
+      resolve: (i, _a, ctx) => referencedUser(ctx, i.decidedById),
     }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
     automatic: t.exposeBoolean('automatic', { description: "True when the review's default decided it at the deadline." }),

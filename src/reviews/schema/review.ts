@@ -15,7 +15,7 @@ import { openAccessReview, reviewGlobalId } from '../service.ts';
 import { reviewStream } from '../stream.ts';
 import { AccessReviewItemConnection, AccessReviewItemRef, itemPage } from './item.ts';
 import { AccessReviewBase, ReviewCoverageEnum, ReviewOutcomeEnum, ReviewStatusEnum } from './refs.ts';
-import { referencedUser } from '../../identity/members.ts';
+import { referencedMember } from '../../identity/members.ts';
 
 const ReviewProgressRef = builder.objectRef<ReviewProgress>('AccessReviewProgress').implement({
   description: "Counts of the review's items by decision.",
@@ -31,7 +31,7 @@ const ReviewProgressRef = builder.objectRef<ReviewProgress>('AccessReviewProgres
 
 const ReviewerProgressRef = builder.objectRef<{ reviewerId: string; total: number; undecided: number }>('AccessReviewerProgress').implement({
   fields: (t) => ({
-    reviewer: t.field({ type: UserRef, resolve: (p, _a, ctx) => referencedUser(ctx, p.reviewerId) }),
+    reviewer: t.field({ type: UserRef, resolve: (p, _a, ctx) => referencedMember(ctx, p.reviewerId) }),
     total: t.exposeInt('total', { nullable: false }),
     undecided: t.exposeInt('undecided', { nullable: false }),
   }),
@@ -46,13 +46,13 @@ export const AccessReviewRef = builder.node(AccessReviewBase, {
   fields: (t) => ({
     title: t.exposeString('title'),
     coverage: t.field({ type: ReviewCoverageEnum, description: 'ALL, one KPI (`kpi`), or one dimension value (`dimension`, `value`).', resolve: (r) => r.coverage as ReviewCoverage }),
-    kpi: t.field({ type: KpiRef, resolve: (r, _a, ctx) => (r.kpiId ? ctx.db.kpi.findUnique({ where: { id: r.kpiId } }) : null) }),
-    dimension: t.field({ type: DimensionRef, resolve: (r, _a, ctx) => (r.dimensionKey ? ctx.db.dimension.findFirst({ where: { key: r.dimensionKey } }) : null) }),
-    value: t.exposeString('dimensionValue', { description: 'DIMENSION_VALUE reviews: the value (scopes on * are included).' }),
+    kpi: t.field({ type: KpiRef, nullable: true, description: 'KPI reviews: the KPI, where the caller may see it.', resolve: (r, _a, ctx) => (r.kpiId ? ctx.db.kpi.findUnique({ where: { id: r.kpiId } }) : null) }),
+    dimension: t.field({ type: DimensionRef, nullable: true, resolve: (r, _a, ctx) => (r.dimensionKey ? ctx.db.dimension.findFirst({ where: { key: r.dimensionKey } }) : null) }),
+    value: t.exposeString('dimensionValue', { nullable: true, description: 'DIMENSION_VALUE reviews: the value (scopes on * are included).' }),
     deadline: t.expose('deadline', { type: 'DateTime' }),
     defaultOutcome: t.field({ type: ReviewOutcomeEnum, description: 'What items still undecided at the deadline get.', resolve: (r) => r.defaultOutcome as ReviewOutcome }),
     status: t.field({ type: ReviewStatusEnum, resolve: (r) => r.status as ReviewStatus }),
-    createdBy: t.field({ type: UserRef, resolve: (r, _a, ctx) => referencedUser(ctx, r.createdById) }),
+    createdBy: t.field({ type: UserRef, resolve: (r, _a, ctx) => referencedMember(ctx, r.createdById) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true }),
     progress: t.field({ type: ReviewProgressRef, nullable: false, description: 'Counts over every item of the review.', resolve: (r, _a, ctx) => progressOf(ctx.db, r.id) }),
@@ -80,9 +80,10 @@ const ReviewEventRef = builder.objectRef<ReviewEventShape>('AccessReviewEvent').
   fields: (t) => ({
     type: t.field({ type: ReviewEventTypeEnum, resolve: (e) => e.type }),
     at: t.expose('at', { type: 'DateTime' }),
-    review: t.field({ type: AccessReviewRef, description: 'The review as it is now (its progress included).', resolve: (e, _a, ctx) => ctx.db.accessReview.findUnique({ where: { id: e.reviewId } }) }),
+    review: t.field({ type: AccessReviewRef, description: 'The review as it is now (its progress included).', resolve: (e, _a, ctx) => ctx.db.accessReview.findUniqueOrThrow({ where: { id: e.reviewId } }) }),
     item: t.field({
       type: AccessReviewItemRef,
+      nullable: true,
       description: 'ITEM_DECIDED: the item, for ADMIN and OWNER and its reviewer; null otherwise.',
       resolve: (e, _a, ctx) => (e.itemId ? ctx.db.accessReviewItem.findUnique({ where: { id: e.itemId } }) : null),
     }),

@@ -14,18 +14,20 @@ const WorkflowRunRef = builder.node(builder.objectRef<WorkflowRun>('WorkflowRun'
   authScopes: { can: 'workflows.readDetails' },
   loadMany: (ids, ctx) => ctx.db.workflowRun.findMany({ where: { id: { in: ids } } }),
   fields: (t) => ({
-    workflow: t.field({ type: WorkflowRef, resolve: (r, _a, ctx) => ctx.db.workflow.findUnique({ where: { id: r.workflowId } }) }),
+    // A workflow's runs are deleted with it.
+    workflow: t.field({ type: WorkflowRef, resolve: (r, _a, ctx) => ctx.db.workflow.findUniqueOrThrow({ where: { id: r.workflowId } }) }),
     status: t.field({ type: RunStatusEnum, resolve: (r) => r.status as 'SUCCEEDED' | 'FAILED' | 'BLOCKED' }),
     trigger: t.field({ type: RunTriggerEnum, resolve: (r) => r.trigger as 'MANUAL' | 'SCHEDULE' }),
     startedAt: t.expose('startedAt', { type: 'DateTime' }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
     output: t.field({
       type: 'JSON',
+      nullable: true,
       description: 'What the actions produced; null with FORBIDDEN unless the caller may see what it reveals (a KPI summary: FULL access to that KPI).',
       authScopes: { can: 'workflows.readOutput' },
       resolve: (r, _a, ctx) => readableOutput(ctx, r),
     }),
-    error: t.exposeString('error'),
+    error: t.exposeString('error', { nullable: true, description: 'Why a FAILED or BLOCKED run did not do its work.' }),
   }),
 });
 const WorkflowRunConnection = connectionOf(WorkflowRunRef, 'WorkflowRun');
@@ -33,8 +35,9 @@ const WorkflowRunConnection = connectionOf(WorkflowRunRef, 'WorkflowRun');
 builder.objectField(WorkflowRef, 'runs', (t) =>
   t.field({
     type: WorkflowRunConnection,
+    nullable: true,
     authScopes: { can: 'workflows.readDetails' },
-    description: 'Newest first.',
+    description: 'Newest first; null with FORBIDDEN at its path for a VIEWER.',
     args: pageArgs,
     resolve: (w, args, ctx) =>
       pageOfRows<WorkflowRun>(ctx, args, ctx.db.workflowRun, { where: { workflowId: w.id }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] }

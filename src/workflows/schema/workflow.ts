@@ -11,7 +11,7 @@ import { actionsOf, type Action } from '../actions.ts';
 import { createWorkflow, deleteWorkflow, updateWorkflow } from '../definitions.ts';
 import { runAsPrincipal } from '../policy.ts';
 import { previewWorkflow, type ActionCheck, type RiskyAction, type WorkflowPreview } from '../preview.ts';
-import { referencedUser } from '../../identity/members.ts';
+import { referencedMember } from '../../identity/members.ts';
 
 export const ActionKindEnum = builder.enumType('WorkflowActionKind', {
   values: {
@@ -38,30 +38,42 @@ export const WorkflowRef = builder.node(builder.objectRef<Workflow>('Workflow'),
   loadMany: (ids, ctx) => ctx.db.workflow.findMany({ where: { id: { in: ids } } }),
   fields: (t) => ({
     name: t.exposeString('name'),
-    description: t.exposeString('description'),
+    description: t.exposeString('description', { nullable: true }),
     trigger: t.field({ type: TriggerEnum, resolve: (w) => w.trigger as 'MANUAL' | 'SCHEDULE' }),
-    schedule: t.exposeString('schedule', { description: 'Cron expression (seconds field optional) when trigger is SCHEDULE.' }),
-    actions: t.field({ type: [ActionRef], authScopes: { can: 'workflows.readDetails' }, resolve: (w) => actionsOf(w) }),
+    schedule: t.exposeString('schedule', { nullable: true, description: 'Cron expression (seconds field optional) when trigger is SCHEDULE.' }),
+    actions: t.field({
+      type: [ActionRef],
+      nullable: true,
+      description: 'Null with FORBIDDEN at its path for a VIEWER.',
+      authScopes: { can: 'workflows.readDetails' },
+      resolve: (w) => actionsOf(w),
+    }),
     requiresApproval: t.exposeBoolean('requiresApproval', { description: 'True when any action has a side effect or writes.' }),
     approvalStatus: t.field({ type: ApprovalStatusEnum, resolve: (w) => w.approvalStatus as 'PENDING' | 'APPROVED' | 'REJECTED' }),
     approvalRequest: t.field({
       type: ApprovalRequestRef,
+      nullable: true,
       description: 'The request for the current definition, when the caller may see it (they made it or may decide it).',
       resolve: (w, _a, ctx) => (w.approvalRequestId ? findVisible(ctx, w.approvalRequestId) : null),
     }),
     enabled: t.exposeBoolean('enabled'),
-    createdBy: t.field({ type: UserRef, resolve: (w, _a, ctx) => referencedUser(ctx, w.createdById) }),
+    createdBy: t.field({ type: UserRef, resolve: (w, _a, ctx) => referencedMember(ctx, w.createdById) }),
     definedBy: t.field({
       type: UserRef,
       description: 'Who last changed what the workflow does (trigger, schedule, actions): its actions run with this member’s current permissions.',
-      resolve: (w, _a, ctx) => referencedUser(ctx, runAsPrincipal(w)),
+      resolve: (w, _a, ctx) => referencedMember(ctx, runAsPrincipal(w)),
     }),
   }),
 });
 const WorkflowConnection = connectionOf(WorkflowRef, 'Workflow');
 
 builder.objectField(ApprovalRequestRef, 'workflow', (t) =>
-  t.field({ type: WorkflowRef, resolve: (r, _a, ctx) => (r.workflowId ? ctx.db.workflow.findUnique({ where: { id: r.workflowId } }) : null) }),
+  t.field({
+    type: WorkflowRef,
+    nullable: true,
+    description: 'WORKFLOW requests: the workflow (as `target`); null once deleted.',
+    resolve: (r, _a, ctx) => (r.workflowId ? ctx.db.workflow.findUnique({ where: { id: r.workflowId } }) : null),
+  }),
 );
 
 const ActionInput = builder.inputType('WorkflowActionInput', {
@@ -88,6 +100,7 @@ builder.queryFields((t) => ({
   }),
   workflow: t.field({
     type: WorkflowRef,
+    nullable: true,
     authScopes: { can: 'workflows.read' },
     args: { id: t.arg.globalID({ required: true, for: WorkflowRef }) },
     resolve: (_r, a, ctx) => ctx.db.workflow.findUnique({ where: { id: a.id.id } }),
@@ -152,8 +165,8 @@ const WorkflowPreviewRef = builder.objectRef<WorkflowPreview>('WorkflowPreview')
     requiresApproval: t.exposeBoolean('requiresApproval', { nullable: false, description: 'The definition has a risky action.' }),
     needsApproval: t.exposeBoolean('needsApproval', { nullable: false, description: 'Saved by the caller now, it would wait for an approved WORKFLOW request.' }),
     riskyActions: t.field({ type: [RiskyActionRef], nullable: false, resolve: (p) => p.riskyActions }),
-    approval: t.field({ type: ApprovalRouteRef, description: 'Who would decide its request, and how many approvals it would need; null when none is needed.', resolve: (p) => p.approval }),
-    principal: t.field({ type: UserRef, description: 'Whom its actions would run as.', resolve: (p, _a, ctx) => referencedUser(ctx, p.principalId) }),
+    approval: t.field({ type: ApprovalRouteRef, nullable: true, description: 'Who would decide its request, and how many approvals it would need; null when none is needed.', resolve: (p) => p.approval }),
+    principal: t.field({ type: UserRef, description: 'Whom its actions would run as.', resolve: (p, _a, ctx) => referencedMember(ctx, p.principalId) }),
     run: t.field({ type: DecisionRef, nullable: false, description: 'Could the caller run it right after saving?', resolve: (p) => p.run }),
     runAfterApproval: t.field({ type: DecisionRef, nullable: false, description: 'Could the caller run it once approved (equals `run` when no approval is needed)?', resolve: (p) => p.runAfterApproval }),
     actions: t.field({ type: [ActionCheckRef], nullable: false, description: 'Each action checked as the principal would run it now.', resolve: (p) => p.actions }),

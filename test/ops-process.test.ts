@@ -224,3 +224,16 @@ describe('npm start in production, before and after a build', () => {
     });
   });
 });
+
+describe('the Node version', () => {
+  it('is checked before anything else loads: an older Node than `engines` stops with a message', async () => {
+    expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines.node).toBe('>=20.19');
+    const pretendOld = 'data:text/javascript,Object.defineProperty(process.versions,"node",{value:"20.18.1"})';
+    const child = spawn(process.execPath, ['--import', pretendOld, '--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect({ code, output }).toEqual({ code: 1, output: 'Node 20.18.1 is too old: this server needs Node 20.19 or newer (package.json "engines").\n' });
+  });
+});

@@ -67,14 +67,20 @@ const SHAREABLE_FIELDS: ReadonlySet<string> = new Set([
   'User.displayName',
 ]);
 
+/** What the key reads of a subscriber's context, once per subscription rather than per event. */
+const viewers = new WeakMap<Context, { organizationId: string; role: OrgRole; userId: string }>();
+function viewerOf(ctx: Context) {
+  let viewer = viewers.get(ctx);
+  if (!viewer) viewers.set(ctx, (viewer = { organizationId: ctx.member.organizationId, role: ctx.member.role, userId: ctx.user.id }));
+  return viewer;
+}
+
 function sharedShape(message: Exclude<ApprovalMessage, { type: 'MEMBERSHIP' }>): ApprovalEventShape {
   const request = revive(message.request);
   const share: SharedExecution = {
     fields: SHAREABLE_FIELDS,
     keyOf: (context) => {
-      const ctx = context as Context;
-      const { organizationId, role } = ctx.member;
-      const userId = ctx.user.id;
+      const { organizationId, role, userId } = viewerOf(context as Context);
       return `${organizationId}:${role}:${userId === request.requestedById ? 'requester' : ''}:${userId === request.decidedById ? 'decider' : ''}`;
     },
   };

@@ -1,6 +1,7 @@
 // Members of the caller's organization: role and status changes under the organization lock, and
 // the member list and profiles as far as the identity policy lets the caller see them. Everything
 // here runs through the caller's tenant-scoped client.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { publishMembershipChange } from '../approvals/core.ts';
 import { auditedTransaction, callerActor, type RecordEvent } from '../audit/record.ts';
 import { enforce, type Decision } from '../authz/decision.ts';
@@ -24,7 +25,7 @@ import {
 async function loadMember(tx: Tx, userId: string) {
   // `tx` is tenant-scoped: a user of another organization is simply not found.
   const member = await tx.membership.findFirst({ where: { userId }, include: { user: { select: userSelect } } });
-  if (!member) throw notFound('member', userId);
+  if (!member) throw notFound('member', encodeGlobalID('User', userId));
   return member;
 }
 

@@ -4,6 +4,7 @@
 // missing and the request that would grant it with who may approve it. The effective access and
 // the active scopes are loadKpiProfile's, the very profile the row filters enforce; what is read
 // beside it only attributes and explains them. Nothing here writes.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { ApprovalRequest, Db, Kpi } from '../db/client.ts';
 import { approverRoles } from '../approvals/policy.ts';
 import { routeFor, type ApprovalRoute } from '../approvals/quorum.ts';
@@ -118,7 +119,7 @@ async function explain(ctx: Context, subject: Subject, kpiId: string, asked: Row
   // The KPI by hand-confined system read: the scoped client hides a KPI from a member without
   // access, and "why can't I see it" is the question being answered.
   const kpi = await system.kpi.findFirst({ where: { id: kpiId, organizationId } });
-  if (!kpi) throw notFound('KPI', kpiId);
+  if (!kpi) throw notFound('KPI', encodeGlobalID('Kpi', kpiId));
   // The rule itself: the profile the row filters are built from.
   const profile = await loadKpiProfile(system, organizationId, subject.userId, subject.role, now);
   const access: KpiAccessLevel = subject.status === 'ACTIVE' ? accessOf(profile, kpi.id) : 'NONE';
@@ -221,7 +222,7 @@ export async function explainAccess(ctx: Context, userId: string, kpiId: string,
   const asked = checkRow(row);
   enforce(explainOthersDecision(ctx.member.role));
   const membership = await ctx.db.membership.findFirst({ where: { userId }, select: { role: true, status: true, user: { select: { email: true } } } });
-  if (!membership?.user) throw notFound('member', userId);
+  if (!membership?.user) throw notFound('member', encodeGlobalID('User', userId));
   const subject: Subject = { userId, email: membership.user.email, role: membership.role as OrgRole, status: membership.status as Subject['status'] };
   return explain(ctx, subject, kpiId, asked, () => true);
 }

@@ -1,6 +1,7 @@
 // Custom roles (with inheritance), groups, role assignments and KPI permissions: what a member's
 // access to each KPI is made of. Every change bumps the organization's access version, so cached
 // profiles are dropped, and commits with its audit event.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { auditedTransaction, callerActor, type RecordEvent } from '../audit/record.ts';
 import { refusalError } from '../authz/decision.ts';
 import type { Context } from '../context.ts';
@@ -13,7 +14,7 @@ import { grantRecipientDecision } from './policy.ts';
 async function memberUser(db: Db | Tx, userId: string) {
   // Through the tenant-scoped client: only members of this organization are found.
   const user = await db.user.findUnique({ where: { id: userId }, select: { email: true } });
-  if (!user) throw notFound('member', userId);
+  if (!user) throw notFound('member', encodeGlobalID('User', userId));
   return user;
 }
 
@@ -21,7 +22,7 @@ async function memberUser(db: Db | Tx, userId: string) {
 export async function grantRecipient(db: Db | Tx, userId: string) {
   // Through the tenant-scoped client: only memberships of this organization are found.
   const membership = await db.membership.findFirst({ where: { userId }, select: { status: true, user: { select: { email: true } } } });
-  if (!membership) throw notFound('member', userId);
+  if (!membership) throw notFound('member', encodeGlobalID('User', userId));
   const decision = grantRecipientDecision(membership.status);
   if (!decision.allowed) throw refusalError(decision);
   return membership.user;
@@ -29,7 +30,7 @@ export async function grantRecipient(db: Db | Tx, userId: string) {
 
 async function roleById(db: Db | Tx, id: string) {
   const role = await db.customRole.findUnique({ where: { id } });
-  if (!role) throw notFound('role', id);
+  if (!role) throw notFound('role', encodeGlobalID('Role', id));
   return role;
 }
 
@@ -98,7 +99,7 @@ export async function assignRole(ctx: Context, roleId: string, userId: string, a
 
 async function groupById(db: Db | Tx, id: string) {
   const group = await db.group.findUnique({ where: { id } });
-  if (!group) throw notFound('group', id);
+  if (!group) throw notFound('group', encodeGlobalID('Group', id));
   return group;
 }
 
@@ -143,7 +144,7 @@ export async function setKpiPermission(ctx: Context, roleId: string, kpiId: stri
   return auditedTransaction(callerActor(ctx), async (tx, record) => {
     const role = await roleById(tx, roleId);
     const kpi = await tx.kpi.findUnique({ where: { id: kpiId } });
-    if (!kpi) throw notFound('KPI', kpiId);
+    if (!kpi) throw notFound('KPI', encodeGlobalID('Kpi', kpiId));
     const existing = await tx.kpiPermission.findFirst({ where: { roleId, kpiId } });
     const row = existing
       ? await tx.kpiPermission.update({ where: { id: existing.id }, data: { access } })

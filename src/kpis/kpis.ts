@@ -1,5 +1,6 @@
 // KPIs, their data points and alerts: creating them, recording data in batches (all or nothing)
 // and firing alerts on the points that cross them. Every change commits with its audit event.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { auditedTransaction, callerActor } from '../audit/record.ts';
 import { refusalError } from '../authz/decision.ts';
 import type { Context } from '../context.ts';
@@ -60,7 +61,7 @@ export async function kpiSummary(db: Db, where: Prisma.KpiDataPointWhereInput) {
 /** The KPI if the caller may see it; NOT_FOUND otherwise (the row filter decides). */
 export async function visibleKpi(ctx: Context, kpiId: string) {
   const kpi = await ctx.db.kpi.findUnique({ where: { id: kpiId } });
-  if (!kpi) throw notFound('KPI', kpiId);
+  if (!kpi) throw notFound('KPI', encodeGlobalID('Kpi', kpiId));
   return kpi;
 }
 

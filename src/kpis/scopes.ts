@@ -1,6 +1,7 @@
 // Access scopes (which values of a dimension a member sees in RESTRICTED KPIs): granted and revoked
 // by ADMIN and OWNER, requested by members through ACCESS_SCOPE approval requests that an ADMIN,
 // OWNER or the value's delegated approver decides.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { requestApproval } from '../approvals/core.ts';
 import type { ApprovalKindHandler } from '../approvals/kinds.ts';
 import { auditedTransaction, callerActor, type RecordEvent } from '../audit/record.ts';
@@ -68,7 +69,7 @@ export async function revokeScopeIn(tx: Tx, record: RecordEvent, scope: AccessSc
 export async function revokeAccessScope(ctx: Context, id: string) {
   return auditedTransaction(callerActor(ctx), async (tx, record) => {
     const scope = await tx.accessScope.findUnique({ where: { id } });
-    if (!scope) throw notFound('access scope', id);
+    if (!scope) throw notFound('access scope', encodeGlobalID('AccessScope', id));
     const revokedAt = await revokeScopeIn(tx, record, scope);
     if (!revokedAt) throw conflict('This scope was already revoked.', 'scopes.already-revoked');
     return { ...scope, revokedAt };

@@ -1,8 +1,8 @@
 // OpenTelemetry traces, off unless the standard OTEL_* variables ask for them. When on: a server
 // span per HTTP request (continuing the caller's `traceparent`) and per graphql-ws operation, under
 // it a span for parse and validate (ours) and execute (envelop's plugin), a span per SQL statement
-// (Prisma's instrumentation) and one per approval decision. When off, nothing is registered and
-// every wrapper here calls straight through.
+// (Prisma's instrumentation, and ours for statements sent through the driver itself) and one per
+// approval decision. When off, nothing is registered and every wrapper here calls straight through.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getCurrentOtelContext, useOpenTelemetry } from '@envelop/opentelemetry';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Link, type Span, type Tracer } from '@opentelemetry/api';
@@ -28,7 +28,6 @@ import type { Config } from '../config.ts';
 import type { SqlDriver } from '../db/client.ts';
 
 export interface Tracing {
-  enabled: boolean;
   /** Envelop plugins: spans for parse, validate and execute (HTTP and graphql-ws alike). */
   plugins: Plugin[];
   /** Runs the handling of an HTTP request inside its server span, named by its route (few of them, unlike paths). */
@@ -46,7 +45,6 @@ export const SERVICE_NAME = 'governance-api';
 const isStatement = (spanName: string) => spanName.startsWith('prisma:') || spanName === 'db_query';
 
 const off: Tracing = {
-  enabled: false,
   plugins: [],
   request: (_req, _res, _route, _requestId, work) => work(),
   span: (_name, _attributes, work) => work(),
@@ -155,7 +153,6 @@ export function startTracing(provider: NodeTracerProvider | null): Tracing {
   const tracer = provider.getTracer(SERVICE_NAME);
 
   return {
-    enabled: true,
     plugins: [
       usePhaseSpans(tracer),
       // Variables and results can hold PII: never recorded. The document is, unless it has inline arguments.

@@ -1,4 +1,5 @@
 // Reading customers and leads: one table access for both types, lookups and list filters.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { refusalError } from '../authz/decision.ts';
 import type { Context } from '../context.ts';
 import type { Customer, Lead, Tx } from '../db/client.ts';
@@ -23,7 +24,7 @@ export const typed = (type: RecordType, row: Customer | Lead): AnyRecord => ({ .
 /** The record as stored, deleted or not; NOT_FOUND when there is none. */
 export async function storedRecord(db: Context['db'] | Tx, type: RecordType, id: string): Promise<AnyRecord> {
   const row = await table(db, type).findUnique({ where: { id } });
-  if (!row) throw notFound(type.toLowerCase(), id);
+  if (!row) throw notFound(type.toLowerCase(), encodeGlobalID(type, id));
   return typed(type, row);
 }
 

@@ -2,7 +2,7 @@
 // through `shownPii`: in full for those the policy lets see PII, masked for everyone else,
 // wherever they appear.
 import { callerVisibleWhere } from '../approvals/core.ts';
-import { ApprovalRequestRef } from '../approvals/schema.ts';
+import { ApprovalRequestRef, ApprovalTargetRef, approvalTargetType } from '../approvals/schema.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { connectionOf, pageArgs, paginate } from '../pagination.ts';
@@ -23,8 +23,9 @@ async function pendingChanges(ctx: Context, r: data.AnyRecord) {
 }
 
 function recordType<T extends data.AnyRecord>(type: RecordType, extra: (t: any) => Record<string, any>) {
-  return builder.node(builder.objectRef<T>(type), {
+  const ref = builder.node(builder.objectRef<T>(type), {
     id: { resolve: (r) => r.id },
+    interfaces: [ApprovalTargetRef] as never, // T is generic here: TypeScript cannot check it against the interface's shape
     authScopes: { can: 'records.read' },
     loadMany: async (ids, ctx) => (await data.findRecords(ctx, type, ids)) as T[],
     fields: (t) => ({
@@ -42,6 +43,9 @@ function recordType<T extends data.AnyRecord>(type: RecordType, extra: (t: any) 
       }),
     }),
   });
+  // The target of its PII_CHANGE requests: a deleted one only for those who may see deleted records.
+  approvalTargetType(ref, (ctx, id) => data.findRecord(ctx, type, id, true) as Promise<T | null>);
+  return ref;
 }
 
 const CustomerRef = recordType<data.AnyRecord & { type: 'Customer' }>('Customer', (t) => ({
@@ -97,14 +101,14 @@ builder.queryFields((t) => ({
     args: { ...pageArgs, includeDeleted: t.arg.boolean({ description: 'ADMIN and OWNER only.' }) },
     resolve: list('Customer') as never,
   }),
-  customer: t.field({ type: CustomerRef, authScopes: { can: 'records.read' }, args: { id: t.arg.globalID({ required: true, for: CustomerRef }) }, resolve: lookup('Customer') as never }),
+  customer: t.field({ type: CustomerRef, nullable: true, authScopes: { can: 'records.read' }, args: { id: t.arg.globalID({ required: true, for: CustomerRef }) }, resolve: lookup('Customer') as never }),
   leads: t.field({
     type: LeadConnection,
     authScopes: { can: 'records.read' },
     args: { ...pageArgs, includeDeleted: t.arg.boolean({ description: 'ADMIN and OWNER only.' }) },
     resolve: list('Lead') as never,
   }),
-  lead: t.field({ type: LeadRef, authScopes: { can: 'records.read' }, args: { id: t.arg.globalID({ required: true, for: LeadRef }) }, resolve: lookup('Lead') as never }),
+  lead: t.field({ type: LeadRef, nullable: true, authScopes: { can: 'records.read' }, args: { id: t.arg.globalID({ required: true, for: LeadRef }) }, resolve: lookup('Lead') as never }),
 }));
 
 builder.mutationFields((t) => ({

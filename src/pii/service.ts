@@ -2,6 +2,7 @@
 // and the PII_CHANGE approval kind. A PII change or a deletion applies at once or becomes a request
 // that only an OWNER may approve, as policy.ts routes it, and applies in the decision's transaction.
 // Audit metadata and summaries name fields, never values.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { publishApproval, raiseRequest, withdrawPending } from '../approvals/core.ts';
 import type { ApprovalKindHandler } from '../approvals/kinds.ts';
 import { auditedTransaction, callerActor, type RecordEvent } from '../audit/record.ts';
@@ -50,7 +51,14 @@ async function openPiiRequest(tx: Tx, ctx: Context, row: AnyRecord, action: PiiA
     tx,
     ctx.services,
     { organizationId: row.organizationId, userId: ctx.user.id },
-    { kind: 'PII_CHANGE', piiAction: action, targetType: row.type, targetId: row.id, proposedChanges: proposed, payload: { piiVersion: row.piiVersion, fields: proposed ? Object.keys(proposed) : [] } },
+    {
+      kind: 'PII_CHANGE',
+      piiAction: action,
+      targetType: row.type,
+      targetId: row.id,
+      proposedChanges: proposed,
+      payload: { piiVersion: row.piiVersion, fields: proposed ? Object.keys(proposed) : [], name: row.name },
+    },
     record,
     duplicate,
   );
@@ -84,7 +92,7 @@ export async function updateRecord(ctx: Context, type: RecordType, id: string, i
   const updated = await auditedTransaction(callerActor(ctx), async (tx, record) => {
     if (givesPii && route === 'request') await lockOrganization(tx, ctx.member.organizationId);
     const current = await storedRecord(tx, type, id);
-    if (current.status === 'DELETED') throw notFound(lower(type), id);
+    if (current.status === 'DELETED') throw notFound(lower(type), encodeGlobalID(type, id));
     const row = await applyPlain(tx, current, plain, record);
     if (!givesPii) return row;
     const change = piiChangeOf(route, pii, current);
@@ -110,7 +118,7 @@ export async function deleteRecord(ctx: Context, type: RecordType, id: string, m
   const deleted = await auditedTransaction(callerActor(ctx), async (tx, record) => {
     if (route === 'request') await lockOrganization(tx, ctx.member.organizationId);
     const current = await storedRecord(tx, type, id);
-    if (current.status === 'DELETED' && mode === 'SOFT') throw notFound(lower(type), id);
+    if (current.status === 'DELETED' && mode === 'SOFT') throw notFound(lower(type), encodeGlobalID(type, id));
     if (route === 'request') {
       requested = await openPiiRequest(tx, ctx, current, mode === 'HARD' ? 'HARD_DELETE' : 'SOFT_DELETE', undefined, record);
       return false;
@@ -129,10 +137,11 @@ export async function deleteRecord(ctx: Context, type: RecordType, id: string, m
 
 export const piiChangeKind: ApprovalKindHandler = {
   kind: 'PII_CHANGE',
+  // Names the record by its name (not PII here: email and phone are), never by its internal id.
   summarize: (r) => {
-    const fields = (r.payload as { fields?: string[] } | undefined)?.fields ?? [];
+    const { fields = [], name = '' } = (r.payload ?? {}) as { fields?: string[]; name?: string };
     const what = r.piiAction === 'UPDATE_PII' ? `Change of ${fields.join(' and ')}` : r.piiAction === 'HARD_DELETE' ? 'Permanent deletion' : 'Deletion';
-    return `${what} of ${r.targetType} ${r.targetId}`;
+    return `${what} of ${lower(r.targetType as RecordType)} "${name.slice(0, 80)}"`;
   },
   async apply(tx, request, decision) {
     const type = request.targetType as RecordType;

@@ -1,6 +1,7 @@
 // What an access review covers and who reviews each item, read in the opening transaction through
 // the caller's tenant-scoped client: the scopes still in force (not revoked, not ended) and the
 // direct role assignments, all of them, those that reach one KPI, or the scopes of one value.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { OrgRole } from '../authz/matrix.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
 import { notFound } from '../errors.ts';
@@ -68,7 +69,7 @@ async function coveredAccess(tx: Tx, c: Coverage, now: Date): Promise<Covered[]>
       break;
     case 'KPI': {
       const kpi = await tx.kpi.findUnique({ where: { id: c.kpiId }, select: { dimensionKeys: true } });
-      if (!kpi) throw notFound('KPI', c.kpiId);
+      if (!kpi) throw notFound('KPI', encodeGlobalID('Kpi', c.kpiId));
       scopes = { AND: [inForce, { dimensionKey: { in: dimensionKeysOf(kpi) } }] };
       assignments = { roleId: { in: await rolesReaching(tx, c.kpiId) } };
       break;

@@ -1,6 +1,7 @@
 // Workflow definitions: typed actions validated (with their limits) before any I/O, saves that
 // approve a definition at once or wait for a WORKFLOW request, deletion, and the WORKFLOW approval
 // kind. Who may change which workflow is policy.ts's to say.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { createHash } from 'node:crypto';
 import { publishApproval, raiseRequest, withdrawPending } from '../approvals/core.ts';
 import type { ApprovalKindHandler } from '../approvals/kinds.ts';
@@ -100,7 +101,7 @@ async function save(ctx: Context, existingId: string | null, def: Definition) {
     // One pending request per workflow, and no save racing a deletion.
     await lockOrganization(tx, ctx.member.organizationId);
     const current = existingId ? await tx.workflow.findUnique({ where: { id: existingId } }) : null;
-    if (existingId && !current) throw notFound('workflow', existingId);
+    if (existingId && !current) throw notFound('workflow', encodeGlobalID('Workflow', existingId));
     if (current) enforce(manageDecision(ctx.member.role, ctx.user.id, current.createdById));
     const definitionChanged = !current || current.definitionHash !== def.definitionHash;
     const outcome = saveOutcome(ctx.member.role, {
@@ -173,7 +174,7 @@ export async function deleteWorkflow(ctx: Context, id: string): Promise<boolean>
   const withdrawn = await auditedTransaction(callerActor(ctx), async (tx, record) => {
     await lockOrganization(tx, ctx.member.organizationId);
     const workflow = await tx.workflow.findUnique({ where: { id } });
-    if (!workflow) throw notFound('workflow', id);
+    if (!workflow) throw notFound('workflow', encodeGlobalID('Workflow', id));
     enforce(manageDecision(ctx.member.role, ctx.user.id, workflow.createdById));
     await record({ action: 'workflow.delete', targetType: 'Workflow', targetId: id, metadata: { name: workflow.name, trigger: workflow.trigger, approvalStatus: workflow.approvalStatus } });
     const requests = await withdrawPending(tx, { kind: 'WORKFLOW', workflowId: id }, 'The workflow was deleted.', record);

@@ -2,6 +2,7 @@
 // does, then asks the workflow policy the same questions a save and a run ask (may the caller save
 // it, would it wait for approval, who may approve it, could the caller run it afterwards, could each
 // action do its work as the principal), and answers with their decisions. Nothing here writes.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { approverRoles } from '../approvals/policy.ts';
 import { routeFor, type ApprovalRoute } from '../approvals/quorum.ts';
 import { capabilityDecision } from '../authz/capabilities.ts';
@@ -83,7 +84,7 @@ export async function previewWorkflow(ctx: Context, input: WorkflowInput, existi
   let current: Workflow | null = null;
   if (existingId) {
     current = await ctx.db.workflow.findUnique({ where: { id: existingId } });
-    if (!current) throw notFound('workflow', existingId);
+    if (!current) throw notFound('workflow', encodeGlobalID('Workflow', existingId));
   }
   const save = current
     ? firstRefusal(

@@ -111,7 +111,7 @@ type RunFields = Pick<WorkflowRun, 'id' | 'status' | 'startedAt' | 'finishedAt' 
 function recordRun(workflow: Workflow, request: RunRequest, run: RunFields, metadata: Record<string, unknown>): Promise<WorkflowRun> {
   return auditedTransaction(request.actor, async (tx, record) => {
     await record({ action: run.blockedVersion ? 'workflow.run.blocked' : 'workflow.run', targetType: 'WorkflowRun', targetId: run.id, metadata: { workflowId: workflow.id, trigger: request.trigger, ...metadata } });
-    if (!(await tx.workflow.findUnique({ where: { id: workflow.id }, select: { id: true } }))) throw notFound('workflow', workflow.id);
+    if (!(await tx.workflow.findUnique({ where: { id: workflow.id }, select: { id: true } }))) throw notFound('workflow', encodeGlobalID('Workflow', workflow.id));
     const { trigger, triggeredById, occurrence } = request;
     return tx.workflowRun.create({ data: { ...run, organizationId: workflow.organizationId, workflowId: workflow.id, trigger, triggeredById, occurrence } });
   });
@@ -155,7 +155,7 @@ export async function execute(services: Services, workflow: Workflow, request: R
 
 export async function runWorkflow(ctx: Context, id: string): Promise<WorkflowRun> {
   const workflow = await ctx.db.workflow.findUnique({ where: { id } });
-  if (!workflow) throw notFound('workflow', id);
+  if (!workflow) throw notFound('workflow', encodeGlobalID('Workflow', id));
   enforce(manageDecision(ctx.member.role, ctx.user.id, workflow.createdById));
   const { run, block } = await execute(ctx.services, workflow, { trigger: 'MANUAL', actor: callerActor(ctx), triggeredById: ctx.user.id, occurrence: null });
   if (!block) return run;

@@ -203,24 +203,24 @@ export type WorkflowTriggerKind =
 export type CheckpointStatusQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CheckpointStatusQuery = { verifyAuditChain: { ok: boolean | null, checked: number | null, checkpoints: number | null, signedThrough: number | null } | null };
+export type CheckpointStatusQuery = { verifyAuditChain: { ok: boolean, checked: number, checkpoints: number, signedThrough: number } };
 
 export type AuditProofStatusQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AuditProofStatusQuery = { verifyAuditChain: { ok: boolean | null, checked: number | null, brokenAt: string | null, problem: string | null, keyedEvents: number | null, legacyEvents: number | null, checkpoints: number | null, signedThrough: number | null, lastCheckpointAt: string | null } | null };
+export type AuditProofStatusQuery = { verifyAuditChain: { ok: boolean, checked: number, brokenAt: string | null, problem: string | null, keyedEvents: number, legacyEvents: number, checkpoints: number, signedThrough: number, lastCheckpointAt: string | null } };
 
 export type AuditProofEventsQueryVariables = Exact<{
   first?: number | null | undefined;
 }>;
 
 
-export type AuditProofEventsQuery = { auditEvents: { edges: Array<{ node: { sequence: number | null, keyId: string | null, hash: string | null } | null } | null> | null } | null };
+export type AuditProofEventsQuery = { auditEvents: { edges: Array<{ node: { sequence: number, keyId: string | null, hash: string } }> } };
 
 export type DemoWorkflowsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DemoWorkflowsQuery = { workflows: { edges: Array<{ node: { id: string, name: string | null, approvalStatus: WorkflowApprovalStatus | null, approvalRequest: { id: string } | null } | null } | null> | null } | null };
+export type DemoWorkflowsQuery = { workflows: { edges: Array<{ node: { id: string, name: string, approvalStatus: WorkflowApprovalStatus, approvalRequest: { id: string } | null } }> } };
 
 export type PreviewWorkflowQueryVariables = Exact<{
   input: WorkflowInput;
@@ -228,7 +228,7 @@ export type PreviewWorkflowQueryVariables = Exact<{
 }>;
 
 
-export type PreviewWorkflowQuery = { previewWorkflow: { outcome: WorkflowSaveOutcome, requiresApproval: boolean, needsApproval: boolean, save: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, riskyActions: Array<{ position: number, kind: WorkflowActionKind, reason: string }>, approval: { kind: ApprovalKind, requiredApprovals: number, countedRoles: Array<OrgRole>, approverRoles: Array<OrgRole>, description: string } | null, principal: { email: string | null } | null, run: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, runAfterApproval: { allowed: boolean, rule: string, reason: string, nextStep: string | null }, actions: Array<{ position: number, kind: WorkflowActionKind, decision: { allowed: boolean, rule: string, reason: string } }> } };
+export type PreviewWorkflowQuery = { previewWorkflow: { outcome: WorkflowSaveOutcome, requiresApproval: boolean, needsApproval: boolean, save: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, riskyActions: Array<{ position: number, kind: WorkflowActionKind, reason: string }>, approval: { kind: ApprovalKind, requiredApprovals: number, countedRoles: Array<OrgRole>, approverRoles: Array<OrgRole>, description: string } | null, principal: { email: string }, run: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, runAfterApproval: { allowed: boolean, rule: string, reason: string, nextStep: string | null }, actions: Array<{ position: number, kind: WorkflowActionKind, decision: { allowed: boolean, rule: string, reason: string } }> } };
 
 export type PreviewSetPolicyMutationVariables = Exact<{
   kind: ApprovalKind;
@@ -237,9 +237,9 @@ export type PreviewSetPolicyMutationVariables = Exact<{
 }>;
 
 
-export type PreviewSetPolicyMutation = { setApprovalPolicy: { requiredApprovals: number } | null };
+export type PreviewSetPolicyMutation = { setApprovalPolicy: { requiredApprovals: number } };
 
-export type ExplanationFieldsFragment = { access: KpiAccess, basis: KpiAccessBasis, nextBoundary: string | null, rowVisible: boolean | null, user: { email: string | null } | null, kpi: { key: string | null } | null, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, grants: Array<{ access: KpiAccess, via: KpiGrantVia, wins: boolean, description: string, group: { id: string, name: string } | null, roles: Array<{ id: string, name: string }> }>, dimensions: Array<{ dimension: string, values: Array<string>, nextBoundary: string | null, scopes: Array<{ value: string, startsAt: string | null, endsAt: string | null, active: boolean }>, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, request: { requiredApprovals: number, approverRoles: Array<OrgRole>, delegatedApprovers: Array<{ email: string | null }> } | null }>, checks: Array<{ dimension: string, value: string, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, request: { kind: ApprovalKind, requiredApprovals: number, countedRoles: Array<OrgRole>, approverRoles: Array<OrgRole>, description: string, delegatedApprovers: Array<{ email: string | null }> } | null, pendingRequest: { id: string, approvalCount: number, requiredApprovals: number } | null }> };
+export type ExplanationFieldsFragment = { access: KpiAccess, basis: KpiAccessBasis, nextBoundary: string | null, rowVisible: boolean | null, user: { email: string }, kpi: { key: string } | null, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, grants: Array<{ access: KpiAccess, via: KpiGrantVia, wins: boolean, description: string, group: { id: string, name: string } | null, roles: Array<{ id: string, name: string }> }>, dimensions: Array<{ dimension: string, values: Array<string>, nextBoundary: string | null, scopes: Array<{ value: string, startsAt: string | null, endsAt: string | null, active: boolean }>, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, request: { requiredApprovals: number, approverRoles: Array<OrgRole>, delegatedApprovers: Array<{ email: string }> } | null }>, checks: Array<{ dimension: string, value: string, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, request: { kind: ApprovalKind, requiredApprovals: number, countedRoles: Array<OrgRole>, approverRoles: Array<OrgRole>, description: string, delegatedApprovers: Array<{ email: string }> } | null, pendingRequest: { id: string, approvalCount: number, requiredApprovals: number } | null }> };
 
 export type ExplainMyAccessQueryVariables = Exact<{
   kpiId: string;
@@ -247,7 +247,7 @@ export type ExplainMyAccessQueryVariables = Exact<{
 }>;
 
 
-export type ExplainMyAccessQuery = { myAccess: { access: KpiAccess, basis: KpiAccessBasis, nextBoundary: string | null, rowVisible: boolean | null, user: { email: string | null } | null, kpi: { key: string | null } | null, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, grants: Array<{ access: KpiAccess, via: KpiGrantVia, wins: boolean, description: string, group: { id: string, name: string } | null, roles: Array<{ id: string, name: string }> }>, dimensions: Array<{ dimension: string, values: Array<string>, nextBoundary: string | null, scopes: Array<{ value: string, startsAt: string | null, endsAt: string | null, active: boolean }>, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, request: { requiredApprovals: number, approverRoles: Array<OrgRole>, delegatedApprovers: Array<{ email: string | null }> } | null }>, checks: Array<{ dimension: string, value: string, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, request: { kind: ApprovalKind, requiredApprovals: number, countedRoles: Array<OrgRole>, approverRoles: Array<OrgRole>, description: string, delegatedApprovers: Array<{ email: string | null }> } | null, pendingRequest: { id: string, approvalCount: number, requiredApprovals: number } | null }> } };
+export type ExplainMyAccessQuery = { myAccess: { access: KpiAccess, basis: KpiAccessBasis, nextBoundary: string | null, rowVisible: boolean | null, user: { email: string }, kpi: { key: string } | null, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, grants: Array<{ access: KpiAccess, via: KpiGrantVia, wins: boolean, description: string, group: { id: string, name: string } | null, roles: Array<{ id: string, name: string }> }>, dimensions: Array<{ dimension: string, values: Array<string>, nextBoundary: string | null, scopes: Array<{ value: string, startsAt: string | null, endsAt: string | null, active: boolean }>, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, request: { requiredApprovals: number, approverRoles: Array<OrgRole>, delegatedApprovers: Array<{ email: string }> } | null }>, checks: Array<{ dimension: string, value: string, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, request: { kind: ApprovalKind, requiredApprovals: number, countedRoles: Array<OrgRole>, approverRoles: Array<OrgRole>, description: string, delegatedApprovers: Array<{ email: string }> } | null, pendingRequest: { id: string, approvalCount: number, requiredApprovals: number } | null }> } };
 
 export type ExplainAccessOfQueryVariables = Exact<{
   userId: string;
@@ -256,7 +256,7 @@ export type ExplainAccessOfQueryVariables = Exact<{
 }>;
 
 
-export type ExplainAccessOfQuery = { explainAccess: { access: KpiAccess, basis: KpiAccessBasis, nextBoundary: string | null, rowVisible: boolean | null, user: { email: string | null } | null, kpi: { key: string | null } | null, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, grants: Array<{ access: KpiAccess, via: KpiGrantVia, wins: boolean, description: string, group: { id: string, name: string } | null, roles: Array<{ id: string, name: string }> }>, dimensions: Array<{ dimension: string, values: Array<string>, nextBoundary: string | null, scopes: Array<{ value: string, startsAt: string | null, endsAt: string | null, active: boolean }>, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, request: { requiredApprovals: number, approverRoles: Array<OrgRole>, delegatedApprovers: Array<{ email: string | null }> } | null }>, checks: Array<{ dimension: string, value: string, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, request: { kind: ApprovalKind, requiredApprovals: number, countedRoles: Array<OrgRole>, approverRoles: Array<OrgRole>, description: string, delegatedApprovers: Array<{ email: string | null }> } | null, pendingRequest: { id: string, approvalCount: number, requiredApprovals: number } | null }> } };
+export type ExplainAccessOfQuery = { explainAccess: { access: KpiAccess, basis: KpiAccessBasis, nextBoundary: string | null, rowVisible: boolean | null, user: { email: string }, kpi: { key: string } | null, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, grants: Array<{ access: KpiAccess, via: KpiGrantVia, wins: boolean, description: string, group: { id: string, name: string } | null, roles: Array<{ id: string, name: string }> }>, dimensions: Array<{ dimension: string, values: Array<string>, nextBoundary: string | null, scopes: Array<{ value: string, startsAt: string | null, endsAt: string | null, active: boolean }>, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, request: { requiredApprovals: number, approverRoles: Array<OrgRole>, delegatedApprovers: Array<{ email: string }> } | null }>, checks: Array<{ dimension: string, value: string, decision: { allowed: boolean, rule: string, reason: string, nextStep: string | null, approvers: Array<string> }, request: { kind: ApprovalKind, requiredApprovals: number, countedRoles: Array<OrgRole>, approverRoles: Array<OrgRole>, description: string, delegatedApprovers: Array<{ email: string }> } | null, pendingRequest: { id: string, approvalCount: number, requiredApprovals: number } | null }> } };
 
 export type KpisScopeNodeQueryVariables = Exact<{
   id: string;
@@ -266,7 +266,7 @@ export type KpisScopeNodeQueryVariables = Exact<{
 export type KpisScopeNodeQuery = { node:
     | { id: string }
     | { id: string }
-    | { value: string | null, id: string, user: { email: string | null } | null }
+    | { value: string, id: string, user: { email: string } }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -305,7 +305,7 @@ export type MatrixSetApprovalPolicyMutationVariables = Exact<{
 }>;
 
 
-export type MatrixSetApprovalPolicyMutation = { setApprovalPolicy: { requiredApprovals: number } | null };
+export type MatrixSetApprovalPolicyMutation = { setApprovalPolicy: { requiredApprovals: number } };
 
 export type MatrixPreviewWorkflowQueryVariables = Exact<{
   input: WorkflowInput;
@@ -319,7 +319,7 @@ export type MatrixRunOutputsQueryVariables = Exact<{
 }>;
 
 
-export type MatrixRunOutputsQuery = { workflow: { id: string, runs: { edges: Array<{ node: { status: WorkflowRunStatus | null, output: unknown } | null } | null> | null } | null } | null };
+export type MatrixRunOutputsQuery = { workflow: { id: string, runs: { edges: Array<{ node: { status: WorkflowRunStatus, output: unknown } }> } | null } | null };
 
 export type MatrixUserNodeQueryVariables = Exact<{
   id: string;
@@ -342,7 +342,7 @@ export type MatrixUserNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
-    | { email: string | null, displayName: string | null, id: string }
+    | { email: string, displayName: string | null, id: string }
     | { id: string }
     | { id: string }
    | null };
@@ -350,7 +350,7 @@ export type MatrixUserNodeQuery = { node:
 export type MemberProfilesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MemberProfilesQuery = { members: { totalCount: number, edges: Array<{ node: { id: string, role: OrgRole | null, status: MembershipStatus | null, user: { id: string, email: string | null, displayName: string | null } | null } | null } | null> | null } | null };
+export type MemberProfilesQuery = { members: { totalCount: number, edges: Array<{ node: { id: string, role: OrgRole, status: MembershipStatus, user: { id: string, email: string, displayName: string | null } } }> } };
 
 export type ProfileNodeQueryVariables = Exact<{
   id: string;
@@ -370,10 +370,10 @@ export type ProfileNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
-    | { role: OrgRole | null, id: string, user: { email: string | null, displayName: string | null } | null }
+    | { role: OrgRole, id: string, user: { email: string, displayName: string | null } }
     | { id: string }
     | { id: string }
-    | { email: string | null, displayName: string | null, id: string }
+    | { email: string, displayName: string | null, id: string }
     | { id: string }
     | { id: string }
    | null };
@@ -384,12 +384,12 @@ export type LoginMutationVariables = Exact<{
 }>;
 
 
-export type LoginMutation = { login: { token: string | null, user: { id: string, email: string | null } | null } | null };
+export type LoginMutation = { login: { token: string, user: { id: string, email: string } } };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { role: OrgRole | null, user: { id: string, email: string | null, displayName: string | null } | null, organization: { id: string, name: string | null, slug: string | null } | null, memberships: Array<{ id: string, role: OrgRole | null, status: MembershipStatus | null, organization: { id: string, name: string | null } | null }> | null } | null };
+export type MeQuery = { me: { role: OrgRole | null, user: { id: string, email: string, displayName: string | null }, organization: { id: string, name: string, slug: string } | null, memberships: Array<{ id: string, role: OrgRole, status: MembershipStatus, organization: { id: string, name: string } }> } };
 
 export type MembersQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -397,19 +397,19 @@ export type MembersQueryVariables = Exact<{
 }>;
 
 
-export type MembersQuery = { members: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, role: OrgRole | null, status: MembershipStatus | null, user: { id: string, email: string | null } | null, organization: { id: string } | null } | null } | null> | null } | null };
+export type MembersQuery = { members: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, role: OrgRole, status: MembershipStatus, user: { id: string, email: string }, organization: { id: string } } }> } };
 
 export type OrganizationQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OrganizationQuery = { organization: { id: string, name: string | null, slug: string | null } | null };
+export type OrganizationQuery = { organization: { id: string, name: string, slug: string } };
 
 export type CreateOrganizationMutationVariables = Exact<{
   name: string;
 }>;
 
 
-export type CreateOrganizationMutation = { createOrganization: { id: string, name: string | null, slug: string | null } | null };
+export type CreateOrganizationMutation = { createOrganization: { id: string, name: string, slug: string } };
 
 export type InviteMemberMutationVariables = Exact<{
   email: string;
@@ -417,7 +417,7 @@ export type InviteMemberMutationVariables = Exact<{
 }>;
 
 
-export type InviteMemberMutation = { inviteMember: { id: string, email: string | null, role: OrgRole | null, expiresAt: string | null, token: string | null } | null };
+export type InviteMemberMutation = { inviteMember: { id: string, email: string, role: OrgRole, expiresAt: string, token: string } };
 
 export type AcceptInviteMutationVariables = Exact<{
   token: string;
@@ -426,7 +426,7 @@ export type AcceptInviteMutationVariables = Exact<{
 }>;
 
 
-export type AcceptInviteMutation = { acceptInvite: { token: string | null, user: { id: string, email: string | null, displayName: string | null } | null } | null };
+export type AcceptInviteMutation = { acceptInvite: { token: string, user: { id: string, email: string, displayName: string | null } } };
 
 export type UpdateMemberRoleMutationVariables = Exact<{
   userId: string;
@@ -434,7 +434,7 @@ export type UpdateMemberRoleMutationVariables = Exact<{
 }>;
 
 
-export type UpdateMemberRoleMutation = { updateMemberRole: { id: string, role: OrgRole | null, status: MembershipStatus | null, user: { email: string | null } | null } | null };
+export type UpdateMemberRoleMutation = { updateMemberRole: { id: string, role: OrgRole, status: MembershipStatus, user: { email: string } } };
 
 export type SetMemberStatusMutationVariables = Exact<{
   userId: string;
@@ -442,7 +442,7 @@ export type SetMemberStatusMutationVariables = Exact<{
 }>;
 
 
-export type SetMemberStatusMutation = { setMemberStatus: { id: string, role: OrgRole | null, status: MembershipStatus | null, user: { email: string | null } | null } | null };
+export type SetMemberStatusMutation = { setMemberStatus: { id: string, role: OrgRole, status: MembershipStatus, user: { email: string } } };
 
 export type AuditEventsQueryVariables = Exact<{
   action?: string | null | undefined;
@@ -454,12 +454,12 @@ export type AuditEventsQueryVariables = Exact<{
 }>;
 
 
-export type AuditEventsQuery = { auditEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string | null, action: string | null, actorEmail: string | null, targetType: string | null, targetId: string | null, metadata: unknown, hash: string | null, actor: { id: string, email: string | null } | null } | null } | null> | null } | null };
+export type AuditEventsQuery = { auditEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, action: string, actorEmail: string | null, targetType: string | null, targetId: string | null, metadata: unknown, hash: string, actor: { id: string, email: string } | null } }> } };
 
 export type VerifyAuditChainQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type VerifyAuditChainQuery = { verifyAuditChain: { ok: boolean | null, checked: number | null, brokenAt: string | null } | null };
+export type VerifyAuditChainQuery = { verifyAuditChain: { ok: boolean, checked: number, brokenAt: string | null } };
 
 export type NodeQueryVariables = Exact<{
   id: string;
@@ -472,17 +472,17 @@ export type NodeQuery = { node:
     | { __typename: 'AccessScope', id: string }
     | { __typename: 'Alert', id: string }
     | { __typename: 'ApprovalRequest', id: string }
-    | { __typename: 'AuditEvent', action: string | null, id: string }
+    | { __typename: 'AuditEvent', action: string, id: string }
     | { __typename: 'Customer', id: string }
     | { __typename: 'Dimension', id: string }
     | { __typename: 'Group', id: string }
     | { __typename: 'Invite', id: string }
     | { __typename: 'Kpi', id: string }
     | { __typename: 'Lead', id: string }
-    | { __typename: 'Membership', role: OrgRole | null, id: string }
-    | { __typename: 'Organization', name: string | null, id: string }
+    | { __typename: 'Membership', role: OrgRole, id: string }
+    | { __typename: 'Organization', name: string, id: string }
     | { __typename: 'Role', id: string }
-    | { __typename: 'User', email: string | null, id: string }
+    | { __typename: 'User', email: string, id: string }
     | { __typename: 'Workflow', id: string }
     | { __typename: 'WorkflowRun', id: string }
    | null };
@@ -495,14 +495,14 @@ export type ApprovalRequestsQueryVariables = Exact<{
 }>;
 
 
-export type ApprovalRequestsQuery = { approvalRequests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, requestedBy: { email: string | null } | null } | null } | null> | null } | null };
+export type ApprovalRequestsQuery = { approvalRequests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, requestedBy: { email: string } } }> } };
 
 export type ApprovalRequestQQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type ApprovalRequestQQuery = { approvalRequest: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, proposedChanges: unknown, requestedBy: { id: string, email: string | null } | null, decidedBy: { id: string, email: string | null } | null } | null };
+export type ApprovalRequestQQuery = { approvalRequest: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, proposedChanges: unknown, requestedBy: { id: string, email: string }, decidedBy: { id: string, email: string } | null } };
 
 export type ApproveRequestMutationVariables = Exact<{
   id: string;
@@ -510,7 +510,7 @@ export type ApproveRequestMutationVariables = Exact<{
 }>;
 
 
-export type ApproveRequestMutation = { approveRequest: { id: string, status: ApprovalStatus | null, reason: string | null, decidedAt: string | null, decidedBy: { email: string | null } | null } | null };
+export type ApproveRequestMutation = { approveRequest: { id: string, status: ApprovalStatus, reason: string | null, decidedAt: string | null, decidedBy: { email: string } | null } };
 
 export type RejectRequestMutationVariables = Exact<{
   id: string;
@@ -518,14 +518,14 @@ export type RejectRequestMutationVariables = Exact<{
 }>;
 
 
-export type RejectRequestMutation = { rejectRequest: { id: string, status: ApprovalStatus | null, reason: string | null, decidedBy: { email: string | null } | null } | null };
+export type RejectRequestMutation = { rejectRequest: { id: string, status: ApprovalStatus, reason: string | null, decidedBy: { email: string } | null } };
 
 export type CancelRequestMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type CancelRequestMutation = { cancelRequest: { id: string, status: ApprovalStatus | null } | null };
+export type CancelRequestMutation = { cancelRequest: { id: string, status: ApprovalStatus } };
 
 export type CreateDimensionMutationVariables = Exact<{
   key: string;
@@ -534,14 +534,14 @@ export type CreateDimensionMutationVariables = Exact<{
 }>;
 
 
-export type CreateDimensionMutation = { createDimension: { id: string, key: string | null, values: Array<string> | null } | null };
+export type CreateDimensionMutation = { createDimension: { id: string, key: string, values: Array<string> } };
 
 export type CreateKpiMutationVariables = Exact<{
   input: CreateKpiInput;
 }>;
 
 
-export type CreateKpiMutation = { createKpi: { id: string, key: string | null, name: string | null, unit: string | null, target: number | null, access: KpiAccess | null, dimensions: Array<{ key: string | null }> | null } | null };
+export type CreateKpiMutation = { createKpi: { id: string, key: string, name: string, unit: string | null, target: number | null, access: KpiAccess, dimensions: Array<{ key: string }> } };
 
 export type RecordKpiDataMutationVariables = Exact<{
   kpiId: string;
@@ -549,7 +549,7 @@ export type RecordKpiDataMutationVariables = Exact<{
 }>;
 
 
-export type RecordKpiDataMutation = { recordKpiData: number | null };
+export type RecordKpiDataMutation = { recordKpiData: number };
 
 export type CreateAlertMutationVariables = Exact<{
   kpiId: string;
@@ -558,7 +558,7 @@ export type CreateAlertMutationVariables = Exact<{
 }>;
 
 
-export type CreateAlertMutation = { createAlert: { id: string, operator: AlertOperator | null, threshold: number | null, kpi: { key: string | null } | null } | null };
+export type CreateAlertMutation = { createAlert: { id: string, operator: AlertOperator, threshold: number, kpi: { key: string } | null } };
 
 export type CreateRoleMutationVariables = Exact<{
   name: string;
@@ -566,7 +566,7 @@ export type CreateRoleMutationVariables = Exact<{
 }>;
 
 
-export type CreateRoleMutation = { createRole: { id: string, name: string | null, parent: { id: string, name: string | null } | null } | null };
+export type CreateRoleMutation = { createRole: { id: string, name: string, parent: { id: string, name: string } | null } };
 
 export type SetRoleParentMutationVariables = Exact<{
   roleId: string;
@@ -574,7 +574,7 @@ export type SetRoleParentMutationVariables = Exact<{
 }>;
 
 
-export type SetRoleParentMutation = { setRoleParent: { id: string, parent: { id: string } | null } | null };
+export type SetRoleParentMutation = { setRoleParent: { id: string, parent: { id: string } | null } };
 
 export type AssignRoleMutationVariables = Exact<{
   roleId: string;
@@ -582,7 +582,7 @@ export type AssignRoleMutationVariables = Exact<{
 }>;
 
 
-export type AssignRoleMutation = { assignRole: { id: string } | null };
+export type AssignRoleMutation = { assignRole: { id: string } };
 
 export type UnassignRoleMutationVariables = Exact<{
   roleId: string;
@@ -590,14 +590,14 @@ export type UnassignRoleMutationVariables = Exact<{
 }>;
 
 
-export type UnassignRoleMutation = { unassignRole: { id: string } | null };
+export type UnassignRoleMutation = { unassignRole: { id: string } };
 
 export type CreateGroupMutationVariables = Exact<{
   name: string;
 }>;
 
 
-export type CreateGroupMutation = { createGroup: { id: string, name: string | null } | null };
+export type CreateGroupMutation = { createGroup: { id: string, name: string } };
 
 export type AddGroupMemberMutationVariables = Exact<{
   groupId: string;
@@ -605,7 +605,7 @@ export type AddGroupMemberMutationVariables = Exact<{
 }>;
 
 
-export type AddGroupMemberMutation = { addGroupMember: { id: string, members: Array<{ email: string | null }> | null } | null };
+export type AddGroupMemberMutation = { addGroupMember: { id: string, members: Array<{ email: string }> } };
 
 export type AssignGroupRoleMutationVariables = Exact<{
   groupId: string;
@@ -613,7 +613,7 @@ export type AssignGroupRoleMutationVariables = Exact<{
 }>;
 
 
-export type AssignGroupRoleMutation = { assignGroupRole: { id: string, roles: Array<{ name: string | null }> | null } | null };
+export type AssignGroupRoleMutation = { assignGroupRole: { id: string, roles: Array<{ name: string }> } };
 
 export type SetKpiPermissionMutationVariables = Exact<{
   roleId: string;
@@ -622,7 +622,7 @@ export type SetKpiPermissionMutationVariables = Exact<{
 }>;
 
 
-export type SetKpiPermissionMutation = { setKpiPermission: { access: KpiAccess | null, role: { name: string | null } | null, kpi: { key: string | null } | null } | null };
+export type SetKpiPermissionMutation = { setKpiPermission: { access: KpiAccess, role: { name: string }, kpi: { key: string } } };
 
 export type GrantAccessScopeMutationVariables = Exact<{
   userId: string;
@@ -633,14 +633,14 @@ export type GrantAccessScopeMutationVariables = Exact<{
 }>;
 
 
-export type GrantAccessScopeMutation = { grantAccessScope: { id: string, value: string | null, active: boolean | null } | null };
+export type GrantAccessScopeMutation = { grantAccessScope: { id: string, value: string, active: boolean } };
 
 export type RevokeAccessScopeMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type RevokeAccessScopeMutation = { revokeAccessScope: { id: string, active: boolean | null } | null };
+export type RevokeAccessScopeMutation = { revokeAccessScope: { id: string, active: boolean } };
 
 export type SetScopeApproverMutationVariables = Exact<{
   dimension: string;
@@ -649,7 +649,7 @@ export type SetScopeApproverMutationVariables = Exact<{
 }>;
 
 
-export type SetScopeApproverMutation = { setScopeApprover: boolean | null };
+export type SetScopeApproverMutation = { setScopeApprover: boolean };
 
 export type RequestAccessMutationVariables = Exact<{
   dimension: string;
@@ -660,19 +660,19 @@ export type RequestAccessMutationVariables = Exact<{
 }>;
 
 
-export type RequestAccessMutation = { requestAccess: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, scopeValue: string | null, dimension: { key: string | null } | null } | null };
+export type RequestAccessMutation = { requestAccess: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, scopeValue: string | null, dimension: { key: string } | null } };
 
 export type MyAccessScopesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyAccessScopesQuery = { myAccessScopes: Array<{ id: string, value: string | null, active: boolean | null, startsAt: string | null, endsAt: string | null, dimension: { key: string | null } | null }> | null };
+export type MyAccessScopesQuery = { myAccessScopes: Array<{ id: string, value: string, active: boolean, startsAt: string | null, endsAt: string | null, dimension: { key: string } }> };
 
 export type KpisQueryVariables = Exact<{
   first?: number | null | undefined;
 }>;
 
 
-export type KpisQuery = { kpis: { totalCount: number, edges: Array<{ node: { id: string, key: string | null, access: KpiAccess | null } | null } | null> | null } | null };
+export type KpisQuery = { kpis: { totalCount: number, edges: Array<{ node: { id: string, key: string, access: KpiAccess } }> } };
 
 export type KpiDataQueryVariables = Exact<{
   id: string;
@@ -682,19 +682,19 @@ export type KpiDataQueryVariables = Exact<{
 }>;
 
 
-export type KpiDataQuery = { kpi: { id: string, key: string | null, access: KpiAccess | null, data: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { period: string | null, value: number | null, dimensions: Array<{ dimension: string | null, value: string | null }> | null } | null } | null> | null } | null, summary: { count: number | null, sum: number | null, avg: number | null, min: number | null, max: number | null } | null } | null };
+export type KpiDataQuery = { kpi: { id: string, key: string, access: KpiAccess, data: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { period: string, value: number, dimensions: Array<{ dimension: string, value: string }> } }> }, summary: { count: number, sum: number | null, avg: number | null, min: number | null, max: number | null } } | null };
 
 export type RolesAndGroupsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RolesAndGroupsQuery = { roles: Array<{ id: string, name: string | null }> | null, groups: Array<{ id: string, name: string | null }> | null };
+export type RolesAndGroupsQuery = { roles: Array<{ id: string, name: string }>, groups: Array<{ id: string, name: string }> };
 
 export type CreateWorkflowMutationVariables = Exact<{
   input: WorkflowInput;
 }>;
 
 
-export type CreateWorkflowMutation = { createWorkflow: { id: string, name: string | null, requiresApproval: boolean | null, approvalStatus: WorkflowApprovalStatus | null, enabled: boolean | null, approvalRequest: { id: string, status: ApprovalStatus | null, kind: ApprovalKind | null } | null } | null };
+export type CreateWorkflowMutation = { createWorkflow: { id: string, name: string, requiresApproval: boolean, approvalStatus: WorkflowApprovalStatus, enabled: boolean, approvalRequest: { id: string, status: ApprovalStatus, kind: ApprovalKind } | null } };
 
 export type UpdateWorkflowMutationVariables = Exact<{
   id: string;
@@ -702,35 +702,35 @@ export type UpdateWorkflowMutationVariables = Exact<{
 }>;
 
 
-export type UpdateWorkflowMutation = { updateWorkflow: { id: string, name: string | null, requiresApproval: boolean | null, approvalStatus: WorkflowApprovalStatus | null, approvalRequest: { id: string, status: ApprovalStatus | null } | null } | null };
+export type UpdateWorkflowMutation = { updateWorkflow: { id: string, name: string, requiresApproval: boolean, approvalStatus: WorkflowApprovalStatus, approvalRequest: { id: string, status: ApprovalStatus } | null } };
 
 export type RunWorkflowMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type RunWorkflowMutation = { runWorkflow: { id: string, status: WorkflowRunStatus | null, trigger: WorkflowRunTrigger | null, output: unknown, error: string | null, startedAt: string | null, finishedAt: string | null } | null };
+export type RunWorkflowMutation = { runWorkflow: { id: string, status: WorkflowRunStatus, trigger: WorkflowRunTrigger, output: unknown, error: string | null, startedAt: string, finishedAt: string | null } };
 
 export type WorkflowQQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type WorkflowQQuery = { workflow: { id: string, name: string | null, approvalStatus: WorkflowApprovalStatus | null, requiresApproval: boolean | null, enabled: boolean | null, trigger: WorkflowTriggerKind | null, schedule: string | null, actions: Array<{ kind: WorkflowActionKind | null, config: unknown }> | null, runs: { totalCount: number, edges: Array<{ node: { id: string, status: WorkflowRunStatus | null, trigger: WorkflowRunTrigger | null, error: string | null, output: unknown } | null } | null> | null } | null } | null };
+export type WorkflowQQuery = { workflow: { id: string, name: string, approvalStatus: WorkflowApprovalStatus, requiresApproval: boolean, enabled: boolean, trigger: WorkflowTriggerKind, schedule: string | null, actions: Array<{ kind: WorkflowActionKind, config: unknown }> | null, runs: { totalCount: number, edges: Array<{ node: { id: string, status: WorkflowRunStatus, trigger: WorkflowRunTrigger, error: string | null, output: unknown } }> } | null } | null };
 
 export type WorkflowNameStatusQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type WorkflowNameStatusQuery = { workflow: { id: string, name: string | null, approvalStatus: WorkflowApprovalStatus | null, enabled: boolean | null } | null, workflows: { totalCount: number, edges: Array<{ node: { id: string, name: string | null } | null } | null> | null } | null };
+export type WorkflowNameStatusQuery = { workflow: { id: string, name: string, approvalStatus: WorkflowApprovalStatus, enabled: boolean } | null, workflows: { totalCount: number, edges: Array<{ node: { id: string, name: string } }> } };
 
 export type WorkflowActionsQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type WorkflowActionsQuery = { workflow: { id: string, actions: Array<{ kind: WorkflowActionKind | null }> | null } | null };
+export type WorkflowActionsQuery = { workflow: { id: string, actions: Array<{ kind: WorkflowActionKind }> | null } | null };
 
 export type WorkflowRunsQueryVariables = Exact<{
   id: string;
@@ -744,7 +744,7 @@ export type CreateCustomerMutationVariables = Exact<{
 }>;
 
 
-export type CreateCustomerMutation = { createCustomer: { id: string, name: string | null, email: string | null, phone: string | null, status: RecordStatus | null } | null };
+export type CreateCustomerMutation = { createCustomer: { id: string, name: string, email: string | null, phone: string | null, status: RecordStatus } };
 
 export type UpdateCustomerMutationVariables = Exact<{
   id: string;
@@ -752,7 +752,7 @@ export type UpdateCustomerMutationVariables = Exact<{
 }>;
 
 
-export type UpdateCustomerMutation = { updateCustomer: { customer: { id: string, name: string | null, company: string | null, email: string | null, phone: string | null } | null, pendingChange: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, piiAction: PiiChangeAction | null, targetType: string | null, proposedChanges: unknown } | null } | null };
+export type UpdateCustomerMutation = { updateCustomer: { customer: { id: string, name: string, company: string | null, email: string | null, phone: string | null }, pendingChange: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, piiAction: PiiChangeAction | null, targetType: string | null, proposedChanges: unknown } | null } };
 
 export type DeleteCustomerMutationVariables = Exact<{
   id: string;
@@ -760,28 +760,28 @@ export type DeleteCustomerMutationVariables = Exact<{
 }>;
 
 
-export type DeleteCustomerMutation = { deleteCustomer: { deleted: boolean | null, pendingChange: { id: string, piiAction: PiiChangeAction | null, status: ApprovalStatus | null } | null } | null };
+export type DeleteCustomerMutation = { deleteCustomer: { deleted: boolean, pendingChange: { id: string, piiAction: PiiChangeAction | null, status: ApprovalStatus } | null } };
 
 export type CustomerQQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type CustomerQQuery = { customer: { id: string, name: string | null, company: string | null, notes: string | null, email: string | null, phone: string | null, status: RecordStatus | null, pendingChanges: Array<{ id: string, piiAction: PiiChangeAction | null, proposedChanges: unknown }> | null } | null };
+export type CustomerQQuery = { customer: { id: string, name: string, company: string | null, notes: string | null, email: string | null, phone: string | null, status: RecordStatus, pendingChanges: Array<{ id: string, piiAction: PiiChangeAction | null, proposedChanges: unknown }> } | null };
 
 export type CustomersQueryVariables = Exact<{
   includeDeleted?: boolean | null | undefined;
 }>;
 
 
-export type CustomersQuery = { customers: { totalCount: number, edges: Array<{ node: { id: string, name: string | null, email: string | null, phone: string | null, status: RecordStatus | null } | null } | null> | null } | null };
+export type CustomersQuery = { customers: { totalCount: number, edges: Array<{ node: { id: string, name: string, email: string | null, phone: string | null, status: RecordStatus } }> } };
 
 export type CreateLeadMutationVariables = Exact<{
   input: LeadInput;
 }>;
 
 
-export type CreateLeadMutation = { createLead: { id: string, name: string | null, source: string | null, email: string | null, phone: string | null } | null };
+export type CreateLeadMutation = { createLead: { id: string, name: string, source: string | null, email: string | null, phone: string | null } };
 
 export type UpdateLeadMutationVariables = Exact<{
   id: string;
@@ -789,14 +789,14 @@ export type UpdateLeadMutationVariables = Exact<{
 }>;
 
 
-export type UpdateLeadMutation = { updateLead: { lead: { id: string, email: string | null, phone: string | null, source: string | null } | null, pendingChange: { id: string, piiAction: PiiChangeAction | null } | null } | null };
+export type UpdateLeadMutation = { updateLead: { lead: { id: string, email: string | null, phone: string | null, source: string | null }, pendingChange: { id: string, piiAction: PiiChangeAction | null } | null } };
 
 export type LeadsQueryVariables = Exact<{
   includeDeleted?: boolean | null | undefined;
 }>;
 
 
-export type LeadsQuery = { leads: { totalCount: number, edges: Array<{ node: { id: string, name: string | null, email: string | null, phone: string | null } | null } | null> | null } | null };
+export type LeadsQuery = { leads: { totalCount: number, edges: Array<{ node: { id: string, name: string, email: string | null, phone: string | null } }> } };
 
 export type RaceSetPolicyMutationVariables = Exact<{
   kind: ApprovalKind;
@@ -806,14 +806,14 @@ export type RaceSetPolicyMutationVariables = Exact<{
 }>;
 
 
-export type RaceSetPolicyMutation = { setApprovalPolicy: { requiredApprovals: number } | null };
+export type RaceSetPolicyMutation = { setApprovalPolicy: { requiredApprovals: number } };
 
 export type RaceApproveMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type RaceApproveMutation = { approveRequest: { id: string, status: ApprovalStatus | null, approvalCount: number } | null };
+export type RaceApproveMutation = { approveRequest: { id: string, status: ApprovalStatus, approvalCount: number } };
 
 export type DemoMyAccessQueryVariables = Exact<{
   kpiId: string;
@@ -835,14 +835,14 @@ export type DemoExplainAccessQuery = { explainAccess: { access: KpiAccess, check
 export type DemoPendingPiiQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DemoPendingPiiQuery = { approvalRequests: { edges: Array<{ node: { id: string, piiAction: PiiChangeAction | null, summary: string | null, requiredApprovals: number, countedRoles: Array<OrgRole>, approvalCount: number, approvals: Array<{ role: OrgRole | null, comment: string | null, approver: { email: string | null } | null }>, requestedBy: { email: string | null } | null } | null } | null> | null } | null };
+export type DemoPendingPiiQuery = { approvalRequests: { edges: Array<{ node: { id: string, piiAction: PiiChangeAction | null, summary: string, requiredApprovals: number, countedRoles: Array<OrgRole>, approvalCount: number, approvals: Array<{ role: OrgRole, comment: string | null, approver: { email: string } }>, requestedBy: { email: string } } }> } };
 
 export type DemoApproveMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type DemoApproveMutation = { approveRequest: { status: ApprovalStatus | null, approvalCount: number, approvals: Array<{ approver: { email: string | null } | null }> } | null };
+export type DemoApproveMutation = { approveRequest: { status: ApprovalStatus, approvalCount: number, approvals: Array<{ approver: { email: string } }> } };
 
 export type QuorumSetPolicyMutationVariables = Exact<{
   kind: ApprovalKind;
@@ -852,7 +852,7 @@ export type QuorumSetPolicyMutationVariables = Exact<{
 }>;
 
 
-export type QuorumSetPolicyMutation = { setApprovalPolicy: { kind: ApprovalKind, subject: string | null, requiredApprovals: number, countedRoles: Array<OrgRole>, updatedBy: { email: string | null } | null } | null };
+export type QuorumSetPolicyMutation = { setApprovalPolicy: { kind: ApprovalKind, subject: string | null, requiredApprovals: number, countedRoles: Array<OrgRole>, updatedBy: { email: string } | null } };
 
 export type QuorumPoliciesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -865,31 +865,31 @@ export type QuorumApproveMutationVariables = Exact<{
 }>;
 
 
-export type QuorumApproveMutation = { approveRequest: { id: string, status: ApprovalStatus | null, requiredApprovals: number, countedRoles: Array<OrgRole>, approvalCount: number, decidedBy: { email: string | null } | null, approvals: Array<{ role: OrgRole | null, comment: string | null, approver: { email: string | null } | null }> } | null };
+export type QuorumApproveMutation = { approveRequest: { id: string, status: ApprovalStatus, requiredApprovals: number, countedRoles: Array<OrgRole>, approvalCount: number, decidedBy: { email: string } | null, approvals: Array<{ role: OrgRole, comment: string | null, approver: { email: string } }> } };
 
 export type QuorumProgressQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type QuorumProgressQuery = { approvalRequest: { id: string, status: ApprovalStatus | null, requiredApprovals: number, countedRoles: Array<OrgRole>, approvalCount: number, approvals: Array<{ role: OrgRole | null, approver: { email: string | null } | null }> } | null };
+export type QuorumProgressQuery = { approvalRequest: { id: string, status: ApprovalStatus, requiredApprovals: number, countedRoles: Array<OrgRole>, approvalCount: number, approvals: Array<{ role: OrgRole, approver: { email: string } }> } };
 
 export type ReviewsDemoExtendMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ReviewsDemoExtendMutation = { requestAccess: { id: string, status: ApprovalStatus | null, endsAt: string | null } | null };
+export type ReviewsDemoExtendMutation = { requestAccess: { id: string, status: ApprovalStatus, endsAt: string | null } };
 
 export type ReviewsDemoOrgMaxQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ReviewsDemoOrgMaxQuery = { organization: { maxAccessDays: number | null } | null };
+export type ReviewsDemoOrgMaxQuery = { organization: { maxAccessDays: number | null } };
 
 export type ReviewsOpenMutationVariables = Exact<{
   input: OpenAccessReviewInput;
 }>;
 
 
-export type ReviewsOpenMutation = { openAccessReview: { id: string, title: string | null, coverage: AccessReviewCoverage | null, status: AccessReviewStatus | null, deadline: string | null, defaultOutcome: ReviewOutcome | null, value: string | null, dimension: { key: string | null } | null, kpi: { key: string | null } | null, progress: { total: number, undecided: number, kept: number, revoked: number, keptByDefault: number, revokedByDefault: number } } | null };
+export type ReviewsOpenMutation = { openAccessReview: { id: string, title: string, coverage: AccessReviewCoverage, status: AccessReviewStatus, deadline: string, defaultOutcome: ReviewOutcome, value: string | null, dimension: { key: string } | null, kpi: { key: string } | null, progress: { total: number, undecided: number, kept: number, revoked: number, keptByDefault: number, revokedByDefault: number } } };
 
 export type ReviewsItemsQueryVariables = Exact<{
   id: string;
@@ -897,14 +897,14 @@ export type ReviewsItemsQueryVariables = Exact<{
 }>;
 
 
-export type ReviewsItemsQuery = { accessReview: { id: string, status: AccessReviewStatus | null, closedAt: string | null, progress: { total: number, undecided: number, kept: number, revoked: number, keptByDefault: number, revokedByDefault: number }, reviewers: Array<{ total: number, undecided: number, reviewer: { email: string | null } | null }>, items: { totalCount: number, edges: Array<{ node: { id: string, itemType: AccessReviewItemType | null, decision: ReviewOutcome | null, automatic: boolean | null, subject: { email: string | null } | null, reviewer: { email: string | null } | null, decidedBy: { email: string | null } | null, scope: { value: string | null, active: boolean | null, dimension: { key: string | null } | null } | null } | null } | null> | null } | null } | null };
+export type ReviewsItemsQuery = { accessReview: { id: string, status: AccessReviewStatus, closedAt: string | null, progress: { total: number, undecided: number, kept: number, revoked: number, keptByDefault: number, revokedByDefault: number }, reviewers: Array<{ total: number, undecided: number, reviewer: { email: string } }>, items: { totalCount: number, edges: Array<{ node: { id: string, itemType: AccessReviewItemType, decision: ReviewOutcome | null, automatic: boolean, subject: { email: string }, reviewer: { email: string }, decidedBy: { email: string } | null, scope: { value: string, active: boolean, dimension: { key: string } } | null } }> } } };
 
 export type ReviewsRoleItemsQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type ReviewsRoleItemsQuery = { accessReview: { items: { edges: Array<{ node: { id: string, itemType: AccessReviewItemType | null, decision: ReviewOutcome | null, subject: { email: string | null } | null, role: { name: string | null } | null } | null } | null> | null } | null } | null };
+export type ReviewsRoleItemsQuery = { accessReview: { items: { edges: Array<{ node: { id: string, itemType: AccessReviewItemType, decision: ReviewOutcome | null, subject: { email: string }, role: { name: string } | null } }> } } };
 
 export type ReviewsMineQueryVariables = Exact<{
   reviewId?: string | null | undefined;
@@ -912,14 +912,14 @@ export type ReviewsMineQueryVariables = Exact<{
 }>;
 
 
-export type ReviewsMineQuery = { myReviewItems: { totalCount: number, edges: Array<{ node: { id: string, itemType: AccessReviewItemType | null, decision: ReviewOutcome | null, subject: { email: string | null } | null, scope: { value: string | null } | null, review: { id: string, title: string | null } | null } | null } | null> | null } | null };
+export type ReviewsMineQuery = { myReviewItems: { totalCount: number, edges: Array<{ node: { id: string, itemType: AccessReviewItemType, decision: ReviewOutcome | null, subject: { email: string }, scope: { value: string } | null, review: { id: string, title: string } } }> } };
 
 export type ReviewsListQueryVariables = Exact<{
   status?: AccessReviewStatus | null | undefined;
 }>;
 
 
-export type ReviewsListQuery = { accessReviews: { totalCount: number, edges: Array<{ node: { id: string, title: string | null, status: AccessReviewStatus | null } | null } | null> | null } | null };
+export type ReviewsListQuery = { accessReviews: { totalCount: number, edges: Array<{ node: { id: string, title: string, status: AccessReviewStatus } }> } };
 
 export type ReviewsDecideMutationVariables = Exact<{
   id: string;
@@ -927,7 +927,7 @@ export type ReviewsDecideMutationVariables = Exact<{
 }>;
 
 
-export type ReviewsDecideMutation = { decideReviewItem: { id: string, decision: ReviewOutcome | null, automatic: boolean | null, decidedAt: string | null, decidedBy: { email: string | null } | null } | null };
+export type ReviewsDecideMutation = { decideReviewItem: { id: string, decision: ReviewOutcome | null, automatic: boolean, decidedAt: string | null, decidedBy: { email: string } | null } };
 
 export type LogoutTwinMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -940,7 +940,7 @@ export type SessionLoginMutationVariables = Exact<{
 }>;
 
 
-export type SessionLoginMutation = { login: { token: string | null, expiresAt: string, user: { email: string | null } | null } | null };
+export type SessionLoginMutation = { login: { token: string, expiresAt: string, user: { email: string } } };
 
 export type SessionAcceptInviteMutationVariables = Exact<{
   token: string;
@@ -948,7 +948,7 @@ export type SessionAcceptInviteMutationVariables = Exact<{
 }>;
 
 
-export type SessionAcceptInviteMutation = { acceptInvite: { token: string | null, expiresAt: string } | null };
+export type SessionAcceptInviteMutation = { acceptInvite: { token: string, expiresAt: string } };
 
 export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -961,7 +961,7 @@ export type NoticeAskMutationVariables = Exact<{
 }>;
 
 
-export type NoticeAskMutation = { requestAccess: { id: string, endsAt: string | null } | null };
+export type NoticeAskMutation = { requestAccess: { id: string, endsAt: string | null } };
 
 export type TimeBoundAskMutationVariables = Exact<{
   dimension: string;
@@ -972,26 +972,26 @@ export type TimeBoundAskMutationVariables = Exact<{
 }>;
 
 
-export type TimeBoundAskMutation = { requestAccess: { id: string, status: ApprovalStatus | null, summary: string | null, startsAt: string | null, endsAt: string | null } | null };
+export type TimeBoundAskMutation = { requestAccess: { id: string, status: ApprovalStatus, summary: string, startsAt: string | null, endsAt: string | null } };
 
 export type TimeBoundSetMaxMutationVariables = Exact<{
   days?: number | null | undefined;
 }>;
 
 
-export type TimeBoundSetMaxMutation = { setMaxAccessDays: { id: string, maxAccessDays: number | null } | null };
+export type TimeBoundSetMaxMutation = { setMaxAccessDays: { id: string, maxAccessDays: number | null } };
 
 export type TimeBoundOrgMaxQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TimeBoundOrgMaxQuery = { organization: { maxAccessDays: number | null } | null };
+export type TimeBoundOrgMaxQuery = { organization: { maxAccessDays: number | null } };
 
 export type WorkflowPrincipalQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type WorkflowPrincipalQuery = { workflow: { id: string, approvalStatus: WorkflowApprovalStatus | null, createdBy: { email: string | null } | null, definedBy: { email: string | null } | null, actions: Array<{ kind: WorkflowActionKind | null, config: unknown }> | null } | null };
+export type WorkflowPrincipalQuery = { workflow: { id: string, approvalStatus: WorkflowApprovalStatus, createdBy: { email: string }, definedBy: { email: string }, actions: Array<{ kind: WorkflowActionKind, config: unknown }> | null } | null };
 
 export type DeleteWorkflowMutationVariables = Exact<{
   id: string;
@@ -1005,7 +1005,7 @@ export type RunOutputsQueryVariables = Exact<{
 }>;
 
 
-export type RunOutputsQuery = { workflow: { id: string, runs: { edges: Array<{ node: { id: string, status: WorkflowRunStatus | null, output: unknown } | null } | null> | null } | null } | null };
+export type RunOutputsQuery = { workflow: { id: string, runs: { edges: Array<{ node: { id: string, status: WorkflowRunStatus, output: unknown } }> } | null } | null };
 
 export type DeleteWorkflowRacingMutationVariables = Exact<{
   id: string;

@@ -47,7 +47,7 @@ export type ConsoleLoginMutationVariables = Exact<{
 }>;
 
 
-export type ConsoleLoginMutation = { login: { token: string | null, user: { id: string, email: string | null } | null } | null };
+export type ConsoleLoginMutation = { login: { token: string, user: { id: string, email: string } } };
 
 export type ConsoleLogoutMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -57,9 +57,9 @@ export type ConsoleLogoutMutation = { logout: boolean };
 export type ConsoleMeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleMeQuery = { me: { role: OrgRole | null, user: { id: string, email: string | null, displayName: string | null } | null, organization: { id: string, name: string | null } | null, memberships: Array<{ id: string, role: OrgRole | null, status: MembershipStatus | null, organization: { id: string, name: string | null } | null }> | null } | null };
+export type ConsoleMeQuery = { me: { role: OrgRole | null, user: { id: string, email: string, displayName: string | null }, organization: { id: string, name: string } | null, memberships: Array<{ id: string, role: OrgRole, status: MembershipStatus, organization: { id: string, name: string } }> } };
 
-export type ConsoleRequestFieldsFragment = { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null };
+export type ConsoleRequestFieldsFragment = { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string, displayName: string | null }, decidedBy: { id: string, email: string, displayName: string | null } | null, dimension: { key: string, name: string } | null };
 
 export type ConsoleRequestsQueryVariables = Exact<{
   status?: ApprovalStatus | null | undefined;
@@ -67,14 +67,14 @@ export type ConsoleRequestsQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleRequestsQuery = { approvalRequests: { totalCount: number, edges: Array<{ node: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null } | null> | null } | null };
+export type ConsoleRequestsQuery = { approvalRequests: { totalCount: number, edges: Array<{ node: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string, displayName: string | null }, decidedBy: { id: string, email: string, displayName: string | null } | null, dimension: { key: string, name: string } | null } }> } };
 
 export type ConsoleRequestQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type ConsoleRequestQuery = { approvalRequest: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null };
+export type ConsoleRequestQuery = { approvalRequest: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string, displayName: string | null }, decidedBy: { id: string, email: string, displayName: string | null } | null, dimension: { key: string, name: string } | null } };
 
 export type ConsoleApproveMutationVariables = Exact<{
   id: string;
@@ -82,7 +82,7 @@ export type ConsoleApproveMutationVariables = Exact<{
 }>;
 
 
-export type ConsoleApproveMutation = { approveRequest: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null };
+export type ConsoleApproveMutation = { approveRequest: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string, displayName: string | null }, decidedBy: { id: string, email: string, displayName: string | null } | null, dimension: { key: string, name: string } | null } };
 
 export type ConsoleRejectMutationVariables = Exact<{
   id: string;
@@ -90,29 +90,29 @@ export type ConsoleRejectMutationVariables = Exact<{
 }>;
 
 
-export type ConsoleRejectMutation = { rejectRequest: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null };
+export type ConsoleRejectMutation = { rejectRequest: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string, displayName: string | null }, decidedBy: { id: string, email: string, displayName: string | null } | null, dimension: { key: string, name: string } | null } };
 
 export type ConsoleCancelMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type ConsoleCancelMutation = { cancelRequest: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null };
+export type ConsoleCancelMutation = { cancelRequest: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string, displayName: string | null }, decidedBy: { id: string, email: string, displayName: string | null } | null, dimension: { key: string, name: string } | null } };
 
 export type ConsoleApprovalEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleApprovalEventsSubscription = { approvalEvents: { type: ApprovalEventType | null, at: string | null, request: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null } | null };
+export type ConsoleApprovalEventsSubscription = { approvalEvents: { type: ApprovalEventType, at: string, request: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string, displayName: string | null }, decidedBy: { id: string, email: string, displayName: string | null } | null, dimension: { key: string, name: string } | null } } };
 
 export type ConsoleMyUpdatesSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleMyUpdatesSubscription = { myApprovalUpdates: { type: ApprovalEventType | null, at: string | null, request: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null } | null };
+export type ConsoleMyUpdatesSubscription = { myApprovalUpdates: { type: ApprovalEventType, at: string, request: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string, displayName: string | null }, decidedBy: { id: string, email: string, displayName: string | null } | null, dimension: { key: string, name: string } | null } } };
 
 export type ConsoleMyAccessQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleMyAccessQuery = { kpis: { edges: Array<{ node: { id: string, key: string | null, name: string | null, unit: string | null, access: KpiAccess | null, dimensions: Array<{ key: string | null, name: string | null }> | null, summary: { count: number | null, sum: number | null } | null } | null } | null> | null } | null, myAccessScopes: Array<{ id: string, value: string | null, startsAt: string | null, endsAt: string | null, active: boolean | null, dimension: { key: string | null, name: string | null } | null }> | null, dimensions: Array<{ key: string | null, name: string | null, values: Array<string> | null }> | null };
+export type ConsoleMyAccessQuery = { kpis: { edges: Array<{ node: { id: string, key: string, name: string, unit: string | null, access: KpiAccess, dimensions: Array<{ key: string, name: string }>, summary: { count: number, sum: number | null } } }> }, myAccessScopes: Array<{ id: string, value: string, startsAt: string | null, endsAt: string | null, active: boolean, dimension: { key: string, name: string } }>, dimensions: Array<{ key: string, name: string, values: Array<string> }> };
 
 export type ConsoleKpiRowsQueryVariables = Exact<{
   id: string;
@@ -120,7 +120,7 @@ export type ConsoleKpiRowsQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleKpiRowsQuery = { kpi: { id: string, data: { totalCount: number, edges: Array<{ node: { period: string | null, value: number | null, dimensions: Array<{ dimension: string | null, value: string | null }> | null } | null } | null> | null } | null } | null };
+export type ConsoleKpiRowsQuery = { kpi: { id: string, data: { totalCount: number, edges: Array<{ node: { period: string, value: number, dimensions: Array<{ dimension: string, value: string }> } }> } } | null };
 
 export type ConsoleRequestAccessMutationVariables = Exact<{
   dimension: string;
@@ -131,7 +131,7 @@ export type ConsoleRequestAccessMutationVariables = Exact<{
 }>;
 
 
-export type ConsoleRequestAccessMutation = { requestAccess: { id: string, kind: ApprovalKind | null, status: ApprovalStatus | null, summary: string | null, justification: string | null, reason: string | null, createdAt: string | null, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string | null, displayName: string | null } | null, decidedBy: { id: string, email: string | null, displayName: string | null } | null, dimension: { key: string | null, name: string | null } | null } | null };
+export type ConsoleRequestAccessMutation = { requestAccess: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string, displayName: string | null }, decidedBy: { id: string, email: string, displayName: string | null } | null, dimension: { key: string, name: string } | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String

@@ -1,7 +1,7 @@
 // The Workflow type with its queries and its create, update and delete mutations. VIEWER reads
 // name and status; `actions` needs workflows.readDetails (null with FORBIDDEN at its path otherwise).
 import { findVisible } from '../../approvals/core.ts';
-import { ApprovalRequestRef, ApprovalRouteRef } from '../../approvals/schema.ts';
+import { ApprovalRequestRef, ApprovalRouteRef, ApprovalTargetRef, approvalTargetType } from '../../approvals/schema.ts';
 import { DecisionRef } from '../../authz/schema.ts';
 import { builder } from '../../builder.ts';
 import type { Workflow } from '../../db/client.ts';
@@ -34,6 +34,7 @@ const ActionRef = builder.objectRef<Action>('WorkflowAction').implement({
 
 export const WorkflowRef = builder.node(builder.objectRef<Workflow>('Workflow'), {
   id: { resolve: (w) => w.id },
+  interfaces: [ApprovalTargetRef],
   authScopes: { can: 'workflows.read' },
   loadMany: (ids, ctx) => ctx.db.workflow.findMany({ where: { id: { in: ids } } }),
   fields: (t) => ({
@@ -66,6 +67,7 @@ export const WorkflowRef = builder.node(builder.objectRef<Workflow>('Workflow'),
   }),
 });
 const WorkflowConnection = connectionOf(WorkflowRef, 'Workflow');
+approvalTargetType(WorkflowRef, (ctx, id) => ctx.db.workflow.findUnique({ where: { id } }));
 
 builder.objectField(ApprovalRequestRef, 'workflow', (t) =>
   t.field({

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startInstance } from './instance.ts';
+import { insertPoints } from './points.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { openDatabase, type Db } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
@@ -50,19 +51,20 @@ export async function seedDatabase(url: string) {
     kpis.push(await db.kpi.create({ data: { organizationId, key: `kpi${k}`, name: `KPI ${k}`, dimensionKeys: JSON.stringify(['region', 'product']), createdById: owner.id } }));
   const perKpi = Math.ceil(POINTS / KPIS);
   const start = Date.UTC(2020, 0, 1);
-  for (const kpi of kpis) {
-    for (let offset = 0; offset < perKpi; offset += 5000) {
-      const data = Array.from({ length: Math.min(5000, perKpi - offset) }, (_, i) => ({
+  await insertPoints(
+    url,
+    kpis.flatMap((kpi, k) =>
+      Array.from({ length: perKpi }, (_, i) => ({
+        id: `p${String(k).padStart(2, '0')}${String(i).padStart(7, '0')}`,
         organizationId,
         kpiId: kpi.id,
-        period: new Date(start + (offset + i) * 3_600_000),
+        period: new Date(start + i * 3_600_000),
         value: Math.round(random() * 10_000) / 10,
-        d1: REGIONS[(offset + i) % 4]!,
-        d2: PRODUCTS[Math.floor((offset + i) / 4) % 10]!,
-      }));
-      await db.kpiDataPoint.createMany({ data });
-    }
-  }
+        d1: REGIONS[i % 4]!,
+        d2: PRODUCTS[Math.floor(i / 4) % 10]!,
+      })),
+    ),
+  );
   const role = await db.customRole.create({ data: { organizationId, name: 'Analysts' } });
   for (const kpi of kpis) await db.kpiPermission.create({ data: { organizationId, roleId: role.id, kpiId: kpi.id, access: 'RESTRICTED' } });
   const users = await db.user.findMany({ where: { email: { endsWith: '@bench.test', not: 'owner@bench.test' } } });

@@ -6,12 +6,10 @@
 // per dimension and with 1,000 scopes, for the ratios.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import pg from 'pg';
-import { sqliteFilePath } from '../src/config.ts';
 import { openDatabase, providerOf } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { createOrganizationWith } from '../src/identity/bootstrap.ts';
+import { insertPoints } from './points.ts';
 
 /** Parses the harness's CSV (no quoting is needed by its data: ids, names, dates, numbers). */
 function csv(file: string): Record<string, string>[] {
@@ -81,7 +79,10 @@ export async function loadPeerData(url: string, dataDir: string): Promise<{ poin
     );
     await db.accessScope.createMany({ data: scopes });
     const rows = csv(join(dataDir, 'kpi_data.csv'));
-    await insertPoints(url, organizationId, rows);
+    await insertPoints(
+      url,
+      rows.map((r) => ({ id: pointId(r.id!), organizationId, kpiId: r.kpi_id!, period: new Date(`${r.day}T00:00:00Z`), value: Number(r.value), d1: r.region!, d2: r.product! })),
+    );
     // PostgreSQL as the harness leaves its own tables (analysed); SQLite as our server leaves a file (never analysed).
     if (providerOf(url) === 'postgresql') await db.$executeRawUnsafe('ANALYZE');
     return { points: rows.length, reused: false };
@@ -90,35 +91,3 @@ export async function loadPeerData(url: string, dataDir: string): Promise<{ poin
   }
 }
 
-/**
- * 200,000 rows straight through the driver (Prisma's createMany took minutes here), stored as
- * Prisma stores them: timestamp(3) on PostgreSQL, ISO text with +00:00 on SQLite.
- */
-async function insertPoints(url: string, organizationId: string, rows: Record<string, string>[]) {
-  const now = new Date().toISOString();
-  if (providerOf(url) === 'sqlite') {
-    const raw = new Database(sqliteFilePath(url));
-    const insert = raw.prepare(
-      'INSERT INTO "KpiDataPoint" (id, "organizationId", "kpiId", period, value, d1, d2, "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    raw.transaction(() => {
-      for (const r of rows) insert.run(pointId(r.id!), organizationId, r.kpi_id, `${r.day}T00:00:00.000+00:00`, Number(r.value), r.region, r.product, now.replace('Z', '+00:00'));
-    })();
-    raw.close();
-    return;
-  }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (let i = 0; i < rows.length; i += 20_000) {
-      const chunk = rows.slice(i, i + 20_000);
-      await client.query(
-        `INSERT INTO "KpiDataPoint" (id, "organizationId", "kpiId", period, value, d1, d2)
-         SELECT id, $1, kpi, day::timestamp(3), value, region, product FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[]) AS t(id, kpi, day, value, region, product)`,
-        [organizationId, chunk.map((r) => pointId(r.id!)), chunk.map((r) => r.kpi_id), chunk.map((r) => r.day), chunk.map((r) => Number(r.value)), chunk.map((r) => r.region), chunk.map((r) => r.product)],
-      );
-    }
-  } finally {
-    await client.end();
-  }
-}

@@ -384,7 +384,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     wss,
   );
-  metrics.collectFrom({ openSockets: () => wss.clients.size, openSubscriptions: () => streams.open() });
+  metrics.collectFrom({ openSockets: () => wss.clients.size, openSubscriptions: () => streams.open(), pool: () => services.sql.poolStats() });
 
   return {
     services,

@@ -103,7 +103,7 @@ export function connectionOf<T>(ref: ObjectRef<any, T>, name: string) {
       type: ref,
       name: `${name}Connection`,
       fields: (t) => ({
-        totalCount: t.int({ nullable: false, resolve: (page) => (page as unknown as Page<T>).totalCount() }),
+        totalCount: t.int({ resolve: (page) => (page as unknown as Page<T>).totalCount() }),
       }),
     },
     { name: `${name}Edge` },

@@ -36,7 +36,9 @@ export function openPubSub(redisUrl?: string): PubSubHandle {
   return {
     pubsub: createPubSub<Topics>({ eventTarget }),
     async close() {
-      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+      // A client still connecting has nothing to flush, and quit() on it rejects unhandled later.
+      const end = (client: Redis) => (client.status === 'ready' ? client.quit() : Promise.resolve(client.disconnect()));
+      await Promise.allSettled([end(publishClient), end(subscribeClient)]);
     },
   };
 }

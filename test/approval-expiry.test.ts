@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimOccurrence, pruneOccurrences } from '../src/jobs.ts';
 import { codes, startTestServer, type TestServer } from './harness.ts';
-import { orgWithRoles, rawId, until, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, until, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
 import { APPROVAL_EVENT, subscribe, warmUp, type Subscriber } from './live.ts';
 import { ApprovalRequestQ, ApproveRequest, AuditEvents, CancelRequest } from './ops.ts';
@@ -51,7 +51,7 @@ describe('expiry', () => {
     const expired = await one.gql(AuditEvents, { action: 'approval.expire', first: 100 }, { as: o.owner });
     const events = expired.data!.auditEvents!.edges!.map((e) => e!.node!);
     for (const id of ids) {
-      expect(events.filter((e) => e.targetId === rawId(id))).toHaveLength(1);
+      expect(events.filter((e) => e.targetId === id)).toHaveLength(1);
     }
     expect(events.every((e) => e.actorEmail === null)).toBe(true);
 

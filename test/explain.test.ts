@@ -4,7 +4,7 @@
 // and next boundary, and a missing value must name the request that would grant it and its approvers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, startTestServer, type TestServer } from './harness.ts';
-import { orgWithRoles, rawId, userIdOf, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, userIdOf, type OrgFixture } from './fixtures.ts';
 import { graphql } from './gql/index.ts';
 import { subscribe } from './live.ts';
 import {
@@ -164,7 +164,7 @@ describe('myAccess', () => {
     const check = (await server.gql(MyAccess, { kpiId, row: [{ dimension: 'region', value: 'EMEA' }] }, { as: o.viewer })).data!.myAccess.checks[0]!;
     expect(check.pendingRequest).toEqual({ id, approvalCount: 0, requiredApprovals: 1 });
     expect(check.decision.nextStep).toBe(
-      `Your request ${rawId(id)} for region=EMEA is pending (0 of 1 approvals). ACCESS_SCOPE requests need one approval, other than the requester's: ${o.emails.manager}, or any ADMIN or OWNER.`,
+      `Your request ${id} for region=EMEA is pending (0 of 1 approvals). ACCESS_SCOPE requests need one approval, other than the requester's: ${o.emails.manager}, or any ADMIN or OWNER.`,
     );
   });
 

@@ -181,7 +181,7 @@ const probes: Record<CapabilityName, Probe> = {
     // The allowed case of an EDITOR's limited cell: FULL on the KPI the output reveals.
     if (as === o.editor) await grant(o, as, kpiId, 'FULL');
     const r = await server.gql(RunOutputs, { id }, { as });
-    if (!r.errors) expect(r.data?.workflow?.runs?.edges?.[0]?.node?.output).toMatchObject([{ kind: 'SNAPSHOT_KPI', kpiId: rawId(kpiId) }]);
+    if (!r.errors) expect(r.data?.workflow?.runs?.edges?.[0]?.node?.output).toMatchObject([{ kind: 'SNAPSHOT_KPI', kpiId }]);
     return [r];
   },
   'records.read': async (o, as) => {

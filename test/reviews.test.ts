@@ -166,10 +166,10 @@ describe('deciding items', () => {
 
     const scopeId = rawId(scopeIds[`${analyst} EMEA`]!);
     const revoke = ok(await server.gql(AuditEvents, { action: 'scope.revoke', targetId: scopeId }, { as: o.owner })).auditEvents!.edges!.map((e) => e!.node!);
-    expect(revoke.map((e) => [e.actorEmail, e.metadata])).toEqual([[manager, { dimension: 'region', value: 'EMEA', viaReview: rawId(reviewId), reviewItem: rawId(decided.id) }]]);
+    expect(revoke.map((e) => [e.actorEmail, e.metadata])).toEqual([[manager, { dimension: 'region', value: 'EMEA', viaReview: reviewId, reviewItem: decided.id }]]);
     const decision = ok(await server.gql(AuditEvents, { action: 'review.item.decide', targetId: rawId(decided.id) }, { as: o.owner })).auditEvents!.edges!.map((e) => e!.node!);
     expect(decision.map((e) => [e.actorEmail, e.metadata])).toEqual([
-      [manager, { review: rawId(reviewId), itemType: 'SCOPE', subjectUserId: rawId(await userIdOf(server, o.owner, analyst)), decision: 'REVOKE', automatic: false }],
+      [manager, { review: reviewId, itemType: 'SCOPE', subjectUserId: await userIdOf(server, o.owner, analyst), decision: 'REVOKE', automatic: false }],
     ]);
   });
 
@@ -207,7 +207,7 @@ describe('deciding items', () => {
     const roles = ok(await server.gql(ReviewRoleItems, { id: reviewId }, { as: o.admin })).accessReview!.items!.edges!.map((e) => e!.node!);
     expect(roles.find((i) => i.id === roleItem.id)).toMatchObject({ itemType: 'ROLE_ASSIGNMENT', decision: 'REVOKE', subject: { email: analyst }, role: { name: 'Analysts' } });
     const unassign = ok(await server.gql(AuditEvents, { action: 'role.unassign' }, { as: o.owner })).auditEvents!.edges!.map((e) => e!.node!);
-    expect(unassign.map((e) => [e.actorEmail, e.metadata])).toEqual([[o.admin, { role: 'Analysts', email: analyst, viaReview: rawId(reviewId), reviewItem: rawId(roleItem.id) }]]);
+    expect(unassign.map((e) => [e.actorEmail, e.metadata])).toEqual([[o.admin, { role: 'Analysts', email: analyst, viaReview: reviewId, reviewItem: roleItem.id }]]);
   });
 
   it('keeps access that went away meanwhile as it is: REVOKE of a revoked scope changes nothing more', async () => {
@@ -245,7 +245,7 @@ describe('the deadline', () => {
     const closes = ok(await server.gql(AuditEvents, { action: 'review.close', targetId: rawId(review.id) }, { as: o.owner })).auditEvents!.edges!.map((e) => e!.node!);
     expect(closes.map((e) => [e.actorEmail, e.metadata])).toEqual([[null, { kept: 1, revoked: 0, keptByDefault: 0, revokedByDefault: items.length - 1 }]]);
     const revokes = ok(await server.gql(AuditEvents, { action: 'scope.revoke', targetId: rawId(apac) }, { as: o.owner })).auditEvents!.edges!.map((e) => e!.node!);
-    expect(revokes.map((e) => [e.actorEmail, (e.metadata as { viaReview: string }).viaReview])).toEqual([[null, rawId(review.id)]]);
+    expect(revokes.map((e) => [e.actorEmail, (e.metadata as { viaReview: string }).viaReview])).toEqual([[null, review.id]]);
 
     const late = await server.gql(DecideItem, { id: auto[0]!.id, decision: 'KEEP' }, { as: o.admin });
     expect(late.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'reviews.decided-once' });

@@ -63,7 +63,7 @@ describe('confused deputy', () => {
     const admins = await create(snapshot(), o.admin);
     const run = await server.gql(RunWorkflow, { id: admins.id }, { as: o.editor });
     expect(errorAt(run)).toEqual([['runWorkflow', 'FORBIDDEN', 'workflows.manage-own-only']]);
-    expect(run.data?.runWorkflow).toBeNull();
+    expect(run.data).toBeNull(); // runWorkflow is non-null: its refusal leaves no data
     expect(await runCount(admins.id)).toBe(0);
 
     // Turning an ADMIN's harmless workflow into a KPI snapshot (not risky, so it would apply at once).
@@ -79,7 +79,7 @@ describe('confused deputy', () => {
   it('shows a KPI snapshot in a run’s output only to readers with FULL access to that KPI now', async () => {
     const admins = await create(snapshot(), o.admin);
     const ran = await server.gql(RunWorkflow, { id: admins.id }, { as: o.admin });
-    expect(ran.data?.runWorkflow).toMatchObject({ status: 'SUCCEEDED', output: [{ kind: 'SNAPSHOT_KPI', kpi: 'sales', kpiId: rawId(kpiId), summary: SUMMARY }] });
+    expect(ran.data?.runWorkflow).toMatchObject({ status: 'SUCCEEDED', output: [{ kind: 'SNAPSHOT_KPI', kpi: 'sales', kpiId, summary: SUMMARY }] });
 
     const asEditor = await server.gql(RunOutputs, { id: admins.id }, { as: o.editor });
     expect(asEditor.data?.workflow?.runs?.edges?.[0]?.node).toMatchObject({ status: 'SUCCEEDED', output: null });
@@ -90,7 +90,7 @@ describe('confused deputy', () => {
     for (const reader of [o.emails.full!, o.owner]) {
       const r = await server.gql(RunOutputs, { id: admins.id }, { as: reader });
       expect(r.errors).toBeUndefined();
-      expect(r.data?.workflow?.runs?.edges?.[0]?.node?.output).toEqual([{ kind: 'SNAPSHOT_KPI', kpi: 'sales', kpiId: rawId(kpiId), summary: SUMMARY }]);
+      expect(r.data?.workflow?.runs?.edges?.[0]?.node?.output).toEqual([{ kind: 'SNAPSHOT_KPI', kpi: 'sales', kpiId, summary: SUMMARY }]);
     }
   });
 

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, startTestServer, type TestServer } from './harness.ts';
-import { orgWithRoles, rawId, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, type OrgFixture } from './fixtures.ts';
 import {
   ApproveRequest, AuditEvents, CreateDimension, CreateKpi, CreateWorkflow, KpiData, RecordKpiData, RejectRequest, RunWorkflow, UpdateWorkflow,
   WorkflowNameStatus, WorkflowQ,
@@ -98,7 +98,7 @@ describe('governance', () => {
 
     const owners = await server.gql(CreateWorkflow, { input: webhook('/owner') }, { as: o.owner });
     expect(owners.data?.createWorkflow).toMatchObject({ requiresApproval: true, approvalStatus: 'APPROVED' });
-    expect((await auditActions('workflow.approve.owner')).some((e) => e.targetId === rawId(owners.data!.createWorkflow!.id))).toBe(true);
+    expect((await auditActions('workflow.approve.owner')).some((e) => e.targetId === owners.data!.createWorkflow!.id)).toBe(true);
   });
 
   it('lets an ADMIN create (pending) but not approve their own; another ADMIN may', async () => {
@@ -169,7 +169,7 @@ describe('actions with the principal’s permissions', () => {
     const admins = (await server.gql(CreateWorkflow, { input: { name: 'Snap', actions: [{ kind: 'SNAPSHOT_KPI', config: { kpiKey: 'sales' } }] } }, { as: o.admin })).data!.createWorkflow!;
     expect(codes(await server.gql(RunWorkflow, { id: admins.id }, { as: o.editor }))).toEqual(['FORBIDDEN']);
     const snap = await server.gql(RunWorkflow, { id: admins.id }, { as: o.admin });
-    expect(snap.data?.runWorkflow?.output).toEqual([{ kind: 'SNAPSHOT_KPI', kpi: 'sales', kpiId: rawId(kpiId), summary: { count: 2, sum: 42, avg: 21, min: 10, max: 32 } }]);
+    expect(snap.data?.runWorkflow?.output).toEqual([{ kind: 'SNAPSHOT_KPI', kpi: 'sales', kpiId, summary: { count: 2, sum: 42, avg: 21, min: 10, max: 32 } }]);
 
     const target = (await server.gql(CreateWorkflow, { input: { name: 'Target', actions: [{ kind: 'SET_KPI_TARGET', config: { kpiKey: 'sales', target: 99 } }] } }, { as: o.owner })).data!.createWorkflow!;
     expect((await server.gql(RunWorkflow, { id: target.id }, { as: o.owner })).data?.runWorkflow?.status).toBe('SUCCEEDED');

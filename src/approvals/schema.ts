@@ -206,25 +206,22 @@ const ApprovalVoteRef = builder.objectRef<VoteShape>('ApprovalVote').implement({
     approver: t.field({ type: UserRef, resolve: (v, _a, ctx) => referencedMember(ctx, v.userId) }),
     role: t.field({ type: OrgRoleEnum, description: 'Their role when they approved.', resolve: (v) => v.role as OrgRole }),
     comment: t.exposeString('comment', { nullable: true }),
-    at: t.expose('createdAt', { type: 'DateTime', nullable: false }),
+    at: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
 
 builder.objectFields(ApprovalRequestRef, (t) => ({
   requiredApprovals: t.exposeInt('requiredApprovals', {
-    nullable: false,
     description: 'Distinct approvals this request needs: the approval policy in force when it was raised, capped by the members who could approve it then.',
   }),
   countedRoles: t.field({
     type: [OrgRoleEnum],
-    nullable: false,
     description: 'Roles whose approvals count, from the policy in force when it was raised; empty: whoever may decide its kind.',
     resolve: (r) => countedRolesOf(r.countedRoles),
   }),
-  approvalCount: t.exposeInt('approvalCount', { nullable: false, description: 'Approvals recorded so far.' }),
+  approvalCount: t.exposeInt('approvalCount', { description: 'Approvals recorded so far.' }),
   approvals: t.field({
     type: [ApprovalVoteRef],
-    nullable: false,
     description: 'Who approved so far, in order (the requester never counts, a member approves once).',
     resolve: (r, _a, ctx) => votesOf(ctx.db, r.id),
   }),
@@ -233,40 +230,38 @@ builder.objectFields(ApprovalRequestRef, (t) => ({
 const ApprovalPolicyRef = builder.objectRef<ApprovalPolicy>('ApprovalPolicy').implement({
   description: 'How many distinct approvals a kind of request (optionally one subject of it) needs in this organization, and whose count.',
   fields: (t) => ({
-    kind: t.field({ type: ApprovalKindEnum, nullable: false, resolve: (p) => p.kind }),
+    kind: t.field({ type: ApprovalKindEnum, resolve: (p) => p.kind }),
     subject: t.string({
       nullable: true,
       description: 'PII_CHANGE: the PII action (e.g. HARD_DELETE); ACCESS_SCOPE: the dimension key; null: every request of the kind.',
       resolve: (p) => p.subject || null,
     }),
-    requiredApprovals: t.exposeInt('requiredApprovals', { nullable: false }),
-    countedRoles: t.field({ type: [OrgRoleEnum], nullable: false, resolve: (p) => countedRolesOf(p.countedRoles) }),
+    requiredApprovals: t.exposeInt('requiredApprovals'),
+    countedRoles: t.field({ type: [OrgRoleEnum], resolve: (p) => countedRolesOf(p.countedRoles) }),
     updatedBy: t.field({ type: UserRef, nullable: true, resolve: (p, _a, ctx) => referencedUser(ctx, p.updatedById) }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: false }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
 
 export const ApprovalRouteRef = builder.objectRef<ApprovalRoute>('ApprovalRoute').implement({
   description: 'Who may approve a request of this kind, and how many distinct approvals it needs under the policy in force now.',
   fields: (t) => ({
-    kind: t.field({ type: ApprovalKindEnum, nullable: false, resolve: (r) => r.kind }),
-    requiredApprovals: t.int({ nullable: false, resolve: (r) => r.quorum.requiredApprovals }),
-    countedRoles: t.field({ type: [OrgRoleEnum], nullable: false, resolve: (r) => [...r.quorum.countedRoles] }),
+    kind: t.field({ type: ApprovalKindEnum, resolve: (r) => r.kind }),
+    requiredApprovals: t.int({ resolve: (r) => r.quorum.requiredApprovals }),
+    countedRoles: t.field({ type: [OrgRoleEnum], resolve: (r) => [...r.quorum.countedRoles] }),
     approverRoles: t.field({
       type: [OrgRoleEnum],
-      nullable: false,
       description: 'Roles that may approve it outright (whose approvals count).',
       resolve: (r) => approverRoles(r.kind, r.quorum),
     }),
-    delegatedApprovers: t.field({ type: [UserRef], nullable: false, description: 'Members the value is delegated to, who may approve it too.', resolve: (r) => r.delegates }),
-    description: t.exposeString('description', { nullable: false }),
+    delegatedApprovers: t.field({ type: [UserRef], description: 'Members the value is delegated to, who may approve it too.', resolve: (r) => r.delegates }),
+    description: t.exposeString('description'),
   }),
 });
 
 builder.queryFields((t) => ({
   approvalPolicies: t.field({
     type: [ApprovalPolicyRef],
-    nullable: false,
     description: "The organization's approval policies; a kind without one needs one approval by whoever may decide it.",
     authScopes: { member: true },
     resolve: (_root, _args, ctx) => approvalPolicies(ctx),

@@ -6,10 +6,10 @@ import type { Decision } from './decision.ts';
 export const DecisionRef = builder.objectRef<Decision>('Decision').implement({
   description: "A policy's decision: whether it allows, the rule that decided, why, and what to do next.",
   fields: (t) => ({
-    allowed: t.exposeBoolean('allowed', { nullable: false }),
-    rule: t.exposeString('rule', { nullable: false, description: 'The stable name of the deciding rule, e.g. `approvals.no-self-decision`.' }),
-    reason: t.exposeString('reason', { nullable: false, description: 'Why, in a sentence a person can read.' }),
+    allowed: t.exposeBoolean('allowed'),
+    rule: t.exposeString('rule', { description: 'The stable name of the deciding rule, e.g. `approvals.no-self-decision`.' }),
+    reason: t.exposeString('reason', { description: 'Why, in a sentence a person can read.' }),
     nextStep: t.exposeString('nextStep', { nullable: true, description: 'What to do about it; null when there is nothing to do.' }),
-    approvers: t.stringList({ nullable: false, description: 'Who may approve or grant what was refused (roles or emails), where that helps.', resolve: (d) => [...(d.approvers ?? [])] }),
+    approvers: t.stringList({ description: 'Who may approve or grant what was refused (roles or emails), where that helps.', resolve: (d) => [...(d.approvers ?? [])] }),
   }),
 });

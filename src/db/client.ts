@@ -67,6 +67,8 @@ export interface SqlDriver {
    * plan, which matters for long `= ANY(list)` conditions (hashed only when the list is known).
    */
   all<T = Record<string, unknown>>(sql: string, params: readonly unknown[], options?: { planEachTime?: boolean }): Promise<T[]>;
+  /** The PostgreSQL pool's clients (shared with Prisma's adapter); null on SQLite, which has no pool. */
+  poolStats(): { total: number; idle: number; waiting: number; max: number } | null;
   close(): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ function sqliteDriver(databaseUrl: string, onQuery?: OpenOptions['onQuery']): Sq
   const statements = new Map<string, Database.Statement>();
   return {
     provider: 'sqlite',
+    poolStats: () => null,
     async all<T>(sql: string, params: readonly unknown[]) {
       // Opened on first use, after the migrations: WAL lets it read while Prisma's connection writes.
       if (!raw) {
@@ -120,6 +123,7 @@ function postgresDriver(pool: pg.Pool, onQuery?: OpenOptions['onQuery']): SqlDri
   const texts = new Map<string, { text: string; name: string }>();
   return {
     provider: 'postgresql',
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 }),
     async all<T>(sql: string, params: readonly unknown[], options?: { planEachTime?: boolean }) {
       let prepared = texts.get(sql);
       if (!prepared) {

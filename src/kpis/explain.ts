@@ -161,7 +161,7 @@ async function explain(ctx: Context, subject: Subject, kpiId: string, asked: Row
     const upcoming = value === null ? null : scopes.find((s) => s.dimensionKey === dimension && (s.value === value || s.value === EVERY_VALUE) && s.startsAt && s.startsAt > now);
     return {
       canRequest,
-      pending: request ? { id: request.id, approvals: request.approvalCount, required: request.requiredApprovals } : null,
+      pending: request ? { id: encodeGlobalID('ApprovalRequest', request.id), approvals: request.approvalCount, required: request.requiredApprovals } : null,
       startsAt: upcoming?.startsAt ?? null,
       approvers: route ? [...route.delegates.map((d) => d.email), ...approverRoles('ACCESS_SCOPE', route.quorum)] : [],
       approversSentence: route?.description ?? '',

@@ -192,7 +192,7 @@ export function nextBoundary(scopes: readonly ScopeWindow[], now: Date): Date | 
 export interface ScopeRemedy {
   /** The member may ask for scopes (kpis.requestAccess). */
   canRequest: boolean;
-  /** Their pending request for the value, with its progress. */
+  /** Their pending request for the value (its global id), with its progress. */
   pending: { id: string; approvals: number; required: number } | null;
   /** A scope of theirs on the value that has not started yet. */
   startsAt: Date | null;

@@ -196,7 +196,7 @@ export function startTracing(provider: NodeTracerProvider | null): Tracing {
             span.end();
           }
         });
-      return { provider: driver.provider, all, close: () => driver.close() };
+      return { provider: driver.provider, all, poolStats: () => driver.poolStats(), close: () => driver.close() };
     },
     async shutdown() {
       prisma.disable();

@@ -102,6 +102,8 @@ type Documents = {
     "\n  query ReviewsMine($reviewId: ID, $undecided: Boolean) {\n    myReviewItems(reviewId: $reviewId, undecided: $undecided, first: 100) {\n      totalCount\n      edges { node { id itemType decision subject { email } scope { value } review { id title } } }\n    }\n  }\n": typeof types.ReviewsMineDocument,
     "\n  query ReviewsList($status: AccessReviewStatus) { accessReviews(status: $status, first: 100) { totalCount edges { node { id title status } } } }\n": typeof types.ReviewsListDocument,
     "\n  mutation ReviewsDecide($id: ID!, $decision: ReviewOutcome!) {\n    decideReviewItem(id: $id, decision: $decision) { id decision automatic decidedAt decidedBy { email } }\n  }\n": typeof types.ReviewsDecideDocument,
+    "\n  query SchemaTypingTargets {\n    approvalRequests(first: 100) {\n      edges { node { id kind summary targetType targetId target { __typename id name } workflow { id } } }\n    }\n  }\n": typeof types.SchemaTypingTargetsDocument,
+    "\n  query SchemaTypingNode($id: ID!) {\n    node(id: $id) { __typename id ... on Customer { name } ... on Workflow { name } ... on WorkflowRun { status } ... on ApprovalRequest { kind } }\n  }\n": typeof types.SchemaTypingNodeDocument,
     "\n  mutation LogoutTwin { logout }\n": typeof types.LogoutTwinDocument,
     "\n  mutation SessionLogin($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token expiresAt user { email } }\n  }\n": typeof types.SessionLoginDocument,
     "\n  mutation SessionAcceptInvite($token: String!, $password: String!) {\n    acceptInvite(token: $token, password: $password) { token expiresAt }\n  }\n": typeof types.SessionAcceptInviteDocument,
@@ -204,6 +206,8 @@ const documents: Documents = {
     "\n  query ReviewsMine($reviewId: ID, $undecided: Boolean) {\n    myReviewItems(reviewId: $reviewId, undecided: $undecided, first: 100) {\n      totalCount\n      edges { node { id itemType decision subject { email } scope { value } review { id title } } }\n    }\n  }\n": types.ReviewsMineDocument,
     "\n  query ReviewsList($status: AccessReviewStatus) { accessReviews(status: $status, first: 100) { totalCount edges { node { id title status } } } }\n": types.ReviewsListDocument,
     "\n  mutation ReviewsDecide($id: ID!, $decision: ReviewOutcome!) {\n    decideReviewItem(id: $id, decision: $decision) { id decision automatic decidedAt decidedBy { email } }\n  }\n": types.ReviewsDecideDocument,
+    "\n  query SchemaTypingTargets {\n    approvalRequests(first: 100) {\n      edges { node { id kind summary targetType targetId target { __typename id name } workflow { id } } }\n    }\n  }\n": types.SchemaTypingTargetsDocument,
+    "\n  query SchemaTypingNode($id: ID!) {\n    node(id: $id) { __typename id ... on Customer { name } ... on Workflow { name } ... on WorkflowRun { status } ... on ApprovalRequest { kind } }\n  }\n": types.SchemaTypingNodeDocument,
     "\n  mutation LogoutTwin { logout }\n": types.LogoutTwinDocument,
     "\n  mutation SessionLogin($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token expiresAt user { email } }\n  }\n": types.SessionLoginDocument,
     "\n  mutation SessionAcceptInvite($token: String!, $password: String!) {\n    acceptInvite(token: $token, password: $password) { token expiresAt }\n  }\n": types.SessionAcceptInviteDocument,
@@ -584,6 +588,14 @@ export function graphql(source: "\n  query ReviewsList($status: AccessReviewStat
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ReviewsDecide($id: ID!, $decision: ReviewOutcome!) {\n    decideReviewItem(id: $id, decision: $decision) { id decision automatic decidedAt decidedBy { email } }\n  }\n"): (typeof documents)["\n  mutation ReviewsDecide($id: ID!, $decision: ReviewOutcome!) {\n    decideReviewItem(id: $id, decision: $decision) { id decision automatic decidedAt decidedBy { email } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SchemaTypingTargets {\n    approvalRequests(first: 100) {\n      edges { node { id kind summary targetType targetId target { __typename id name } workflow { id } } }\n    }\n  }\n"): (typeof documents)["\n  query SchemaTypingTargets {\n    approvalRequests(first: 100) {\n      edges { node { id kind summary targetType targetId target { __typename id name } workflow { id } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SchemaTypingNode($id: ID!) {\n    node(id: $id) { __typename id ... on Customer { name } ... on Workflow { name } ... on WorkflowRun { status } ... on ApprovalRequest { kind } }\n  }\n"): (typeof documents)["\n  query SchemaTypingNode($id: ID!) {\n    node(id: $id) { __typename id ... on Customer { name } ... on Workflow { name } ... on WorkflowRun { status } ... on ApprovalRequest { kind } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -20,20 +20,20 @@ import { referencedMember } from '../../identity/members.ts';
 const ReviewProgressRef = builder.objectRef<ReviewProgress>('AccessReviewProgress').implement({
   description: "Counts of the review's items by decision.",
   fields: (t) => ({
-    total: t.exposeInt('total', { nullable: false }),
-    undecided: t.exposeInt('undecided', { nullable: false }),
-    kept: t.exposeInt('kept', { nullable: false, description: 'Kept by a reviewer.' }),
-    revoked: t.exposeInt('revoked', { nullable: false, description: 'Revoked by a reviewer.' }),
-    keptByDefault: t.exposeInt('keptByDefault', { nullable: false, description: "Kept at the deadline, by the review's default." }),
-    revokedByDefault: t.exposeInt('revokedByDefault', { nullable: false, description: "Revoked at the deadline, by the review's default." }),
+    total: t.exposeInt('total'),
+    undecided: t.exposeInt('undecided'),
+    kept: t.exposeInt('kept', { description: 'Kept by a reviewer.' }),
+    revoked: t.exposeInt('revoked', { description: 'Revoked by a reviewer.' }),
+    keptByDefault: t.exposeInt('keptByDefault', { description: "Kept at the deadline, by the review's default." }),
+    revokedByDefault: t.exposeInt('revokedByDefault', { description: "Revoked at the deadline, by the review's default." }),
   }),
 });
 
 const ReviewerProgressRef = builder.objectRef<{ reviewerId: string; total: number; undecided: number }>('AccessReviewerProgress').implement({
   fields: (t) => ({
     reviewer: t.field({ type: UserRef, resolve: (p, _a, ctx) => referencedMember(ctx, p.reviewerId) }),
-    total: t.exposeInt('total', { nullable: false }),
-    undecided: t.exposeInt('undecided', { nullable: false }),
+    total: t.exposeInt('total'),
+    undecided: t.exposeInt('undecided'),
   }),
 });
 
@@ -55,10 +55,9 @@ export const AccessReviewRef = builder.node(AccessReviewBase, {
     createdBy: t.field({ type: UserRef, resolve: (r, _a, ctx) => referencedMember(ctx, r.createdById) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true }),
-    progress: t.field({ type: ReviewProgressRef, nullable: false, description: 'Counts over every item of the review.', resolve: (r, _a, ctx) => progressOf(ctx.db, r.id) }),
+    progress: t.field({ type: ReviewProgressRef, description: 'Counts over every item of the review.', resolve: (r, _a, ctx) => progressOf(ctx.db, r.id) }),
     reviewers: t.field({
       type: [ReviewerProgressRef],
-      nullable: false,
       description: 'Per reviewer, items held and still undecided, most undecided first: every reviewer for ADMIN and OWNER, oneself for anyone else.',
       resolve: (r, _a, ctx) => progressByReviewer(ctx.db, r.id, visibleItemsWhere(ctx.member.role, ctx.user.id)),
     }),

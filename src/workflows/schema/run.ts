@@ -1,13 +1,19 @@
 // The WorkflowRun type, a workflow's runs and the runWorkflow mutation. Runs need
 // workflows.readDetails; a run's output also needs the right to see what it reveals.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../builder.ts';
 import type { WorkflowRun } from '../../db/client.ts';
 import { connectionOf, pageArgs, pageOfRows } from '../../pagination.ts';
+import { isSnapshotOutput } from '../actions.ts';
 import { readableOutput, runWorkflow } from '../runs.ts';
 import { WorkflowRef } from './workflow.ts';
 
 const RunStatusEnum = builder.enumType('WorkflowRunStatus', { values: ['SUCCEEDED', 'FAILED', 'BLOCKED'] as const });
 const RunTriggerEnum = builder.enumType('WorkflowRunTrigger', { values: ['MANUAL', 'SCHEDULE'] as const });
+
+/** A run's output as stored, with the KPI a snapshot names shown by its global id. */
+const publicOutput = (output: unknown) =>
+  Array.isArray(output) ? output.map((entry) => (isSnapshotOutput(entry) && entry.kpiId ? { ...entry, kpiId: encodeGlobalID('Kpi', entry.kpiId) } : entry)) : output;
 
 const WorkflowRunRef = builder.node(builder.objectRef<WorkflowRun>('WorkflowRun'), {
   id: { resolve: (r) => r.id },
@@ -25,7 +31,7 @@ const WorkflowRunRef = builder.node(builder.objectRef<WorkflowRun>('WorkflowRun'
       nullable: true,
       description: 'What the actions produced; null with FORBIDDEN unless the caller may see what it reveals (a KPI summary: FULL access to that KPI).',
       authScopes: { can: 'workflows.readOutput' },
-      resolve: (r, _a, ctx) => readableOutput(ctx, r),
+      resolve: async (r, _a, ctx) => publicOutput(await readableOutput(ctx, r)),
     }),
     error: t.exposeString('error', { nullable: true, description: 'Why a FAILED or BLOCKED run did not do its work.' }),
   }),

@@ -124,7 +124,6 @@ builder.mutationFields((t) => ({
     resolve: (_r, a, ctx) => updateWorkflow(ctx, a.id.id, a.input),
   }),
   deleteWorkflow: t.boolean({
-    nullable: false,
     description: 'Only its creator, an ADMIN or an OWNER. Its runs go with it (the audit trail keeps their history); its pending request is withdrawn.',
     authScopes: { can: 'workflows.manage' },
     args: { id: t.arg.globalID({ required: true, for: WorkflowRef }) },
@@ -145,40 +144,39 @@ const SaveOutcomeEnum = builder.enumType('WorkflowSaveOutcome', {
 
 const RiskyActionRef = builder.objectRef<RiskyAction>('WorkflowRiskyAction').implement({
   fields: (t) => ({
-    position: t.exposeInt('position', { nullable: false, description: '1 for the first action.' }),
-    kind: t.field({ type: ActionKindEnum, nullable: false, resolve: (a) => a.kind }),
-    reason: t.exposeString('reason', { nullable: false }),
+    position: t.exposeInt('position', { description: '1 for the first action.' }),
+    kind: t.field({ type: ActionKindEnum, resolve: (a) => a.kind }),
+    reason: t.exposeString('reason'),
   }),
 });
 
 const ActionCheckRef = builder.objectRef<ActionCheck>('WorkflowActionCheck').implement({
   fields: (t) => ({
-    position: t.exposeInt('position', { nullable: false }),
-    kind: t.field({ type: ActionKindEnum, nullable: false, resolve: (a) => a.kind }),
-    decision: t.field({ type: DecisionRef, nullable: false, description: 'Whether the action could do its work as the principal now.', resolve: (a) => a.decision }),
+    position: t.exposeInt('position'),
+    kind: t.field({ type: ActionKindEnum, resolve: (a) => a.kind }),
+    decision: t.field({ type: DecisionRef, description: 'Whether the action could do its work as the principal now.', resolve: (a) => a.decision }),
   }),
 });
 
 const WorkflowPreviewRef = builder.objectRef<WorkflowPreview>('WorkflowPreview').implement({
   description: 'What saving a definition would do; nothing was saved.',
   fields: (t) => ({
-    save: t.field({ type: DecisionRef, nullable: false, description: 'May the caller save it (create it, or update the given workflow)?', resolve: (p) => p.save }),
-    outcome: t.field({ type: SaveOutcomeEnum, nullable: false, resolve: (p) => p.outcome }),
-    requiresApproval: t.exposeBoolean('requiresApproval', { nullable: false, description: 'The definition has a risky action.' }),
-    needsApproval: t.exposeBoolean('needsApproval', { nullable: false, description: 'Saved by the caller now, it would wait for an approved WORKFLOW request.' }),
-    riskyActions: t.field({ type: [RiskyActionRef], nullable: false, resolve: (p) => p.riskyActions }),
+    save: t.field({ type: DecisionRef, description: 'May the caller save it (create it, or update the given workflow)?', resolve: (p) => p.save }),
+    outcome: t.field({ type: SaveOutcomeEnum, resolve: (p) => p.outcome }),
+    requiresApproval: t.exposeBoolean('requiresApproval', { description: 'The definition has a risky action.' }),
+    needsApproval: t.exposeBoolean('needsApproval', { description: 'Saved by the caller now, it would wait for an approved WORKFLOW request.' }),
+    riskyActions: t.field({ type: [RiskyActionRef], resolve: (p) => p.riskyActions }),
     approval: t.field({ type: ApprovalRouteRef, nullable: true, description: 'Who would decide its request, and how many approvals it would need; null when none is needed.', resolve: (p) => p.approval }),
     principal: t.field({ type: UserRef, description: 'Whom its actions would run as.', resolve: (p, _a, ctx) => referencedMember(ctx, p.principalId) }),
-    run: t.field({ type: DecisionRef, nullable: false, description: 'Could the caller run it right after saving?', resolve: (p) => p.run }),
-    runAfterApproval: t.field({ type: DecisionRef, nullable: false, description: 'Could the caller run it once approved (equals `run` when no approval is needed)?', resolve: (p) => p.runAfterApproval }),
-    actions: t.field({ type: [ActionCheckRef], nullable: false, description: 'Each action checked as the principal would run it now.', resolve: (p) => p.actions }),
+    run: t.field({ type: DecisionRef, description: 'Could the caller run it right after saving?', resolve: (p) => p.run }),
+    runAfterApproval: t.field({ type: DecisionRef, description: 'Could the caller run it once approved (equals `run` when no approval is needed)?', resolve: (p) => p.runAfterApproval }),
+    actions: t.field({ type: [ActionCheckRef], description: 'Each action checked as the principal would run it now.', resolve: (p) => p.actions }),
   }),
 });
 
 builder.queryFields((t) => ({
   previewWorkflow: t.field({
     type: WorkflowPreviewRef,
-    nullable: false,
     description:
       'Without saving: whether this definition (new, or replacing workflow `id`) would need approval, which actions are risky and why, who may approve it, and whether the caller could run it afterwards. Invalid input fails as a save would (BAD_USER_INPUT).',
     authScopes: { can: 'workflows.create' },

@@ -16,7 +16,8 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { openDatabase, type Db } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { createOrganizationWith } from '../src/identity/bootstrap.ts';
-import { loadKpiProfile } from '../src/kpis/access.ts';
+import { loadKpiProfile, visiblePointsOf } from '../src/kpis/access.ts';
+import { pageStatement } from '../src/kpis/data-sql.ts';
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 200_000);
 const KPIS = 20;
@@ -121,28 +122,24 @@ async function load(port: number, query: string, id: string, users: string[]) {
 const fmt = (r: { rps: number; p50: number; p99: number; failures: number }) =>
   `${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms${r.failures ? `  (${r.failures} failed)` : ''}`;
 
-/** The SQL the restricted page query becomes, captured from Prisma, and the database's plan for it. */
+/** The statement the restricted page becomes (src/kpis/data-sql.ts), and the database's plan for it. */
 async function explain(db: Db, url: string, organizationId: string, kpiId: string) {
   const user = await db.user.findUniqueOrThrow({ where: { email: 'user0@bench.test' } });
   const profile = await loadKpiProfile(db, organizationId, user.id, 'VIEWER');
+  const query = { organizationId, visible: visiblePointsOf(profile, kpiId), conditions: [{ kpiId }] };
   if (url.startsWith('file:')) {
+    const { text, params } = pageStatement('sqlite', query, 101);
     const { default: Database } = await import('better-sqlite3');
     const raw = new Database(url.slice(5), { readonly: true });
-    const d1 = [...(profile.scopes.get('region') ?? [])];
-    const d2 = [...(profile.scopes.get('product') ?? [])];
-    const sql = `SELECT id, period, value, d1, d2 FROM "KpiDataPoint" WHERE "organizationId" = ? AND "kpiId" = ? AND "d1" IN (${d1.map(() => '?').join(',')}) AND "d2" IN (${d2.map(() => '?').join(',')}) ORDER BY period DESC, id DESC LIMIT 101`;
-    const plan = raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(organizationId, kpiId, ...d1, ...d2) as { detail: string }[];
+    const plan = raw.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as { detail: string }[];
     raw.close();
     return plan.map((p) => p.detail).join('; ');
   }
+  const { text, params } = pageStatement('postgresql', query, 101);
+  let n = 0;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const d1 = [...(profile.scopes.get('region') ?? [])];
-  const d2 = [...(profile.scopes.get('product') ?? [])];
-  const { rows } = await client.query(
-    `EXPLAIN SELECT id, period, value, d1, d2 FROM "KpiDataPoint" WHERE "organizationId" = $1 AND "kpiId" = $2 AND "d1" = ANY($3) AND "d2" = ANY($4) ORDER BY period DESC, id DESC LIMIT 101`,
-    [organizationId, kpiId, d1, d2],
-  );
+  const { rows } = await client.query(`EXPLAIN ${text.replace(/\?/g, () => `$${++n}`)}`, params);
   await client.end();
   return rows.map((r: Record<string, string>) => Object.values(r)[0]).join(' | ');
 }

@@ -243,9 +243,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       }),
       introspection,
       useStringLimit(config.MAX_STRING_LENGTH),
-      useDenialAudit(),
       // Approval events execute once per group of subscribers who see the same result.
       useApprovalEventSharing(),
+      // After the plugin above, whose subscribe function it wraps (a later one would replace its wrapper).
+      useDenialAudit(),
       useInputErrorCodes(),
       ...metrics.plugins,
       ...tracing.plugins,

@@ -8,6 +8,7 @@ import { startTestServer, type TestServer } from './harness.ts';
 import { orgWithRoles, rawId, userIdOf, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
 import { real, subscribe, warmUp, type Subscriber } from './live.ts';
+import { AuditEvents } from './ops.ts';
 
 const statements: string[] = [];
 let server: TestServer;
@@ -61,6 +62,14 @@ describe('shared execution of approval events', () => {
     // An ADMIN reads every member's profile; a VIEWER (here a delegated approver) only their own.
     expect(forAdmin.request.requestedBy).toEqual({ email: o.editor, displayName: 'editor of Shared' });
     expect(forDelegate.request.requestedBy).toEqual({ email: o.editor, displayName: null });
+  });
+
+  it('still audits a subscription refused at subscribe time (the denial audit wraps the shared subscribe)', async () => {
+    const refused = watch(o.viewer, 'subscription { approvalEvents { request { id } } }');
+    await refused.ended();
+    expect(refused.errors[0]!.extensions.code).toBe('FORBIDDEN');
+    const denials = await server.gql(AuditEvents, { action: 'auth.denied', actorId: await userIdOf(server, o.owner, o.viewer) }, { as: o.owner });
+    expect(denials.data!.auditEvents!.edges!.map((e) => e!.node!.targetId)).toContain('approvalEvents');
   });
 
   it('executes per subscriber an operation that selects beyond the shareable fields', async () => {

@@ -176,16 +176,18 @@ const planOf = (params: unknown[]) => ({ planEachTime: params.some((p) => Array.
 
 /** One page, newest first, ties by id: the order of the (kpiId, period) index, read backwards. */
 export async function readPoints(sql: SqlDriver, query: PointQuery, take: number): Promise<PointRow[]> {
-  const params: unknown[] = [];
-  const where = whereOf(query, sql.provider, params, pageHint(query));
-  params.push(take);
-  const rows = await sql.all<PointRow>(
-    `SELECT "id", "period", "value", "d1", "d2", "d3", "d4" FROM "KpiDataPoint" WHERE ${where} ORDER BY "period" DESC, "id" DESC LIMIT ?`,
-    params,
-    planOf(params),
-  );
+  const { text, params } = pageStatement(sql.provider, query, take);
+  const rows = await sql.all<PointRow>(text, params, planOf(params));
   for (const row of rows) row.period = dateOf(row.period);
   return rows;
+}
+
+/** The page's statement, with `?` placeholders (what `npm run bench -- kpis` explains). */
+export function pageStatement(provider: Provider, query: PointQuery, take: number) {
+  const params: unknown[] = [];
+  const where = whereOf(query, provider, params, pageHint(query));
+  params.push(take);
+  return { text: `SELECT "id", "period", "value", "d1", "d2", "d3", "d4" FROM "KpiDataPoint" WHERE ${where} ORDER BY "period" DESC, "id" DESC LIMIT ?`, params };
 }
 
 export async function countPoints(sql: SqlDriver, query: PointQuery): Promise<number> {

@@ -168,5 +168,6 @@ describe('row-level security (property)', () => {
       }),
       { numRuns: 20 },
     );
-  });
+    // 20 random models, each seeded and read by every user: well over the default 30 s on a busy PostgreSQL.
+  }, 120_000);
 });

@@ -11,7 +11,7 @@ export interface Instance {
 
 export function startInstance(env: Record<string, string>): Promise<Instance> {
   const child = fork(new URL('./server.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])],
     env: {
       // Only the scenarios that ask for Redis get it.
       ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'REDIS_URL')),

@@ -16,6 +16,7 @@ import { checkpointMovedChains } from './audit/checkpoints.ts';
 import { useDenialAudit } from './audit/denials.ts';
 import { auditKeysFrom, useAuditKeys } from './audit/keys.ts';
 import { useStringLimit } from './input-limits.ts';
+import { useCompiledExecution } from './executor.ts';
 import { CONSOLE_PATH, consoleSite } from './http/console.ts';
 import { useOperationLimits } from './limits/plugin.ts';
 import { corsOutcome } from './http/cors.ts';
@@ -243,6 +244,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       }),
       introspection,
       useStringLimit(config.MAX_STRING_LENGTH),
+      // graphql-jit's compiled executor (src/executor.ts): before every plugin that wraps the
+      // execute function, since it replaces it.
+      useCompiledExecution(),
       // Approval events execute once per group of subscribers who see the same result.
       useApprovalEventSharing(),
       // After the plugin above, whose subscribe function it wraps (a later one would replace its wrapper).

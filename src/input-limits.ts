@@ -40,7 +40,17 @@ export function inputProblem(value: unknown, max: number, root = '$'): InputProb
   return null;
 }
 
+/** Per document (yoga's cached parse) and limit: its literals do not change between requests. */
+const literalChecks = new WeakMap<DocumentNode, Map<number, string | null>>();
 function overlongLiteral(document: DocumentNode, max: number): string | null {
+  let byMax = literalChecks.get(document);
+  if (!byMax) literalChecks.set(document, (byMax = new Map()));
+  let found = byMax.get(max);
+  if (found === undefined) byMax.set(max, (found = findOverlongLiteral(document, max)));
+  return found;
+}
+
+function findOverlongLiteral(document: DocumentNode, max: number): string | null {
   let found: string | null = null;
   visit(document, {
     StringValue(node) {

@@ -5,7 +5,7 @@
 // what it does not know instead of dropping it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accessOf, rowFiltersOf, visibleKpisOf, visiblePointsOf, type KpiAccess, type KpiProfile } from '../src/kpis/access.ts';
+import { accessOf, rowFiltersOf, visibleKpiOf, visibleKpisOf, visiblePointsOf, type KpiAccess, type KpiProfile } from '../src/kpis/access.ts';
 import { compilePointWhere, UncompilableFilter } from '../src/kpis/data-sql.ts';
 
 type Row = Record<string, string | number | Date | null>;
@@ -87,6 +87,19 @@ describe('the compiled path reads through the same row filters', () => {
     fc.assert(
       fc.property(profiles, (profile) => {
         for (const id of KPIS) expect(matches(visibleKpisOf(profile) ?? {}, { id })).toBe(accessOf(profile, id) !== 'NONE');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('visibleKpiOf(profile, id) admits that KPI exactly when visibleKpisOf does, and no other KPI unless the profile sees all', () => {
+    fc.assert(
+      fc.property(profiles, (profile) => {
+        for (const id of KPIS) {
+          const narrowed = visibleKpiOf(profile, id) ?? {};
+          expect(matches(narrowed, { id })).toBe(matches(visibleKpisOf(profile) ?? {}, { id }));
+          for (const other of KPIS) if (other !== id) expect(matches(narrowed, { id: other })).toBe(profile.all);
+        }
       }),
       { numRuns: 300 },
     );

@@ -191,8 +191,15 @@ function buildRowFilters(profile: KpiProfile): Record<string, Prisma.KpiDataPoin
   };
 }
 
-/** The Kpi row filter of the profile (none when FULL on every KPI): what the compiled `kpi(id)` reads through. */
+/** The Kpi row filter of the profile (none when FULL on every KPI). */
 export const visibleKpisOf = (profile: KpiProfile) => rowFiltersOf(profile).Kpi as Prisma.KpiWhereInput | undefined;
+
+/**
+ * The Kpi row filter narrowed to one id, as `kpi(id)` reads through it: the same membership as
+ * visibleKpisOf, without sending the caller's whole list of visible KPIs with every lookup.
+ */
+export const visibleKpiOf = (profile: KpiProfile, id: string): Prisma.KpiWhereInput | undefined =>
+  profile.all ? undefined : profile.access.has(id) ? { id } : (NOTHING as Prisma.KpiWhereInput);
 
 /** The caller's profile, read once per request (memoised in the request's row-filter memo). */
 export function profileFor(request: RowFilterRequest): Promise<KpiProfile> {

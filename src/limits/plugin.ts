@@ -5,7 +5,7 @@
 import { GraphQLError, parse, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { AppError, ErrorCode } from '../errors.ts';
-import { countDirectives, DEFAULT_PAGE_SIZE, MAX_COSTED_SELECTIONS, measureCost, measureShape, UNPAGED_LIST_SIZE } from './measure.ts';
+import { countDirectives, DEFAULT_PAGE_SIZE, MAX_COSTED_SELECTIONS, measureCost, measureShape, UNPAGED_LIST_SIZE, type CostResult } from './measure.ts';
 
 export interface OperationLimits {
   maxTokens: number;
@@ -70,9 +70,34 @@ export function shapeRule(limits: OperationLimits): ValidationRule {
   return OperationShapeRule;
 }
 
+/**
+ * measureCost is a pure function of the schema, document, operation and variables; dashboards send
+ * the same operation with the same variables again and again, so the last few results per document
+ * are kept (the document is yoga's cached parse, so equal text is the same object).
+ */
+const measured = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CostResult>>>();
+const VARIANTS_PER_DOCUMENT = 32;
+const MAX_KEPT_KEY = 2048;
+function measuredCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string | null): CostResult {
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables)}`;
+  // Large variables (bulk inputs) are measured each time rather than kept.
+  if (key.length > MAX_KEPT_KEY) return measureCost(schema, document, variables, operationName);
+  let bySchema = measured.get(schema);
+  if (!bySchema) measured.set(schema, (bySchema = new WeakMap()));
+  let byVariables = bySchema.get(document);
+  if (!byVariables) bySchema.set(document, (byVariables = new Map()));
+  let result = byVariables.get(key);
+  if (!result) {
+    result = measureCost(schema, document, variables, operationName);
+    if (byVariables.size >= VARIANTS_PER_DOCUMENT) byVariables.delete(byVariables.keys().next().value!);
+    byVariables.set(key, result);
+  }
+  return result;
+}
+
 /** Page sizes and cost of the operation about to run, with its variables; null when it may run. */
 export function costRefusal(limits: OperationLimits, schema: GraphQLSchema, document: DocumentNode, variables: unknown, operationName?: string | null): AppError | null {
-  const result = measureCost(schema, document, (variables ?? {}) as Record<string, unknown>, operationName);
+  const result = measuredCost(schema, document, (variables ?? {}) as Record<string, unknown>, operationName);
   // Execution refuses these itself (unknown operation, variables of the wrong type) before any resolver runs.
   if ('unmeasured' in result) return null;
   if ('tooLarge' in result)

@@ -201,6 +201,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const yoga = createYoga<{ connectionParams?: WsParams; wsRequestId?: string }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
+    // The body is bounded before yoga sees it (bodyRefusal: a Content-Length within MAX_BODY_BYTES,
+    // no chunked bodies), and node reads no more than that length; yoga's own limit piped every
+    // body through a stream whose teardown cost a tenth of a small request's CPU.
+    maxRequestBodySize: false,
     // GraphiQL from this server alone (no CDN), opening on the main operations and the demo personas.
     graphiql: config.GRAPHIQL ? graphiqlOptions(config) : false,
     renderGraphiQL: graphiqlRenderer(),

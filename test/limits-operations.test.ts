@@ -99,6 +99,15 @@ describe('over the API', () => {
     }
   });
 
+  it('measures the same operation again for other variables (measurements are kept per variables, never per document)', async () => {
+    const query = 'query($n: Int) { kpis(first: 5) { edges { node { data(first: $n) { totalCount } } } } }';
+    for (const [n, refused] of [[10, false], [101, true], [10, false], [100, false], [5000, true], [101, true]] as const) {
+      const r = await server.raw({ query, variables: { n } }, { as: OWNER });
+      if (refused) expect(refusal(r)).toMatchObject({ rule: 'operation.page-size', measured: n });
+      else expect(r.errors).toBeUndefined();
+    }
+  });
+
   it('counts pages as they will run: nested pages multiply, an omitted `first` is the default 20, a variable its value', async () => {
     // Each 100 × 100: 1 + 100 × (edge 1 + node 1 + (1 + 100 × (edge 1 + node 1 + totalCount 1)))
     const nested = await server.raw(

@@ -79,7 +79,13 @@ const measured = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Co
 const VARIANTS_PER_DOCUMENT = 32;
 const MAX_KEPT_KEY = 2048;
 function measuredCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string | null): CostResult {
-  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables)}`;
+  let key: string;
+  try {
+    key = `${operationName ?? ''}\u0000${JSON.stringify(variables)}`;
+  } catch {
+    // Nested past JSON.stringify's stack: measured (then refused by the input depth limit) unkept.
+    return measureCost(schema, document, variables, operationName);
+  }
   // Large variables (bulk inputs) are measured each time rather than kept.
   if (key.length > MAX_KEPT_KEY) return measureCost(schema, document, variables, operationName);
   let bySchema = measured.get(schema);

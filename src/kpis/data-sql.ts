@@ -112,12 +112,13 @@ export async function readVisibleKpi(sql: SqlDriver, organizationId: string, id:
   const params: unknown[] = [];
   const where = compileWhere({ AND: [{ organizationId }, { id }, visible ?? {}] }, { columns: KPI_COLUMNS, provider: sql.provider, params });
   const [row] = await sql.all<Kpi>(
-    `SELECT "id", "organizationId", "key", "name", "unit", "description", "target", "dimensionKeys", "createdById", "createdAt" FROM "Kpi" WHERE ${where} LIMIT 1`,
+    `SELECT "id", "organizationId", "key", "name", "unit", "description", "target", "dimensionKeys", "createdById", "createdAt", "dataVersion" FROM "Kpi" WHERE ${where} LIMIT 1`,
     params,
     planOf(params),
   );
   if (!row) return null;
   row.createdAt = dateOf(row.createdAt);
+  row.dataVersion = Number(row.dataVersion);
   return row;
 }
 

@@ -122,6 +122,8 @@ export async function recordKpiData(ctx: Context, kpiId: string, points: readonl
   const rows = await pointRows(ctx, kpi, points);
   const fired = await auditedTransaction(callerActor(ctx), async (tx, record) => {
     await tx.kpiDataPoint.createMany({ data: rows });
+    // Readers cache which dimension values occur per dataVersion (present-values.ts).
+    await tx.kpi.updateMany({ where: { id: kpi.id }, data: { dataVersion: { increment: 1 } } });
     const alerts = await tx.alert.findMany({ where: { kpiId: kpi.id } });
     const firings: { id: string; alertId: string }[] = [];
     for (const alert of alerts) {

@@ -10,6 +10,7 @@ import { dimensionFilters, refuse, type DimensionFilter } from '../input.ts';
 import { createKpi, dimensionKeysOf, recordKpiData } from '../kpis.ts';
 import { KPI_ACCESS_LEVELS } from '../policy.ts';
 import { DimensionRef } from './dimension.ts';
+import { longLists, narrowToOccurring, occurringValues } from '../present-values.ts';
 
 export const KpiAccessEnum = builder.enumType('KpiAccess', { values: KPI_ACCESS_LEVELS });
 
@@ -88,7 +89,12 @@ function afterPoint(key: string | null): Prisma.KpiDataPointWhereInput[] {
  */
 async function pointQuery(ctx: Context, kpi: Kpi, conditions: Prisma.KpiDataPointWhereInput[]): Promise<PointQuery> {
   const profile = await profileFor(ctx.rowRequest);
-  return { organizationId: ctx.member.organizationId, visible: visiblePointsOf(profile, kpi.id), conditions };
+  const organizationId = ctx.member.organizationId;
+  let visible = visiblePointsOf(profile, kpi.id);
+  // Long scope lists narrowed to the values the KPI's points have (the same rows; present-values.ts).
+  const long = longLists(visible);
+  if (long.length) visible = narrowToOccurring(visible, await occurringValues(ctx.services.sql, { id: kpi.id, organizationId, dataVersion: kpi.dataVersion }, long));
+  return { organizationId, visible, conditions };
 }
 
 export const KpiRef = builder.node(builder.objectRef<Kpi>('Kpi'), {

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Kpi" ADD COLUMN     "dataVersion" INTEGER NOT NULL DEFAULT 0;

@@ -103,6 +103,21 @@ describe('page fields for tables', () => {
     expect(data.nodes[0]).toEqual({ period: '2026-03-01T00:00:00.000Z', value: expect.any(Number), dimensionValues: [expect.stringMatching(/^(US|EMEA)$/), expect.stringMatching(/^p[12]$/)] });
   });
 
+  it('`nodes` goes through the same field-level rules as `edges`: a VIEWER gets null and FORBIDDEN for workflow actions either way', async () => {
+    const created = await call(o.editor, 'mutation($input: WorkflowInput!) { createWorkflow(input: $input) { id } }', { input: { name: 'Viewer check', actions: [{ kind: 'NOTIFY', config: { message: 'm' } }] } });
+    expect(created.errors).toBeUndefined();
+    const viaNodes = await call(o.viewer, '{ workflows(first: 5) { nodes { name actions { kind } } } }');
+    const viaEdges = await call(o.viewer, '{ workflows(first: 5) { edges { node { name actions { kind } } } } }');
+    expect(viaNodes.data?.workflows.nodes.length).toBeGreaterThan(0);
+    expect(viaNodes.data?.workflows.nodes.map((n: { actions: unknown }) => n.actions)).toEqual(viaEdges.data?.workflows.edges.map((e: { node: { actions: unknown } }) => e.node.actions));
+    expect(viaNodes.data?.workflows.nodes.every((n: { actions: unknown }) => n.actions === null)).toBe(true);
+    expect((viaNodes.errors ?? []).map((e) => [e.extensions?.code, e.path?.slice(-1)[0]])).toEqual((viaEdges.errors ?? []).map((e) => [e.extensions?.code, e.path?.slice(-1)[0]]));
+    expect(viaNodes.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // The editor who made it reads its actions through `nodes` as through `edges`.
+    const own = await call(o.editor, '{ workflows(first: 5) { nodes { name actions { kind } } } }');
+    expect(own.data?.workflows.nodes.find((n: { name: string }) => n.name === 'Viewer check')?.actions).toEqual([{ kind: 'NOTIFY' }]);
+  });
+
   it('answers DateTime as the ISO string it always was', async () => {
     const r = await call(o.owner, 'query($id: ID!) { kpi(id: $id) { data(first: 1) { nodes { period } } } }', { id: kpi });
     expect(r.data?.kpi?.data.nodes).toEqual([{ period: '2026-03-01T00:00:00.000Z' }]);

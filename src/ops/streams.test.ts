@@ -1,6 +1,6 @@
 import { Repeater } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
-import { endable, trackStreams } from './streams.ts';
+import { endable, endSignal, type EndSignal, trackStreams } from './streams.ts';
 
 /** A source that yields what is pushed and records whether it was returned. */
 function source() {
@@ -18,10 +18,9 @@ function source() {
 describe('endable', () => {
   it('passes values through, and ends a waiting next() when `ended` settles, returning the source', async () => {
     const s = source();
-    let end!: () => void;
-    const ended = new Promise<void>((r) => (end = r));
+    const { signal, end } = endSignal();
     const released: Promise<void>[] = [];
-    const stream = endable(s.repeater, ended, (r) => released.push(r));
+    const stream = endable(s.repeater, signal, (r) => released.push(r));
     const first = stream.next();
     void s.push(1);
     expect(await first).toEqual({ done: false, value: 1 });
@@ -37,8 +36,48 @@ describe('endable', () => {
   it('passes a failure of the source on, once', async () => {
     const failing = { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('FORBIDDEN')) }) };
     let finished = 0;
-    const stream = endable(failing, new Promise(() => {}), () => finished++);
+    const stream = endable(failing, endSignal().signal, () => finished++);
     await expect(stream.next()).rejects.toThrow('FORBIDDEN');
+    expect(finished).toBe(1);
+  });
+});
+
+describe('endable over many events', () => {
+  it('keeps one end listener per open stream, however many values pass, and none once it ended', async () => {
+    const s = source();
+    const { signal } = endSignal();
+    let listening = 0;
+    const counted: EndSignal = {
+      get ended() {
+        return signal.ended;
+      },
+      onEnd(listener) {
+        listening++;
+        const stop = signal.onEnd(listener);
+        return () => {
+          listening--;
+          stop();
+        };
+      },
+    };
+    const stream = endable(s.repeater, counted, () => {});
+    for (let i = 0; i < 200; i++) {
+      const next = stream.next();
+      void s.push(i);
+      expect(await next).toEqual({ done: false, value: i });
+    }
+    expect(listening).toBe(1);
+    await stream.return!();
+    expect(listening).toBe(0);
+  });
+
+  it('ends a stream opened after the signal at its first next()', async () => {
+    const s = source();
+    const { signal, end } = endSignal();
+    end();
+    let finished = 0;
+    const stream = endable(s.repeater, signal, () => finished++);
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
     expect(finished).toBe(1);
   });
 });

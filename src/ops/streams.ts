@@ -18,33 +18,78 @@ export interface Streams {
 
 const DONE = Object.freeze({ done: true, value: undefined }) as IteratorReturnResult<undefined>;
 
+/** Tells streams that the server is ending them; each stream listens once, and stops listening when it ends. */
+export interface EndSignal {
+  readonly ended: boolean;
+  /** Calls `listener` when the signal is given (at once if it was); returns what stops listening. */
+  onEnd(listener: () => void): () => void;
+}
+
+export function endSignal(): { signal: EndSignal; end(): void } {
+  const listeners = new Set<() => void>();
+  let ended = false;
+  return {
+    signal: {
+      get ended() {
+        return ended;
+      },
+      onEnd(listener) {
+        if (ended) {
+          listener();
+          return () => {};
+        }
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+    end() {
+      if (ended) return;
+      ended = true;
+      for (const listener of listeners) listener();
+      listeners.clear();
+    },
+  };
+}
+
 /**
- * `source`, ending (done) as soon as `ended` settles, even while a `next()` is waiting; the source
- * is then returned so that it releases its pub/sub subscription. `finished` runs once, when the
- * consumer is told the stream is over (or it failed), with the source's `return()` under way.
+ * `source`, ending (done) as soon as `signal` is given, even while a `next()` is waiting; the
+ * source is then returned so that it releases its pub/sub subscription. `finished` runs once, when
+ * the consumer is told the stream is over (or it failed), with the source's `return()` under way.
+ *
+ * Each `next()` races the source against a promise of its own, never against one shared and
+ * long-lived: a reaction added to a promise that settles only at shutdown stays until then, and
+ * one per event per subscriber grew the heap by about 340 bytes per subscriber per event.
  */
-export function endable<T>(source: AsyncIterable<T>, ended: Promise<void>, finished: (released: Promise<void>) => void): AsyncIterableIterator<T> {
+export function endable<T>(source: AsyncIterable<T>, signal: EndSignal, finished: (released: Promise<void>) => void): AsyncIterableIterator<T> {
   const iterator = source[Symbol.asyncIterator]();
   let over = false;
+  let wake: ((result: IteratorResult<T>) => void) | null = null;
+  const stopListening = signal.onEnd(() => wake?.(DONE));
   const finish = () => {
     if (over) return;
     over = true;
+    stopListening();
     // Not awaited here: a source stuck in its own work must not hold the consumer.
     finished(Promise.resolve(iterator.return?.()).then(() => {}, () => {}));
   };
-  const endedResult = ended.then(() => DONE);
   return {
     [Symbol.asyncIterator]() {
       return this;
     },
     async next() {
       if (over) return DONE;
+      if (signal.ended) {
+        finish();
+        return DONE;
+      }
       let result: IteratorResult<T>;
       try {
-        result = await Promise.race([iterator.next(), endedResult]);
+        result = await Promise.race([iterator.next(), new Promise<IteratorResult<T>>((resolve) => (wake = resolve))]);
       } catch (error) {
         finish();
         throw error;
+      } finally {
+        wake = null;
       }
       if (result.done) finish();
       return result;
@@ -65,8 +110,7 @@ export function trackStreams(transportOf: (graphqlContext: unknown) => Transport
   const open = new Map<object, Transport>();
   /** Sources still releasing their subscriptions (pub/sub, Redis), which must finish before pub/sub closes. */
   const releasing = new Set<Promise<void>>();
-  let end!: () => void;
-  const ended = new Promise<void>((resolve) => (end = resolve));
+  const { signal, end } = endSignal();
   let drained: (() => void) | null = null;
 
   const plugin: Plugin = {
@@ -77,7 +121,7 @@ export function trackStreams(transportOf: (graphqlContext: unknown) => Transport
           const token = {};
           open.set(token, transportOf(args.contextValue));
           setResult(
-            endable(result, ended, (released) => {
+            endable(result, signal, (released) => {
               open.delete(token);
               releasing.add(released);
               void released.then(() => releasing.delete(released));

@@ -172,7 +172,7 @@ const pageHint = (query: PointQuery) => (combinations({ AND: [query.visible, ...
  * PostgreSQL hashes an `= ANY(list)` of 9 or more values only when it plans with the list known;
  * a reused generic plan compares every row with every value (1,000 scopes: 9 ms instead of 1).
  */
-const LONG_LIST = 9;
+export const LONG_LIST = 9;
 const planOf = (params: unknown[]) => ({ planEachTime: params.some((p) => Array.isArray(p) && p.length >= LONG_LIST) });
 
 /** One page, newest first, ties by id: the order of the (kpiId, period) index, read backwards. */

@@ -10,6 +10,11 @@
 // version v holds at least every value of v. Only lists of LONG_LIST values or more are narrowed,
 // so that a KPI receiving data all the time costs its readers with few scopes nothing.
 import type { Prisma, SqlDriver } from '../db/client.ts';
+// The length at which PostgreSQL plans a list with its values each time (data-sql.ts): a narrowed
+// list usually falls below it and runs as a prepared statement again.
+import { LONG_LIST } from './data-sql.ts';
+
+export { LONG_LIST };
 
 /** The KPI as the data connection has it: its row (with the version it was read at). */
 export interface VersionedKpi {
@@ -18,7 +23,6 @@ export interface VersionedKpi {
   dataVersion: number;
 }
 
-export const LONG_LIST = 9;
 const COLUMNS = ['d1', 'd2', 'd3', 'd4'] as const;
 type Column = (typeof COLUMNS)[number];
 export type Occurring = Partial<Record<Column, ReadonlySet<string>>>;

@@ -65,6 +65,18 @@ export function Inbox({ heading, session, requests, problems, onChange }: ListPr
   );
 }
 
+/** A request card's title (what labels the card) and its facts. */
+function RequestHeading({ id, request: r, now }: { id: string; request: Request; now: number }) {
+  return (
+    <>
+      <h3 id={`${id}-title`}>
+        {kindLabel(r.kind)}: {r.summary}
+      </h3>
+      <RequestFacts request={r} now={now} />
+    </>
+  );
+}
+
 function RequestFacts({ request: r, now }: { request: Request; now: number }) {
   return (
     <dl class="facts">
@@ -143,10 +155,7 @@ function DecisionCard({ request: r, now, session, onChange }: { request: Request
 
   return (
     <article class="card" aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>
-        {kindLabel(r.kind)}: {r.summary}
-      </h3>
-      <RequestFacts request={r} now={now} />
+      <RequestHeading id={id} request={r} now={now} />
       {r.status === 'PENDING' && (
         <form class="decide" onSubmit={(e) => e.preventDefault()}>
           <Field label="Comment (required to reject)">
@@ -239,10 +248,7 @@ function OwnCard({ request: r, now, session, onChange }: { request: Request; now
   };
   return (
     <article class="card" aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>
-        {kindLabel(r.kind)}: {r.summary}
-      </h3>
-      <RequestFacts request={r} now={now} />
+      <RequestHeading id={id} request={r} now={now} />
       {r.status === 'PENDING' && (
         <button type="button" disabled={busy} onClick={withdraw}>
           Withdraw this request

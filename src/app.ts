@@ -7,10 +7,11 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { expireStale } from './approvals/core.ts';
 import { domainApprovalKinds } from './approvals/domains.ts';
 import { kindRegistry, type ApprovalKindHandler } from './approvals/kinds.ts';
+import { sendLiveFramesTo, type LiveFrames } from './approvals/shared-execution.ts';
 import { useApprovalEventSharing } from './approvals/stream.ts';
 import { checkpointMovedChains } from './audit/checkpoints.ts';
 import { useDenialAudit } from './audit/denials.ts';
@@ -71,6 +72,21 @@ export interface App {
 }
 
 type WsParams = Record<string, unknown> | undefined;
+
+/** A graphql-ws operation's way to its socket, for the `next` messages of shared live results. */
+class SocketFrames implements LiveFrames {
+  constructor(
+    private readonly ctx: { subscriptions: Record<string, unknown>; extra: { socket: WebSocket } },
+    readonly id: string,
+  ) {}
+  open() {
+    const { socket } = this.ctx.extra;
+    return this.id in this.ctx.subscriptions && socket.readyState === socket.OPEN;
+  }
+  send(message: Buffer) {
+    this.ctx.extra.socket.send(message, { binary: false });
+  }
+}
 const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
 
 /**
@@ -162,7 +178,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const tracing = startTracing(tracerProviderFromConfig(config, options.spanExporter));
   const metrics = createMetrics(config, db, log);
   // graphql-ws operations carry the request id the socket handler gave them; HTTP ones do not.
-  const streams = trackStreams((graphqlContext) => ((graphqlContext as { wsRequestId?: string }).wsRequestId ? 'ws' : 'sse'));
+  const streams = trackStreams((graphqlContext) => ((graphqlContext as { wsRequestId?: string }).wsRequestId ? 'ws' : 'sse'), metrics.observeStream);
   const pubsubHandle = openPubSub(config.REDIS_URL);
   const services: Services = {
     config,
@@ -324,7 +340,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const socketsOf = new Map<string, number>();
   /** Sockets by the session they were opened with: logout on any instance closes them (4401). */
   const sessionSocketsOf = sessionSockets(services.pubsub);
-  const wsServer = useServer<WsParams, { userId?: string; jti?: string }>(
+  const wsServer = useServer<WsParams, { userId?: string; jti?: string; peer?: Pick<IncomingMessage, 'headers'> & { socket: { remoteAddress?: string } } }>(
     {
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
@@ -349,6 +365,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           return refuse(4429, `Too many open sockets for this user (${config.WS_MAX_SOCKETS_PER_USER}); close one first`);
         socketsOf.set(caller.user.id, open + 1);
         ctx.extra.userId = caller.user.id;
+        // The upgrade request would stay with the socket as long as it is open (a few hundred bytes
+        // of headers and stream state per socket): operations need only where it came from.
+        const { request } = ctx.extra;
+        ctx.extra.peer = { socket: { remoteAddress: request.socket.remoteAddress }, headers: { 'x-forwarded-for': request.headers['x-forwarded-for'] } };
+        (ctx.extra as { request?: IncomingMessage }).request = undefined;
         if (caller.session) sessionSocketsOf.track((ctx.extra.jti = caller.session.jti), ctx.extra.socket);
         return true;
       },
@@ -366,7 +387,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         const wsRequestId = newRequestId();
         const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
-          req: ctx.extra.request,
+          req: ctx.extra.peer,
           socket: ctx.extra.socket,
           params,
           connectionParams: ctx.connectionParams,
@@ -386,6 +407,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
         };
+        // Shared live results are written straight to the socket (src/approvals/shared-execution.ts).
+        sendLiveFramesTo(args.contextValue, new SocketFrames(ctx, id));
         const errors = validate(args.schema, args.document);
         if (errors.length) return errors.map(withInputCode) as GraphQLError[];
         return args;

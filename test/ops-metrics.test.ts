@@ -3,7 +3,7 @@
 // by code, open graphql-ws sockets and subscriptions by transport, pending approvals by kind,
 // decisions, event delivery. Or on a listener of its own (METRICS_PORT), or not at all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orgWithRoles, until, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, until, userIdOf, type OrgFixture } from './fixtures.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { subscribe, type Subscriber } from './live.ts';
 
@@ -139,6 +139,58 @@ describe('metrics behind METRICS_TOKEN', () => {
     const streamed = await sseText;
     expect(streamed.match(/"type":"(REQUESTED|APPROVED)"/g)).toEqual(['"type":"REQUESTED"', '"type":"APPROVED"']);
     expect(streamed).toMatch(/event: complete\ndata:\n\n$/);
+  });
+});
+
+describe('metrics of subscriptions', () => {
+  let server: TestServer;
+  let port: number;
+  let url: string;
+  beforeAll(async () => {
+    server = await startTestServer({ METRICS_TOKEN: TOKEN, ...WITHOUT_REDIS });
+    port = await server.app.start(0, '127.0.0.1');
+    url = `http://127.0.0.1:${port}/metrics`;
+  });
+  afterAll(() => server?.close());
+
+  it('observes subscriptions: their start, a refusal at subscribe, a stream that fails, and each stream’s life', async () => {
+    const team = await orgWithRoles(server, 'MetricsLive', { demoted: 'ADMIN' });
+    const wsUrl = `ws://127.0.0.1:${port}/graphql`;
+    // A VIEWER may decide nothing: refused when subscribing (a result, not a stream).
+    const refused = subscribe(wsUrl, { devUser: team.viewer }, 'subscription OpsViewerEvents { approvalEvents { type } }');
+    await refused.ended();
+    expect(refused.errors.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    // An ADMIN's stream, and another one that stays open; the ADMIN is demoted, and the next event ends it with FORBIDDEN.
+    const demoted = subscribe(wsUrl, { devUser: team.emails.demoted }, 'subscription OpsDemotedEvents { approvalEvents { type } }');
+    const staying = subscribe(wsUrl, { devUser: team.owner }, 'subscription OpsOwnerEvents { approvalEvents { type } }');
+    await until(async () => (await scrape(url)).get('graphql_operations_total{operationName="OpsOwnerEvents",operationType="subscription",outcome="ok"}') === 1);
+    await until(async () => (await scrape(url)).get('graphql_operations_total{operationName="OpsDemotedEvents",operationType="subscription",outcome="ok"}') === 1);
+    const demotedId = await userIdOf(server, team.owner, team.emails.demoted!);
+    const demotion = await post(port, 'mutation ($u: ID!) { updateMemberRole(userId: $u, role: VIEWER) { role } }', team.owner, { u: demotedId });
+    expect(demotion.data).toEqual({ updateMemberRole: { role: 'VIEWER' } });
+    expect((await post(port, 'mutation { createDimension(key: "site", name: "Site", values: ["A"]) { key } }', team.admin)).errors).toBeUndefined();
+    const raised = await post(port, 'mutation { requestAccess(dimension: "site", value: "A", justification: "metrics of streams") { id } }', team.editor);
+    expect(raised.errors).toBeUndefined();
+    await demoted.ended();
+    expect(demoted.errors.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    await staying.waitFor((e) => e.type === 'REQUESTED');
+
+    const m = await scrape(url);
+    const series = (name: string, op: string, extra = '') => m.get(`${name}{${extra}operationName="${op}",operationType="subscription"}`);
+    const errors = (op: string) => m.get(`graphql_envelop_error_result{operationName="${op}",operationType="subscription",phase="subscribe",code="FORBIDDEN"}`);
+    const outcome = (op: string, o: string) => m.get(`graphql_operations_total{operationName="${op}",operationType="subscription",outcome="${o}"}`);
+    // Each start timed once; the refused one and the failed stream counted as errors with their code.
+    expect(['OpsViewerEvents', 'OpsDemotedEvents', 'OpsOwnerEvents'].map((op) => series('graphql_envelop_phase_subscribe_count', op))).toEqual([1, 1, 1]);
+    expect([outcome('OpsViewerEvents', 'error'), outcome('OpsDemotedEvents', 'ok'), outcome('OpsDemotedEvents', 'error'), outcome('OpsOwnerEvents', 'ok')]).toEqual([1, 1, 1, 1]);
+    expect([errors('OpsViewerEvents'), errors('OpsDemotedEvents'), errors('OpsOwnerEvents')]).toEqual([1, 1, undefined]);
+    // A subscription's duration is its life: observed when it is over, not while it is open.
+    expect(['OpsViewerEvents', 'OpsDemotedEvents', 'OpsOwnerEvents'].map((op) => series('graphql_envelop_request_duration_count', op))).toEqual([1, 1, undefined]);
+    await staying.close();
+    await until(async () => (await scrape(url)).get('graphql_envelop_request_duration_count{operationName="OpsOwnerEvents",operationType="subscription"}') === 1);
+    await refused.close();
+    await demoted.close();
+    const cancelled = await post(port, 'mutation ($id: ID!) { cancelRequest(id: $id) { status } }', team.editor, { id: raised.data.requestAccess.id });
+    expect(cancelled.data).toEqual({ cancelRequest: { status: 'CANCELLED' } });
   });
 });
 

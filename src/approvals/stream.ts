@@ -6,7 +6,10 @@
 // (approvalEvents) or requested it (myApprovalUpdates); a subscriber whose membership is disabled,
 // or who may decide nothing any more, gets FORBIDDEN and the stream ends. The event object is one
 // per instance, and declares how its execution may be shared (shared-execution.ts): subscribers
-// with the same role and the same relation to the request see the same result, computed once.
+// with the same role and the same relation to the request see the same result, computed once,
+// and over graphql-ws also serialised once and written to their sockets from here. The feed
+// finishes an event (re-checks of rights, writes) before it takes the next, so every subscriber
+// gets its events in order whichever way they go.
 import type { OrgRole } from '../authz/matrix.ts';
 import type { Context } from '../context.ts';
 import { refusalError } from '../authz/decision.ts';
@@ -15,7 +18,7 @@ import { mayDecideAnything } from './core.ts';
 import { revive, type ApprovalEventShape, type ApprovalMessage } from './events.ts';
 import type { ApprovalKind } from './kinds.ts';
 import { liveMembershipDecision, receivesEvent, subscribeDecision } from './policy.ts';
-import { SHARED_EXECUTION, useSharedExecution, type SharedExecution } from './shared-execution.ts';
+import { DELIVER_DIRECTLY, SHARED_EXECUTION, useSharedExecution, type DirectDelivery, type DirectSource, type SharedExecution } from './shared-execution.ts';
 
 interface Audience {
   members: Map<string, { role: OrgRole; status: string }>;
@@ -87,15 +90,38 @@ function sharedShape(message: Exclude<ApprovalMessage, { type: 'MEMBERSHIP' }>):
   return Object.assign({ type: message.type, at: new Date(message.at), request }, { [SHARED_EXECUTION]: share });
 }
 
-/** One subscription's events, in order: a small queue the feed pushes to and graphql-js pulls from. */
-class EventQueue implements AsyncIterableIterator<ApprovalEventShape> {
+/**
+ * One subscription's events, in order: a small queue the feed pushes to and graphql-js pulls from,
+ * or, while a direct delivery takes them (shared-execution.ts), handed to it instead.
+ */
+class EventQueue implements AsyncIterableIterator<ApprovalEventShape>, DirectSource {
   private items: ApprovalEventShape[] = [];
   private waiting: { resolve: (r: IteratorResult<ApprovalEventShape>) => void; reject: (e: unknown) => void } | null = null;
   private failure: unknown = null;
   private done = false;
+  private direct: DirectDelivery | null = null;
+  private readonly handBack = (event: unknown) => {
+    this.direct = null;
+    this.enqueue(event as ApprovalEventShape);
+  };
   constructor(private readonly onEnd: () => void) {}
 
-  push(event: ApprovalEventShape) {
+  [DELIVER_DIRECTLY](deliver: DirectDelivery) {
+    this.direct = deliver;
+  }
+
+  /** Passes the event on; a promise while a direct delivery is writing it. */
+  push(event: ApprovalEventShape): Promise<void> | void {
+    if (this.done || this.failure) return;
+    if (this.direct) {
+      const sent = this.direct(event, this.handBack);
+      if (sent) return sent;
+      this.direct = null;
+    }
+    this.enqueue(event);
+  }
+
+  private enqueue(event: ApprovalEventShape) {
     if (this.done) return;
     if (this.waiting) {
       const { resolve } = this.waiting;
@@ -158,8 +184,6 @@ interface Subscription {
   /** The role the subscription was last checked with. */
   role: OrgRole;
   queue: EventQueue;
-  /** A re-check of rights after a role change, which later events wait for (keeps the order). */
-  pending: Promise<void> | null;
 }
 
 /** An organization's subscriptions on this instance, fed by one pub/sub subscription. */
@@ -195,19 +219,17 @@ class OrganizationFeed {
       return;
     }
     const shape = message.type === 'MEMBERSHIP' ? null : sharedShape(message);
+    // Mostly synchronous; what is not (a re-check of rights, a group's shared result being
+    // written) finishes before the next event, which keeps every subscriber's events in order.
+    const unfinished = new Set<Promise<void>>();
     for (const s of this.subscriptions) {
-      // Synchronous unless this subscriber's rights are being re-checked: then after that, in order.
-      const waiting = s.pending ? s.pending.then(() => this.offer(s, message, audience, shape)) : this.offer(s, message, audience, shape);
-      if (waiting) {
-        s.pending = waiting;
-        void waiting.finally(() => {
-          if (s.pending === waiting) s.pending = null;
-        });
-      }
+      const offered = this.offer(s, message, audience, shape);
+      if (offered) unfinished.add(offered);
     }
+    if (unfinished.size) await Promise.all(unfinished);
   }
 
-  /** Passes the event on if the subscriber may have it; returns a promise only when a role change needs a re-check first. */
+  /** Passes the event on if the subscriber may have it; a promise while that is under way (re-check, write). */
   private offer(s: Subscription, message: ApprovalMessage, audience: Audience, shape: ApprovalEventShape | null): Promise<void> | void {
     const me = audience.members.get(s.userId);
     if (!me || me.status !== 'ACTIVE') return s.queue.fail(revoked());
@@ -219,10 +241,10 @@ class OrganizationFeed {
           (error) => s.queue.fail(error),
         );
     }
-    this.pass(s, message, audience, shape);
+    return this.pass(s, message, audience, shape);
   }
 
-  private pass(s: Subscription, message: ApprovalMessage, audience: Audience, shape: ApprovalEventShape | null) {
+  private pass(s: Subscription, message: ApprovalMessage, audience: Audience, shape: ApprovalEventShape | null): Promise<void> | void {
     if (message.type === 'MEMBERSHIP' || !shape) return;
     const { request } = message;
     const receives = s.mine
@@ -230,7 +252,7 @@ class OrganizationFeed {
       : // A scope's coming end is news for its holder only.
         message.type !== 'SCOPE_EXPIRING' &&
         receivesEvent({ kind: request.kind, role: s.role, userId: s.userId, requestedById: request.requestedById, delegated: audience.delegates.has(s.userId), wanted: s.wanted });
-    if (receives) s.queue.push(shape);
+    if (receives) return s.queue.push(shape);
   }
 
   remove(s: Subscription) {
@@ -277,7 +299,6 @@ export async function approvalStream(ctx: Context, options: StreamOptions): Prom
     wanted: options.kinds?.length ? new Set(options.kinds) : null,
     role,
     queue: new EventQueue(() => feed.remove(subscription)),
-    pending: null,
   };
   feed.subscriptions.add(subscription);
   return subscription.queue;

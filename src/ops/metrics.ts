@@ -14,6 +14,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { PubSub } from '../pubsub.ts';
+import type { StreamObservation } from './streams.ts';
 
 /** What the gauges read at scrape time. */
 export interface MetricSources {
@@ -29,6 +30,8 @@ export interface Metrics {
   registry: Registry;
   /** Envelop/yoga plugins that observe every operation, over HTTP and graphql-ws. */
   plugins: Plugin[];
+  /** The figures of one subscription's stream, fed by the stream's wrapper (src/ops/streams.ts). */
+  observeStream(args: { document: DocumentNode; operationName?: string | null }): StreamObservation;
   /** Counts a decision that committed (an approval kind's effect ran). */
   decided(kind: string, status: string): void;
   /** The same pub/sub, observing each event's delay from its publication (`at`) to its arrival on this instance. */
@@ -105,6 +108,21 @@ export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PO
       fillLabelsFn: operationLabels,
     });
 
+  const requestDuration = phaseHistogram<'execute' | 'subscribe'>('graphql_envelop_request_duration', 'Time of a whole GraphQL operation (parse to result; a subscription: its life), seconds');
+  const phaseSubscribe = phaseHistogram<'subscribe'>('graphql_envelop_phase_subscribe', 'Time spent starting a subscription, seconds');
+  const errorResult = createCounter({
+    registry,
+    counter: { name: 'graphql_envelop_error_result', help: 'Errors returned to clients, by phase and extensions.code', labelNames: ['operationName', 'operationType', 'phase', 'code'] },
+    fillLabelsFn: (params: FillLabelsFnParams) => ({
+      ...operationLabels(params),
+      phase: params.errorPhase ?? 'execute',
+      // Parse and validation failures reach this counter without an error object: they are input errors.
+      code: params.error ? publicErrorCode(params.error) : 'BAD_USER_INPUT',
+    }),
+  });
+  const subscriptionError = (labels: ReturnType<typeof operationLabels>, error: unknown) =>
+    errorResult.counter.inc({ ...labels, phase: 'subscribe', code: publicErrorCode(error) });
+
   const prometheus = usePrometheus({
     registry,
     endpoint: false,
@@ -115,22 +133,16 @@ export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PO
       graphql_envelop_deprecated_field: false,
       graphql_envelop_schema_change: false,
       graphql_envelop_execute_resolver: false,
-      graphql_envelop_request_duration: phaseHistogram<'execute' | 'subscribe'>('graphql_envelop_request_duration', 'Time of a whole GraphQL operation (parse to result), seconds'),
+      // Subscriptions are observed by observeStream below, not by the plugin: its hooks wrap every
+      // stream in three more iterators (a result, an end and an error wrapper) with their closures,
+      // about 2 KiB per open subscription, ten thousand of which are 20 MiB.
+      graphql_envelop_request_duration: { ...requestDuration, phases: ['execute'] },
       graphql_envelop_phase_parse: phaseHistogram<'parse'>('graphql_envelop_phase_parse', 'Time spent parsing an operation, seconds'),
       graphql_envelop_phase_validate: phaseHistogram<'validate'>('graphql_envelop_phase_validate', 'Time spent validating an operation, seconds'),
       graphql_envelop_phase_context: phaseHistogram<'context'>('graphql_envelop_phase_context', 'Time spent building the context (caller, membership), seconds'),
       graphql_envelop_phase_execute: phaseHistogram<'execute'>('graphql_envelop_phase_execute', 'Time spent executing a query or mutation, seconds'),
-      graphql_envelop_phase_subscribe: phaseHistogram<'subscribe'>('graphql_envelop_phase_subscribe', 'Time spent starting a subscription, seconds'),
-      graphql_envelop_error_result: createCounter({
-        registry,
-        counter: { name: 'graphql_envelop_error_result', help: 'Errors returned to clients, by phase and extensions.code', labelNames: ['operationName', 'operationType', 'phase', 'code'] },
-        fillLabelsFn: (params) => ({
-          ...operationLabels(params),
-          phase: params.errorPhase ?? 'execute',
-          // Parse and validation failures reach this counter without an error object: they are input errors.
-          code: params.error ? publicErrorCode(params.error) : 'BAD_USER_INPUT',
-        }),
-      }),
+      graphql_envelop_phase_subscribe: false,
+      graphql_envelop_error_result: { ...errorResult, phases: ['parse', 'validate', 'context', 'execute'] },
       graphql_yoga_http_duration: createHistogram({
         registry,
         histogram: { name: 'graphql_yoga_http_duration', help: 'Time to answer an HTTP GraphQL request (to the first byte of a stream), seconds', labelNames: ['operationName', 'operationType', 'method', 'statusCode'], buckets: LATENCY_BUCKETS },
@@ -149,10 +161,12 @@ export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PO
     labelNames: ['operationName', 'operationType', 'outcome'],
     registers: [registry],
   });
-  const count = (document: DocumentNode | undefined, requestedName: string | undefined, outcome: Outcome) => {
+  const labelsOf = (document: DocumentNode | undefined, requestedName: string | undefined) => {
     const operation = document ? getOperationAST(document, requestedName) : null;
-    operations.inc({ ...operationLabels({ operationName: operation?.name?.value, operationType: operation?.operation }), outcome });
+    return operationLabels({ operationName: operation?.name?.value, operationType: operation?.operation });
   };
+  const count = (document: DocumentNode | undefined, requestedName: string | undefined, outcome: Outcome) =>
+    operations.inc({ ...labelsOf(document, requestedName), outcome });
   const requestedName = (graphqlContext: unknown) => (graphqlContext as { params?: { operationName?: string } }).params?.operationName;
   const outcomes: Plugin = {
     onParse() {
@@ -172,17 +186,39 @@ export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PO
         },
       };
     },
+    // What the prometheus plugin would observe of a subscription's start; its stream is observed
+    // by observeStream (src/ops/streams.ts calls it), without a wrapper of its own.
     onSubscribe({ args }) {
+      const started = performance.now();
       return {
         onSubscribeResult({ result }) {
+          const labels = labelsOf(args.document, args.operationName ?? undefined);
+          const seconds = (performance.now() - started) / 1000;
+          phaseSubscribe.histogram.observe(labels, seconds);
           count(args.document, args.operationName ?? undefined, isAsyncIterable(result) ? 'ok' : outcomeOf(result));
-        },
-        onSubscribeError() {
-          count(args.document, args.operationName ?? undefined, 'error');
+          if (isAsyncIterable(result)) return;
+          requestDuration.histogram.observe(labels, seconds);
+          for (const error of result.errors ?? []) subscriptionError(labels, error);
         },
       };
     },
   };
+
+  /** One open stream's figures: errors in its results, its life and how it ended. */
+  class StreamFigures implements StreamObservation {
+    private readonly started = performance.now();
+    constructor(private readonly labels: ReturnType<typeof operationLabels>) {}
+    result(result: unknown) {
+      const errors = (result as ExecutionResult | null)?.errors;
+      if (errors) for (const error of errors) subscriptionError(this.labels, error);
+    }
+    ended(failure?: { error: unknown }) {
+      requestDuration.histogram.observe(this.labels, (performance.now() - this.started) / 1000);
+      if (!failure) return;
+      operations.inc({ ...this.labels, outcome: 'error' });
+      subscriptionError(this.labels, failure.error);
+    }
+  }
 
   const decisions = new Counter({
     name: 'approval_decisions_total',
@@ -269,6 +305,7 @@ export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PO
     registry,
     plugins: [prometheus, outcomes],
     decided: (kind, status) => decisions.inc({ kind, status }),
+    observeStream: (args) => new StreamFigures(labelsOf(args.document, args.operationName ?? undefined)),
     timeDelivery(pubsub) {
       // However many subscriptions of this instance receive an event, it is observed once (by its id).
       const observed = new Set<string>();

@@ -1,6 +1,7 @@
 // Open subscription streams, over SSE and graphql-ws alike, counted by transport and ended on
 // shutdown the way a stream ends by itself: an SSE client gets `event: complete`, a graphql-ws client
 // a `complete` message for each operation, before its socket is closed.
+import type { DocumentNode } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 
 export type Transport = 'ws' | 'sse';
@@ -14,6 +15,14 @@ export interface Streams {
    * consumers have taken the end, so that the `complete` they send goes out before sockets close.
    */
   endAll(timeoutMs: number): Promise<void>;
+}
+
+/** What a stream's wrapper reports of it (src/ops/metrics.ts counts it). */
+export interface StreamObservation {
+  /** A result the stream gives its consumer. */
+  result(result: unknown): void;
+  /** The stream is over: by itself, by its consumer, or by shutdown; `failure` when it failed. */
+  ended(failure?: { error: unknown }): void;
 }
 
 const DONE = Object.freeze({ done: true, value: undefined }) as IteratorReturnResult<undefined>;
@@ -60,15 +69,21 @@ export function endSignal(): { signal: EndSignal; end(): void } {
  * long-lived: a reaction added to a promise that settles only at shutdown stays until then, and
  * one per event per subscriber grew the heap by about 340 bytes per subscriber per event.
  */
-export function endable<T>(source: AsyncIterable<T>, signal: EndSignal, finished: (released: Promise<void>) => void): AsyncIterableIterator<T> {
+export function endable<T>(
+  source: AsyncIterable<T>,
+  signal: EndSignal,
+  finished: (released: Promise<void>) => void,
+  observation?: StreamObservation,
+): AsyncIterableIterator<T> {
   const iterator = source[Symbol.asyncIterator]();
   let over = false;
   let wake: ((result: IteratorResult<T>) => void) | null = null;
   const stopListening = signal.onEnd(() => wake?.(DONE));
-  const finish = () => {
+  const finish = (failure?: { error: unknown }) => {
     if (over) return;
     over = true;
     stopListening();
+    observation?.ended(failure);
     // Not awaited here: a source stuck in its own work must not hold the consumer.
     finished(Promise.resolve(iterator.return?.()).then(() => {}, () => {}));
   };
@@ -86,12 +101,13 @@ export function endable<T>(source: AsyncIterable<T>, signal: EndSignal, finished
       try {
         result = await Promise.race([iterator.next(), new Promise<IteratorResult<T>>((resolve) => (wake = resolve))]);
       } catch (error) {
-        finish();
+        finish({ error });
         throw error;
       } finally {
         wake = null;
       }
       if (result.done) finish();
+      else observation?.result(result.value);
       return result;
     },
     async return() {
@@ -105,8 +121,14 @@ export function endable<T>(source: AsyncIterable<T>, signal: EndSignal, finished
   };
 }
 
-/** `transportOf` tells a graphql-ws operation's context from an HTTP one. */
-export function trackStreams(transportOf: (graphqlContext: unknown) => Transport): Streams {
+/**
+ * `transportOf` tells a graphql-ws operation's context from an HTTP one; `observe` gives what
+ * watches each stream (the metrics), reported to by the one wrapper every stream has anyway.
+ */
+export function trackStreams(
+  transportOf: (graphqlContext: unknown) => Transport,
+  observe?: (args: { document: DocumentNode; operationName?: string | null }) => StreamObservation,
+): Streams {
   const open = new Map<object, Transport>();
   /** Sources still releasing their subscriptions (pub/sub, Redis), which must finish before pub/sub closes. */
   const releasing = new Set<Promise<void>>();
@@ -121,12 +143,17 @@ export function trackStreams(transportOf: (graphqlContext: unknown) => Transport
           const token = {};
           open.set(token, transportOf(args.contextValue));
           setResult(
-            endable(result, signal, (released) => {
-              open.delete(token);
-              releasing.add(released);
-              void released.then(() => releasing.delete(released));
-              if (open.size === 0) drained?.();
-            }),
+            endable(
+              result,
+              signal,
+              (released) => {
+                open.delete(token);
+                releasing.add(released);
+                void released.then(() => releasing.delete(released));
+                if (open.size === 0) drained?.();
+              },
+              observe?.(args),
+            ),
           );
         },
       };

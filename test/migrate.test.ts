@@ -71,6 +71,23 @@ describe('migrateDatabase', () => {
     await expect(migrateDatabase(database.url, base)).rejects.toThrow(/does not know/);
   });
 
+  it('walks a KPI’s points newest first by an index that, on SQLite, also carries the dimensions', async () => {
+    database = await freshDatabase();
+    await migrateDatabase(database.url);
+    db = openDatabase(database.url);
+    const columns =
+      providerOf(database.url) === 'sqlite'
+        ? (await db.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM pragma_index_info('KpiDataPoint_kpiId_period_idx') ORDER BY seqno`)).map((r) => r.name)
+        : (
+            await db.$queryRawUnsafe<{ name: string }[]>(
+              `SELECT a.attname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) ON true
+               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum WHERE c.relname = 'KpiDataPoint_kpiId_period_idx' ORDER BY k.n`,
+            )
+          ).map((r) => r.name);
+    // SQLite checks scope conditions in the index entry; PostgreSQL cannot, and keeps the heap order within a period.
+    expect(columns).toEqual(providerOf(database.url) === 'sqlite' ? ['kpiId', 'period', 'd1', 'd2', 'd3', 'd4'] : ['kpiId', 'period']);
+  });
+
   it('lets concurrent starts apply each migration once', async () => {
     database = await freshDatabase();
     const results = await Promise.all([migrateDatabase(database.url), migrateDatabase(database.url), migrateDatabase(database.url)]);

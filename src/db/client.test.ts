@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimestamp } from './client.ts';
+import { parseStoredDate, parseTimestamp, rowMaker } from './client.ts';
 
 const byStringParser = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
 
@@ -21,5 +21,27 @@ describe('parseTimestamp', () => {
   it('leaves what it does not recognise to the string parser (years before 100, BC, infinity)', () => {
     for (const text of ['0050-06-01 00:00:00', '2024-09-06 00:00:00 BC', 'infinity', '2024-09-06T00:00:00'])
       expect(String(parseTimestamp(text).getTime())).toBe(String(byStringParser(text).getTime()));
+  });
+});
+
+describe('parseStoredDate', () => {
+  it('reads what Prisma stores in SQLite as the string parser does, every day of four years at varied times', () => {
+    for (let t = Date.UTC(2023, 0, 1); t < Date.UTC(2027, 0, 1); t += 86_400_000 + 3_723_457) {
+      const text = new Date(t).toISOString().replace('Z', '+00:00');
+      expect([text, parseStoredDate(text).getTime()]).toEqual([text, new Date(text).getTime()]);
+    }
+  });
+
+  it('leaves other text to the string parser: other zones, no fraction, years before 100, non-digits', () => {
+    for (const text of ['2024-09-06T00:00:00.000+02:00', '2024-09-06T00:00:00+00:00', '2024-09-06T00:00:00.000Z', '0050-06-01T00:00:00.000+00:00', '2024-0x-06T00:00:00.000+00:00', 'not a date'])
+      expect(String(parseStoredDate(text).getTime())).toBe(String(new Date(text).getTime()));
+  });
+});
+
+describe('rowMaker', () => {
+  it('makes objects of raw rows in column order, whatever the names', () => {
+    const row = rowMaker(['id', 'period', 'we"ird name', 'd1'])(['a', '2024', 3, null]);
+    expect(row).toEqual({ id: 'a', period: '2024', 'we"ird name': 3, d1: null });
+    expect(Object.keys(row)).toEqual(['id', 'period', 'we"ird name', 'd1']);
   });
 });

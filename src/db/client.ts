@@ -73,7 +73,7 @@ export interface SqlDriver {
 }
 
 /** A DateTime column as the driver returns it (Date from pg, ISO text from SQLite) as a Date. */
-export const dateOf = (value: unknown): Date => (value instanceof Date ? value : new Date(value as string));
+export const dateOf = (value: unknown): Date => (value instanceof Date ? value : typeof value === 'string' ? parseStoredDate(value) : new Date(value as string));
 /** A DateTime parameter as Prisma stores it: ISO with +00:00 on SQLite, timestamp(3) UTC text on PostgreSQL. */
 export const dateParam = (provider: Provider, date: Date): string =>
   provider === 'sqlite' ? date.toISOString().replace('Z', '+00:00') : date.toISOString().slice(0, 23).replace('T', ' ');
@@ -102,6 +102,44 @@ export function parseTimestamp(text: string): Date {
   return new Date(Date.UTC(year, digits(text, 5, 7) - 1, digits(text, 8, 10), digits(text, 11, 13), digits(text, 14, 16), digits(text, 17, 19), ms));
 }
 
+/**
+ * A DateTime as Prisma stores it in SQLite, `2024-09-06T00:00:00.000+00:00`, read by its digits
+ * (Date's string parser showed in profiles of a page of 100 rows); any other text through the
+ * string parser.
+ */
+export function parseStoredDate(text: string): Date {
+  if (
+    text.length !== 29 ||
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 84 ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58 ||
+    text.charCodeAt(19) !== 46 ||
+    !text.endsWith('+00:00')
+  )
+    return new Date(text);
+  for (const i of DIGIT_POSITIONS) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return new Date(text);
+  }
+  const year = digits(text, 0, 4);
+  // Date.UTC reads years 0–99 as 1900–1999.
+  if (year < 100) return new Date(text);
+  return new Date(Date.UTC(year, digits(text, 5, 7) - 1, digits(text, 8, 10), digits(text, 11, 13), digits(text, 14, 16), digits(text, 17, 19), digits(text, 20, 23)));
+}
+const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+
+/**
+ * Rows of a better-sqlite3 statement in raw mode (arrays) made objects by a function written for
+ * its columns: better-sqlite3 builds each row object property by property through V8's slow path
+ * (a page of 100 rows: 290 µs as objects, 230 as arrays made objects here).
+ */
+export function rowMaker(columns: readonly string[]): (values: readonly unknown[]) => Record<string, unknown> {
+  // Column names come from our own SQL text; JSON.stringify quotes them as property names.
+  return new Function('v', `return { ${columns.map((c, i) => `${JSON.stringify(c)}: v[${i}]`).join(', ')} };`) as (values: readonly unknown[]) => Record<string, unknown>;
+}
+
 const pgTypes = {
   getTypeParser: (oid: number, format?: string) => {
     if (oid === TIMESTAMP_OID) return parseTimestamp;
@@ -114,7 +152,7 @@ const STATEMENT_CACHE = 500;
 
 function sqliteDriver(databaseUrl: string, onQuery?: OpenOptions['onQuery']): SqlDriver {
   let raw: Database.Database | undefined;
-  const statements = new Map<string, Database.Statement>();
+  const statements = new Map<string, { statement: Database.Statement<unknown[], unknown[]>; row: (values: readonly unknown[]) => Record<string, unknown> }>();
   return {
     provider: 'sqlite',
     poolStats: () => null,
@@ -124,14 +162,15 @@ function sqliteDriver(databaseUrl: string, onQuery?: OpenOptions['onQuery']): Sq
         raw = new Database(sqliteFilePath(databaseUrl), { timeout: 5000 });
         raw.pragma('query_only = ON');
       }
-      let statement = statements.get(sql);
-      if (!statement) {
-        statement = raw.prepare(sql);
+      let prepared = statements.get(sql);
+      if (!prepared) {
+        const statement = raw.prepare<unknown[], unknown[]>(sql).raw(true);
+        prepared = { statement, row: rowMaker(statement.columns().map((c) => c.name)) };
         if (statements.size >= STATEMENT_CACHE) statements.delete(statements.keys().next().value!);
-        statements.set(sql, statement);
+        statements.set(sql, prepared);
       }
       onQuery?.(sql, JSON.stringify(params));
-      return statement.all(...params) as T[];
+      return prepared.statement.all(...params).map(prepared.row) as T[];
     },
     async close() {
       raw?.close();

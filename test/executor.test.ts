@@ -3,9 +3,9 @@
 // (compiled), and with an empty object literal added to an argument that ignores it, which keeps it
 // on graphql-js. Also the page fields made for it: `nodes` on connections, `dimensionValues`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orgWithRoles, userIdOf, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, restrictedAnalyst, type OrgFixture } from './fixtures.ts';
 import { startTestServer, type TestServer } from './harness.ts';
-import { AssignRole, CreateDimension, CreateKpi, CreateRole, GrantAccessScope, RecordKpiData, SetKpiPermission } from './ops.ts';
+import { CreateDimension, CreateKpi, RecordKpiData } from './ops.ts';
 
 let server: TestServer;
 let o: OrgFixture;
@@ -31,12 +31,7 @@ beforeAll(async () => {
     ),
   );
   expect((await server.gql(RecordKpiData, { kpiId: kpi, points }, as)).data?.recordKpiData).toBe(12);
-  const role = (await server.gql(CreateRole, { name: 'Analysts' }, as)).data!.createRole!.id;
-  await server.gql(SetKpiPermission, { roleId: role, kpiId: kpi, access: 'RESTRICTED' }, as);
-  const analyst = await userIdOf(server, o.owner, o.emails.analyst!);
-  await server.gql(AssignRole, { roleId: role, userId: analyst }, as);
-  await server.gql(GrantAccessScope, { userId: analyst, dimension: 'region', value: 'US' }, as);
-  await server.gql(GrantAccessScope, { userId: analyst, dimension: 'product', value: 'p2' }, as);
+  await restrictedAnalyst(server, o, o.admin, kpi, o.emails.analyst!, [['region', 'US'], ['product', 'p2']]);
 });
 afterAll(() => server?.close());
 

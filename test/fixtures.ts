@@ -1,7 +1,7 @@
 // Shared fixtures: organizations with one member per role, and lookups through the API.
 import { randomBytes } from 'node:crypto';
 import type { OrgRole } from '../src/authz/matrix.ts';
-import { Members } from './ops.ts';
+import { AssignRole, CreateRole, GrantAccessScope, Members, SetKpiPermission } from './ops.ts';
 import type { TestServer } from './harness.ts';
 
 export interface OrgFixture {
@@ -47,4 +47,18 @@ export async function until(check: () => Promise<boolean>, ms = 15_000) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Makes `member` an analyst RESTRICTED on `kpiId` (through a role `Analysts`, created and assigned
+ * by `admin`) holding the given scopes, `[dimension, value]`; returns the member's User id.
+ */
+export async function restrictedAnalyst(server: TestServer, org: OrgFixture, admin: string, kpiId: string, member: string, scopes: readonly (readonly [string, string])[]): Promise<string> {
+  const as = { as: admin };
+  const role = (await server.gql(CreateRole, { name: 'Analysts' }, as)).data!.createRole!.id;
+  await server.gql(SetKpiPermission, { roleId: role, kpiId, access: 'RESTRICTED' }, as);
+  const userId = await userIdOf(server, org.owner, member);
+  await server.gql(AssignRole, { roleId: role, userId }, as);
+  for (const [dimension, value] of scopes) await server.gql(GrantAccessScope, { userId, dimension, value }, as);
+  return userId;
 }

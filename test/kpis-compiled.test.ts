@@ -11,9 +11,9 @@ import type { Db, Prisma } from '../src/db/client.ts';
 import { forCaller } from '../src/db/tenant.ts';
 import { kpiRowFilters, loadKpiProfile, visibleKpisOf, visiblePointsOf, type KpiProfile } from '../src/kpis/access.ts';
 import { countPoints, readPoints, readVisibleKpi, summarizePoints } from '../src/kpis/data-sql.ts';
-import { orgWithRoles, rawId, userIdOf, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, rawId, restrictedAnalyst, type OrgFixture } from './fixtures.ts';
 import { startTestServer, type TestServer } from './harness.ts';
-import { AssignRole, CreateDimension, CreateKpi, CreateRole, GrantAccessScope, KpiData, RecordKpiData, SetKpiPermission } from './ops.ts';
+import { CreateDimension, CreateKpi, KpiData, RecordKpiData } from './ops.ts';
 
 const statements: { sql: string; params: string }[] = [];
 let server: TestServer;
@@ -58,12 +58,7 @@ beforeAll(async () => {
   revenueA = await seed(a, 1000);
   revenueB = await seed(b, 5000);
   // A's analyst: RESTRICTED on revenue, scoped to region US and every product.
-  const role = (await server.gql(CreateRole, { name: 'Analysts' }, { as: a.admin })).data!.createRole!.id;
-  await server.gql(SetKpiPermission, { roleId: role, kpiId: revenueA, access: 'RESTRICTED' }, { as: a.admin });
-  analystA = await userIdOf(server, a.owner, a.emails.analyst!);
-  await server.gql(AssignRole, { roleId: role, userId: analystA }, { as: a.admin });
-  await server.gql(GrantAccessScope, { userId: analystA, dimension: 'region', value: 'US' }, { as: a.admin });
-  await server.gql(GrantAccessScope, { userId: analystA, dimension: 'product', value: '*' }, { as: a.admin });
+  analystA = await restrictedAnalyst(server, a, a.admin, revenueA, a.emails.analyst!, [['region', 'US'], ['product', '*']]);
 });
 afterAll(() => server?.close());
 

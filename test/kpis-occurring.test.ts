@@ -2,9 +2,9 @@
 // the values the KPI's data has): the same rows as the rule says, in the same order, and a value
 // that first occurs after the narrowed list was cached shows up on the next read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orgWithRoles, userIdOf, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, restrictedAnalyst, type OrgFixture } from './fixtures.ts';
 import { startTestServer, type TestServer } from './harness.ts';
-import { AssignRole, CreateDimension, CreateKpi, CreateRole, GrantAccessScope, RecordKpiData, SetKpiPermission } from './ops.ts';
+import { CreateDimension, CreateKpi, RecordKpiData } from './ops.ts';
 
 let server: TestServer;
 let o: OrgFixture;
@@ -32,12 +32,7 @@ beforeAll(async () => {
   kpi = (await server.gql(CreateKpi, { input: { key: 'units', name: 'Units', dimensionKeys: ['region', 'product'] } }, as)).data!.createKpi!.id;
   const points = [point(0, 'p1', 1), point(1, 'p5', 2), point(2, 'p35', 3), point(3, 'p1', 4)];
   expect((await server.gql(RecordKpiData, { kpiId: kpi, points }, as)).data?.recordKpiData).toBe(4);
-  const role = (await server.gql(CreateRole, { name: 'Analysts' }, as)).data!.createRole!.id;
-  await server.gql(SetKpiPermission, { roleId: role, kpiId: kpi, access: 'RESTRICTED' }, as);
-  const analyst = await userIdOf(server, o.owner, o.emails.analyst!);
-  await server.gql(AssignRole, { roleId: role, userId: analyst }, as);
-  await server.gql(GrantAccessScope, { userId: analyst, dimension: 'region', value: 'US' }, as);
-  for (const value of HELD) await server.gql(GrantAccessScope, { userId: analyst, dimension: 'product', value }, as);
+  await restrictedAnalyst(server, o, o.admin, kpi, o.emails.analyst!, [['region', 'US'], ...HELD.map((value) => ['product', value] as const)]);
 });
 afterAll(() => server?.close());
 

@@ -95,10 +95,13 @@ export function parseTimestamp(text: string): Date {
   const n = text.length;
   if (n < 19 || n === 20 || n > 26 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 32 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || (n > 19 && text.charCodeAt(19) !== 46))
     return new Date(`${text.replace(' ', 'T')}Z`);
+  return utcOfDigits(text, n > 20 ? digits(`${text.slice(20)}00`, 0, 3) : 0) ?? new Date(`${text.replace(' ', 'T')}Z`);
+}
+
+/** `YYYY-MM-DD?hh:mm:ss` at the start of `text` (any separators), plus `ms`, as UTC; null for years before 100, which Date.UTC reads as 1900–1999. */
+function utcOfDigits(text: string, ms: number): Date | null {
   const year = digits(text, 0, 4);
-  // Date.UTC reads years 0–99 as 1900–1999.
-  if (year < 100) return new Date(`${text.replace(' ', 'T')}Z`);
-  const ms = n > 20 ? digits(`${text.slice(20)}00`, 0, 3) : 0;
+  if (year < 100) return null;
   return new Date(Date.UTC(year, digits(text, 5, 7) - 1, digits(text, 8, 10), digits(text, 11, 13), digits(text, 14, 16), digits(text, 17, 19), ms));
 }
 
@@ -123,10 +126,7 @@ export function parseStoredDate(text: string): Date {
     const c = text.charCodeAt(i);
     if (c < 48 || c > 57) return new Date(text);
   }
-  const year = digits(text, 0, 4);
-  // Date.UTC reads years 0–99 as 1900–1999.
-  if (year < 100) return new Date(text);
-  return new Date(Date.UTC(year, digits(text, 5, 7) - 1, digits(text, 8, 10), digits(text, 11, 13), digits(text, 14, 16), digits(text, 17, 19), digits(text, 20, 23)));
+  return utcOfDigits(text, digits(text, 20, 23)) ?? new Date(text);
 }
 const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
 

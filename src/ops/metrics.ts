@@ -195,7 +195,7 @@ export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PO
           const labels = labelsOf(args.document, args.operationName ?? undefined);
           const seconds = (performance.now() - started) / 1000;
           phaseSubscribe.histogram.observe(labels, seconds);
-          count(args.document, args.operationName ?? undefined, isAsyncIterable(result) ? 'ok' : outcomeOf(result));
+          operations.inc({ ...labels, outcome: isAsyncIterable(result) ? 'ok' : outcomeOf(result) });
           if (isAsyncIterable(result)) return;
           requestDuration.histogram.observe(labels, seconds);
           for (const error of result.errors ?? []) subscriptionError(labels, error);

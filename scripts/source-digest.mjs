@@ -1,8 +1,9 @@
 // A digest of what `npm run build` compiles (src/, generated Prisma clients included, and the build
-// settings), so that a production start can tell a dist/ built from other sources.
+// settings), so that a production start can tell a dist/ built from other sources. The demo
+// seeding (src/demo) is not built, so it is not part of the digest either.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 
 export const BUILD_INFO = 'dist/build-info.json';
 const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json'];
@@ -13,7 +14,8 @@ function files(root, path) {
   if (!statSync(full).isDirectory()) return [path];
   return readdirSync(full, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
-    .map((e) => relative(root, join(e.parentPath, e.name)));
+    .map((e) => relative(root, join(e.parentPath, e.name)))
+    .filter((p) => !p.startsWith(join('src', 'demo') + sep));
 }
 
 /** Null when the sources are not there (an image that ships dist/ alone). */

@@ -121,6 +121,8 @@ const schema = z
         path: ['AUTH_DEV_HEADERS'],
         message: 'is refused when NODE_ENV=production: it lets any caller act as any user',
       });
+    if (production && c.SEED_DEMO)
+      ctx.addIssue({ code: 'custom', path: ['SEED_DEMO'], message: 'is refused when NODE_ENV=production: the production build has no demo seeding' });
     const bootstrap = [c.BOOTSTRAP_OWNER_EMAIL, c.BOOTSTRAP_OWNER_PASSWORD, c.BOOTSTRAP_ORG_NAME];
     if (bootstrap.some(Boolean) && !bootstrap.every(Boolean))
       ctx.addIssue({

@@ -1,7 +1,7 @@
 // Pending requests past APPROVAL_TTL_SECONDS expire through the background sweep, once, even with
 // two instances sweeping the same database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimOccurrence, pruneOccurrences } from '../src/jobs.ts';
+import { claimOccurrence, pruneOccurrences } from '../src/db/occurrences.ts';
 import { codes, startTestServer, type TestServer } from './harness.ts';
 import { orgWithRoles, until, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';

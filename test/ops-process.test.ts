@@ -98,6 +98,9 @@ describe('the production build', () => {
     expect(existsSync(join(ROOT, 'dist/main.js'))).toBe(true);
     expect(existsSync(join(ROOT, 'dist/db/generated/sqlite/client.js'))).toBe(true);
     expect(JSON.parse(readFileSync(join(ROOT, 'dist/build-info.json'), 'utf8')).sources).toBe(sourceDigest(ROOT));
+    // Without the demo seeding: production never seeds the demo (test/build.test.ts).
+    expect(existsSync(join(ROOT, 'dist/app.js'))).toBe(true);
+    expect(existsSync(join(ROOT, 'dist/demo'))).toBe(false);
   });
 
   describe('started with npm start and NODE_ENV=production', () => {
@@ -183,6 +186,24 @@ describe('the production build', () => {
       expect(code).toBe(1);
       expect(stderr).toMatch(/^Refusing to start: the database has no organization, so nobody could ever sign in\./);
       for (const variable of ['BOOTSTRAP_OWNER_EMAIL', 'BOOTSTRAP_OWNER_PASSWORD', 'BOOTSTRAP_ORG_NAME']) expect(stderr).toContain(variable);
+    } finally {
+      await database.drop();
+    }
+  }, 60_000);
+
+  it('asked for the demo outside production, refuses naming what to set: the build has no demo seeding', async () => {
+    const database = await freshDatabase();
+    try {
+      const env = { PATH: process.env.PATH, DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: '1', JWT_SECRET: randomBytes(32).toString('base64url') };
+      const child = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect({ code, stderr }).toEqual({
+        code: 1,
+        stderr:
+          'This build has no demo seeding (the production build leaves it out): set BOOTSTRAP_OWNER_EMAIL, BOOTSTRAP_OWNER_PASSWORD and BOOTSTRAP_ORG_NAME, or SEED_DEMO=0, or run the sources with `npm start`.\n',
+      });
     } finally {
       await database.drop();
     }

@@ -4,7 +4,7 @@
 // access it is; reviewers keep or revoke (revoking as revokeAccessScope/unassignRole do); progress
 // is queryable; every decision is audited; the deadline gives undecided items the default.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimOccurrence } from '../src/jobs.ts';
+import { claimOccurrence } from '../src/db/occurrences.ts';
 import { codes, startTestServer, type TestServer } from './harness.ts';
 import { orgWithRoles, rawId, until, userIdOf, type OrgFixture } from './fixtures.ts';
 import { AssignRole, AuditEvents, CreateKpi, CreateRole, GrantAccessScope, Kpis, MyAccessScopes, RevokeAccessScope, SetKpiPermission } from './ops.ts';

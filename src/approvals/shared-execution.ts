@@ -57,7 +57,7 @@ export interface DirectSource {
   [DELIVER_DIRECTLY](deliver: DirectDelivery): void;
 }
 
-/** Where a graphql-ws operation's `next` messages go (src/app.ts gives them for each operation's context). */
+/** Where a graphql-ws operation's `next` messages go (src/ws/server.ts gives them for each operation's context). */
 export interface LiveFrames {
   /** The operation id the client chose. */
   id: string;

@@ -304,5 +304,5 @@ export async function approvalStream(ctx: Context, options: StreamOptions): Prom
   return subscription.queue;
 }
 
-/** The envelop plugin that shares the execution of approval events (registered by src/app.ts). */
+/** The envelop plugin that shares the execution of approval events (registered by src/yoga.ts). */
 export const useApprovalEventSharing = () => useSharedExecution(new Set(['approvalEvents', 'myApprovalUpdates']));

@@ -61,24 +61,29 @@ export const EMPTY_DATABASE = [
   'to create the first organization and its owner on this start, then keep or remove them (they are only read on an empty database).',
 ].join('\n');
 
-/** Runs once, on an empty database. True when it seeded the demo organization. */
-export async function bootstrap(db: Db, config: Config, log: Logger): Promise<boolean> {
+/**
+ * Runs once, on an empty database. When it creates the demo organization, it returns the demo
+ * seeding that `loadDemo` loads first (before anything is written, so that a build without the
+ * demo refuses an empty database instead of leaving it half seeded); otherwise null.
+ */
+export async function bootstrap<DemoSeeding>(db: Db, config: Config, log: Logger, loadDemo: () => Promise<DemoSeeding>): Promise<DemoSeeding | null> {
   await openAuditChain(db, null);
-  if ((await db.organization.count()) > 0) return false;
+  if ((await db.organization.count()) > 0) return null;
   if (config.BOOTSTRAP_OWNER_EMAIL && config.BOOTSTRAP_OWNER_PASSWORD && config.BOOTSTRAP_ORG_NAME) {
     const email = config.BOOTSTRAP_OWNER_EMAIL.toLowerCase();
     await createOrganizationWith(db, config.BOOTSTRAP_ORG_NAME, 'main', [
       { email, role: 'OWNER', password: config.BOOTSTRAP_OWNER_PASSWORD },
     ]);
     log.info({ email, organization: config.BOOTSTRAP_ORG_NAME }, 'bootstrap: created the organization and its owner');
-    return false;
+    return null;
   }
   if (!config.SEED_DEMO) {
     // An empty production database would start with nobody who could ever sign in: refuse instead.
     if (config.NODE_ENV === 'production') throw new ConfigError(EMPTY_DATABASE);
     log.warn('the database has no organization and no one can sign in: set BOOTSTRAP_OWNER_EMAIL, BOOTSTRAP_OWNER_PASSWORD and BOOTSTRAP_ORG_NAME (or SEED_DEMO=1) and restart');
-    return false;
+    return null;
   }
+  const seedDemo = await loadDemo();
   await createOrganizationWith(
     db,
     'Demo Corp',
@@ -87,5 +92,5 @@ export async function bootstrap(db: Db, config: Config, log: Logger): Promise<bo
   );
   const lines = DEMO_PERSONAS.map((p) => `  ${p.email.padEnd(20)} ${p.role.padEnd(7)} ${p.note}`).join('\n');
   log.info(`demo organization "Demo Corp" seeded. Log in with any of these, password "${DEMO_PASSWORD}":\n${lines}`);
-  return true;
+  return seedDemo;
 }

@@ -1,4 +1,4 @@
-// Time-bound access: holders are told before a scope ends. A background job (src/app.ts, once per
+// Time-bound access: holders are told before a scope ends. A background job (src/jobs/, once per
 // interval across instances) finds the scopes ending within SCOPE_EXPIRY_NOTICE_SECONDS that were
 // not announced yet; each is claimed by a conditional update of `expiryNotifiedAt`, so it is
 // announced once even when two sweeps overlap. The announcement is a SCOPE_EXPIRING event on the

@@ -216,7 +216,7 @@ async function closeReview(services: Services, review: AccessReview, now: Date):
 }
 
 /**
- * The deadline job (src/app.ts, once per interval across instances): every open review past its
+ * The deadline job (src/jobs/, once per interval across instances): every open review past its
  * deadline gets its default on the undecided items and is closed. Overlapping runs are safe: each
  * item and each review changes once.
  */

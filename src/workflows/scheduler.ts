@@ -2,7 +2,7 @@
 // it may not run), and the tick that runs due occurrences, each once across instances.
 import { Cron } from 'croner';
 import type { Db } from '../db/client.ts';
-import { claimOccurrence } from '../jobs.ts';
+import { claimOccurrence } from '../db/occurrences.ts';
 import type { Services } from '../services.ts';
 import { isScheduled, type RunFacts } from './policy.ts';
 import { execute } from './runs.ts';

@@ -1,32 +1,8 @@
-// Background jobs that run once per occurrence across instances sharing the database: each
-// occurrence is claimed by inserting its (job, occurrence) row; the instance whose insert wins runs
-// it, the others skip it.
-import { hostname } from 'node:os';
-import type { Db } from './db/client.ts';
-import { isUniqueViolation } from './db/client.ts';
-import type { Logger } from './logger.ts';
-
-const instance = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
-
-/** True when this instance claimed the occurrence. */
-export async function claimOccurrence(db: Db, job: string, occurrence: string): Promise<boolean> {
-  try {
-    await db.jobOccurrence.create({ data: { job, occurrence, claimedBy: instance } });
-    return true;
-  } catch (error) {
-    if (isUniqueViolation(error)) return false;
-    throw error;
-  }
-}
-
-/**
- * A claim matters only while its occurrence is due: after a day it is history, whichever job made
- * it (interval slots, scheduled workflow occurrences), and it goes.
- */
-export async function pruneOccurrences(db: Db, olderThanMs = 24 * 3600 * 1000): Promise<number> {
-  const { count } = await db.jobOccurrence.deleteMany({ where: { claimedAt: { lt: new Date(Date.now() - olderThanMs) } } });
-  return count;
-}
+// How background jobs repeat: on every tick of this instance, or once per interval across the
+// instances sharing the database (each slot claimed in src/db/occurrences.ts).
+import type { Db } from '../db/client.ts';
+import { claimOccurrence, pruneOccurrences } from '../db/occurrences.ts';
+import type { Logger } from '../logger.ts';
 
 export interface Interval {
   stop(): Promise<void>;

@@ -1,15 +1,15 @@
 // The demo story seeded with the demo organization (outside production), through the same
 // service functions and audit trail as the API, acting as the demo personas.
-import { contextFor, type Context } from './context.ts';
-import type { Services } from './services.ts';
-import { createDimension } from './kpis/dimensions.ts';
-import { createAlert, createKpi, recordKpiData } from './kpis/kpis.ts';
-import { assignRole, createRole, setKpiPermission } from './kpis/grants.ts';
-import { grantAccessScope, setScopeApprover } from './kpis/scopes.ts';
-import * as workflows from './workflows/definitions.ts';
-import * as records from './pii/service.ts';
-import { seedGovernanceStory } from './demo-governance.ts';
-import { seedAccessReviewStory } from './demo-reviews.ts';
+import { contextFor, type Context } from '../context.ts';
+import type { Services } from '../services.ts';
+import { createDimension } from '../kpis/dimensions.ts';
+import { createAlert, createKpi, recordKpiData } from '../kpis/kpis.ts';
+import { assignRole, createRole, setKpiPermission } from '../kpis/grants.ts';
+import { grantAccessScope, setScopeApprover } from '../kpis/scopes.ts';
+import * as workflows from '../workflows/definitions.ts';
+import * as records from '../pii/service.ts';
+import { seedGovernanceStory } from './governance.ts';
+import { seedAccessReviewStory } from './reviews.ts';
 
 async function actingAs(services: Services, email: string): Promise<Context> {
   const { system } = services;

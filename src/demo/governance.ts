@@ -2,12 +2,12 @@
 // functions and audit trail as the API: an explained denial (the analyst's access to EMEA rows) and
 // a two-owner PII hard delete (a demo-configured approval policy, one of two approvals recorded).
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { approveRequest } from './approvals/core.ts';
-import { setApprovalPolicy } from './approvals/quorum.ts';
-import { contextFor, type Context } from './context.ts';
-import { myAccess } from './kpis/explain.ts';
-import * as records from './pii/service.ts';
-import type { Services } from './services.ts';
+import { approveRequest } from '../approvals/core.ts';
+import { setApprovalPolicy } from '../approvals/quorum.ts';
+import { contextFor, type Context } from '../context.ts';
+import { myAccess } from '../kpis/explain.ts';
+import * as records from '../pii/service.ts';
+import type { Services } from '../services.ts';
 
 async function persona(services: Services, organizationId: string, email: string): Promise<Context> {
   const user = await services.system.user.findUniqueOrThrow({ where: { email } });
@@ -16,7 +16,7 @@ async function persona(services: Services, organizationId: string, email: string
   return ctx;
 }
 
-/** Runs after the demo story (src/demo.ts), on its data; returns the lines it prints. */
+/** Runs after the demo story (src/demo/index.ts), on its data; returns the lines it prints. */
 export async function seedGovernanceStory(services: Services): Promise<string[]> {
   const { id: organizationId } = await services.system.organization.findUniqueOrThrow({ where: { slug: 'demo' } });
   const as = (email: string) => persona(services, organizationId, email);

@@ -3,15 +3,15 @@
 // 2-day grant from an approved request (announced as SCOPE_EXPIRING at the first sweep), and an
 // access review of the whole organization is in progress, one item decided.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { approveRequest } from './approvals/core.ts';
-import { contextFor, type Context } from './context.ts';
-import { requestAccess, revokeAccessScope, setMaxAccessDays } from './kpis/scopes.ts';
-import { decideReviewItem, openAccessReview } from './reviews/service.ts';
-import type { Services } from './services.ts';
+import { approveRequest } from '../approvals/core.ts';
+import { contextFor, type Context } from '../context.ts';
+import { requestAccess, revokeAccessScope, setMaxAccessDays } from '../kpis/scopes.ts';
+import { decideReviewItem, openAccessReview } from '../reviews/service.ts';
+import type { Services } from '../services.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** Runs after the demo story (src/demo.ts), on its data; returns the lines it prints. */
+/** Runs after the demo story (src/demo/index.ts), on its data; returns the lines it prints. */
 export async function seedAccessReviewStory(services: Services): Promise<string[]> {
   const { system } = services;
   const { id: organizationId } = await system.organization.findUniqueOrThrow({ where: { slug: 'demo' } });

@@ -1,0 +1,28 @@
+// Work that runs once per occurrence across instances sharing the database: each occurrence is
+// claimed by inserting its (job, occurrence) row; the instance whose insert wins runs it, the
+// others skip it. Interval jobs (src/jobs/schedule.ts) and scheduled workflows claim this way.
+import { hostname } from 'node:os';
+import type { Db } from './client.ts';
+import { isUniqueViolation } from './client.ts';
+
+const instance = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+
+/** True when this instance claimed the occurrence. */
+export async function claimOccurrence(db: Db, job: string, occurrence: string): Promise<boolean> {
+  try {
+    await db.jobOccurrence.create({ data: { job, occurrence, claimedBy: instance } });
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * A claim matters only while its occurrence is due: after a day it is history, whichever job made
+ * it (interval slots, scheduled workflow occurrences), and it goes.
+ */
+export async function pruneOccurrences(db: Db, olderThanMs = 24 * 3600 * 1000): Promise<number> {
+  const { count } = await db.jobOccurrence.deleteMany({ where: { claimedAt: { lt: new Date(Date.now() - olderThanMs) } } });
+  return count;
+}

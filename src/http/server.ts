@@ -1,0 +1,124 @@
+// The HTTP server: health, readiness and metrics, the approvals console, then for GraphQL the
+// request id, CORS, the body's size, the request log and its trace, with the requests in flight
+// counted so that shutdown can let them finish.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { newRequestId, requestScope } from '../context.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import type { Tracing } from '../ops/tracing.ts';
+import type { Services } from '../services.ts';
+import { CONSOLE_PATH, consoleSite } from './console.ts';
+import { corsOutcome } from './cors.ts';
+
+/**
+ * Refuses a body over the limit before it is read (by its Content-Length), and a body without a
+ * length (chunked), which could not be bounded before yoga reads it.
+ */
+export function bodyRefusal(req: IncomingMessage, max: number): { status: number; error: object } | null {
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
+  if (!hasBody) return null;
+  const length = req.headers['content-length'];
+  if (length === undefined)
+    return req.headers['transfer-encoding']
+      ? { status: 411, error: { message: 'Send the body with a Content-Length header (chunked bodies are refused).', extensions: { code: 'BAD_USER_INPUT', rule: 'input.body-length' } } }
+      : null;
+  if (Number(length) > max)
+    return { status: 413, error: { message: `The request body has ${length} bytes; at most ${max} are accepted.`, extensions: { code: 'BAD_USER_INPUT', rule: 'input.body-size', limit: max } } };
+  return null;
+}
+
+export interface HttpServer {
+  /** The node server, which the graphql-ws server shares. */
+  server: Server;
+  /** Listens; resolves with the bound port. */
+  listen(port: number, host: string): Promise<number>;
+  /** Stops accepting connections and closes the idle ones; resolves once every connection has ended. */
+  stopAccepting(): Promise<void>;
+  /** Waits for the requests in flight (at most `timeoutMs`), then closes the connections left. */
+  finishInFlight(timeoutMs: number): Promise<void>;
+}
+
+export interface HttpServerOptions {
+  /** Yoga's node listener: every path the server does not answer itself. */
+  graphql: (req: IncomingMessage, res: ServerResponse) => unknown;
+  metrics: Pick<Metrics, 'serveOnApiPort'>;
+  tracing: Pick<Tracing, 'request'>;
+  /** True once shutdown began: /ready answers 503. */
+  stopping: () => boolean;
+}
+
+export function createHttpServer(services: Services, { graphql, metrics, tracing, stopping }: HttpServerOptions): HttpServer {
+  const { config, log, system: db } = services;
+  const inFlight = new Set<Promise<unknown>>();
+  const serveConsole = consoleSite(config);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+      return;
+    }
+    if (path === '/metrics') return metrics.serveOnApiPort(req, res);
+    if (path === '/ready') {
+      let ready = !stopping();
+      if (ready) ready = await db.$queryRawUnsafe('SELECT 1').then(() => true, () => false);
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ready ? 'ready' : 'unavailable' }));
+      return;
+    }
+    // The approvals console: static files built from console/src, with their own CSP.
+    if (path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`)) return serveConsole(req, res);
+    const requestId = newRequestId(req.headers['x-request-id'] as string | undefined);
+    res.setHeader('x-request-id', requestId);
+    const cors = corsOutcome(config.CORS_ORIGINS, { method: req.method ?? 'GET', headers: req.headers });
+    if ('answer' in cors) {
+      res.writeHead(cors.answer.status, cors.answer.headers).end(cors.answer.body ?? undefined);
+      req.resume();
+      return;
+    }
+    for (const [name, value] of Object.entries(cors.headers)) res.setHeader(name, value);
+    const refusal = bodyRefusal(req, config.MAX_BODY_BYTES);
+    if (refusal) {
+      res.writeHead(refusal.status, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ errors: [refusal.error] }));
+      req.resume();
+      return;
+    }
+    const started = performance.now();
+    res.on('finish', () =>
+      log.info({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'),
+    );
+    const route = path === '/graphql' ? path : '(unmatched)';
+    const work = tracing.request(req, res, route, requestId, () => requestScope.run({ requestId }, async () => graphql(req, res)));
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      log.error({ err: error }, 'request handler failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise<number>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+      }),
+    stopAccepting() {
+      const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+      server.closeIdleConnections();
+      return closed;
+    },
+    async finishInFlight(timeoutMs) {
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+      await Promise.race([Promise.allSettled([...inFlight]), timeout]);
+      server.closeAllConnections();
+    },
+  };
+}

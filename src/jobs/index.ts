@@ -1,0 +1,35 @@
+// The server's background jobs, started together from the services and stopped as one.
+import { expireStale } from '../approvals/core.ts';
+import { checkpointMovedChains } from '../audit/checkpoints.ts';
+import type { AuditKeys } from '../audit/keys.ts';
+import { pruneRevokedTokens } from '../identity/sessions.ts';
+import { pruneThrottle } from '../identity/throttle.ts';
+import { announceExpiringScopes } from '../kpis/scope-expiry.ts';
+import { closeDueReviews } from '../reviews/service.ts';
+import type { Services } from '../services.ts';
+import { runDueWorkflows } from '../workflows/scheduler.ts';
+import { everyInterval, everyTick, type Interval } from './schedule.ts';
+
+export function startBackgroundJobs(services: Services, auditKeys: AuditKeys): Interval {
+  const { system: db, log, config } = services;
+  // The sweep also forgets login counters that no longer throttle anyone, and revocations of expired tokens.
+  const sweep = everyInterval(db, log, 'approvals.expire', config.APPROVAL_SWEEP_SECONDS, async () => {
+    await expireStale(services);
+    await pruneThrottle(db);
+    await pruneRevokedTokens(db);
+  });
+  // Signs the heads of the audit chains that moved, once per interval across instances.
+  const checkpoints = everyInterval(db, log, 'audit.checkpoint', config.AUDIT_CHECKPOINT_SECONDS, () => checkpointMovedChains(db, auditKeys, log));
+  // Time-bound access and access reviews, once per interval across instances: tell holders of
+  // scopes about to end (SCOPE_EXPIRING), and give overdue reviews' undecided items their default.
+  const scopeNotices = everyInterval(db, log, 'scopes.expiry-notice', config.APPROVAL_SWEEP_SECONDS, () => announceExpiringScopes(services));
+  const reviewDeadlines = everyInterval(db, log, 'reviews.deadline', config.APPROVAL_SWEEP_SECONDS, () => closeDueReviews(services));
+  // Each workflow occurrence is claimed on its own, so every instance may look every tick.
+  const scheduler = everyTick(log, 'workflows.schedule', config.SCHEDULER_TICK_SECONDS, () => runDueWorkflows(services));
+  return {
+    async stop() {
+      // One after the other, each finishing the run it is in.
+      for (const job of [sweep, scheduler, scopeNotices, reviewDeadlines, checkpoints]) await job.stop();
+    },
+  };
+}

@@ -1,0 +1,157 @@
+// The graphql-ws server on the HTTP server's /graphql: every socket authenticated in
+// connection_init and counted against its user's limit, closed when its session ends, and every
+// operation run through yoga's envelop, so that it gets the same plugins and context as HTTP.
+import type { IncomingMessage, Server } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { sendLiveFramesTo, type LiveFrames } from '../approvals/shared-execution.ts';
+import { newRequestId, resolveCaller } from '../context.ts';
+import { sessionSockets } from '../identity/sessions.ts';
+import type { Tracing } from '../ops/tracing.ts';
+import type { Services } from '../services.ts';
+import { withInputCode, type GovernanceYoga } from '../yoga.ts';
+
+type WsParams = Record<string, unknown> | undefined;
+
+/** A graphql-ws operation's way to its socket, for the `next` messages of shared live results. */
+class SocketFrames implements LiveFrames {
+  constructor(
+    private readonly ctx: { subscriptions: Record<string, unknown>; extra: { socket: WebSocket } },
+    readonly id: string,
+  ) {}
+  open() {
+    const { socket } = this.ctx.extra;
+    return this.id in this.ctx.subscriptions && socket.readyState === socket.OPEN;
+  }
+  send(message: Buffer) {
+    this.ctx.extra.socket.send(message, { binary: false });
+  }
+}
+const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+
+/**
+ * Credentials from graphql-ws `connectionParams`: `token`, `authorization`, `organizationId`,
+ * `devUser`, or the same as HTTP header names (`Authorization`, `X-Organization-Id`, `X-Dev-User`)
+ * in any case, as clients that forward their headers send them.
+ */
+export function credentialsFromParams(params: WsParams) {
+  const lower = new Map(Object.entries(params ?? {}).map(([k, v]) => [k.toLowerCase(), str(v)]));
+  const pick = (...keys: string[]) => keys.map((k) => lower.get(k)).find(Boolean) ?? null;
+  const token = pick('token');
+  return {
+    authorization: pick('authorization') ?? (token ? `Bearer ${token}` : null),
+    organizationId: pick('organizationid', 'x-organization-id'),
+    devUser: pick('devuser', 'x-dev-user'),
+  };
+}
+
+export interface SocketServer {
+  openSockets(): number;
+  /** Closes every socket with 1001 (after their operations ended), then stops following sessions. */
+  close(): Promise<void>;
+}
+
+export interface SocketServerOptions {
+  server: Server;
+  yoga: GovernanceYoga;
+  tracing: Tracing;
+  /** True once shutdown began: new sockets are refused. */
+  stopping: () => boolean;
+}
+
+type SocketExtra = { userId?: string; jti?: string; peer?: Pick<IncomingMessage, 'headers'> & { socket: { remoteAddress?: string } } };
+
+export function createSocketServer(services: Services, { server, yoga, tracing, stopping }: SocketServerOptions): SocketServer {
+  const { config } = services;
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.MAX_BODY_BYTES });
+  /** Open, acknowledged sockets per user: one user cannot hold the server's sockets. */
+  const socketsOf = new Map<string, number>();
+  /** Sockets by the session they were opened with: logout on any instance closes them (4401). */
+  const sessionSocketsOf = sessionSockets(services.pubsub);
+  const wsServer = useServer<WsParams, SocketExtra>(
+    {
+      execute: (args: any) => args.rootValue.execute(args),
+      subscribe: (args: any) => args.rootValue.subscribe(args),
+      // A socket that never sends connection_init is closed (4408) after this long.
+      connectionInitWaitTimeout: config.WS_INIT_TIMEOUT_MS,
+      onConnect: async (ctx) => {
+        if (stopping()) return false;
+        const refuse = (code: number, reason: string) => {
+          ctx.extra.socket.close(code, reason);
+          return false;
+        };
+        // Every socket is someone's: credentials are required in connection_init, and must be good.
+        const { authorization, devUser } = credentialsFromParams(ctx.connectionParams ?? {});
+        if (!authorization && !devUser) return refuse(4401, 'Unauthorized: send connectionParams.token (from login) in connection_init');
+        const caller = await resolveCaller(services, { authorization, devUser });
+        if (!caller.user) return refuse(4401, `Unauthorized: ${caller.credentialProblem ?? 'the credentials were not accepted'}`.slice(0, 120));
+        // The socket may have closed while the credentials were checked: onClose has run already,
+        // so counting it now would hold one of the user's slots for ever.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
+        const open = socketsOf.get(caller.user.id) ?? 0;
+        if (open >= config.WS_MAX_SOCKETS_PER_USER)
+          return refuse(4429, `Too many open sockets for this user (${config.WS_MAX_SOCKETS_PER_USER}); close one first`);
+        socketsOf.set(caller.user.id, open + 1);
+        ctx.extra.userId = caller.user.id;
+        // The upgrade request would stay with the socket as long as it is open (a few hundred bytes
+        // of headers and stream state per socket): operations need only where it came from.
+        const { request } = ctx.extra;
+        ctx.extra.peer = { socket: { remoteAddress: request.socket.remoteAddress }, headers: { 'x-forwarded-for': request.headers['x-forwarded-for'] } };
+        (ctx.extra as { request?: IncomingMessage }).request = undefined;
+        if (caller.session) sessionSocketsOf.track((ctx.extra.jti = caller.session.jti), ctx.extra.socket);
+        return true;
+      },
+      onClose: (ctx) => {
+        if (ctx.extra.jti) sessionSocketsOf.forget(ctx.extra.jti, ctx.extra.socket);
+        const { userId } = ctx.extra;
+        if (!userId) return;
+        ctx.extra.userId = undefined;
+        const left = (socketsOf.get(userId) ?? 1) - 1;
+        if (left > 0) socketsOf.set(userId, left);
+        else socketsOf.delete(userId);
+      },
+      // Within a span of its own when tracing: the operation's parse, validate and execute spans nest under it.
+      onSubscribe: (ctx, id, params) => tracing.span('graphql-ws operation', { 'graphql.ws.operation_id': id }, async () => {
+        const wsRequestId = newRequestId();
+        const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.peer,
+          socket: ctx.extra.socket,
+          params,
+          connectionParams: ctx.connectionParams,
+          socketCredentials: credentialsFromParams(ctx.connectionParams ?? {}),
+          wsRequestId,
+        });
+        let document;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          return [withInputCode(error instanceof GraphQLError ? error : new GraphQLError(String(error))) as GraphQLError];
+        }
+        const args = {
+          schema: s,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        // Shared live results are written straight to the socket (src/approvals/shared-execution.ts).
+        sendLiveFramesTo(args.contextValue, new SocketFrames(ctx, id));
+        const errors = validate(args.schema, args.document);
+        if (errors.length) return errors.map(withInputCode) as GraphQLError[];
+        return args;
+      }, 'server'),
+    },
+    wss,
+  );
+  return {
+    openSockets: () => wss.clients.size,
+    async close() {
+      for (const socket of wss.clients) socket.close(1001, 'server shutting down');
+      await wsServer.dispose();
+      await sessionSocketsOf.stop();
+    },
+  };
+}

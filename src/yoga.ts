@@ -1,0 +1,154 @@
+// The yoga instance behind both transports: the schema with its plugins in their order, error
+// masking, and the context every operation gets (HTTP through yoga's listener, graphql-ws through
+// `getEnveloped` in src/ws/server.ts).
+import type { IncomingMessage } from 'node:http';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult } from 'graphql';
+import { createYoga, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
+import { useApprovalEventSharing } from './approvals/stream.ts';
+import { useDenialAudit } from './audit/denials.ts';
+import { clientAddressOf, createContext, newRequestId, requestScope, resolveCaller, type Context, type CredentialInput } from './context.ts';
+import { useCompiledExecution } from './executor.ts';
+import { graphiqlOptions, graphiqlRenderer } from './http/graphiql.ts';
+import { useStringLimit } from './input-limits.ts';
+import { useOperationLimits } from './limits/plugin.ts';
+import type { Logger } from './logger.ts';
+import { schema } from './schema.ts';
+import type { Services } from './services.ts';
+
+/** What a graphql-ws operation adds to yoga's initial context (HTTP operations carry neither). */
+export interface SocketOperation {
+  /** The request id the socket handler gave the operation. */
+  wsRequestId?: string;
+  /** The credentials of the socket's connection_init, where HTTP has its headers. */
+  socketCredentials?: CredentialInput;
+}
+
+export type GovernanceYoga = YogaServerInstance<SocketOperation, Context>;
+
+/** Yoga masks every error that is not ours, quoting the request id and logging the original in full. */
+function maskError(log: Logger) {
+  return (error: unknown): Error => {
+    if (error instanceof GraphQLError) {
+      const original = error.originalError;
+      if (!original || original instanceof GraphQLError) {
+        return withInputCode(error) as GraphQLError;
+      }
+    }
+    const requestId = requestScope.getStore()?.requestId ?? 'unknown';
+    log.error({ err: error instanceof GraphQLError ? (error.originalError ?? error) : error, requestId }, 'unexpected error');
+    return new GraphQLError(`Unexpected error: the server could not complete this. Quote request id ${requestId} when reporting it.`, {
+      path: error instanceof GraphQLError ? error.path : undefined,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+    });
+  };
+}
+
+/**
+ * Parse, validation and variable errors are the caller's input: BAD_USER_INPUT, like every other
+ * input error (graphql-js gives them no code; yoga gives some its own).
+ */
+const INPUT_CODES = new Set([undefined, 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
+export const withInputCode = (error: unknown) =>
+  error instanceof GraphQLError && INPUT_CODES.has(error.extensions?.code as string | undefined)
+    ? new GraphQLError(error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+      })
+    : error;
+
+function useInputErrorCodes(): Plugin {
+  return {
+    onResultProcess({ result, setResult }) {
+      if (!result || typeof result !== 'object' || Array.isArray(result) || Symbol.asyncIterator in result) return;
+      const { errors } = result as ExecutionResult;
+      if (errors?.length) setResult({ ...(result as ExecutionResult), errors: errors.map(withInputCode) as GraphQLError[] });
+    },
+  };
+}
+
+function useIntrospectionRule(introspection: boolean): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      if (!introspection) addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
+}
+
+/** The caller, from the request's headers or the socket's connection_init, and the context built on it. */
+function contextFactory(services: Services) {
+  const { config } = services;
+  return async (initial: YogaInitialContext & SocketOperation) => {
+    const headers = initial.request?.headers;
+    const socket = initial.socketCredentials ?? {};
+    const requestId = requestScope.getStore()?.requestId ?? initial.wsRequestId ?? newRequestId(headers?.get('x-request-id'));
+    const caller = await resolveCaller(services, {
+      authorization: headers?.get('authorization') ?? socket.authorization ?? null,
+      organizationId: headers?.get('x-organization-id') ?? socket.organizationId ?? null,
+      devUser: headers?.get('x-dev-user') ?? socket.devUser ?? null,
+    });
+    const node = (initial as { req?: IncomingMessage }).req;
+    const address = clientAddressOf(config.TRUST_PROXY, node?.socket?.remoteAddress, headers?.get('x-forwarded-for') ?? (node?.headers['x-forwarded-for'] as string | undefined));
+    return createContext(services, caller, requestId, address, initial);
+  };
+}
+
+/**
+ * `observers` watch what the others made of each operation (metrics, tracing, then the streams
+ * shutdown ends): they come last, in that order.
+ */
+export function createGovernanceYoga(services: Services, observers: Plugin[]): GovernanceYoga {
+  const { config, log } = services;
+  return createYoga<SocketOperation, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    // The body is bounded before yoga sees it (bodyRefusal: a Content-Length within MAX_BODY_BYTES,
+    // no chunked bodies), and node reads no more than that length; yoga's own limit piped every
+    // body through a stream whose teardown cost a tenth of a small request's CPU.
+    maxRequestBodySize: false,
+    // GraphiQL from this server alone (no CDN), opening on the main operations and the demo personas.
+    graphiql: config.GRAPHIQL ? graphiqlOptions(config) : false,
+    renderGraphiQL: graphiqlRenderer(),
+    landingPage: false,
+    // Cross-origin requests are answered before yoga (src/http/cors.ts).
+    cors: false,
+    logging: false,
+    maskedErrors: { maskError: maskError(log) },
+    context: contextFactory(services),
+    plugins: [
+      useCSRFPrevention(),
+      useOperationLimits({
+        maxTokens: config.MAX_TOKENS,
+        maxDepth: config.MAX_DEPTH,
+        maxAliases: config.MAX_ALIASES,
+        maxDirectives: config.MAX_DIRECTIVES,
+        maxCost: config.MAX_COST,
+        maxPageSize: config.MAX_PAGE_SIZE,
+      }),
+      // Only armor's field-suggestion blocking: the operation limits are ours (src/limits/).
+      EnvelopArmorPlugin({
+        maxDepth: { enabled: false },
+        maxAliases: { enabled: false },
+        costLimit: { enabled: false },
+        maxTokens: { enabled: false },
+        maxDirectives: { enabled: false },
+        blockFieldSuggestion: { enabled: !config.INTROSPECTION },
+      }),
+      useIntrospectionRule(config.INTROSPECTION),
+      useStringLimit(config.MAX_STRING_LENGTH),
+      // graphql-jit's compiled executor (src/executor.ts): before every plugin that wraps the
+      // execute function, since it replaces it.
+      useCompiledExecution(),
+      // Approval events execute once per group of subscribers who see the same result.
+      useApprovalEventSharing(),
+      // After the plugin above, whose subscribe function it wraps (a later one would replace its wrapper).
+      useDenialAudit(),
+      useInputErrorCodes(),
+      ...observers,
+    ],
+  });
+}

@@ -3,6 +3,7 @@
 // operation run through yoga's envelop, so that it gets the same plugins and context as HTTP.
 import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError } from 'graphql';
+import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { sendLiveFramesTo, type LiveFrames } from '../approvals/shared-execution.ts';
@@ -46,6 +47,42 @@ export function credentialsFromParams(params: WsParams) {
   };
 }
 
+type SocketExtra = { userId?: string; jti?: string; peer?: Pick<IncomingMessage, 'headers'> & { socket: { remoteAddress?: string } } };
+type OperationContext = Context<WsParams, SocketExtra & { socket: WebSocket }>;
+
+/** The operation's execution arguments from yoga's envelop (its plugins, its context), or the caller's input errors. */
+async function operationThroughYoga(yoga: GovernanceYoga, ctx: OperationContext, id: string, params: SubscribePayload) {
+  const wsRequestId = newRequestId();
+  const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+    ...ctx,
+    req: ctx.extra.peer,
+    socket: ctx.extra.socket,
+    params,
+    connectionParams: ctx.connectionParams,
+    socketCredentials: credentialsFromParams(ctx.connectionParams ?? {}),
+    wsRequestId,
+  });
+  let document;
+  try {
+    document = parse(params.query);
+  } catch (error) {
+    return [withInputCode(error instanceof GraphQLError ? error : new GraphQLError(String(error))) as GraphQLError];
+  }
+  const args = {
+    schema: s,
+    operationName: params.operationName,
+    document,
+    variableValues: params.variables,
+    contextValue: await contextFactory(),
+    rootValue: { execute, subscribe },
+  };
+  // Shared live results are written straight to the socket (src/approvals/shared-execution.ts).
+  sendLiveFramesTo(args.contextValue, new SocketFrames(ctx, id));
+  const errors = validate(args.schema, args.document);
+  if (errors.length) return errors.map(withInputCode) as GraphQLError[];
+  return args;
+}
+
 export interface SocketServer {
   openSockets(): number;
   /** Closes every socket with 1001 (after their operations ended), then stops following sessions. */
@@ -59,8 +96,6 @@ export interface SocketServerOptions {
   /** True once shutdown began: new sockets are refused. */
   stopping: () => boolean;
 }
-
-type SocketExtra = { userId?: string; jti?: string; peer?: Pick<IncomingMessage, 'headers'> & { socket: { remoteAddress?: string } } };
 
 export function createSocketServer(services: Services, { server, yoga, tracing, stopping }: SocketServerOptions): SocketServer {
   const { config } = services;
@@ -112,37 +147,7 @@ export function createSocketServer(services: Services, { server, yoga, tracing, 
         else socketsOf.delete(userId);
       },
       // Within a span of its own when tracing: the operation's parse, validate and execute spans nest under it.
-      onSubscribe: (ctx, id, params) => tracing.span('graphql-ws operation', { 'graphql.ws.operation_id': id }, async () => {
-        const wsRequestId = newRequestId();
-        const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.peer,
-          socket: ctx.extra.socket,
-          params,
-          connectionParams: ctx.connectionParams,
-          socketCredentials: credentialsFromParams(ctx.connectionParams ?? {}),
-          wsRequestId,
-        });
-        let document;
-        try {
-          document = parse(params.query);
-        } catch (error) {
-          return [withInputCode(error instanceof GraphQLError ? error : new GraphQLError(String(error))) as GraphQLError];
-        }
-        const args = {
-          schema: s,
-          operationName: params.operationName,
-          document,
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        // Shared live results are written straight to the socket (src/approvals/shared-execution.ts).
-        sendLiveFramesTo(args.contextValue, new SocketFrames(ctx, id));
-        const errors = validate(args.schema, args.document);
-        if (errors.length) return errors.map(withInputCode) as GraphQLError[];
-        return args;
-      }, 'server'),
+      onSubscribe: (ctx, id, params) => tracing.span('graphql-ws operation', { 'graphql.ws.operation_id': id }, () => operationThroughYoga(yoga, ctx, id, params), 'server'),
     },
     wss,
   );

@@ -23,7 +23,9 @@ import { useOperationLimits } from './limits/plugin.ts';
 import { corsOutcome } from './http/cors.ts';
 import { graphiqlOptions, graphiqlRenderer } from './http/graphiql.ts';
 import type { Config } from './config.ts';
-import { clientAddressOf, createContext, newRequestId, requestScope, resolveCaller, type Context } from './context.ts';
+import { createContext, newRequestId, requestScope, type Context } from './context.ts';
+import { ping } from './db/sql/health.ts';
+import { clientAddressOf, resolveCaller } from './identity/caller.ts';
 import { rowFilterRegistry } from './db/row-filters.ts';
 import { kpiRowFilters } from './kpis/access.ts';
 import type { Services } from './services.ts';
@@ -293,7 +295,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (path === '/metrics') return metrics.serveOnApiPort(req, res);
     if (path === '/ready') {
       let ready = !shuttingDown;
-      if (ready) ready = await db.$queryRawUnsafe('SELECT 1').then(() => true, () => false);
+      if (ready) ready = await ping(db);
       res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ready ? 'ready' : 'unavailable' }));
       return;
     }

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { accessOf, rowFiltersOf, visibleKpiOf, visibleKpisOf, visiblePointsOf, type KpiAccess, type KpiProfile } from '../src/kpis/access.ts';
-import { compilePointWhere, UncompilableFilter } from '../src/kpis/data-sql.ts';
+import { compilePointWhere } from '../src/db/sql/kpi-points.ts';
+import { UncompilableFilter } from '../src/db/sql/where.ts';
 
 type Row = Record<string, string | number | Date | null>;
 

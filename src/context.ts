@@ -57,12 +57,6 @@ export async function contextFor(services: Services, userId: string, organizatio
   return createContext(services, { user, membership, credentialProblem: null, organizationProblem: null }, requestId, 'internal');
 }
 
-/**
- * Makes `target` the request's context. `user`, `member` and `db` are lazy and throw the error that
- * says why the caller lacks them; they are defined non-enumerable on the envelop context object
- * itself because envelop merges a context factory's result with Object.assign, which would run
- * every getter at once (and make anonymous operations such as `login` fail).
- */
 /** What a context keeps per request behind its accessors. */
 interface ContextState {
   services: Services;
@@ -149,6 +143,12 @@ const ACCESSORS: PropertyDescriptorMap = {
   },
 };
 
+/**
+ * Makes `target` the request's context. `user`, `member` and `db` are lazy and throw the error that
+ * says why the caller lacks them; they are defined non-enumerable on the envelop context object
+ * itself because envelop merges a context factory's result with Object.assign, which would run
+ * every getter at once (and make anonymous operations such as `login` fail).
+ */
 export function createContext<T extends object>(
   services: Services,
   caller: Caller,

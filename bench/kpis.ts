@@ -17,7 +17,7 @@ import { openDatabase, type Db } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { createOrganizationWith } from '../src/identity/bootstrap.ts';
 import { loadKpiProfile, visiblePointsOf } from '../src/kpis/access.ts';
-import { pageStatement } from '../src/kpis/data-sql.ts';
+import { pageStatement } from '../src/db/sql/kpi-points.ts';
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 200_000);
 const KPIS = 20;
@@ -123,20 +123,20 @@ async function load(port: number, query: string, id: string, users: string[]) {
 const fmt = (r: { rps: number; p50: number; p99: number; failures: number }) =>
   `${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms${r.failures ? `  (${r.failures} failed)` : ''}`;
 
-/** The statement the restricted page becomes (src/kpis/data-sql.ts), and the database's plan for it. */
+/** The statement the restricted page becomes (src/db/sql/kpi-points.ts), and the database's plan for it. */
 async function explain(db: Db, url: string, organizationId: string, kpiId: string) {
   const user = await db.user.findUniqueOrThrow({ where: { email: 'user0@bench.test' } });
   const profile = await loadKpiProfile(db, organizationId, user.id, 'VIEWER');
-  const query = { organizationId, visible: visiblePointsOf(profile, kpiId), conditions: [{ kpiId }] };
+  const query = { visible: visiblePointsOf(profile, kpiId), conditions: [{ kpiId }] };
   if (url.startsWith('file:')) {
-    const { text, params } = pageStatement('sqlite', query, 101);
+    const { text, params } = pageStatement('sqlite', organizationId, query, 101);
     const { default: Database } = await import('better-sqlite3');
     const raw = new Database(url.slice(5), { readonly: true });
     const plan = raw.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as { detail: string }[];
     raw.close();
     return plan.map((p) => p.detail).join('; ');
   }
-  const { text, params } = pageStatement('postgresql', query, 101);
+  const { text, params } = pageStatement('postgresql', organizationId, query, 101);
   let n = 0;
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -8,7 +8,8 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult } f
 import { createYoga, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import { useApprovalEventSharing } from './approvals/stream.ts';
 import { useDenialAudit } from './audit/denials.ts';
-import { clientAddressOf, createContext, newRequestId, requestScope, resolveCaller, type Context, type CredentialInput } from './context.ts';
+import { createContext, newRequestId, requestScope, type Context } from './context.ts';
+import { clientAddressOf, resolveCaller, type CredentialInput } from './identity/caller.ts';
 import { useCompiledExecution } from './executor.ts';
 import { graphiqlOptions, graphiqlRenderer } from './http/graphiql.ts';
 import { useStringLimit } from './input-limits.ts';

@@ -5,8 +5,9 @@
 // what it does not know instead of dropping it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accessOf, rowFiltersOf, visibleKpiOf, visibleKpisOf, visiblePointsOf, type KpiAccess, type KpiProfile } from '../src/kpis/access.ts';
-import { compilePointWhere, UncompilableFilter } from '../src/kpis/data-sql.ts';
+import { accessOf, rowFiltersOf, visibleKpiOf, visibleKpisOf, visiblePointsOf, visibleRowsOf, type KpiAccess, type KpiProfile } from '../src/kpis/access.ts';
+import { compilePointWhere } from '../src/db/sql/kpi-points.ts';
+import { UncompilableFilter } from '../src/db/sql/where.ts';
 
 type Row = Record<string, string | number | Date | null>;
 
@@ -112,6 +113,41 @@ describe('the compiled path reads through the same row filters', () => {
     expect(visiblePointsOf(profile, 'k1')).toBe(filter);
     expect(() => ((filter.AND as object[]).push({ d2: 'x' }))).toThrow(TypeError);
     expect(rowFiltersOf(profile)).toBe(rowFiltersOf(profile));
+  });
+});
+
+describe('one declaration of the visible rows', () => {
+  const profile: KpiProfile = {
+    all: false,
+    access: new Map<string, KpiAccess>([['k1', 'FULL'], ['k2', 'RESTRICTED'], ['k3', 'RESTRICTED'], ['k4', 'RESTRICTED'], ['k5', 'FULL']]),
+    scopes: new Map([['region', new Set(['b', 'a'])], ['product', new Set(['*'])]]),
+    // k2 and k3 share their dimensions (one branch); k4's channel has no scope (no point).
+    dimensions: new Map([['k2', ['region', 'product']], ['k3', ['region', 'product']], ['k4', ['channel']]]),
+    validUntil: Infinity,
+  };
+
+  it('declares the KPIs seen and, grouped by their conditions, which of their points', () => {
+    expect(visibleRowsOf(profile)).toEqual({
+      all: false,
+      kpiIds: ['k1', 'k2', 'k3', 'k4', 'k5'],
+      pointBranches: [
+        { kpiIds: ['k1', 'k5'], columns: [] },
+        { kpiIds: ['k2', 'k3'], columns: [{ column: 'd1', values: ['a', 'b'] }] },
+      ],
+    });
+    expect(visibleRowsOf({ ...profile, all: true })).toEqual({ all: true, kpiIds: [], pointBranches: [] });
+  });
+
+  it('renders it for the tenant extension and, per KPI, for the compiled statements', () => {
+    const regions = { d1: { in: ['a', 'b'] } };
+    expect(rowFiltersOf(profile)).toEqual({
+      Kpi: { id: { in: ['k1', 'k2', 'k3', 'k4', 'k5'] } },
+      KpiDataPoint: { OR: [{ kpiId: { in: ['k1', 'k5'] } }, { kpiId: { in: ['k2', 'k3'] }, AND: [regions] }] },
+      Alert: { kpiId: { in: ['k1', 'k2', 'k3', 'k4', 'k5'] } },
+      AlertFiring: { kpiId: { in: ['k1', 'k2', 'k3', 'k4', 'k5'] } },
+    });
+    expect(['k1', 'k3', 'k4', 'k9'].map((id) => visiblePointsOf(profile, id))).toEqual([{ kpiId: 'k1' }, { kpiId: 'k3', AND: [regions] }, { id: { in: [] } }, { id: { in: [] } }]);
+    expect(['k4', 'k9'].map((id) => visibleKpiOf(profile, id))).toEqual([{ id: 'k4' }, { id: { in: [] } }]);
   });
 });
 

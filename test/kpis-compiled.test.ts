@@ -1,5 +1,5 @@
 // The KPI data connection and summary compiled to one statement through the driver
-// (src/kpis/data-sql.ts): on this database (SQLite, or PostgreSQL with TEST_DATABASE_URL) it
+// (src/db/sql/kpi-points.ts): on this database (SQLite, or PostgreSQL with TEST_DATABASE_URL) it
 // answers as Prisma does through the tenant-scoped client with the same row filters, it never
 // reads another organization's rows or rows outside the caller's scopes — whatever ids, filters
 // and cursors are passed — and the API's data fields go through it (so the property test of
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, Prisma } from '../src/db/client.ts';
 import { forCaller } from '../src/db/tenant.ts';
 import { kpiRowFilters, loadKpiProfile, visibleKpisOf, visiblePointsOf, type KpiProfile } from '../src/kpis/access.ts';
-import { countPoints, readPoints, readVisibleKpi, summarizePoints } from '../src/kpis/data-sql.ts';
+import { countPoints, readPoints, readVisibleKpi, summarizePoints } from '../src/db/sql/kpi-points.ts';
 import { orgWithRoles, rawId, restrictedAnalyst, type OrgFixture } from './fixtures.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { CreateDimension, CreateKpi, KpiData, RecordKpiData } from './ops.ts';
@@ -96,12 +96,12 @@ describe('the compiled statements answer as Prisma does', () => {
         const anchor = all[Math.min(p.skip, all.length - 1)];
         const cursor: Prisma.KpiDataPointWhereInput[] = anchor ? [{ period: { lte: anchor.period }, OR: [{ period: { lt: anchor.period } }, { id: { lt: anchor.id } }] }] : [];
         const want = await scoped.kpiDataPoint.findMany({ where: { AND: [...filter, ...cursor] }, orderBy: order, take: p.take });
-        const query = { organizationId: a.id, visible: visiblePointsOf(p.profile, kpiId), conditions: filter };
-        const got = await readPoints(sql, { ...query, conditions: [...filter, ...cursor] }, p.take);
+        const query = { visible: visiblePointsOf(p.profile, kpiId), conditions: filter };
+        const got = await readPoints(sql, a.id, { ...query, conditions: [...filter, ...cursor] }, p.take);
         expect(got.map((r) => [r.id, r.period.toISOString(), r.value, r.d1, r.d2])).toEqual(want.map((r) => [r.id, r.period.toISOString(), r.value, r.d1, r.d2]));
-        expect(await countPoints(sql, query)).toBe(all.length);
+        expect(await countPoints(sql, a.id, query)).toBe(all.length);
         const aggregate = await scoped.kpiDataPoint.aggregate({ where: { AND: filter }, _count: { _all: true }, _sum: { value: true }, _avg: { value: true }, _min: { value: true }, _max: { value: true } });
-        const summary = await summarizePoints(sql, query);
+        const summary = await summarizePoints(sql, a.id, query);
         expect(summary).toEqual({ count: aggregate._count._all, sum: aggregate._sum.value, avg: summary.avg === null ? null : expect.closeTo(aggregate._avg.value!, 9), min: aggregate._min.value, max: aggregate._max.value });
       }),
       { numRuns: 40 },
@@ -116,12 +116,12 @@ describe('the compiled statements stay in the caller’s tenant and scopes', () 
     const foreignKpi = rawId(revenueB);
     // FULL on every KPI, in A: B's KPI id finds no KPI and none of its rows.
     expect(await readVisibleKpi(sql, a.id, foreignKpi, visibleKpisOf(owner))).toBeNull();
-    const intoB = { organizationId: a.id, visible: visiblePointsOf(owner, foreignKpi), conditions: [{ kpiId: foreignKpi }] };
-    expect(await readPoints(sql, intoB, 100)).toEqual([]);
-    expect(await countPoints(sql, intoB)).toBe(0);
-    expect(await summarizePoints(sql, intoB)).toEqual({ count: 0, sum: null, avg: null, min: null, max: null });
+    const intoB = { visible: visiblePointsOf(owner, foreignKpi), conditions: [{ kpiId: foreignKpi }] };
+    expect(await readPoints(sql, a.id, intoB, 100)).toEqual([]);
+    expect(await countPoints(sql, a.id, intoB)).toBe(0);
+    expect(await summarizePoints(sql, a.id, intoB)).toEqual({ count: 0, sum: null, avg: null, min: null, max: null });
     // The same statements in B's own organization do see them: the organization is what kept them out.
-    expect(await countPoints(sql, { ...intoB, organizationId: b.id })).toBe(48);
+    expect(await countPoints(sql, b.id, intoB)).toBe(48);
     // Through the API: A's owner asking for B's KPI gets null, and B's rows never appear in A's pages.
     const r = await server.gql(KpiData, { id: revenueB, first: 100 }, { as: a.owner });
     expect(r.errors).toBeUndefined();
@@ -134,7 +134,7 @@ describe('the compiled statements stay in the caller’s tenant and scopes', () 
 
   it('refuses to run without an organization', async () => {
     const owner = await profileOf(a.id, 'nobody', 'OWNER');
-    await expect(readPoints(server.app.services.sql, { organizationId: '', visible: visiblePointsOf(owner, rawId(revenueA)), conditions: [] }, 10)).rejects.toThrow(/no organization/);
+    await expect(readPoints(server.app.services.sql, '', { visible: visiblePointsOf(owner, rawId(revenueA)), conditions: [] }, 10)).rejects.toThrow(/no organization/);
   });
 
   it('shows a RESTRICTED analyst only their scope, through every page, filter and cursor', async () => {

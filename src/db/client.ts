@@ -56,8 +56,9 @@ export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db
  * Read statements straight through the driver (better-sqlite3 or pg), for the few hot paths that
  * Prisma's query interpreter makes slow (about half a millisecond of CPU per statement): the
  * caller of each request, a page of KPI data. Each statement is prepared once per SQL text (a
- * named statement per pg connection) and sees only committed data. Nothing here confines to a
- * tenant: callers put the organization into every WHERE themselves.
+ * named statement per pg connection) and sees only committed data. The driver confines nothing
+ * itself: its statements are written only in src/db/sql/, each taking the tenant as a required
+ * parameter and putting it first in its WHERE (test/sql-fence.test.ts keeps them there).
  */
 export interface SqlDriver {
   readonly provider: Provider;

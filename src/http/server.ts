@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newRequestId, requestScope } from '../context.ts';
+import { ping } from '../db/sql/health.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { Tracing } from '../ops/tracing.ts';
 import type { Services } from '../services.ts';
@@ -61,7 +62,7 @@ export function createHttpServer(services: Services, { graphql, metrics, tracing
     if (path === '/metrics') return metrics.serveOnApiPort(req, res);
     if (path === '/ready') {
       let ready = !stopping();
-      if (ready) ready = await db.$queryRawUnsafe('SELECT 1').then(() => true, () => false);
+      if (ready) ready = await ping(db);
       res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ready ? 'ready' : 'unavailable' }));
       return;
     }

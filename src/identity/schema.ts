@@ -1,6 +1,6 @@
 // GraphQL types, queries and mutations of identity and organizations.
 import { ORG_ROLES, type OrgRole } from '../authz/matrix.ts';
-import { userSelect } from '../context.ts';
+import { userSelect } from './caller.ts';
 import { builder } from '../builder.ts';
 import type { Membership, Organization, User } from '../db/client.ts';
 import { connectionOf, pageArgs } from '../pagination.ts';

@@ -1,6 +1,6 @@
 // Sessions: a signed token is a session until it expires or its holder logs out. Logout stores the
 // token's id (`jti`) as revoked; every request reads that revocation in the statement that reads its
-// caller (`readCaller` in src/context.ts), so a revoked token is refused on the next request on
+// caller (`readCaller` in src/db/sql/caller.ts), so a revoked token is refused on the next request on
 // every instance, with no cache to go stale (pub/sub delivery is asynchronous: a cache it
 // invalidated could still accept that next request). Pub/sub carries what has to be pushed: the
 // graphql-ws sockets opened with the token are closed on every instance. Revocations are kept until

@@ -5,20 +5,23 @@
 // roles they hold directly or through groups, each role inheriting its ancestors' grants, and an
 // EDITOR has FULL on the KPIs they created. RESTRICTED shows a point only when, for every
 // dimension of its KPI, the point's value is among the caller's active scopes for that dimension
-// (`*` matches every value). The profile becomes Prisma `where` filters that the tenant extension
-// adds to every query of KpiDataPoint, Kpi, Alert and AlertFiring: SQL, never a filter over rows.
+// (`*` matches every value). The profile is declared as the caller's visible rows
+// (`visibleRowsOf`), rendered as the Prisma `where` filters that the tenant extension adds to every
+// query of KpiDataPoint, Kpi, Alert and AlertFiring and compiled into the WHERE of the driver's
+// statements (src/db/sql/kpi-points.ts): SQL, never a filter over rows.
 import { allowsFully } from '../authz/capabilities.ts';
 import type { OrgRole } from '../authz/matrix.ts';
 import { ownsCreatedKpis, type KpiAccessLevel } from './policy.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
 import type { RowFilterProvider, RowFilterRequest } from '../db/row-filters.ts';
+import type { DimensionColumn } from '../db/sql/kpi-points.ts';
 
 export type KpiAccess = KpiAccessLevel;
 const STRENGTH: Record<KpiAccess, number> = { NONE: 0, RESTRICTED: 1, FULL: 2 };
 export const stronger = (a: KpiAccess, b: KpiAccess): KpiAccess => (STRENGTH[a] >= STRENGTH[b] ? a : b);
 
 export const MAX_DIMENSIONS = 4;
-export const dimensionColumn = (index: number) => `d${index + 1}` as 'd1' | 'd2' | 'd3' | 'd4';
+export const dimensionColumn = (index: number) => `d${index + 1}` as DimensionColumn;
 
 export interface KpiProfile {
   /** FULL on every KPI of the organization (ADMIN, OWNER). */
@@ -111,45 +114,77 @@ export async function bumpAccessVersion(tx: Db | Tx, organizationId: string) {
 
 export const accessOf = (profile: KpiProfile, kpiId: string): KpiAccess => (profile.all ? 'FULL' : (profile.access.get(kpiId) ?? 'NONE'));
 
-/** Matches no row: deny by default. */
-const NOTHING = { id: { in: [] as string[] } };
+/**
+ * Which KPI rows a profile sees, declared once as data. Every row filter is rendered from it and
+ * from nothing else: the Prisma `where`s the tenant extension adds to every query (rowFiltersOf),
+ * and the per-KPI and Kpi filters that the statements of src/db/sql/kpi-points.ts compile into
+ * their WHERE (visiblePointsOf, visibleKpiOf). test/kpis-compiled-filter.test.ts holds the
+ * renderings to one another, test/kpis-compiled.test.ts the compiled SQL to Prisma.
+ */
+export interface VisibleKpiRows {
+  /** FULL on every KPI of the organization: nothing to filter. */
+  all: boolean;
+  /** The KPIs seen (access other than NONE): their Kpi, Alert and AlertFiring rows. */
+  kpiIds: readonly string[];
+  /**
+   * Which of their points: a branch admits the points of its KPIs whose dimension columns each
+   * hold one of the listed values (no column listed: every point). Scopes are per dimension, not
+   * per KPI, so KPIs restricted on the same dimensions share one branch and the filter stays small
+   * however many KPIs there are. A visible KPI in no branch shows none of its points.
+   */
+  pointBranches: readonly PointBranch[];
+}
 
-/** The rows of one RESTRICTED KPI the profile may see, or null for none. */
-export function restrictedPointFilter(profile: KpiProfile, kpiId: string): Prisma.KpiDataPointWhereInput | null {
-  const dims = profile.dimensions.get(kpiId) ?? [];
-  const conditions: Prisma.KpiDataPointWhereInput[] = [];
-  for (const [i, key] of dims.entries()) {
+export interface PointBranch {
+  kpiIds: readonly string[];
+  columns: readonly { column: DimensionColumn; values: readonly string[] }[];
+}
+
+/** The column conditions of a RESTRICTED KPI, or null when a dimension has no active scope (no row). */
+function restrictedColumns(profile: KpiProfile, kpiId: string): PointBranch['columns'] | null {
+  const columns: { column: DimensionColumn; values: readonly string[] }[] = [];
+  for (const [i, key] of (profile.dimensions.get(kpiId) ?? []).entries()) {
     const values = profile.scopes.get(key);
     if (!values || values.size === 0) return null;
-    if (!values.has('*')) conditions.push({ [dimensionColumn(i)]: { in: [...values].sort() } });
+    if (!values.has('*')) columns.push({ column: dimensionColumn(i), values: [...values].sort() });
   }
-  return { kpiId, AND: conditions };
+  return columns;
+}
+
+function declareVisibleRows(profile: KpiProfile): VisibleKpiRows {
+  if (profile.all) return { all: true, kpiIds: [], pointBranches: [] };
+  const kpiIds = [...profile.access.keys()];
+  // FULL KPIs in one branch; RESTRICTED ones by their dimensions, whose conditions are computed once.
+  const groups = new Map<string, string[]>();
+  for (const id of kpiIds) {
+    const signature = profile.access.get(id) === 'FULL' ? '' : JSON.stringify(profile.dimensions.get(id) ?? []);
+    const group = groups.get(signature);
+    if (group) group.push(id);
+    else groups.set(signature, [id]);
+  }
+  const pointBranches: PointBranch[] = [];
+  for (const [signature, ids] of groups) {
+    const columns = signature === '' ? [] : restrictedColumns(profile, ids[0]!);
+    if (columns) pointBranches.push({ kpiIds: ids, columns });
+  }
+  return { all: false, kpiIds, pointBranches };
+}
+
+/** Lookups into a declaration, for the per-KPI renderings. */
+interface Declared {
+  rows: VisibleKpiRows;
+  visible: ReadonlySet<string>;
+  branchOf: ReadonlyMap<string, PointBranch>;
 }
 
 /**
- * The rows of one KPI the profile may see: among that KPI's rows, exactly what
- * `rowFiltersOf(profile).KpiDataPoint` admits (its branch for the KPI, without the others). The
- * compiled data statement (data-sql.ts) reads through this; test/kpis-compiled-filter.test.ts
- * checks the two agree.
+ * Declarations and renderings are made once per profile (a cached profile serves many requests;
+ * sorting 1,000 scope values each time showed in profiles) and frozen, since every request of
+ * that profile shares them.
  */
-export function visiblePointsOf(profile: KpiProfile, kpiId: string): Prisma.KpiDataPointWhereInput {
-  let byKpi = pointFilters.get(profile);
-  if (!byKpi) pointFilters.set(profile, (byKpi = new Map()));
-  let filter = byKpi.get(kpiId);
-  if (!filter) {
-    const access = accessOf(profile, kpiId);
-    filter = deepFreeze(access === 'FULL' ? { kpiId } : access === 'RESTRICTED' ? (restrictedPointFilter(profile, kpiId) ?? NOTHING) : NOTHING);
-    byKpi.set(kpiId, filter);
-  }
-  return filter;
-}
-
-/**
- * Filters are built once per profile (a cached profile serves many requests; sorting 1,000 scope
- * values each time showed in profiles) and frozen, since every request of that profile shares them.
- */
+const declarations = new WeakMap<KpiProfile, Declared>();
 const pointFilters = new WeakMap<KpiProfile, Map<string, Prisma.KpiDataPointWhereInput>>();
-const modelFilters = new WeakMap<KpiProfile, ReturnType<typeof buildRowFilters>>();
+const modelFilters = new WeakMap<KpiProfile, RowFilters>();
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -158,37 +193,69 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The row filters the tenant extension adds, by model. */
-export function rowFiltersOf(profile: KpiProfile): ReturnType<typeof buildRowFilters> {
+function declared(profile: KpiProfile): Declared {
+  let d = declarations.get(profile);
+  if (!d) {
+    const rows = deepFreeze(declareVisibleRows(profile));
+    const branchOf = new Map<string, PointBranch>();
+    for (const branch of rows.pointBranches) for (const id of branch.kpiIds) branchOf.set(id, branch);
+    declarations.set(profile, (d = { rows, visible: new Set(rows.kpiIds), branchOf }));
+  }
+  return d;
+}
+
+/** The profile's visible rows: the declaration every row filter is rendered from. */
+export const visibleRowsOf = (profile: KpiProfile): VisibleKpiRows => declared(profile).rows;
+
+/** Matches no row: deny by default. */
+const NOTHING = { id: { in: [] as string[] } };
+
+/** A branch as Prisma's `where`, for the given KPIs of it. */
+function branchWhere(branch: PointBranch, kpiIds: readonly string[]): Prisma.KpiDataPointWhereInput {
+  const kpiId = kpiIds.length === 1 ? kpiIds[0]! : { in: kpiIds as string[] };
+  if (!branch.columns.length) return { kpiId };
+  return { kpiId, AND: branch.columns.map(({ column, values }) => ({ [column]: { in: values as string[] } })) };
+}
+
+type RowFilters = Record<string, Prisma.KpiDataPointWhereInput | Prisma.KpiWhereInput | Prisma.AlertWhereInput>;
+
+/** The row filters the tenant extension adds, by model: the declaration rendered for Prisma. */
+export function rowFiltersOf(profile: KpiProfile): RowFilters {
   let filters = modelFilters.get(profile);
-  if (!filters) modelFilters.set(profile, (filters = deepFreeze(buildRowFilters(profile))));
+  if (!filters) {
+    const { rows } = declared(profile);
+    filters = {};
+    if (!rows.all) {
+      const branches = rows.pointBranches.map((b) => branchWhere(b, b.kpiIds));
+      const kpiVisible = rows.kpiIds.length ? { kpiId: { in: rows.kpiIds as string[] } } : NOTHING;
+      filters = {
+        Kpi: rows.kpiIds.length ? { id: { in: rows.kpiIds as string[] } } : NOTHING,
+        KpiDataPoint: branches.length === 0 ? NOTHING : branches.length === 1 ? branches[0]! : { OR: branches },
+        Alert: kpiVisible,
+        AlertFiring: kpiVisible,
+      };
+    }
+    modelFilters.set(profile, (filters = deepFreeze(filters)));
+  }
   return filters;
 }
 
-function buildRowFilters(profile: KpiProfile): Record<string, Prisma.KpiDataPointWhereInput | Prisma.KpiWhereInput | Prisma.AlertWhereInput> {
-  if (profile.all) return {};
-  const visible = [...profile.access.keys()];
-  const full = visible.filter((id) => profile.access.get(id) === 'FULL');
-  const branches: Prisma.KpiDataPointWhereInput[] = full.length ? [{ kpiId: { in: full } }] : [];
-  // Scopes are per dimension, not per KPI: RESTRICTED KPIs with the same dimensions share one
-  // condition, so the filter stays small however many KPIs there are.
-  const bySignature = new Map<string, string[]>();
-  for (const id of visible) {
-    if (profile.access.get(id) !== 'RESTRICTED') continue;
-    const signature = JSON.stringify(profile.dimensions.get(id) ?? []);
-    bySignature.set(signature, [...(bySignature.get(signature) ?? []), id]);
+/**
+ * The rows of one KPI the profile may see: among that KPI's rows, exactly what
+ * `rowFiltersOf(profile).KpiDataPoint` admits (the KPI's branch, rendered for it alone). The
+ * compiled data statements (src/db/sql/kpi-points.ts) read through this.
+ */
+export function visiblePointsOf(profile: KpiProfile, kpiId: string): Prisma.KpiDataPointWhereInput {
+  let byKpi = pointFilters.get(profile);
+  if (!byKpi) pointFilters.set(profile, (byKpi = new Map()));
+  let filter = byKpi.get(kpiId);
+  if (!filter) {
+    const { rows, branchOf } = declared(profile);
+    const branch = branchOf.get(kpiId);
+    filter = deepFreeze(rows.all ? { kpiId } : branch ? branchWhere(branch, [kpiId]) : NOTHING);
+    byKpi.set(kpiId, filter);
   }
-  for (const ids of bySignature.values()) {
-    const filter = restrictedPointFilter(profile, ids[0]!);
-    if (filter) branches.push({ ...filter, kpiId: ids.length === 1 ? ids[0]! : { in: ids } });
-  }
-  const kpiVisible = visible.length ? { kpiId: { in: visible } } : NOTHING;
-  return {
-    Kpi: visible.length ? { id: { in: visible } } : NOTHING,
-    KpiDataPoint: branches.length === 0 ? NOTHING : branches.length === 1 ? branches[0]! : { OR: branches },
-    Alert: kpiVisible,
-    AlertFiring: kpiVisible,
-  };
+  return filter;
 }
 
 /** The Kpi row filter of the profile (none when FULL on every KPI). */
@@ -198,8 +265,10 @@ export const visibleKpisOf = (profile: KpiProfile) => rowFiltersOf(profile).Kpi 
  * The Kpi row filter narrowed to one id, as `kpi(id)` reads through it: the same membership as
  * visibleKpisOf, without sending the caller's whole list of visible KPIs with every lookup.
  */
-export const visibleKpiOf = (profile: KpiProfile, id: string): Prisma.KpiWhereInput | undefined =>
-  profile.all ? undefined : profile.access.has(id) ? { id } : (NOTHING as Prisma.KpiWhereInput);
+export function visibleKpiOf(profile: KpiProfile, id: string): Prisma.KpiWhereInput | undefined {
+  const { rows, visible } = declared(profile);
+  return rows.all ? undefined : visible.has(id) ? { id } : (NOTHING as Prisma.KpiWhereInput);
+}
 
 /** The caller's profile, read once per request (memoised in the request's row-filter memo). */
 export function profileFor(request: RowFilterRequest): Promise<KpiProfile> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LONG_LIST, longLists, narrowToOccurring } from './present-values.ts';
+import { LONG_LIST } from '../db/sql/where.ts';
+import { longLists, narrowToOccurring } from './present-values.ts';
 
 const many = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 

@@ -10,11 +10,10 @@
 // version v holds at least every value of v. Only lists of LONG_LIST values or more are narrowed,
 // so that a KPI receiving data all the time costs its readers with few scopes nothing.
 import type { Prisma, SqlDriver } from '../db/client.ts';
-// The length at which PostgreSQL plans a list with its values each time (data-sql.ts): a narrowed
-// list usually falls below it and runs as a prepared statement again.
-import { LONG_LIST } from './data-sql.ts';
-
-export { LONG_LIST };
+import { occurringDimensionValues, type DimensionColumn } from '../db/sql/kpi-points.ts';
+// The length at which PostgreSQL plans a list with its values each time (src/db/sql/where.ts): a
+// narrowed list usually falls below it and runs as a prepared statement again.
+import { LONG_LIST } from '../db/sql/where.ts';
 
 /** The KPI as the data connection has it: its row (with the version it was read at). */
 export interface VersionedKpi {
@@ -23,8 +22,8 @@ export interface VersionedKpi {
   dataVersion: number;
 }
 
-const COLUMNS = ['d1', 'd2', 'd3', 'd4'] as const;
-type Column = (typeof COLUMNS)[number];
+const COLUMNS = ['d1', 'd2', 'd3', 'd4'] as const satisfies readonly DimensionColumn[];
+type Column = DimensionColumn;
 export type Occurring = Partial<Record<Column, ReadonlySet<string>>>;
 
 const cache = new Map<string, { version: number; columns: readonly Column[]; values: Promise<Occurring> }>();
@@ -39,10 +38,7 @@ export function occurringValues(sql: SqlDriver, kpi: VersionedKpi, columns: read
   const wanted = [...new Set([...columns, ...(hit && hit.version >= kpi.dataVersion ? hit.columns : [])])];
   const values = (async () => {
     const occurring: Occurring = {};
-    for (const column of wanted) {
-      const rows = await sql.all<{ v: string | null }>(`SELECT DISTINCT "${column}" AS "v" FROM "KpiDataPoint" WHERE "organizationId" = ? AND "kpiId" = ?`, [kpi.organizationId, kpi.id]);
-      occurring[column] = new Set(rows.flatMap((r) => (r.v === null ? [] : [r.v])));
-    }
+    for (const column of wanted) occurring[column] = await occurringDimensionValues(sql, kpi.organizationId, kpi.id, column);
     return occurring;
   })();
   // A failed read is not kept.

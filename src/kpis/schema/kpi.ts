@@ -5,7 +5,7 @@ import type { Context } from '../../context.ts';
 import type { Kpi, Prisma } from '../../db/client.ts';
 import { connectionOf, pageArgs, pageOfRows, paginate } from '../../pagination.ts';
 import { accessOf, dimensionColumn, profileFor, visibleKpiOf, visiblePointsOf } from '../access.ts';
-import { countPoints, readPoints, readVisibleKpi, summarizePoints, type PointQuery, type PointRow, type PointSummary } from '../data-sql.ts';
+import { countPoints, readPoints, readVisibleKpi, summarizePoints, type PointQuery, type PointRow, type PointSummary } from '../../db/sql/kpi-points.ts';
 import { dimensionFilters, refuse, type DimensionFilter } from '../input.ts';
 import { createKpi, dimensionKeysOf, recordKpiData } from '../kpis.ts';
 import { KPI_ACCESS_LEVELS } from '../policy.ts';
@@ -87,14 +87,13 @@ function afterPoint(key: string | null): Prisma.KpiDataPointWhereInput[] {
  * The statement's confinement, from the same decisions as every other read: the caller's
  * organization (never the KPI row's) and the rows of this KPI their profile may see.
  */
-async function pointQuery(ctx: Context, kpi: Kpi, conditions: Prisma.KpiDataPointWhereInput[]): Promise<PointQuery> {
+async function pointQuery(ctx: Context, organizationId: string, kpi: Kpi, conditions: Prisma.KpiDataPointWhereInput[]): Promise<PointQuery> {
   const profile = await profileFor(ctx.rowRequest);
-  const organizationId = ctx.member.organizationId;
   let visible = visiblePointsOf(profile, kpi.id);
   // Long scope lists narrowed to the values the KPI's points have (the same rows; present-values.ts).
   const long = longLists(visible);
   if (long.length) visible = narrowToOccurring(visible, await occurringValues(ctx.services.sql, { id: kpi.id, organizationId, dataVersion: kpi.dataVersion }, long));
-  return { organizationId, visible, conditions };
+  return { visible, conditions };
 }
 
 export const KpiRef = builder.node(builder.objectRef<Kpi>('Kpi'), {
@@ -120,12 +119,13 @@ export const KpiRef = builder.node(builder.objectRef<Kpi>('Kpi'), {
       type: KpiDataPointConnection,
       description: 'Newest period first.',
       args: { filter: t.arg({ type: KpiDataFilterInput }), ...pageArgs },
-      // One statement per page and one for totalCount, through the driver (data-sql.ts).
+      // One statement per page and one for totalCount, through the driver (src/db/sql/kpi-points.ts).
       resolve: (k, args, ctx) => {
         const where = dataWhere(k, args.filter);
         const keys = dimensionKeysOf(k);
+        const { organizationId } = ctx.member;
         let query: Promise<PointQuery> | undefined;
-        const confined = () => (query ??= pointQuery(ctx, k, [where]));
+        const confined = () => (query ??= pointQuery(ctx, organizationId, k, [where]));
         return paginate(
           ctx,
           args,
@@ -133,18 +133,21 @@ export const KpiRef = builder.node(builder.objectRef<Kpi>('Kpi'), {
           async (take, after) => {
             const cursor = afterPoint(after);
             const q = await confined();
-            const rows = (await readPoints(ctx.services.sql, { ...q, conditions: [...q.conditions, ...cursor] }, take)) as PointShape[];
+            const rows = (await readPoints(ctx.services.sql, organizationId, { ...q, conditions: [...q.conditions, ...cursor] }, take)) as PointShape[];
             for (const row of rows) row.keys = keys;
             return rows;
           },
-          async () => countPoints(ctx.services.sql, await confined()),
+          async () => countPoints(ctx.services.sql, organizationId, await confined()),
         );
       },
     }),
     summary: t.field({
       type: KpiSummaryRef,
       args: { filter: t.arg({ type: KpiDataFilterInput }) },
-      resolve: async (k, args, ctx) => summarizePoints(ctx.services.sql, await pointQuery(ctx, k, [dataWhere(k, args.filter)])),
+      resolve: async (k, args, ctx) => {
+        const { organizationId } = ctx.member;
+        return summarizePoints(ctx.services.sql, organizationId, await pointQuery(ctx, organizationId, k, [dataWhere(k, args.filter)]));
+      },
     }),
   }),
 });

@@ -9,7 +9,6 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { expireStale } from './approvals/core.ts';
-import { domainApprovalKinds } from './approvals/domains.ts';
 import { kindRegistry, type ApprovalKindHandler } from './approvals/kinds.ts';
 import { sendLiveFramesTo, type LiveFrames } from './approvals/shared-execution.ts';
 import { useApprovalEventSharing } from './approvals/stream.ts';
@@ -26,6 +25,9 @@ import type { Config } from './config.ts';
 import { clientAddressOf, createContext, newRequestId, requestScope, resolveCaller, type Context } from './context.ts';
 import { rowFilterRegistry } from './db/row-filters.ts';
 import { kpiRowFilters } from './kpis/access.ts';
+import { accessScopeKind } from './kpis/scopes.ts';
+import { piiChangeKind } from './pii/service.ts';
+import { workflowKind } from './workflows/definitions.ts';
 import type { Services } from './services.ts';
 import { openDatabaseWithDriver } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -47,6 +49,9 @@ import { createMetrics } from './ops/metrics.ts';
 import { trackStreams } from './ops/streams.ts';
 import { startTracing, tracerProviderFromConfig } from './ops/tracing.ts';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
+
+// The domains' approval kinds, registered here so that approvals imports none of the domains that raise requests.
+const DOMAIN_APPROVAL_KINDS: readonly ApprovalKindHandler[] = [accessScopeKind, workflowKind, piiChangeKind];
 
 export interface BuildOptions {
   log?: Logger;
@@ -188,7 +193,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     keys: tokenKeys(config.JWT_SECRET, config.JWT_TTL_SECONDS),
     mailer: options.mailer ?? (config.NODE_ENV === 'production' ? noMailer(log) : logMailer(log)),
     pubsub: metrics.timeDelivery(pubsubHandle.pubsub),
-    approvals: kindRegistry(observedKinds(options.approvalKinds ?? domainApprovalKinds, tracing, metrics)),
+    approvals: kindRegistry(observedKinds(options.approvalKinds ?? DOMAIN_APPROVAL_KINDS, tracing, metrics)),
     // The domains' row-level filters: the tenant extension asks this registry, naming no model itself.
     rowFilters: rowFilterRegistry([kpiRowFilters]),
   };

@@ -82,9 +82,9 @@ export function cyclesOf(graph: Map<string, string[]>): string[][] {
  * The layers, lowest first. A unit is a folder under src/ or a file at its top (named without
  * `.ts`): `jobs` is src/jobs.ts and src/jobs/ alike. A file may import its own unit, any unit of its
  * own layer (the folder-cycle check keeps those acyclic) or of a layer below; never one above.
- * The wiring is the top: it may import anything, and only the wiring imports it. Units named here that do
- * not exist yet are fine; a unit that exists and is named nowhere fails, so a new folder is placed
- * on purpose.
+ * The wiring is the top: it may import anything, and only the wiring imports it. Units named here
+ * that do not exist yet are fine; a unit that exists and is named nowhere fails, so a new folder is
+ * placed on purpose.
  */
 const LAYERS: readonly (readonly string[])[] = [
   // Base: what everything may use, using nothing of ours but each other.
@@ -113,8 +113,9 @@ const LAYERS: readonly (readonly string[])[] = [
 ];
 
 /**
- * Upward imports tolerated for now, each with why and who removes it (`from -> to`, paths from the
- * repository's root). An entry that no longer names an upward import fails, so the list only shrinks.
+ * Upward imports tolerated for now (`from -> to`, paths from the repository's root), each with the
+ * move that removes it. An entry that no longer names an upward import fails, so the list only
+ * shrinks; it is left out of every check, the folder graph's included.
  */
 const ALLOWED_UPWARD: Readonly<Record<string, string>> = {
   // The caller's resolution (token, revocation, membership decision) is identity's work done in
@@ -163,7 +164,6 @@ const withoutLine = (upward: string) => upward.replace(/:\d+ -> /, ' -> ');
 describe('structure', () => {
   const files = sources(src);
   const imports = importsOf(files);
-  // What the allow-list tolerates is left out of every check, including the folder graph.
   const upward = upwardImports(src, root, imports, LAYERS);
   const tolerated = new Set(upward.filter((u) => withoutLine(u) in ALLOWED_UPWARD));
   const checked = imports.filter((i) => !tolerated.has(`${relative(root, i.from)}:${i.line} -> ${relative(root, i.to)}`));

@@ -4,19 +4,20 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { setMaxListeners } from 'node:events';
-import type { ApprovalMessage } from './approvals/events.ts';
-import type { ReviewMessage } from './reviews/events.ts';
 
-/** Topics and their payloads. Later features add theirs here. */
-export type Topics = {
+/**
+ * Topics and their payloads. Each domain declares its own in its events.ts, by augmenting this
+ * interface (`declare module '../pubsub.ts' { interface Topics { ... } }`): pub/sub names no domain,
+ * and the domains build on it.
+ */
+export interface Topics {
   'org:event': [organizationId: string, payload: { type: string; id: string }];
-  'approval:event': [organizationId: string, payload: ApprovalMessage];
-  /** A session ended by logout: every instance closes the graphql-ws sockets opened with it. */
-  'session:revoked': [payload: { jti: string }];
-  'review:event': [organizationId: string, payload: ReviewMessage];
-};
+}
 
-export type PubSub = ReturnType<typeof createPubSub<Topics>>;
+/** The topics as the object type createPubSub takes (an interface is not assignable to its index signature). */
+type TopicArgs = { [Topic in keyof Topics]: Topics[Topic] };
+
+export type PubSub = ReturnType<typeof createPubSub<TopicArgs>>;
 
 export interface PubSubHandle {
   pubsub: PubSub;
@@ -28,13 +29,13 @@ export function openPubSub(redisUrl?: string): PubSubHandle {
     // One listener per live subscription is by design: lift Node's leak warning threshold (10).
     const eventTarget = new EventTarget();
     setMaxListeners(0, eventTarget);
-    return { pubsub: createPubSub<Topics>({ eventTarget }), close: async () => {} };
+    return { pubsub: createPubSub<TopicArgs>({ eventTarget }), close: async () => {} };
   }
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   return {
-    pubsub: createPubSub<Topics>({ eventTarget }),
+    pubsub: createPubSub<TopicArgs>({ eventTarget }),
     async close() {
       // A client still connecting has nothing to flush, and quit() on it rejects unhandled later.
       const end = (client: Redis) => (client.status === 'ready' ? client.quit() : Promise.resolve(client.disconnect()));

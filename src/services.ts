@@ -1,12 +1,12 @@
 // What the whole process shares, built once by buildApp and handed to every request's context and
 // to background work. A type of its own, so that domains and the context depend on it and it
-// depends on no domain.
-import type { ApprovalKinds } from './approvals/kinds.ts';
+// depends on no domain: a domain that puts a service of its own here adds the field by augmenting
+// this interface (`declare module '../services.ts'`), as identity does for its token keys and mailer
+// (src/identity/tokens.ts, mailer.ts) and approvals for its kinds (src/approvals/kinds.ts). The
+// wiring (src/app.ts) fills every field.
 import type { Config } from './config.ts';
 import type { Db, SqlDriver } from './db/client.ts';
 import type { RowFilterRegistry } from './db/row-filters.ts';
-import type { TokenKeys } from './identity/tokens.ts';
-import type { Mailer } from './identity/mailer.ts';
 import type { Logger } from './logger.ts';
 import type { PubSub } from './pubsub.ts';
 
@@ -17,11 +17,7 @@ export interface Services {
   /** The driver under `system`, for the hot reads compiled to one prepared statement (caller, KPI data); never confines by itself. */
   sql: SqlDriver;
   log: Logger;
-  keys: TokenKeys;
-  mailer: Mailer;
   pubsub: PubSub;
-  /** The approval kinds the domains (or a test) registered. */
-  approvals: ApprovalKinds;
   /** Row-level filters beyond the tenant's, registered by the domains (KPI access). */
   rowFilters: RowFilterRegistry;
 }

@@ -321,8 +321,3 @@ export async function expireStale(services: Services, now = Date.now()): Promise
 export function publishApproval(services: Services, type: ApprovalEventType, request: ApprovalRequest) {
   services.pubsub.publish('approval:event', request.organizationId, { type, id: randomUUID(), at: new Date().toISOString(), request: published(request) });
 }
-
-/** Tells live subscriptions of `userId` to re-check their rights (role or status changed). */
-export function publishMembershipChange(services: Services, organizationId: string, userId: string) {
-  services.pubsub.publish('approval:event', organizationId, { type: 'MEMBERSHIP', id: randomUUID(), at: new Date().toISOString(), userId });
-}

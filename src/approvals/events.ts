@@ -15,10 +15,18 @@ export type PublishedRequest = Omit<ApprovalRequest, 'proposedChanges' | 'payloa
   endsAt: string | null;
 };
 
-export type ApprovalMessage =
-  | { type: ApprovalEventType; id: string; at: string; request: PublishedRequest }
-  /** A member's role or status changed: their live subscriptions re-check what they may receive. */
-  | { type: 'MEMBERSHIP'; id: string; at: string; userId: string };
+export interface ApprovalMessage {
+  type: ApprovalEventType;
+  id: string;
+  at: string;
+  request: PublishedRequest;
+}
+
+declare module '../pubsub.ts' {
+  interface Topics {
+    'approval:event': [organizationId: string, payload: ApprovalMessage];
+  }
+}
 
 /** What approvalEvents and myApprovalUpdates hand to their resolver. */
 export interface ApprovalEventShape {

@@ -62,6 +62,13 @@ export interface ApprovalKindHandler {
 
 export type ApprovalKinds = ReadonlyMap<ApprovalKind, ApprovalKindHandler>;
 
+declare module '../services.ts' {
+  interface Services {
+    /** The approval kinds the domains (or a test) registered, by the wiring. */
+    approvals: ApprovalKinds;
+  }
+}
+
 export function kindRegistry(handlers: readonly ApprovalKindHandler[]): ApprovalKinds {
   const map = new Map<ApprovalKind, ApprovalKindHandler>();
   for (const h of handlers) {

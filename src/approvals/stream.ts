@@ -10,15 +10,20 @@
 // and over graphql-ws also serialised once and written to their sockets from here. The feed
 // finishes an event (re-checks of rights, writes) before it takes the next, so every subscriber
 // gets its events in order whichever way they go.
+import { Repeater } from 'graphql-yoga';
 import type { OrgRole } from '../authz/matrix.ts';
 import type { Context } from '../context.ts';
 import { refusalError } from '../authz/decision.ts';
+import type { MembershipChange } from '../identity/events.ts';
 import type { Services } from '../services.ts';
 import { mayDecideAnything } from './core.ts';
 import { revive, type ApprovalEventShape, type ApprovalMessage } from './events.ts';
 import type { ApprovalKind } from './kinds.ts';
 import { liveMembershipDecision, receivesEvent, subscribeDecision } from './policy.ts';
 import { DELIVER_DIRECTLY, SHARED_EXECUTION, useSharedExecution, type DirectDelivery, type DirectSource, type SharedExecution } from './shared-execution.ts';
+
+/** What a feed hears: its organization's approval events, and identity's membership changes (which re-check rights). */
+type FeedMessage = ApprovalMessage | MembershipChange;
 
 interface Audience {
   members: Map<string, { role: OrgRole; status: string }>;
@@ -27,7 +32,7 @@ interface Audience {
 }
 
 /** The audience of one event, read once per instance for all its subscriptions. */
-async function audienceOf(services: Services, organizationId: string, message: ApprovalMessage): Promise<Audience> {
+async function audienceOf(services: Services, organizationId: string, message: FeedMessage): Promise<Audience> {
   // Through the driver: ten thousand membership rows through Prisma cost tens of milliseconds.
   const rows = await services.sql.all<{ userId: string; role: OrgRole; status: string }>(
     'SELECT "userId", "role", "status" FROM "Membership" WHERE "organizationId" = ?',
@@ -78,7 +83,7 @@ function viewerOf(ctx: Context) {
   return viewer;
 }
 
-function sharedShape(message: Exclude<ApprovalMessage, { type: 'MEMBERSHIP' }>): ApprovalEventShape {
+function sharedShape(message: ApprovalMessage): ApprovalEventShape {
   const request = revive(message.request);
   const share: SharedExecution = {
     fields: SHAREABLE_FIELDS,
@@ -197,7 +202,7 @@ class OrganizationFeed {
     private readonly organizationId: string,
     private readonly onStop: () => void,
   ) {
-    this.source = services.pubsub.subscribe('approval:event', organizationId);
+    this.source = Repeater.merge([services.pubsub.subscribe('approval:event', organizationId), services.pubsub.subscribe('membership:event', organizationId)]);
     void this.run();
   }
 
@@ -209,7 +214,7 @@ class OrganizationFeed {
     }
   }
 
-  private async deliver(message: ApprovalMessage) {
+  private async deliver(message: FeedMessage) {
     if (!this.subscriptions.size) return;
     let audience: Audience;
     try {
@@ -230,7 +235,7 @@ class OrganizationFeed {
   }
 
   /** Passes the event on if the subscriber may have it; a promise while that is under way (re-check, write). */
-  private offer(s: Subscription, message: ApprovalMessage, audience: Audience, shape: ApprovalEventShape | null): Promise<void> | void {
+  private offer(s: Subscription, message: FeedMessage, audience: Audience, shape: ApprovalEventShape | null): Promise<void> | void {
     const me = audience.members.get(s.userId);
     if (!me || me.status !== 'ACTIVE') return s.queue.fail(revoked());
     if (me.role !== s.role) {
@@ -244,7 +249,7 @@ class OrganizationFeed {
     return this.pass(s, message, audience, shape);
   }
 
-  private pass(s: Subscription, message: ApprovalMessage, audience: Audience, shape: ApprovalEventShape | null): Promise<void> | void {
+  private pass(s: Subscription, message: FeedMessage, audience: Audience, shape: ApprovalEventShape | null): Promise<void> | void {
     if (message.type === 'MEMBERSHIP' || !shape) return;
     const { request } = message;
     const receives = s.mine

@@ -3,11 +3,9 @@ import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { builder } from '../builder.ts';
 import type { AuditEvent } from '../db/client.ts';
-import { UserRef } from '../identity/schema.ts';
 import { connectionOf, pageArgs, paginate } from '../pagination.ts';
 import { verifyChain, type ChainStatus } from './chain.ts';
 import { auditKeysOf } from './keys.ts';
-import { referencedUser } from '../identity/members.ts';
 
 /** Audit target types whose API type has another name (the trail keeps the model's name). */
 const TARGET_NODE_TYPES: Readonly<Record<string, string>> = { CustomRole: 'Role', ScopeApprover: 'User' };
@@ -54,18 +52,13 @@ function publicMetadata(e: AuditEvent): unknown {
   );
 }
 
-const AuditEventRef = builder.node(builder.objectRef<AuditEvent>('AuditEvent'), {
+/** Its `actor` (a User) is added by identity, which sits above audit: every identity change is audited. */
+export const AuditEventRef = builder.node(builder.objectRef<AuditEvent>('AuditEvent'), {
   id: { resolve: (e) => e.id },
   authScopes: { can: 'audit.read' },
   loadMany: (ids, ctx) => ctx.db.auditEvent.findMany({ where: { id: { in: ids } } }),
   fields: (t) => ({
     at: t.expose('at', { type: 'DateTime' }),
-    actor: t.field({
-      type: UserRef,
-      nullable: true,
-      description: 'Null for the system (expiry, deadlines, schedules) and for attempts by no one signed in.',
-      resolve: (e, _args, ctx) => referencedUser(ctx, e.actorId),
-    }),
     actorEmail: t.exposeString('actorEmail', { nullable: true }),
     action: t.exposeString('action', { description: 'Dotted verb, e.g. workflow.create, approval.approve, auth.denied.' }),
     targetType: t.exposeString('targetType', {

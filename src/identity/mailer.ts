@@ -12,6 +12,12 @@ export interface Mailer {
   sendInvite(message: InviteMessage): Promise<void>;
 }
 
+declare module '../services.ts' {
+  interface Services {
+    mailer: Mailer;
+  }
+}
+
 /** Logs the link (it holds the one-time token): for development only, never in production. */
 export const logMailer = (log: Logger): Mailer => ({
   async sendInvite(m) {

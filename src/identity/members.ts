@@ -2,7 +2,6 @@
 // the member list and profiles as far as the identity policy lets the caller see them. Everything
 // here runs through the caller's tenant-scoped client.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { publishMembershipChange } from '../approvals/core.ts';
 import { auditedTransaction, callerActor, type RecordEvent } from '../audit/record.ts';
 import { enforce, type Decision } from '../authz/decision.ts';
 import type { OrgRole } from '../authz/matrix.ts';
@@ -12,6 +11,7 @@ import type { Membership, Tx } from '../db/client.ts';
 import { lockOrganization } from '../db/locks.ts';
 import { badInput, notFound } from '../errors.ts';
 import { paginate, prismaPage, type PageArgs } from '../pagination.ts';
+import { publishMembershipChange } from './events.ts';
 import { assertWithinLimits } from './limits.ts';
 import {
   profileView,

@@ -1,4 +1,5 @@
 // GraphQL types, queries and mutations of identity and organizations.
+import { AuditEventRef } from '../audit/schema.ts';
 import { ORG_ROLES, type OrgRole } from '../authz/matrix.ts';
 import { userSelect } from './caller.ts';
 import { builder } from '../builder.ts';
@@ -28,6 +29,16 @@ export const UserRef = builder.node(builder.objectRef<UserShape>('User'), {
     }),
   }),
 });
+
+// On audit's type, added from here: audit sits below identity (identity's changes are audited).
+builder.objectField(AuditEventRef, 'actor', (t) =>
+  t.field({
+    type: UserRef,
+    nullable: true,
+    description: 'Null for the system (expiry, deadlines, schedules) and for attempts by no one signed in.',
+    resolve: (e, _args, ctx) => members.referencedUser(ctx, e.actorId),
+  }),
+);
 
 export const OrganizationRef = builder.node(builder.objectRef<Organization>('Organization'), {
   id: { resolve: (o) => o.id },

@@ -11,6 +11,12 @@ export interface TokenKeys {
   ttlSeconds: number;
 }
 
+declare module '../services.ts' {
+  interface Services {
+    keys: TokenKeys;
+  }
+}
+
 export const tokenKeys = (secret: string, ttlSeconds: number): TokenKeys => ({
   secret: new TextEncoder().encode(secret),
   ttlSeconds,

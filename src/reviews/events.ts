@@ -25,3 +25,9 @@ export interface ReviewEventShape {
   reviewId: string;
   itemId: string | null;
 }
+
+declare module '../pubsub.ts' {
+  interface Topics {
+    'review:event': [organizationId: string, payload: ReviewMessage];
+  }
+}

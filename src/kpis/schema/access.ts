@@ -2,7 +2,7 @@
 // OWNER. Both answer with the same explanation (src/kpis/explain.ts).
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { ApprovalRequestRef, ApprovalRouteRef } from '../../approvals/schema.ts';
-import { DecisionRef } from '../../authz/schema.ts';
+import { DecisionRef } from '../../decision-schema.ts';
 import { builder } from '../../builder.ts';
 import { UserRef } from '../../identity/schema.ts';
 import { explainAccess, myAccess, type AccessExplanation, type DimensionAccessView, type GrantPathView, type ValueCheck } from '../explain.ts';

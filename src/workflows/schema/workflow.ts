@@ -2,7 +2,7 @@
 // name and status; `actions` needs workflows.readDetails (null with FORBIDDEN at its path otherwise).
 import { findVisible } from '../../approvals/core.ts';
 import { ApprovalRequestRef, ApprovalRouteRef, ApprovalTargetRef, approvalTargetType } from '../../approvals/schema.ts';
-import { DecisionRef } from '../../authz/schema.ts';
+import { DecisionRef } from '../../decision-schema.ts';
 import { builder } from '../../builder.ts';
 import type { Workflow } from '../../db/client.ts';
 import { UserRef } from '../../identity/schema.ts';

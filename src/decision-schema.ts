@@ -1,7 +1,8 @@
 // The GraphQL shape of a policy's decision: what explanations and previews answer with, the same
-// fields a refusal carries in its error's `extensions` (rule, reason, nextStep, approvers).
-import { builder } from '../builder.ts';
-import type { Decision } from './decision.ts';
+// fields a refusal carries in its error's `extensions` (rule, reason, nextStep, approvers). Beside
+// the builder, not in src/authz/: the builder's scopes read authz, so a type it builds sits above.
+import { builder } from './builder.ts';
+import type { Decision } from './authz/decision.ts';
 
 export const DecisionRef = builder.objectRef<Decision>('Decision').implement({
   description: "A policy's decision: whether it allows, the rule that decided, why, and what to do next.",

@@ -11,7 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { expireStale } from './approvals/core.ts';
 import { domainApprovalKinds } from './approvals/domains.ts';
 import { kindRegistry, type ApprovalKindHandler } from './approvals/kinds.ts';
-import { sendLiveFramesTo, type LiveFrames } from './approvals/shared-execution.ts';
+import { sendLiveFramesTo, type LiveFrames } from './streams/shared-execution.ts';
 import { useApprovalEventSharing } from './approvals/stream.ts';
 import { checkpointMovedChains } from './audit/checkpoints.ts';
 import { useDenialAudit } from './audit/denials.ts';
@@ -407,7 +407,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
         };
-        // Shared live results are written straight to the socket (src/approvals/shared-execution.ts).
+        // Shared live results are written straight to the socket (src/streams/shared-execution.ts).
         sendLiveFramesTo(args.contextValue, new SocketFrames(ctx, id));
         const errors = validate(args.schema, args.document);
         if (errors.length) return errors.map(withInputCode) as GraphQLError[];

@@ -200,8 +200,10 @@ class OrganizationFeed<Owner extends LiveOwner, Message, Wants, Facts, Event> {
 
   /** Passes the message on if the subscriber, as they are now, may have it; a promise while that is under way. */
   private offer(s: Subscription<Wants, Event>, now: CurrentMembership | undefined, message: Message, facts: Facts): Promise<void> | void {
+    // No membership row at all (removed from the organization): status NONE, which no policy admits.
     const standing = this.definition.membershipDecision(now?.status ?? 'NONE');
-    if (!now || !standing.allowed) return s.queue.fail(refusalError(standing));
+    if (!standing.allowed) return s.queue.fail(refusalError(standing));
+    if (!now) return;
     if (now.role !== s.subscriber.role) {
       s.subscriber = { ...s.subscriber, role: now.role };
       const decision = this.definition.roleDecision(this.owner, s.subscriber, s.wants);

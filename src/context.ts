@@ -6,12 +6,44 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from './db/client.ts';
 import { forgetRowFilters, type RowFilterRequest } from './db/row-filters.ts';
 import { forCaller } from './db/tenant.ts';
-import { unauthenticated } from './errors.ts';
+import { unauthenticated, type AppError } from './errors.ts';
 import { enforce } from './authz/decision.ts';
-import { memberSelect, userSelect, type Caller, type CallerMembership, type CallerUser } from './identity/caller.ts';
 import { membershipDecision } from './identity/policy.ts';
+import type { OrgRole } from './authz/matrix.ts';
 import type { Logger } from './logger.ts';
 import type { Services } from './services.ts';
+
+// What a caller is; src/identity/caller.ts resolves it from the request's credentials.
+export interface CallerUser {
+  id: string;
+  email: string;
+  displayName: string | null;
+}
+
+export interface CallerMembership {
+  id: string;
+  organizationId: string;
+  role: OrgRole;
+  status: 'INVITED' | 'ACTIVE' | 'DISABLED';
+  /** The organization's KPI access version, read with the membership (keys the profile cache). */
+  organization?: { accessVersion: number };
+}
+
+export interface Caller {
+  user: CallerUser | null;
+  /** Why a presented credential was not accepted. */
+  credentialProblem: string | null;
+  /** The session token the request presented (none with X-Dev-User): what `logout` revokes. */
+  session?: { jti: string; expiresAt: Date } | null;
+  membership: CallerMembership | null;
+  /** Why the request has no usable organization (not a member, disabled, ambiguous). */
+  organizationProblem: AppError | null;
+}
+
+/** The user fields a request carries and the API shows (never the password hash). */
+export const userSelect = { id: true, email: true, displayName: true } as const;
+/** A membership with the organization's KPI access version (keys the profile cache). */
+export const memberSelect = { id: true, organizationId: true, role: true, status: true, organization: { select: { accessVersion: true } } } as const;
 
 export interface Context {
   requestId: string;

@@ -67,3 +67,19 @@ export const conflict = (message: string, rule?: string) => new AppError(ErrorCo
 
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new AppError(ErrorCode.RATE_LIMITED, message, { details: { retryAfterSeconds } });
+
+/**
+ * Parse, validation and variable errors are the caller's input: BAD_USER_INPUT, like every other
+ * input error (graphql-js gives them no code; yoga gives some its own).
+ */
+const INPUT_CODES = new Set([undefined, 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
+export const withInputCode = (error: unknown) =>
+  error instanceof GraphQLError && INPUT_CODES.has(error.extensions?.code as string | undefined)
+    ? new GraphQLError(error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+      })
+    : error;

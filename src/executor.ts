@@ -4,7 +4,7 @@
 // peer benchmark it took the server's CPU per request from 4.4 to 2.9 ms (bench/peer.ts).
 //
 // Where graphql-jit's meaning could differ from graphql-js's, a document keeps graphql-js:
-// subscriptions (their events execute through src/approvals/shared-execution.ts), and object or
+// subscriptions (their events execute through src/streams/shared-execution.ts), and object or
 // list literals in arguments, whose nested variables graphql-jit does not hand to a scalar's
 // parseLiteral (a JSON argument `{ url: $url }` would lose its `url`; it also warns on stderr for
 // every JSON literal). Clients generated from operations with variables, as the console's and the

@@ -5,11 +5,12 @@ import type { IncomingMessage } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult } from 'graphql';
-import { createYoga, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { useApprovalEventSharing } from './approvals/stream.ts';
 import { useDenialAudit } from './audit/denials.ts';
 import { createContext, newRequestId, requestScope, type Context } from './context.ts';
-import { clientAddressOf, resolveCaller, type CredentialInput } from './identity/caller.ts';
+import { clientAddressOf, resolveCaller } from './identity/caller.ts';
+import { withInputCode } from './errors.ts';
 import { useCompiledExecution } from './executor.ts';
 import { graphiqlOptions, graphiqlRenderer } from './http/graphiql.ts';
 import { useStringLimit } from './input-limits.ts';
@@ -17,16 +18,7 @@ import { useOperationLimits } from './limits/plugin.ts';
 import type { Logger } from './logger.ts';
 import { schema } from './schema.ts';
 import type { Services } from './services.ts';
-
-/** What a graphql-ws operation adds to yoga's initial context (HTTP operations carry neither). */
-export interface SocketOperation {
-  /** The request id the socket handler gave the operation. */
-  wsRequestId?: string;
-  /** The credentials of the socket's connection_init, where HTTP has its headers. */
-  socketCredentials?: CredentialInput;
-}
-
-export type GovernanceYoga = YogaServerInstance<SocketOperation, Context>;
+import type { GovernanceYoga, SocketOperation } from './ws/server.ts';
 
 /** Yoga masks every error that is not ours, quoting the request id and logging the original in full. */
 function maskError(log: Logger) {
@@ -45,22 +37,6 @@ function maskError(log: Logger) {
     });
   };
 }
-
-/**
- * Parse, validation and variable errors are the caller's input: BAD_USER_INPUT, like every other
- * input error (graphql-js gives them no code; yoga gives some its own).
- */
-const INPUT_CODES = new Set([undefined, 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
-export const withInputCode = (error: unknown) =>
-  error instanceof GraphQLError && INPUT_CODES.has(error.extensions?.code as string | undefined)
-    ? new GraphQLError(error.message, {
-        nodes: error.nodes,
-        source: error.source,
-        positions: error.positions,
-        path: error.path,
-        extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
-      })
-    : error;
 
 function useInputErrorCodes(): Plugin {
   return {

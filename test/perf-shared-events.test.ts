@@ -1,5 +1,5 @@
 // Approval events execute once per group of subscribers who see the same result
-// (src/approvals/shared-execution.ts): the resolvers of an event run once for all subscribers of
+// (src/streams/shared-execution.ts): the resolvers of an event run once for all subscribers of
 // one operation with the same role and relation to the request, never once per subscriber; views
 // that differ stay apart; an operation selecting beyond the fields declared shareable executes per
 // subscriber as before. Counted with the server's statement log, over real graphql-ws sockets.

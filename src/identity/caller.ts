@@ -3,40 +3,14 @@
 // acts in, read in one statement on every request (src/db/sql/caller.ts). Role and status are
 // never taken from the token.
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import type { OrgRole } from '../authz/matrix.ts';
 import { refusalError } from '../authz/decision.ts';
 import { readCaller, type CallerRow } from '../db/sql/caller.ts';
 import { AppError, ErrorCode } from '../errors.ts';
+import type { Caller, CallerMembership } from '../context.ts';
 import type { Services } from '../services.ts';
 import { membershipDecision, noMembershipDecision, notMemberDecision } from './policy.ts';
 import { REVOKED_MESSAGE } from './sessions.ts';
 import { verifySessionToken, type TokenCheck, type TokenKeys } from './tokens.ts';
-
-export interface CallerUser {
-  id: string;
-  email: string;
-  displayName: string | null;
-}
-
-export interface CallerMembership {
-  id: string;
-  organizationId: string;
-  role: OrgRole;
-  status: 'INVITED' | 'ACTIVE' | 'DISABLED';
-  /** The organization's KPI access version, read with the membership (keys the profile cache). */
-  organization?: { accessVersion: number };
-}
-
-export interface Caller {
-  user: CallerUser | null;
-  /** Why a presented credential was not accepted. */
-  credentialProblem: string | null;
-  /** The session token the request presented (none with X-Dev-User): what `logout` revokes. */
-  session?: { jti: string; expiresAt: Date } | null;
-  membership: CallerMembership | null;
-  /** Why the request has no usable organization (not a member, disabled, ambiguous). */
-  organizationProblem: AppError | null;
-}
 
 export interface CredentialInput {
   authorization?: string | null;
@@ -66,11 +40,6 @@ function organizationIdFrom(value: string): string {
   }
   return value;
 }
-
-/** The user fields a request carries and the API shows (never the password hash). */
-export const userSelect = { id: true, email: true, displayName: true } as const;
-/** A membership with the organization's KPI access version (keys the profile cache). */
-export const memberSelect = { id: true, organizationId: true, role: true, status: true, organization: { select: { accessVersion: true } } } as const;
 
 /**
  * Signature checks of tokens seen recently, by the exact token text. Verifying an HS256 token

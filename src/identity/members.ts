@@ -6,7 +6,7 @@ import { auditedTransaction, callerActor, type RecordEvent } from '../audit/reco
 import { enforce, type Decision } from '../authz/decision.ts';
 import type { OrgRole } from '../authz/matrix.ts';
 import type { Context } from '../context.ts';
-import { userSelect, type CallerMembership, type CallerUser } from './caller.ts';
+import { userSelect, type CallerMembership, type CallerUser } from '../context.ts';
 import type { Membership, Tx } from '../db/client.ts';
 import { lockOrganization } from '../db/locks.ts';
 import { badInput, notFound } from '../errors.ts';

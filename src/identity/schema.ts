@@ -1,7 +1,7 @@
 // GraphQL types, queries and mutations of identity and organizations.
 import { AuditEventRef } from '../audit/schema.ts';
 import { ORG_ROLES, type OrgRole } from '../authz/matrix.ts';
-import { userSelect } from './caller.ts';
+import { userSelect } from '../context.ts';
 import { builder } from '../builder.ts';
 import type { Membership, Organization, User } from '../db/client.ts';
 import { connectionOf, pageArgs } from '../pagination.ts';

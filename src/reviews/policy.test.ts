@@ -1,7 +1,7 @@
 // Unit tests of the access review rules, for every role.
 import { describe, expect, it } from 'vitest';
 import { ORG_ROLES } from '../authz/matrix.ts';
-import { decideItemDecision, managesReviews, receivesReviewEvent, reviewerFor, seesReviewItem } from './policy.ts';
+import { decideItemDecision, followReviewsDecision, managesReviews, receivesReviewEvent, reviewerFor, seesReviewItem } from './policy.ts';
 
 describe('access review policy', () => {
   it('lets ADMIN and OWNER manage reviews, and no one else', () => {
@@ -70,5 +70,22 @@ describe('access review policy', () => {
       expect([opened, notMine, myItem, otherItem].map((e) => receivesReviewEvent({ role, userId: 'me', ...e }))).toEqual([true, false, true, false]);
     for (const role of ['ADMIN', 'OWNER'] as const)
       expect([opened, notMine, myItem, otherItem].map((e) => receivesReviewEvent({ role, userId: 'me', ...e }))).toEqual([true, true, true, true]);
+  });
+
+  it('lets every active member follow review events, and ends the stream of any other membership', () => {
+    expect(followReviewsDecision('ACTIVE')).toEqual({
+      allowed: true,
+      rule: 'reviews.follow',
+      reason: 'Active members follow the reviews they take part in; ADMIN and OWNER follow every review.',
+      nextStep: null,
+    });
+    for (const status of ['DISABLED', 'INVITED', 'NONE'])
+      expect(followReviewsDecision(status)).toEqual({
+        allowed: false,
+        rule: 'membership.inactive',
+        reason: 'Your membership in this organization is no longer active, so this subscription has ended.',
+        nextStep: 'Ask an ADMIN or OWNER of this organization to re-enable it.',
+        approvers: ['ADMIN', 'OWNER'],
+      });
   });
 });

@@ -71,6 +71,20 @@ export interface ReviewEventFacts {
 }
 
 /**
+ * Following accessReviewEvents: every active member (what each receives is receivesReviewEvent's),
+ * at subscribe time and again on every event, with the membership as it is then.
+ */
+export function followReviewsDecision(status: string): Decision {
+  if (status === 'ACTIVE') return allow('reviews.follow', 'Active members follow the reviews they take part in; ADMIN and OWNER follow every review.');
+  return deny(
+    'membership.inactive',
+    'Your membership in this organization is no longer active, so this subscription has ended.',
+    'Ask an ADMIN or OWNER of this organization to re-enable it.',
+    rolesAllowed('reviews.manage'),
+  );
+}
+
+/**
  * Whether an accessReviewEvents subscriber receives an event: ADMIN and OWNER every event of the
  * organization's reviews (their creator among them); a reviewer the opening and closing of their
  * reviews and the decisions on their own items.

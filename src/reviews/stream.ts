@@ -1,37 +1,35 @@
-// Live access review events. Each subscription passes on what its subscriber may follow (ADMIN and
-// OWNER: every review; a reviewer: the opening and closing of their reviews and the decisions on
-// their items), re-reading their membership for every event: a subscriber who is disabled or
-// leaves gets FORBIDDEN and the stream ends.
-import { filter, map, pipe } from 'graphql-yoga';
-import type { OrgRole } from '../authz/matrix.ts';
+// Live access review events (accessReviewEvents), in the one stream shape of src/streams/live.ts:
+// followed by every active member and re-checked on every event with this domain's policy (the
+// membership as it is then, followReviewsDecision); each subscriber receives what they may follow
+// (ADMIN and OWNER: every review; a reviewer: the opening and closing of their reviews and the
+// decisions on their items), the item only where they may see it.
 import type { Context } from '../context.ts';
-import { forbidden } from '../errors.ts';
+import type { Services } from '../services.ts';
+import { liveStream } from '../streams/live.ts';
 import type { ReviewEventShape, ReviewMessage } from './events.ts';
-import { receivesReviewEvent, seesReviewItem } from './policy.ts';
+import { followReviewsDecision, receivesReviewEvent, seesReviewItem } from './policy.ts';
 
-const revoked = () =>
-  forbidden('Your membership in this organization is no longer active, so this subscription has ended.', 'membership.inactive');
+interface Wants {
+  /** One review (already checked visible), or every review the subscriber may follow. */
+  reviewId: string | null;
+}
+
+const reviewEvents = liveStream<Services, ReviewMessage, Wants, null, ReviewEventShape>({
+  messages: (services, organizationId) => services.pubsub.subscribe('review:event', organizationId),
+  membershipDecision: followReviewsDecision,
+  // What a role follows is decided per event (receivesReviewEvent); no role is refused the stream.
+  roleDecision: () => null,
+  factsOf: () => null,
+  eventFor(s, { reviewId }, message) {
+    if (reviewId && message.reviewId !== reviewId) return null;
+    if (!receivesReviewEvent({ role: s.role, userId: s.userId, itemReviewerId: message.itemReviewerId, reviewerIds: message.reviewerIds })) return null;
+    const itemVisible = message.itemId !== null && seesReviewItem(s.role, s.userId, message.itemReviewerId ?? '');
+    return { type: message.type, at: new Date(message.at), reviewId: message.reviewId, itemId: itemVisible ? message.itemId : null };
+  },
+});
 
 /** The event stream of one subscription, optionally narrowed to one review (already checked visible). */
-export function reviewStream(ctx: Context, reviewId: string | null) {
-  const { services } = ctx;
-  const { organizationId } = ctx.member;
-  const userId = ctx.user.id;
-  const source = services.pubsub.subscribe('review:event', organizationId);
-  return pipe(
-    source,
-    map(async (message: ReviewMessage): Promise<ReviewEventShape | null> => {
-      if (reviewId && message.reviewId !== reviewId) return null;
-      const me = await services.system.membership.findUnique({
-        where: { organizationId_userId: { organizationId, userId } },
-        select: { role: true, status: true },
-      });
-      if (!me || me.status !== 'ACTIVE') throw revoked();
-      const role = me.role as OrgRole;
-      if (!receivesReviewEvent({ role, userId, itemReviewerId: message.itemReviewerId, reviewerIds: message.reviewerIds })) return null;
-      const itemVisible = message.itemId !== null && seesReviewItem(role, userId, message.itemReviewerId ?? '');
-      return { type: message.type, at: new Date(message.at), reviewId: message.reviewId, itemId: itemVisible ? message.itemId : null };
-    }),
-    filter((event: ReviewEventShape | null): event is ReviewEventShape => event !== null),
-  );
+export function reviewStream(ctx: Context, reviewId: string | null): Promise<AsyncIterableIterator<ReviewEventShape>> {
+  const { organizationId, role, status } = ctx.member;
+  return reviewEvents.open(ctx.services, { organizationId, userId: ctx.user.id, role, status }, { reviewId });
 }

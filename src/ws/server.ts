@@ -2,17 +2,31 @@
 // connection_init and counted against its user's limit, closed when its session ends, and every
 // operation run through yoga's envelop, so that it gets the same plugins and context as HTTP.
 import type { IncomingMessage, Server } from 'node:http';
+import type { YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { sendLiveFramesTo, type LiveFrames } from '../approvals/shared-execution.ts';
+import { sendLiveFramesTo, type LiveFrames } from '../streams/shared-execution.ts';
 import { newRequestId } from '../context.ts';
 import { resolveCaller } from '../identity/caller.ts';
 import { sessionSockets } from '../identity/sessions.ts';
 import type { Tracing } from '../ops/tracing.ts';
 import type { Services } from '../services.ts';
-import { withInputCode, type GovernanceYoga } from '../yoga.ts';
+import { withInputCode } from '../errors.ts';
+import type { CredentialInput } from '../identity/caller.ts';
+import type { Context as GraphQLContext } from '../context.ts';
+
+/** What a graphql-ws operation adds to yoga's initial context (HTTP operations carry neither). */
+export interface SocketOperation {
+  /** The request id the socket handler gave the operation. */
+  wsRequestId?: string;
+  /** The credentials of the socket's connection_init, where HTTP has its headers. */
+  socketCredentials?: CredentialInput;
+}
+
+/** The yoga instance (src/yoga.ts) whose envelop every socket operation goes through. */
+export type GovernanceYoga = YogaServerInstance<SocketOperation, GraphQLContext>;
 
 type WsParams = Record<string, unknown> | undefined;
 
@@ -77,7 +91,7 @@ async function operationThroughYoga(yoga: GovernanceYoga, ctx: OperationContext,
     contextValue: await contextFactory(),
     rootValue: { execute, subscribe },
   };
-  // Shared live results are written straight to the socket (src/approvals/shared-execution.ts).
+  // Shared live results are written straight to the socket (src/streams/shared-execution.ts).
   sendLiveFramesTo(args.contextValue, new SocketFrames(ctx, id));
   const errors = validate(args.schema, args.document);
   if (errors.length) return errors.map(withInputCode) as GraphQLError[];

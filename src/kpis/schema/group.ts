@@ -1,6 +1,6 @@
 // Groups of members that hold roles together: ADMIN and OWNER only.
 import { builder } from '../../builder.ts';
-import { userSelect } from '../../identity/caller.ts';
+import { userSelect } from '../../context.ts';
 import type { Group } from '../../db/client.ts';
 import { UserRef } from '../../identity/schema.ts';
 import { addGroupMember, assignGroupRole, createGroup } from '../grants.ts';

@@ -12,7 +12,7 @@ const schema = buildSchema(`
   type Subscription { ticks: Tick! }
 `);
 
-/** A source like the approval feed's queue: pushes go to the direct delivery while it takes them. */
+/** A source like a live feed's queue (src/streams/live.ts): pushes go to the direct delivery while it takes them. */
 class Source implements AsyncIterableIterator<unknown> {
   items: unknown[] = [];
   direct: DirectDelivery | null = null;

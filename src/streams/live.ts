@@ -1,0 +1,276 @@
+// The one shape of a live subscription, for every domain that streams events of an organization
+// (approval requests, access reviews). A domain describes its stream (where its messages come from,
+// which decisions of its policy.ts let a subscriber have it, and what each subscriber receives of
+// a message); this module does the rest, the same way for all of them:
+//
+// - Authorization at subscribe time, from the domain's decisions; a refusal is refusalError(decision),
+//   so the client gets the rule, the reason and the next step like any other refusal.
+// - Authorization again on every event, with the subscriber's membership as the database has it
+//   now (roles change and members are disabled while a socket is open): one statement per event
+//   and instance (src/db/sql/members.ts) for all of an organization's subscriptions. A refusal
+//   ends the stream with the decision's error, after the events already given.
+// - One pub/sub subscription per organization and instance (a feed), however many members follow
+//   it: what an event's decisions read is read once for every subscription.
+// - Order: the feed finishes an event (re-checks, writes) before it takes the next, so every
+//   subscriber gets its events in the order they were published.
+// - Shared execution (shared-execution.ts): a subscription's queue can hand its events straight to
+//   a group delivery, for events that declare how they are shared.
+// - Shutdown: src/ops/streams.ts wraps every subscription's result and returns it at shutdown,
+//   which returns the queue here and releases the feed's pub/sub subscription with the last one.
+//
+// Why a module of its own rather than yoga's pipe/filter: the per-event re-check must read the
+// database once per event, not once per subscriber, and a refusal must end the stream in order;
+// a map over each subscriber's own pub/sub iterator does neither. It lives in src/streams/ beside
+// shared-execution.ts because it knows no domain (domains import it, not the other way round).
+import { refusalError, type Decision } from '../authz/decision.ts';
+import type { OrgRole } from '../authz/matrix.ts';
+import type { SqlDriver } from '../db/client.ts';
+import { currentMemberships, type CurrentMembership } from '../db/sql/members.ts';
+import { DELIVER_DIRECTLY, type DirectDelivery, type DirectSource } from './shared-execution.ts';
+
+/** Who follows a stream, with the role they were last authorized with. */
+export interface LiveSubscriber {
+  organizationId: string;
+  userId: string;
+  role: OrgRole;
+}
+
+/** What a stream needs of the process (Services has it). */
+export interface LiveOwner {
+  sql: SqlDriver;
+}
+
+/**
+ * A domain's stream. `Wants` is what one subscription asked for (arguments); `Facts` what every
+ * subscriber's share of one message is decided from, read once per message and instance.
+ */
+export interface LiveStreamDefinition<Owner extends LiveOwner, Message, Wants, Facts, Event> {
+  /** The organization's messages through the process's pub/sub (in memory, or Redis across instances). */
+  messages(owner: Owner, organizationId: string): AsyncIterableIterator<Message>;
+  /** The domain policy's decision on a membership in this status: refused, the stream ends (or never starts). */
+  membershipDecision(status: string): Decision;
+  /**
+   * The domain policy's decision on following the stream with the subscriber's role, at subscribe
+   * time and again at the first event after their role changed; null when the role does not matter.
+   */
+  roleDecision(owner: Owner, subscriber: LiveSubscriber, wants: Wants): Decision | Promise<Decision> | null;
+  factsOf(owner: Owner, organizationId: string, message: Message): Facts | Promise<Facts>;
+  /** What this subscriber receives of the message (by the domain's policy), or null for nothing. */
+  eventFor(subscriber: LiveSubscriber, wants: Wants, message: Message, facts: Facts): Event | null;
+}
+
+/**
+ * One subscription's events, in order: a small queue the feed pushes to and graphql-js pulls from,
+ * or, while a direct delivery takes them (shared-execution.ts), handed to it instead.
+ */
+class LiveQueue<Event> implements AsyncIterableIterator<Event>, DirectSource {
+  private items: Event[] = [];
+  private waiting: { resolve: (r: IteratorResult<Event>) => void; reject: (e: unknown) => void } | null = null;
+  private failure: unknown = null;
+  private done = false;
+  private direct: DirectDelivery | null = null;
+  private readonly handBack = (event: unknown) => {
+    this.direct = null;
+    this.enqueue(event as Event);
+  };
+  constructor(private readonly onEnd: () => void) {}
+
+  [DELIVER_DIRECTLY](deliver: DirectDelivery) {
+    this.direct = deliver;
+  }
+
+  /** Passes the event on; a promise while a direct delivery is writing it. */
+  push(event: Event): Promise<void> | void {
+    if (this.done || this.failure) return;
+    if (this.direct) {
+      const sent = this.direct(event, this.handBack);
+      if (sent) return sent;
+      this.direct = null;
+    }
+    this.enqueue(event);
+  }
+
+  private enqueue(event: Event) {
+    if (this.done) return;
+    if (this.waiting) {
+      const { resolve } = this.waiting;
+      this.waiting = null;
+      resolve({ done: false, value: event });
+    } else this.items.push(event);
+  }
+
+  /** Ends the stream with an error, after the events already queued. */
+  fail(error: unknown) {
+    if (this.done || this.failure) return;
+    this.failure = error;
+    this.onEnd();
+    if (this.waiting) {
+      const { reject } = this.waiting;
+      this.waiting = null;
+      this.done = true;
+      reject(error);
+    }
+  }
+
+  next(): Promise<IteratorResult<Event>> {
+    if (this.items.length) return Promise.resolve({ done: false, value: this.items.shift()! });
+    if (this.failure) {
+      this.done = true;
+      const error = this.failure;
+      this.failure = null;
+      return Promise.reject(error);
+    }
+    if (this.done) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  return(): Promise<IteratorResult<Event>> {
+    if (!this.done) {
+      this.done = true;
+      this.items = [];
+      this.onEnd();
+      this.waiting?.resolve({ done: true, value: undefined });
+      this.waiting = null;
+    }
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<Event>> {
+    void this.return();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+interface Subscription<Wants, Event> {
+  subscriber: LiveSubscriber;
+  wants: Wants;
+  queue: LiveQueue<Event>;
+}
+
+/** An organization's subscriptions to one stream on this instance, fed by one pub/sub subscription. */
+class OrganizationFeed<Owner extends LiveOwner, Message, Wants, Facts, Event> {
+  readonly subscriptions = new Set<Subscription<Wants, Event>>();
+  private readonly source: AsyncIterableIterator<Message>;
+  stopped = false;
+
+  constructor(
+    private readonly definition: LiveStreamDefinition<Owner, Message, Wants, Facts, Event>,
+    private readonly owner: Owner,
+    private readonly organizationId: string,
+    private readonly onStop: () => void,
+  ) {
+    this.source = definition.messages(owner, organizationId);
+    void this.run();
+  }
+
+  private async run() {
+    try {
+      for await (const message of this.source) await this.deliver(message);
+    } catch (error) {
+      for (const s of this.subscriptions) s.queue.fail(error);
+    }
+  }
+
+  private async deliver(message: Message) {
+    if (!this.subscriptions.size) return;
+    let members: Map<string, CurrentMembership>;
+    let facts: Facts;
+    try {
+      [members, facts] = await Promise.all([
+        currentMemberships(this.owner.sql, this.organizationId),
+        this.definition.factsOf(this.owner, this.organizationId, message),
+      ]);
+    } catch (error) {
+      for (const s of this.subscriptions) s.queue.fail(error);
+      return;
+    }
+    // Mostly synchronous; what is not (a re-check of a changed role, a group's shared result being
+    // written) finishes before the next message, which keeps every subscriber's events in order.
+    const unfinished = new Set<Promise<void>>();
+    for (const s of this.subscriptions) {
+      const offered = this.offer(s, members.get(s.subscriber.userId), message, facts);
+      if (offered) unfinished.add(offered);
+    }
+    if (unfinished.size) await Promise.all(unfinished);
+  }
+
+  /** Passes the message on if the subscriber, as they are now, may have it; a promise while that is under way. */
+  private offer(s: Subscription<Wants, Event>, now: CurrentMembership | undefined, message: Message, facts: Facts): Promise<void> | void {
+    // No membership row at all (removed from the organization): status NONE, which no policy admits.
+    const standing = this.definition.membershipDecision(now?.status ?? 'NONE');
+    if (!standing.allowed) return s.queue.fail(refusalError(standing));
+    if (!now) return;
+    if (now.role !== s.subscriber.role) {
+      s.subscriber = { ...s.subscriber, role: now.role };
+      const decision = this.definition.roleDecision(this.owner, s.subscriber, s.wants);
+      if (decision instanceof Promise)
+        return decision.then(
+          (d) => (d.allowed ? this.pass(s, message, facts) : s.queue.fail(refusalError(d))),
+          (error) => s.queue.fail(error),
+        );
+      if (decision && !decision.allowed) return s.queue.fail(refusalError(decision));
+    }
+    return this.pass(s, message, facts);
+  }
+
+  private pass(s: Subscription<Wants, Event>, message: Message, facts: Facts): Promise<void> | void {
+    const event = this.definition.eventFor(s.subscriber, s.wants, message, facts);
+    if (event !== null) return s.queue.push(event);
+  }
+
+  remove(s: Subscription<Wants, Event>) {
+    this.subscriptions.delete(s);
+    if (!this.subscriptions.size && !this.stopped) {
+      this.stopped = true;
+      this.onStop();
+      void this.source.return?.();
+    }
+  }
+}
+
+export interface LiveStream<Owner extends LiveOwner, Wants, Event> {
+  /**
+   * The event stream of one subscription; throws the decision's error at once when the domain's
+   * policy refuses the subscriber (`status`: their membership's, as the request found it).
+   */
+  open(owner: Owner, subscriber: LiveSubscriber & { status: string }, wants: Wants): Promise<AsyncIterableIterator<Event>>;
+}
+
+/** A domain's stream, with its feeds (one per organization and process). */
+export function liveStream<Owner extends LiveOwner, Message, Wants, Facts, Event>(
+  definition: LiveStreamDefinition<Owner, Message, Wants, Facts, Event>,
+): LiveStream<Owner, Wants, Event> {
+  type Feed = OrganizationFeed<Owner, Message, Wants, Facts, Event>;
+  // By owner: tests run several apps (and pub/subs) in one process.
+  const feeds = new WeakMap<Owner, Map<string, Feed>>();
+
+  function feedOf(owner: Owner, organizationId: string): Feed {
+    let byOrganization = feeds.get(owner);
+    if (!byOrganization) feeds.set(owner, (byOrganization = new Map()));
+    let feed = byOrganization.get(organizationId);
+    if (!feed || feed.stopped) {
+      const created: Feed = new OrganizationFeed(definition, owner, organizationId, () => {
+        if (byOrganization.get(organizationId) === created) byOrganization.delete(organizationId);
+      });
+      byOrganization.set(organizationId, (feed = created));
+    }
+    return feed;
+  }
+
+  return {
+    async open(owner, { status, ...subscriber }, wants) {
+      const standing = definition.membershipDecision(status);
+      if (!standing.allowed) throw refusalError(standing);
+      const byRole = await definition.roleDecision(owner, subscriber, wants);
+      if (byRole && !byRole.allowed) throw refusalError(byRole);
+      const feed = feedOf(owner, subscriber.organizationId);
+      const subscription: Subscription<Wants, Event> = { subscriber, wants, queue: new LiveQueue<Event>(() => feed.remove(subscription)) };
+      feed.subscriptions.add(subscription);
+      return subscription.queue;
+    },
+  };
+}

@@ -70,6 +70,12 @@ const GroupsPage = graphql(`
   }
 `);
 
+const CustomersPage = graphql(`
+  query BatchingCustomers {
+    customers(first: 100) { edges { node { name email pendingChanges { id requestedBy { email } } } } }
+  }
+`);
+
 const KINDS = ['WORKFLOW', 'PII_CHANGE', 'ACCESS_SCOPE'] as const;
 
 interface Person {
@@ -296,6 +302,25 @@ describe('a page costs the same statements whatever its size', () => {
     expect(counts).toEqual([WORKFLOWS_STATEMENTS, WORKFLOWS_STATEMENTS]);
   });
 
+  it('the customers: each with its pending changes and their requesters', async () => {
+    const counts: number[] = [];
+    for (const org of [small, large]) {
+      const { count, data } = await measured(CustomersPage, {}, org.owner.email);
+      counts.push(count);
+      const customers = data.customers!.edges!.map((e) => e!.node!);
+      const expected = org.requests
+        .filter((r) => r.kind === 'PII_CHANGE')
+        .map((r) => ({
+          name: r.target,
+          email: `customer${r.target.split(' ')[1]}@batching.test`,
+          pendingChanges: r.decider ? [] : [{ id: r.id, requestedBy: { email: r.requester.email } }],
+        }));
+      const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+      expect([...customers].sort(byName)).toEqual(expected.sort(byName));
+    }
+    expect(counts).toEqual([CUSTOMERS_STATEMENTS, CUSTOMERS_STATEMENTS]);
+  });
+
   it('the groups: members and roles with their parents', async () => {
     const counts: number[] = [];
     for (const org of [small, large]) {
@@ -311,11 +336,12 @@ describe('a page costs the same statements whatever its size', () => {
 
 // What each page costs, the caller's resolution included. Read one by one, the references cost
 // (5 rows, 50 rows): inbox 33, 273; audit 13, 103; members 11, 56; review items 50, 410;
-// workflows 9, 54; groups 28, 253.
+// workflows 9, 54; customers 6, 38; groups 28, 253.
 const INBOX_STATEMENTS = 9;
 const REQUESTER_INBOX_STATEMENTS = 8;
 const AUDIT_STATEMENTS = 4;
 const MEMBERS_STATEMENTS = 4;
 const REVIEW_ITEMS_STATEMENTS = 10;
 const WORKFLOWS_STATEMENTS = 5;
+const CUSTOMERS_STATEMENTS = 5;
 const GROUPS_STATEMENTS = 7;

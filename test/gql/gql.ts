@@ -23,6 +23,7 @@ type Documents = {
     "\n  query BatchingReviewItems($id: ID!) {\n    accessReview(id: $id) {\n      items(first: 100) {\n        edges {\n          node {\n            itemType decision\n            subject { email } reviewer { email } decidedBy { email }\n            scope { value user { email } dimension { key } }\n            role { name parent { name } }\n            review { title }\n          }\n        }\n      }\n    }\n  }\n": typeof types.BatchingReviewItemsDocument,
     "\n  query BatchingWorkflows {\n    workflows(first: 100) { edges { node { name createdBy { email } approvalRequest { id requestedBy { email } } } } }\n  }\n": typeof types.BatchingWorkflowsDocument,
     "\n  query BatchingGroups {\n    groups { name members { email } roles { name parent { name } } }\n  }\n": typeof types.BatchingGroupsDocument,
+    "\n  query BatchingCustomers {\n    customers(first: 100) { edges { node { name email pendingChanges { id requestedBy { email } } } } }\n  }\n": typeof types.BatchingCustomersDocument,
     "\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n": typeof types.DemoWorkflowsDocument,
     "\n  query PreviewWorkflow($input: WorkflowInput!, $id: ID) {\n    previewWorkflow(input: $input, id: $id) {\n      save { allowed rule reason nextStep approvers }\n      outcome requiresApproval needsApproval\n      riskyActions { position kind reason }\n      approval { kind requiredApprovals countedRoles approverRoles description }\n      principal { email }\n      run { allowed rule reason nextStep approvers }\n      runAfterApproval { allowed rule reason nextStep }\n      actions { position kind decision { allowed rule reason } }\n    }\n  }\n": typeof types.PreviewWorkflowDocument,
     "\n  mutation PreviewSetPolicy($kind: ApprovalKind!, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) { requiredApprovals }\n  }\n": typeof types.PreviewSetPolicyDocument,
@@ -133,6 +134,7 @@ const documents: Documents = {
     "\n  query BatchingReviewItems($id: ID!) {\n    accessReview(id: $id) {\n      items(first: 100) {\n        edges {\n          node {\n            itemType decision\n            subject { email } reviewer { email } decidedBy { email }\n            scope { value user { email } dimension { key } }\n            role { name parent { name } }\n            review { title }\n          }\n        }\n      }\n    }\n  }\n": types.BatchingReviewItemsDocument,
     "\n  query BatchingWorkflows {\n    workflows(first: 100) { edges { node { name createdBy { email } approvalRequest { id requestedBy { email } } } } }\n  }\n": types.BatchingWorkflowsDocument,
     "\n  query BatchingGroups {\n    groups { name members { email } roles { name parent { name } } }\n  }\n": types.BatchingGroupsDocument,
+    "\n  query BatchingCustomers {\n    customers(first: 100) { edges { node { name email pendingChanges { id requestedBy { email } } } } }\n  }\n": types.BatchingCustomersDocument,
     "\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n": types.DemoWorkflowsDocument,
     "\n  query PreviewWorkflow($input: WorkflowInput!, $id: ID) {\n    previewWorkflow(input: $input, id: $id) {\n      save { allowed rule reason nextStep approvers }\n      outcome requiresApproval needsApproval\n      riskyActions { position kind reason }\n      approval { kind requiredApprovals countedRoles approverRoles description }\n      principal { email }\n      run { allowed rule reason nextStep approvers }\n      runAfterApproval { allowed rule reason nextStep }\n      actions { position kind decision { allowed rule reason } }\n    }\n  }\n": types.PreviewWorkflowDocument,
     "\n  mutation PreviewSetPolicy($kind: ApprovalKind!, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) { requiredApprovals }\n  }\n": types.PreviewSetPolicyDocument,
@@ -284,6 +286,10 @@ export function graphql(source: "\n  query BatchingWorkflows {\n    workflows(fi
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query BatchingGroups {\n    groups { name members { email } roles { name parent { name } } }\n  }\n"): (typeof documents)["\n  query BatchingGroups {\n    groups { name members { email } roles { name parent { name } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BatchingCustomers {\n    customers(first: 100) { edges { node { name email pendingChanges { id requestedBy { email } } } } }\n  }\n"): (typeof documents)["\n  query BatchingCustomers {\n    customers(first: 100) { edges { node { name email pendingChanges { id requestedBy { email } } } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

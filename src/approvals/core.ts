@@ -8,6 +8,7 @@ import { auditedTransaction, callerActor, systemActor, type RecordEvent } from '
 import type { Context } from '../context.ts';
 import { isUniqueViolation, type ApprovalRequest, type Db, type Prisma, type Tx } from '../db/client.ts';
 import { lockOrganization } from '../db/locks.ts';
+import { distinct, inOrderOf, requestLoader } from '../loaders.ts';
 import { badInput, conflict, notFound, tooLong } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { published, requestGlobalId, type ApprovalEventType } from './events.ts';
@@ -149,8 +150,15 @@ export async function isDelegated(services: Services, db: Db | Tx, role: OrgRole
   return extra.includes(userId);
 }
 
-export async function findVisible(ctx: Context, id: string): Promise<ApprovalRequest | null> {
-  return ctx.db.approvalRequest.findFirst({ where: { AND: [{ id }, await callerVisibleWhere(ctx)] } });
+/** Requests by id that the caller made or may decide: those a page refers to, in one statement. */
+const visibleRequests = requestLoader(
+  async (ctx: Context, ids: readonly string[]) =>
+    inOrderOf(ids, await ctx.db.approvalRequest.findMany({ where: { AND: [{ id: { in: distinct(ids) } }, await callerVisibleWhere(ctx)] } }), (row) => row.id),
+  { cache: false },
+);
+
+export function findVisible(ctx: Context, id: string): Promise<ApprovalRequest | null> {
+  return visibleRequests(ctx).load(id);
 }
 
 // ---------------------------------------------------------------- deciding

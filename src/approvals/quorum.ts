@@ -140,5 +140,6 @@ export async function routeFor(db: Db | Tx, organizationId: string, kind: Approv
   return { kind, subject, quorum, delegates: named, description: approversSentence(kind, quorum, named.map((u) => u.email)) };
 }
 
-/** The approvals recorded on a request, in the order they were cast. */
-export const votesOf = (db: Db | Tx, requestId: string) => db.approvalVote.findMany({ where: { requestId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+/** The approvals recorded on requests, in the order they were cast (a page's requests in one statement). */
+export const votesOfRequests = (db: Db, requestIds: string[]) =>
+  db.approvalVote.findMany({ where: { requestId: { in: requestIds } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });

@@ -8,12 +8,13 @@ import type { ApprovalRequest } from '../db/client.ts';
 import type { OrgRole } from '../authz/matrix.ts';
 import type { ApprovalPolicy } from '../db/client.ts';
 import { OrgRoleEnum, UserRef } from '../identity/schema.ts';
+import { distinct, groupedBy, inOrderOf, requestLoader } from '../loaders.ts';
 import { connectionOf, pageArgs, pageOfRows } from '../pagination.ts';
 import * as approvals from './core.ts';
 import { requestGlobalId, type ApprovalEventShape } from './events.ts';
 import { APPROVAL_KINDS } from './kinds.ts';
 import { approverRoles, seesProposedChanges } from './policy.ts';
-import { approvalPolicies, countedRolesOf, setApprovalPolicy, votesOf, type ApprovalRoute } from './quorum.ts';
+import { approvalPolicies, countedRolesOf, setApprovalPolicy, votesOfRequests, type ApprovalRoute } from './quorum.ts';
 import { approvalStream } from './stream.ts';
 import { referencedMember, referencedUser } from '../identity/members.ts';
 
@@ -58,6 +59,22 @@ async function loadTarget(ctx: Context, r: ApprovalRequest) {
   brandWithType(row, loader.ref); // tells the interface which type it is
   return row as { id: string; name: string };
 }
+
+/** The stored proposed values of requests (JSON text), for a page's requests at once. */
+const proposedChangesOf = requestLoader(
+  async (ctx: Context, ids: readonly string[]) => {
+    const rows = await ctx.db.approvalRequest.findMany({ where: { id: { in: distinct(ids) } }, select: { id: true, proposedChanges: true } });
+    return inOrderOf(ids, rows, (row) => row.id).map((row) => row?.proposedChanges ?? null);
+  },
+  { cache: false },
+);
+
+/** The approvals of requests so far, in order, for a page's requests at once. */
+const votesByRequest = requestLoader(
+  async (ctx: Context, requestIds: readonly string[]) =>
+    groupedBy(requestIds, await votesOfRequests(ctx.db, distinct(requestIds)), (vote) => vote.requestId),
+  { cache: false },
+);
 
 export const ApprovalRequestRef = builder.node(builder.objectRef<ApprovalRequest>('ApprovalRequest'), {
   id: { resolve: (r) => r.id },
@@ -111,8 +128,8 @@ export const ApprovalRequestRef = builder.node(builder.objectRef<ApprovalRequest
       resolve: async (r, _a, ctx) => {
         if (!seesProposedChanges(ctx.member.role, ctx.user.id, r.requestedById)) return null;
         // Events carry no proposed values: read them from the database.
-        const row = await ctx.db.approvalRequest.findUnique({ where: { id: r.id }, select: { proposedChanges: true } });
-        return row?.proposedChanges ? JSON.parse(row.proposedChanges) : null;
+        const proposed = await proposedChangesOf(ctx).load(r.id);
+        return proposed ? JSON.parse(proposed) : null;
       },
     }),
   }),
@@ -198,7 +215,7 @@ builder.subscriptionFields((t) => ({
 
 // ---------------------------------------------------------------- quorum: policies and progress
 
-type VoteShape = Awaited<ReturnType<typeof votesOf>>[number];
+type VoteShape = Awaited<ReturnType<typeof votesOfRequests>>[number];
 
 const ApprovalVoteRef = builder.objectRef<VoteShape>('ApprovalVote').implement({
   description: "One member's approval of a request that needs several.",
@@ -223,7 +240,7 @@ builder.objectFields(ApprovalRequestRef, (t) => ({
   approvals: t.field({
     type: [ApprovalVoteRef],
     description: 'Who approved so far, in order (the requester never counts, a member approves once).',
-    resolve: (r, _a, ctx) => votesOf(ctx.db, r.id),
+    resolve: (r, _a, ctx) => votesByRequest(ctx).load(r.id),
   }),
 }));
 

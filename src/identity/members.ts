@@ -10,6 +10,7 @@ import { userSelect, type CallerMembership, type CallerUser } from '../context.t
 import type { Membership, Tx } from '../db/client.ts';
 import { lockOrganization } from '../db/locks.ts';
 import { badInput, notFound } from '../errors.ts';
+import { distinct, inOrderOf, requestLoader, required } from '../loaders.ts';
 import { paginate, prismaPage, type PageArgs } from '../pagination.ts';
 import { publishMembershipChange } from './events.ts';
 import { assertWithinLimits } from './limits.ts';
@@ -120,29 +121,36 @@ function shownProfile(ctx: Context, user: CallerUser, status: MembershipStatus |
   return view === 'email' ? { id: user.id, email: user.email, displayName: null } : { id: user.id, email: user.email, displayName: user.displayName };
 }
 
-const references = new WeakMap<Context, Map<string, Promise<CallerUser | null>>>();
+/** A user of the organization with their membership's status in it (null: the membership is another organization's). */
+interface MemberRow extends CallerUser {
+  status: MembershipStatus | null;
+}
+
+/**
+ * Users by id as the tenant-scoped client finds them (members of the organization), in batches,
+ * remembered for the request: no operation changes a user's email or name, or turns an invitation
+ * into a membership (accepting one is a request of its own, before the invitee has a context).
+ */
+const memberRows = requestLoader<string, MemberRow | null>(
+  async (ctx, ids) => {
+    const rows = await ctx.db.user.findMany({ where: { id: { in: distinct(ids) } }, select: { ...userSelect, memberships: { select: { status: true } } } });
+    return inOrderOf(ids, rows.map(({ memberships, ...user }) => ({ ...user, status: memberships[0]?.status ?? null })), (row) => row.id);
+  },
+  { cache: true },
+);
 
 /**
  * A member referenced by a record the caller may read (who created, requested, decided, acted):
  * their email always, as the record's own data; their display name only where the caller may read
- * their profile (themselves; ADMIN and OWNER for members who joined). Read once per request and id.
+ * their profile (themselves; ADMIN and OWNER for members who joined). Read in one statement for a
+ * page's references, once per request and id.
  */
-export function referencedUser(ctx: Context, userId: string | null | undefined): Promise<CallerUser | null> {
-  if (!userId) return Promise.resolve(null);
-  let memo = references.get(ctx);
-  if (!memo) references.set(ctx, (memo = new Map()));
-  let user = memo.get(userId);
-  if (!user) {
-    user = ctx.db.user
-      .findUnique({ where: { id: userId }, select: { ...userSelect, memberships: { select: { status: true } } } })
-      .then((row) => {
-        if (!row) return null;
-        const view = profileView({ userId: ctx.user.id, role: actingMembership(ctx)?.role ?? null }, { userId: row.id, status: row.memberships[0]?.status ?? null });
-        return { id: row.id, email: row.email, displayName: view === 'full' ? row.displayName : null };
-      });
-    memo.set(userId, user);
-  }
-  return user;
+export async function referencedUser(ctx: Context, userId: string | null | undefined): Promise<CallerUser | null> {
+  if (!userId) return null;
+  const row = await memberRows(ctx).load(userId);
+  if (!row) return null;
+  const view = profileView({ userId: ctx.user.id, role: actingMembership(ctx)?.role ?? null }, { userId: row.id, status: row.status });
+  return { id: row.id, email: row.email, displayName: view === 'full' ? row.displayName : null };
 }
 
 /**
@@ -160,21 +168,16 @@ export async function referencedMember(ctx: Context, userId: string): Promise<Ca
  * read a membership (their own; any, for ADMIN and OWNER) may see its member.
  */
 export async function membershipUser(ctx: Context, membership: Membership & { user?: CallerUser }): Promise<CallerUser> {
-  const user = membership.user ?? (await ctx.db.user.findUniqueOrThrow({ where: { id: membership.userId }, select: userSelect }));
+  const user = membership.user ?? (await required(memberRows(ctx).load(membership.userId), `user of membership ${membership.id}`));
   const shown = shownProfile(ctx, user, membership.status);
   if (!shown) throw new Error(`membership ${membership.id} was read by a caller who may not see its member`);
   return shown;
 }
 
-const inOrderOf = <T extends { id: string }>(ids: readonly string[], rows: (T | null)[]) => {
-  const byId = new Map(rows.filter((r): r is T => r !== null).map((r) => [r.id, r]));
-  return ids.map((id) => byId.get(id) ?? null);
-};
-
 /** `node(id)` of users: members of the organization, as far as the caller may see them; null otherwise. */
 export async function profilesByIds(ctx: Context, ids: readonly string[]) {
-  const rows = await ctx.db.user.findMany({ where: { id: { in: [...ids] } }, select: { ...userSelect, memberships: { select: { status: true } } } });
-  return inOrderOf(ids, rows.map(({ memberships, ...user }) => shownProfile(ctx, user, memberships[0]?.status ?? null)));
+  const rows = await Promise.all(ids.map((id) => memberRows(ctx).load(id)));
+  return rows.map((row) => (row ? shownProfile(ctx, { id: row.id, email: row.email, displayName: row.displayName }, row.status) : null));
 }
 
 /** Memberships the caller may read: everyone's outright, or only their own (the limited cell of members.read). */
@@ -198,5 +201,5 @@ export async function membershipsByIds(ctx: Context, ids: readonly string[]) {
     where: { id: { in: [...ids] }, ...visibleMemberships(ctx) },
     include: { user: { select: userSelect }, organization: true },
   });
-  return inOrderOf(ids, rows);
+  return inOrderOf(ids, rows, (row) => row.id);
 }

@@ -4,6 +4,7 @@ import { ORG_ROLES, type OrgRole } from '../authz/matrix.ts';
 import { userSelect } from '../context.ts';
 import { builder } from '../builder.ts';
 import type { Membership, Organization, User } from '../db/client.ts';
+import { recordById, required } from '../loaders.ts';
 import { connectionOf, pageArgs } from '../pagination.ts';
 import * as invites from './invites.ts';
 import { login, logout } from './login.ts';
@@ -60,7 +61,7 @@ export const MembershipRef = builder.node(builder.objectRef<MembershipShape>('Me
     user: t.field({ type: UserRef, resolve: (m, _args, ctx) => members.membershipUser(ctx, m) }),
     organization: t.field({
       type: OrganizationRef,
-      resolve: (m, _args, ctx) => m.organization ?? ctx.db.organization.findUniqueOrThrow({ where: { id: m.organizationId } }),
+      resolve: (m, _args, ctx) => m.organization ?? required(recordById.organization(ctx).load(m.organizationId), `organization ${m.organizationId}`),
     }),
     role: t.field({ type: OrgRoleEnum, resolve: (m) => m.role }),
     status: t.field({ type: MembershipStatusEnum, resolve: (m) => m.status }),

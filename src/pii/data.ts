@@ -1,9 +1,11 @@
 // Reading customers and leads: one table access for both types, lookups and list filters.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import type DataLoader from 'dataloader';
 import { refusalError } from '../authz/decision.ts';
 import type { Context } from '../context.ts';
 import type { Customer, Lead, Tx } from '../db/client.ts';
 import { notFound } from '../errors.ts';
+import { rowsById } from '../loaders.ts';
 import type { RecordType } from './fields.ts';
 import { readDeletedDecision } from './policy.ts';
 
@@ -28,9 +30,15 @@ export async function storedRecord(db: Context['db'] | Tx, type: RecordType, id:
   return typed(type, row);
 }
 
+/** Records by id, deleted or not: a page's approval targets of one type in one statement. */
+const recordsById: Record<RecordType, (ctx: Context) => DataLoader<string, Customer | Lead | null>> = {
+  Customer: rowsById((ctx) => ctx.db.customer),
+  Lead: rowsById((ctx) => ctx.db.lead),
+};
+
 /** A lookup: deleted records only for those who may see them. */
 export async function findRecord(ctx: Context, type: RecordType, id: string, includeDeleted = false): Promise<AnyRecord | null> {
-  const row = await table(ctx.db, type).findUnique({ where: { id } });
+  const row = await recordsById[type](ctx).load(id);
   if (!row) return null;
   if (row.status === 'DELETED' && !(includeDeleted && readDeletedDecision(ctx.member.role).allowed)) return null;
   return typed(type, row);

@@ -5,6 +5,7 @@ import { callerVisibleWhere } from '../approvals/core.ts';
 import { ApprovalRequestRef, ApprovalTargetRef, approvalTargetType } from '../approvals/schema.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
+import { distinct, requestLoader } from '../loaders.ts';
 import { connectionOf, pageArgs, paginate } from '../pagination.ts';
 import * as data from './data.ts';
 import { masked, type PiiField, type RecordType } from './fields.ts';
@@ -17,10 +18,18 @@ const piiDescription = 'PII: in full for OWNER and ADMIN, masked for everyone el
 
 const shownPii = (field: PiiField) => (r: data.AnyRecord, _a: unknown, ctx: Context) => (seesPii(ctx.member.role) ? r[field] : masked(field, r[field]));
 
-async function pendingChanges(ctx: Context, r: data.AnyRecord) {
-  const visible = await callerVisibleWhere(ctx);
-  return ctx.db.approvalRequest.findMany({ where: { AND: [visible, { kind: 'PII_CHANGE', status: 'PENDING', targetType: r.type, targetId: r.id }] }, orderBy: { createdAt: 'asc' } });
-}
+/** The pending PII changes of records that the caller made or may decide: a page's records in one statement. */
+const pendingChanges = requestLoader(
+  async (ctx: Context, records: readonly data.AnyRecord[]) => {
+    const visible = await callerVisibleWhere(ctx);
+    const rows = await ctx.db.approvalRequest.findMany({
+      where: { AND: [visible, { kind: 'PII_CHANGE', status: 'PENDING', targetType: { in: distinct(records.map((r) => r.type)) }, targetId: { in: distinct(records.map((r) => r.id)) } }] },
+      orderBy: { createdAt: 'asc' },
+    });
+    return records.map((r) => rows.filter((row) => row.targetType === r.type && row.targetId === r.id));
+  },
+  { cache: false },
+);
 
 function recordType<T extends data.AnyRecord>(type: RecordType, extra: (t: any) => Record<string, any>) {
   const ref = builder.node(builder.objectRef<T>(type), {
@@ -39,7 +48,7 @@ function recordType<T extends data.AnyRecord>(type: RecordType, extra: (t: any) 
       pendingChanges: t.field({
         type: [ApprovalRequestRef],
         description: 'Pending PII changes and deletions of this record that the caller made or may decide.',
-        resolve: (r, _a, ctx) => pendingChanges(ctx, r),
+        resolve: (r, _a, ctx) => pendingChanges(ctx).load(r),
       }),
     }),
   });

@@ -144,30 +144,47 @@ export interface ReviewProgress {
   revokedByDefault: number;
 }
 
-/** Counts of a review's items by decision (and whether the deadline's default made it). */
-export async function progressOf(db: Db, reviewId: string, where: Prisma.AccessReviewItemWhereInput = {}): Promise<ReviewProgress> {
-  const counts = await db.accessReviewItem.groupBy({ by: ['decision', 'automatic'], where: { AND: [{ reviewId }, where] }, _count: { _all: true } });
-  const count = (decision: string | null, automatic: boolean) =>
-    counts.filter((c) => c.decision === decision && (decision === null || c.automatic === automatic)).reduce((n, c) => n + c._count._all, 0);
-  const progress = {
-    undecided: count(null, false),
-    kept: count('KEEP', false),
-    revoked: count('REVOKE', false),
-    keptByDefault: count('KEEP', true),
-    revokedByDefault: count('REVOKE', true),
-  };
-  return { total: Object.values(progress).reduce((a, b) => a + b, 0), ...progress };
+/** Counts of reviews' items by decision (and whether the deadline's default made it), one per review in the order of `reviewIds`. */
+export async function progressOf(db: Db, reviewIds: readonly string[]): Promise<ReviewProgress[]> {
+  const counts = await db.accessReviewItem.groupBy({ by: ['reviewId', 'decision', 'automatic'], where: { reviewId: { in: [...new Set(reviewIds)] } }, _count: { _all: true } });
+  return reviewIds.map((reviewId) => {
+    const count = (decision: string | null, automatic: boolean) =>
+      counts
+        .filter((c) => c.reviewId === reviewId && c.decision === decision && (decision === null || c.automatic === automatic))
+        .reduce((n, c) => n + c._count._all, 0);
+    const progress = {
+      undecided: count(null, false),
+      kept: count('KEEP', false),
+      revoked: count('REVOKE', false),
+      keptByDefault: count('KEEP', true),
+      revokedByDefault: count('REVOKE', true),
+    };
+    return { total: Object.values(progress).reduce((a, b) => a + b, 0), ...progress };
+  });
 }
 
-/** Per reviewer: how many items they hold and how many wait for them. */
-export async function progressByReviewer(db: Db, reviewId: string, where: Prisma.AccessReviewItemWhereInput = {}) {
-  const counts = await db.accessReviewItem.groupBy({ by: ['reviewerId', 'decision'], where: { AND: [{ reviewId }, where] }, _count: { _all: true } });
-  const by = new Map<string, { reviewerId: string; total: number; undecided: number }>();
-  for (const c of counts) {
-    const entry = by.get(c.reviewerId) ?? { reviewerId: c.reviewerId, total: 0, undecided: 0 };
-    entry.total += c._count._all;
-    if (c.decision === null) entry.undecided += c._count._all;
-    by.set(c.reviewerId, entry);
-  }
-  return [...by.values()].sort((a, b) => b.undecided - a.undecided || a.reviewerId.localeCompare(b.reviewerId));
+export interface ReviewerProgress {
+  reviewerId: string;
+  total: number;
+  undecided: number;
+}
+
+/** Per review (in the order of `reviewIds`), per reviewer: how many items they hold and how many wait for them, most waiting first. */
+export async function progressByReviewer(db: Db, reviewIds: readonly string[], where: Prisma.AccessReviewItemWhereInput = {}): Promise<ReviewerProgress[][]> {
+  const counts = await db.accessReviewItem.groupBy({
+    by: ['reviewId', 'reviewerId', 'decision'],
+    where: { AND: [{ reviewId: { in: [...new Set(reviewIds)] } }, where] },
+    _count: { _all: true },
+  });
+  return reviewIds.map((reviewId) => {
+    const by = new Map<string, ReviewerProgress>();
+    for (const c of counts) {
+      if (c.reviewId !== reviewId) continue;
+      const entry = by.get(c.reviewerId) ?? { reviewerId: c.reviewerId, total: 0, undecided: 0 };
+      entry.total += c._count._all;
+      if (c.decision === null) entry.undecided += c._count._all;
+      by.set(c.reviewerId, entry);
+    }
+    return [...by.values()].sort((a, b) => b.undecided - a.undecided || a.reviewerId.localeCompare(b.reviewerId));
+  });
 }

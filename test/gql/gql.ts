@@ -17,6 +17,13 @@ type Documents = {
     "\n  query CheckpointStatus {\n    verifyAuditChain { ok checked checkpoints signedThrough }\n  }\n": typeof types.CheckpointStatusDocument,
     "\n  query AuditProofStatus {\n    verifyAuditChain { ok checked brokenAt problem keyedEvents legacyEvents checkpoints signedThrough lastCheckpointAt }\n  }\n": typeof types.AuditProofStatusDocument,
     "\n  query AuditProofEvents($first: Int) {\n    auditEvents(first: $first) { edges { node { sequence keyId hash } } }\n  }\n": typeof types.AuditProofEventsDocument,
+    "\n  query BatchingInbox {\n    approvalRequests(first: 100) {\n      edges {\n        node {\n          id kind status proposedChanges\n          requestedBy { email displayName }\n          decidedBy { email displayName }\n          approvals { approver { email } }\n          target { __typename name }\n          workflow { name }\n          dimension { key }\n        }\n      }\n    }\n  }\n": typeof types.BatchingInboxDocument,
+    "\n  query BatchingAudit {\n    auditEvents(action: \"approval.request\", first: 100) { edges { node { action targetId actor { email displayName } } } }\n  }\n": typeof types.BatchingAuditDocument,
+    "\n  query BatchingMembers {\n    members(first: 100) { edges { node { role status user { email displayName } organization { name } } } }\n  }\n": typeof types.BatchingMembersDocument,
+    "\n  query BatchingReviewItems($id: ID!) {\n    accessReview(id: $id) {\n      items(first: 100) {\n        edges {\n          node {\n            itemType decision\n            subject { email } reviewer { email } decidedBy { email }\n            scope { value user { email } dimension { key } }\n            role { name parent { name } }\n            review { title }\n          }\n        }\n      }\n    }\n  }\n": typeof types.BatchingReviewItemsDocument,
+    "\n  query BatchingWorkflows {\n    workflows(first: 100) { edges { node { name createdBy { email } approvalRequest { id requestedBy { email } } } } }\n  }\n": typeof types.BatchingWorkflowsDocument,
+    "\n  query BatchingGroups {\n    groups { name members { email } roles { name parent { name } } }\n  }\n": typeof types.BatchingGroupsDocument,
+    "\n  query BatchingCustomers {\n    customers(first: 100) { edges { node { name email pendingChanges { id requestedBy { email } } } } }\n  }\n": typeof types.BatchingCustomersDocument,
     "\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n": typeof types.DemoWorkflowsDocument,
     "\n  query PreviewWorkflow($input: WorkflowInput!, $id: ID) {\n    previewWorkflow(input: $input, id: $id) {\n      save { allowed rule reason nextStep approvers }\n      outcome requiresApproval needsApproval\n      riskyActions { position kind reason }\n      approval { kind requiredApprovals countedRoles approverRoles description }\n      principal { email }\n      run { allowed rule reason nextStep approvers }\n      runAfterApproval { allowed rule reason nextStep }\n      actions { position kind decision { allowed rule reason } }\n    }\n  }\n": typeof types.PreviewWorkflowDocument,
     "\n  mutation PreviewSetPolicy($kind: ApprovalKind!, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) { requiredApprovals }\n  }\n": typeof types.PreviewSetPolicyDocument,
@@ -121,6 +128,13 @@ const documents: Documents = {
     "\n  query CheckpointStatus {\n    verifyAuditChain { ok checked checkpoints signedThrough }\n  }\n": types.CheckpointStatusDocument,
     "\n  query AuditProofStatus {\n    verifyAuditChain { ok checked brokenAt problem keyedEvents legacyEvents checkpoints signedThrough lastCheckpointAt }\n  }\n": types.AuditProofStatusDocument,
     "\n  query AuditProofEvents($first: Int) {\n    auditEvents(first: $first) { edges { node { sequence keyId hash } } }\n  }\n": types.AuditProofEventsDocument,
+    "\n  query BatchingInbox {\n    approvalRequests(first: 100) {\n      edges {\n        node {\n          id kind status proposedChanges\n          requestedBy { email displayName }\n          decidedBy { email displayName }\n          approvals { approver { email } }\n          target { __typename name }\n          workflow { name }\n          dimension { key }\n        }\n      }\n    }\n  }\n": types.BatchingInboxDocument,
+    "\n  query BatchingAudit {\n    auditEvents(action: \"approval.request\", first: 100) { edges { node { action targetId actor { email displayName } } } }\n  }\n": types.BatchingAuditDocument,
+    "\n  query BatchingMembers {\n    members(first: 100) { edges { node { role status user { email displayName } organization { name } } } }\n  }\n": types.BatchingMembersDocument,
+    "\n  query BatchingReviewItems($id: ID!) {\n    accessReview(id: $id) {\n      items(first: 100) {\n        edges {\n          node {\n            itemType decision\n            subject { email } reviewer { email } decidedBy { email }\n            scope { value user { email } dimension { key } }\n            role { name parent { name } }\n            review { title }\n          }\n        }\n      }\n    }\n  }\n": types.BatchingReviewItemsDocument,
+    "\n  query BatchingWorkflows {\n    workflows(first: 100) { edges { node { name createdBy { email } approvalRequest { id requestedBy { email } } } } }\n  }\n": types.BatchingWorkflowsDocument,
+    "\n  query BatchingGroups {\n    groups { name members { email } roles { name parent { name } } }\n  }\n": types.BatchingGroupsDocument,
+    "\n  query BatchingCustomers {\n    customers(first: 100) { edges { node { name email pendingChanges { id requestedBy { email } } } } }\n  }\n": types.BatchingCustomersDocument,
     "\n  query DemoWorkflows { workflows { edges { node { id name approvalStatus approvalRequest { id } } } } }\n": types.DemoWorkflowsDocument,
     "\n  query PreviewWorkflow($input: WorkflowInput!, $id: ID) {\n    previewWorkflow(input: $input, id: $id) {\n      save { allowed rule reason nextStep approvers }\n      outcome requiresApproval needsApproval\n      riskyActions { position kind reason }\n      approval { kind requiredApprovals countedRoles approverRoles description }\n      principal { email }\n      run { allowed rule reason nextStep approvers }\n      runAfterApproval { allowed rule reason nextStep }\n      actions { position kind decision { allowed rule reason } }\n    }\n  }\n": types.PreviewWorkflowDocument,
     "\n  mutation PreviewSetPolicy($kind: ApprovalKind!, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) { requiredApprovals }\n  }\n": types.PreviewSetPolicyDocument,
@@ -248,6 +262,34 @@ export function graphql(source: "\n  query AuditProofStatus {\n    verifyAuditCh
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuditProofEvents($first: Int) {\n    auditEvents(first: $first) { edges { node { sequence keyId hash } } }\n  }\n"): (typeof documents)["\n  query AuditProofEvents($first: Int) {\n    auditEvents(first: $first) { edges { node { sequence keyId hash } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BatchingInbox {\n    approvalRequests(first: 100) {\n      edges {\n        node {\n          id kind status proposedChanges\n          requestedBy { email displayName }\n          decidedBy { email displayName }\n          approvals { approver { email } }\n          target { __typename name }\n          workflow { name }\n          dimension { key }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BatchingInbox {\n    approvalRequests(first: 100) {\n      edges {\n        node {\n          id kind status proposedChanges\n          requestedBy { email displayName }\n          decidedBy { email displayName }\n          approvals { approver { email } }\n          target { __typename name }\n          workflow { name }\n          dimension { key }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BatchingAudit {\n    auditEvents(action: \"approval.request\", first: 100) { edges { node { action targetId actor { email displayName } } } }\n  }\n"): (typeof documents)["\n  query BatchingAudit {\n    auditEvents(action: \"approval.request\", first: 100) { edges { node { action targetId actor { email displayName } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BatchingMembers {\n    members(first: 100) { edges { node { role status user { email displayName } organization { name } } } }\n  }\n"): (typeof documents)["\n  query BatchingMembers {\n    members(first: 100) { edges { node { role status user { email displayName } organization { name } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BatchingReviewItems($id: ID!) {\n    accessReview(id: $id) {\n      items(first: 100) {\n        edges {\n          node {\n            itemType decision\n            subject { email } reviewer { email } decidedBy { email }\n            scope { value user { email } dimension { key } }\n            role { name parent { name } }\n            review { title }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BatchingReviewItems($id: ID!) {\n    accessReview(id: $id) {\n      items(first: 100) {\n        edges {\n          node {\n            itemType decision\n            subject { email } reviewer { email } decidedBy { email }\n            scope { value user { email } dimension { key } }\n            role { name parent { name } }\n            review { title }\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BatchingWorkflows {\n    workflows(first: 100) { edges { node { name createdBy { email } approvalRequest { id requestedBy { email } } } } }\n  }\n"): (typeof documents)["\n  query BatchingWorkflows {\n    workflows(first: 100) { edges { node { name createdBy { email } approvalRequest { id requestedBy { email } } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BatchingGroups {\n    groups { name members { email } roles { name parent { name } } }\n  }\n"): (typeof documents)["\n  query BatchingGroups {\n    groups { name members { email } roles { name parent { name } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BatchingCustomers {\n    customers(first: 100) { edges { node { name email pendingChanges { id requestedBy { email } } } } }\n  }\n"): (typeof documents)["\n  query BatchingCustomers {\n    customers(first: 100) { edges { node { name email pendingChanges { id requestedBy { email } } } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

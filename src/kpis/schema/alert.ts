@@ -2,6 +2,7 @@
 import { builder } from '../../builder.ts';
 import type { Alert } from '../../db/client.ts';
 import { UserRef } from '../../identity/schema.ts';
+import { recordById } from '../../loaders.ts';
 import { ALERT_OPERATORS, createAlert, type AlertOperator } from '../kpis.ts';
 import { KpiRef } from './kpi.ts';
 import { referencedMember } from '../../identity/members.ts';
@@ -13,7 +14,7 @@ const AlertRef = builder.node(builder.objectRef<Alert>('Alert'), {
   authScopes: { can: 'kpis.read' },
   loadMany: (ids, ctx) => ctx.db.alert.findMany({ where: { id: { in: ids } } }),
   fields: (t) => ({
-    kpi: t.field({ type: KpiRef, nullable: true, description: 'Null where the caller may no longer see the KPI.', resolve: (a, _x, ctx) => ctx.db.kpi.findUnique({ where: { id: a.kpiId } }) }),
+    kpi: t.field({ type: KpiRef, nullable: true, description: 'Null where the caller may no longer see the KPI.', resolve: (a, _x, ctx) => recordById.kpi(ctx).load(a.kpiId) }),
     operator: t.field({ type: AlertOperatorEnum, resolve: (a) => a.operator as AlertOperator }),
     threshold: t.exposeFloat('threshold'),
     createdBy: t.field({ type: UserRef, resolve: (a, _x, ctx) => referencedMember(ctx, a.createdById) }),

@@ -1,10 +1,37 @@
 // Groups of members that hold roles together: ADMIN and OWNER only.
 import { builder } from '../../builder.ts';
-import { userSelect } from '../../context.ts';
+import { userSelect, type Context } from '../../context.ts';
 import type { Group } from '../../db/client.ts';
 import { UserRef } from '../../identity/schema.ts';
+import { distinct, requestLoader } from '../../loaders.ts';
 import { addGroupMember, assignGroupRole, createGroup } from '../grants.ts';
 import { RoleRef } from './role.ts';
+
+/** The members of groups, by email: a list of groups in two statements. */
+const groupMembers = requestLoader(
+  async (ctx: Context, groupIds: readonly string[]) => {
+    const links = await ctx.db.groupMember.findMany({ where: { groupId: { in: distinct(groupIds) } }, select: { groupId: true, userId: true } });
+    const users = await ctx.db.user.findMany({ where: { id: { in: distinct(links.map((l) => l.userId)) } }, select: userSelect, orderBy: { email: 'asc' } });
+    return groupIds.map((groupId) => {
+      const inGroup = new Set(links.filter((l) => l.groupId === groupId).map((l) => l.userId));
+      return users.filter((u) => inGroup.has(u.id));
+    });
+  },
+  { cache: false },
+);
+
+/** The roles groups hold, by name: a list of groups in two statements. */
+const groupRoles = requestLoader(
+  async (ctx: Context, groupIds: readonly string[]) => {
+    const links = await ctx.db.groupRole.findMany({ where: { groupId: { in: distinct(groupIds) } }, select: { groupId: true, roleId: true } });
+    const roles = await ctx.db.customRole.findMany({ where: { id: { in: distinct(links.map((l) => l.roleId)) } }, orderBy: { name: 'asc' } });
+    return groupIds.map((groupId) => {
+      const held = new Set(links.filter((l) => l.groupId === groupId).map((l) => l.roleId));
+      return roles.filter((r) => held.has(r.id));
+    });
+  },
+  { cache: false },
+);
 
 const GroupRef = builder.node(builder.objectRef<Group>('Group'), {
   id: { resolve: (g) => g.id },
@@ -12,20 +39,8 @@ const GroupRef = builder.node(builder.objectRef<Group>('Group'), {
   loadMany: (ids, ctx) => ctx.db.group.findMany({ where: { id: { in: ids } } }),
   fields: (t) => ({
     name: t.exposeString('name'),
-    members: t.field({
-      type: [UserRef],
-      resolve: async (g, _a, ctx) => {
-        const rows = await ctx.db.groupMember.findMany({ where: { groupId: g.id }, select: { userId: true } });
-        return ctx.db.user.findMany({ where: { id: { in: rows.map((r) => r.userId) } }, select: userSelect, orderBy: { email: 'asc' } });
-      },
-    }),
-    roles: t.field({
-      type: [RoleRef],
-      resolve: async (g, _a, ctx) => {
-        const rows = await ctx.db.groupRole.findMany({ where: { groupId: g.id }, select: { roleId: true } });
-        return ctx.db.customRole.findMany({ where: { id: { in: rows.map((r) => r.roleId) } }, orderBy: { name: 'asc' } });
-      },
-    }),
+    members: t.field({ type: [UserRef], resolve: (g, _a, ctx) => groupMembers(ctx).load(g.id) }),
+    roles: t.field({ type: [RoleRef], resolve: (g, _a, ctx) => groupRoles(ctx).load(g.id) }),
   }),
 });
 

@@ -3,6 +3,7 @@
 import { builder } from '../../builder.ts';
 import type { Context } from '../../context.ts';
 import type { Kpi, Prisma } from '../../db/client.ts';
+import { dimensionByKey } from '../../loaders.ts';
 import { connectionOf, pageArgs, pageOfRows, paginate } from '../../pagination.ts';
 import { accessOf, dimensionColumn, profileFor, visibleKpiOf, visiblePointsOf } from '../access.ts';
 import { countPoints, readPoints, readVisibleKpi, summarizePoints, type PointQuery, type PointRow, type PointSummary } from '../../db/sql/kpi-points.ts';
@@ -109,9 +110,8 @@ export const KpiRef = builder.node(builder.objectRef<Kpi>('Kpi'), {
     dimensions: t.field({
       type: [DimensionRef],
       resolve: async (k, _a, ctx) => {
-        const keys = dimensionKeysOf(k);
-        const rows = await ctx.db.dimension.findMany({ where: { key: { in: keys } } });
-        return keys.map((key) => rows.find((r) => r.key === key)!).filter(Boolean);
+        const rows = await Promise.all(dimensionKeysOf(k).map((key) => dimensionByKey(ctx).load(key)));
+        return rows.filter((row) => row !== null);
       },
     }),
     access: t.field({ type: KpiAccessEnum, description: "The caller's effective access to this KPI.", resolve: async (k, _a, ctx) => accessOf(await profileFor(ctx.rowRequest), k.id) }),

@@ -3,6 +3,7 @@
 import { builder } from '../../builder.ts';
 import type { CustomRole, KpiPermission } from '../../db/client.ts';
 import { UserRef } from '../../identity/schema.ts';
+import { recordById, required } from '../../loaders.ts';
 import type { KpiAccess } from '../access.ts';
 import { assignRole, createRole, setKpiPermission, setRoleParent } from '../grants.ts';
 import { KpiAccessEnum, KpiRef } from './kpi.ts';
@@ -15,15 +16,15 @@ export const RoleRef = builder.node(RoleBase, {
   fields: (t) => ({
     name: t.exposeString('name'),
     description: t.exposeString('description', { nullable: true }),
-    parent: t.field({ type: RoleBase, nullable: true, resolve: (r, _a, ctx) => (r.parentId ? ctx.db.customRole.findUnique({ where: { id: r.parentId } }) : null) }),
+    parent: t.field({ type: RoleBase, nullable: true, resolve: (r, _a, ctx) => (r.parentId ? recordById.customRole(ctx).load(r.parentId) : null) }),
   }),
 });
 
 // Roles and KPIs are never deleted, and only ADMIN and OWNER (who see every KPI) reach a permission.
 const KpiPermissionRef = builder.objectRef<KpiPermission>('KpiPermission').implement({
   fields: (t) => ({
-    role: t.field({ type: RoleRef, resolve: (p, _a, ctx) => ctx.db.customRole.findUniqueOrThrow({ where: { id: p.roleId } }) }),
-    kpi: t.field({ type: KpiRef, resolve: (p, _a, ctx) => ctx.db.kpi.findUniqueOrThrow({ where: { id: p.kpiId } }) }),
+    role: t.field({ type: RoleRef, resolve: (p, _a, ctx) => required(recordById.customRole(ctx).load(p.roleId), `role ${p.roleId}`) }),
+    kpi: t.field({ type: KpiRef, resolve: (p, _a, ctx) => required(recordById.kpi(ctx).load(p.kpiId), `KPI ${p.kpiId}`) }),
     access: t.field({ type: KpiAccessEnum, resolve: (p) => p.access as KpiAccess }),
   }),
 });

@@ -4,6 +4,7 @@ import { ApprovalRequestRef } from '../../approvals/schema.ts';
 import { builder } from '../../builder.ts';
 import type { AccessScope } from '../../db/client.ts';
 import { OrganizationRef, UserRef } from '../../identity/schema.ts';
+import { dimensionByKey, required } from '../../loaders.ts';
 import { isActive } from '../access.ts';
 import { seesEveryScope } from '../policy.ts';
 import { grantAccessScope, MAX_ACCESS_DAYS, requestAccess, revokeAccessScope, setMaxAccessDays, setScopeApprover } from '../scopes.ts';
@@ -18,7 +19,7 @@ export const AccessScopeRef = builder.node(builder.objectRef<AccessScope>('Acces
   fields: (t) => ({
     user: t.field({ type: UserRef, resolve: (s, _a, ctx) => referencedMember(ctx, s.userId) }),
     // Dimensions are never deleted, and a scope names one that existed.
-    dimension: t.field({ type: DimensionRef, resolve: (s, _a, ctx) => ctx.db.dimension.findFirstOrThrow({ where: { key: s.dimensionKey } }) }),
+    dimension: t.field({ type: DimensionRef, resolve: (s, _a, ctx) => required(dimensionByKey(ctx).load(s.dimensionKey), `dimension ${s.dimensionKey}`) }),
     value: t.exposeString('value', { description: 'A dimension value, or * for every value of the dimension.' }),
     startsAt: t.expose('startsAt', { type: 'DateTime', nullable: true }),
     endsAt: t.expose('endsAt', { type: 'DateTime', nullable: true }),
@@ -30,7 +31,7 @@ export const AccessScopeRef = builder.node(builder.objectRef<AccessScope>('Acces
 });
 
 builder.objectField(ApprovalRequestRef, 'dimension', (t) =>
-  t.field({ type: DimensionRef, nullable: true, resolve: (r, _a, ctx) => (r.dimensionKey ? ctx.db.dimension.findFirst({ where: { key: r.dimensionKey } }) : null) }),
+  t.field({ type: DimensionRef, nullable: true, resolve: (r, _a, ctx) => (r.dimensionKey ? dimensionByKey(ctx).load(r.dimensionKey) : null) }),
 );
 
 builder.objectField(OrganizationRef, 'maxAccessDays', (t) =>

@@ -5,6 +5,7 @@ import type { AccessReviewItem } from '../../db/client.ts';
 import { UserRef } from '../../identity/schema.ts';
 import { AccessScopeRef } from '../../kpis/schema/scope.ts';
 import { RoleRef } from '../../kpis/schema/role.ts';
+import { recordById, required } from '../../loaders.ts';
 import { connectionOf, pageArgs, paginate, prismaPage, type PageArgs } from '../../pagination.ts';
 import type { Context } from '../../context.ts';
 import type { Prisma } from '../../db/client.ts';
@@ -20,20 +21,20 @@ export const AccessReviewItemRef = builder.node(AccessReviewItemBase, {
   // By id: ADMIN and OWNER see every item, anyone else the items assigned to them.
   loadMany: (ids, ctx) => ctx.db.accessReviewItem.findMany({ where: { AND: [{ id: { in: ids } }, visibleItemsWhere(ctx.member.role, ctx.user.id)] } }),
   fields: (t) => ({
-    review: t.field({ type: AccessReviewBase, resolve: (i, _a, ctx) => ctx.db.accessReview.findUniqueOrThrow({ where: { id: i.reviewId } }) }),
+    review: t.field({ type: AccessReviewBase, resolve: (i, _a, ctx) => required(recordById.accessReview(ctx).load(i.reviewId), `access review ${i.reviewId}`) }),
     itemType: t.field({ type: ReviewItemTypeEnum, resolve: (i) => i.itemType as ReviewItemType }),
     subject: t.field({ type: UserRef, description: 'Whose access this is.', resolve: (i, _a, ctx) => referencedMember(ctx, i.subjectUserId) }),
     scope: t.field({
       type: AccessScopeRef,
       nullable: true,
       description: 'SCOPE items: the scope under review (its `active` shows whether it is still in force).',
-      resolve: (i, _a, ctx) => (i.scopeId ? ctx.db.accessScope.findUnique({ where: { id: i.scopeId } }) : null),
+      resolve: (i, _a, ctx) => (i.scopeId ? recordById.accessScope(ctx).load(i.scopeId) : null),
     }),
     role: t.field({
       type: RoleRef,
       nullable: true,
       description: 'ROLE_ASSIGNMENT items: the role the subject holds (or held, once revoked); FORBIDDEN for a reviewer who may not manage roles.',
-      resolve: (i, _a, ctx) => (i.roleId ? ctx.db.customRole.findUnique({ where: { id: i.roleId } }) : null),
+      resolve: (i, _a, ctx) => (i.roleId ? recordById.customRole(ctx).load(i.roleId) : null),
     }),
     reviewer: t.field({ type: UserRef, resolve: (i, _a, ctx) => referencedMember(ctx, i.reviewerId) }),
     decision: t.field({ type: ReviewOutcomeEnum, nullable: true, description: 'Null while undecided.', resolve: (i) => i.decision as ReviewOutcome | null }),

@@ -7,8 +7,9 @@ import { notFound } from '../../errors.ts';
 import { UserRef } from '../../identity/schema.ts';
 import { DimensionRef } from '../../kpis/schema/dimension.ts';
 import { KpiRef } from '../../kpis/schema/kpi.ts';
+import { dimensionByKey, recordById, requestLoader, required } from '../../loaders.ts';
 import { connectionOf, pageArgs, paginate, prismaPage } from '../../pagination.ts';
-import { progressByReviewer, progressOf, visibleItemsWhere, visibleReviewsWhere, type ReviewProgress } from '../data.ts';
+import { progressByReviewer, progressOf, visibleItemsWhere, visibleReviewsWhere, type ReviewerProgress, type ReviewProgress } from '../data.ts';
 import { REVIEW_EVENT_TYPES, type ReviewEventShape } from '../events.ts';
 import { type ReviewCoverage, type ReviewOutcome, type ReviewStatus } from '../policy.ts';
 import { openAccessReview, reviewGlobalId } from '../service.ts';
@@ -29,13 +30,21 @@ const ReviewProgressRef = builder.objectRef<ReviewProgress>('AccessReviewProgres
   }),
 });
 
-const ReviewerProgressRef = builder.objectRef<{ reviewerId: string; total: number; undecided: number }>('AccessReviewerProgress').implement({
+const ReviewerProgressRef = builder.objectRef<ReviewerProgress>('AccessReviewerProgress').implement({
   fields: (t) => ({
     reviewer: t.field({ type: UserRef, resolve: (p, _a, ctx) => referencedMember(ctx, p.reviewerId) }),
     total: t.exposeInt('total'),
     undecided: t.exposeInt('undecided'),
   }),
 });
+
+/** A page's reviews' progress in one statement. */
+const reviewProgress = requestLoader((ctx: Context, reviewIds: readonly string[]) => progressOf(ctx.db, reviewIds), { cache: false });
+/** A page's reviews' progress per reviewer (the caller's own items only, unless they manage reviews) in one statement. */
+const reviewerProgress = requestLoader(
+  (ctx: Context, reviewIds: readonly string[]) => progressByReviewer(ctx.db, reviewIds, visibleItemsWhere(ctx.member.role, ctx.user.id)),
+  { cache: false },
+);
 
 export const AccessReviewRef = builder.node(AccessReviewBase, {
   id: { resolve: (r) => r.id },
@@ -46,8 +55,8 @@ export const AccessReviewRef = builder.node(AccessReviewBase, {
   fields: (t) => ({
     title: t.exposeString('title'),
     coverage: t.field({ type: ReviewCoverageEnum, description: 'ALL, one KPI (`kpi`), or one dimension value (`dimension`, `value`).', resolve: (r) => r.coverage as ReviewCoverage }),
-    kpi: t.field({ type: KpiRef, nullable: true, description: 'KPI reviews: the KPI, where the caller may see it.', resolve: (r, _a, ctx) => (r.kpiId ? ctx.db.kpi.findUnique({ where: { id: r.kpiId } }) : null) }),
-    dimension: t.field({ type: DimensionRef, nullable: true, resolve: (r, _a, ctx) => (r.dimensionKey ? ctx.db.dimension.findFirst({ where: { key: r.dimensionKey } }) : null) }),
+    kpi: t.field({ type: KpiRef, nullable: true, description: 'KPI reviews: the KPI, where the caller may see it.', resolve: (r, _a, ctx) => (r.kpiId ? recordById.kpi(ctx).load(r.kpiId) : null) }),
+    dimension: t.field({ type: DimensionRef, nullable: true, resolve: (r, _a, ctx) => (r.dimensionKey ? dimensionByKey(ctx).load(r.dimensionKey) : null) }),
     value: t.exposeString('dimensionValue', { nullable: true, description: 'DIMENSION_VALUE reviews: the value (scopes on * are included).' }),
     deadline: t.expose('deadline', { type: 'DateTime' }),
     defaultOutcome: t.field({ type: ReviewOutcomeEnum, description: 'What items still undecided at the deadline get.', resolve: (r) => r.defaultOutcome as ReviewOutcome }),
@@ -55,11 +64,11 @@ export const AccessReviewRef = builder.node(AccessReviewBase, {
     createdBy: t.field({ type: UserRef, resolve: (r, _a, ctx) => referencedMember(ctx, r.createdById) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true }),
-    progress: t.field({ type: ReviewProgressRef, description: 'Counts over every item of the review.', resolve: (r, _a, ctx) => progressOf(ctx.db, r.id) }),
+    progress: t.field({ type: ReviewProgressRef, description: 'Counts over every item of the review.', resolve: (r, _a, ctx) => reviewProgress(ctx).load(r.id) }),
     reviewers: t.field({
       type: [ReviewerProgressRef],
       description: 'Per reviewer, items held and still undecided, most undecided first: every reviewer for ADMIN and OWNER, oneself for anyone else.',
-      resolve: (r, _a, ctx) => progressByReviewer(ctx.db, r.id, visibleItemsWhere(ctx.member.role, ctx.user.id)),
+      resolve: (r, _a, ctx) => reviewerProgress(ctx).load(r.id),
     }),
     items: t.field({
       type: AccessReviewItemConnection,
@@ -79,12 +88,12 @@ const ReviewEventRef = builder.objectRef<ReviewEventShape>('AccessReviewEvent').
   fields: (t) => ({
     type: t.field({ type: ReviewEventTypeEnum, resolve: (e) => e.type }),
     at: t.expose('at', { type: 'DateTime' }),
-    review: t.field({ type: AccessReviewRef, description: 'The review as it is now (its progress included).', resolve: (e, _a, ctx) => ctx.db.accessReview.findUniqueOrThrow({ where: { id: e.reviewId } }) }),
+    review: t.field({ type: AccessReviewRef, description: 'The review as it is now (its progress included).', resolve: (e, _a, ctx) => required(recordById.accessReview(ctx).load(e.reviewId), `access review ${e.reviewId}`) }),
     item: t.field({
       type: AccessReviewItemRef,
       nullable: true,
       description: 'ITEM_DECIDED: the item, for ADMIN and OWNER and its reviewer; null otherwise.',
-      resolve: (e, _a, ctx) => (e.itemId ? ctx.db.accessReviewItem.findUnique({ where: { id: e.itemId } }) : null),
+      resolve: (e, _a, ctx) => (e.itemId ? recordById.accessReviewItem(ctx).load(e.itemId) : null),
     }),
   }),
 });

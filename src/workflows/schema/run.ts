@@ -3,6 +3,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../builder.ts';
 import type { WorkflowRun } from '../../db/client.ts';
+import { recordById, required } from '../../loaders.ts';
 import { connectionOf, pageArgs, pageOfRows } from '../../pagination.ts';
 import { isSnapshotOutput } from '../actions.ts';
 import { readableOutput, runWorkflow } from '../runs.ts';
@@ -21,7 +22,7 @@ const WorkflowRunRef = builder.node(builder.objectRef<WorkflowRun>('WorkflowRun'
   loadMany: (ids, ctx) => ctx.db.workflowRun.findMany({ where: { id: { in: ids } } }),
   fields: (t) => ({
     // A workflow's runs are deleted with it.
-    workflow: t.field({ type: WorkflowRef, resolve: (r, _a, ctx) => ctx.db.workflow.findUniqueOrThrow({ where: { id: r.workflowId } }) }),
+    workflow: t.field({ type: WorkflowRef, resolve: (r, _a, ctx) => required(recordById.workflow(ctx).load(r.workflowId), `workflow ${r.workflowId}`) }),
     status: t.field({ type: RunStatusEnum, resolve: (r) => r.status as 'SUCCEEDED' | 'FAILED' | 'BLOCKED' }),
     trigger: t.field({ type: RunTriggerEnum, resolve: (r) => r.trigger as 'MANUAL' | 'SCHEDULE' }),
     startedAt: t.expose('startedAt', { type: 'DateTime' }),

@@ -6,6 +6,7 @@ import { DecisionRef } from '../../decision-schema.ts';
 import { builder } from '../../builder.ts';
 import type { Workflow } from '../../db/client.ts';
 import { UserRef } from '../../identity/schema.ts';
+import { recordById } from '../../loaders.ts';
 import { connectionOf, pageArgs, pageOfRows } from '../../pagination.ts';
 import { actionsOf, type Action } from '../actions.ts';
 import { createWorkflow, deleteWorkflow, updateWorkflow } from '../definitions.ts';
@@ -67,14 +68,14 @@ export const WorkflowRef = builder.node(builder.objectRef<Workflow>('Workflow'),
   }),
 });
 const WorkflowConnection = connectionOf(WorkflowRef, 'Workflow');
-approvalTargetType(WorkflowRef, (ctx, id) => ctx.db.workflow.findUnique({ where: { id } }));
+approvalTargetType(WorkflowRef, (ctx, id) => recordById.workflow(ctx).load(id));
 
 builder.objectField(ApprovalRequestRef, 'workflow', (t) =>
   t.field({
     type: WorkflowRef,
     nullable: true,
     description: 'WORKFLOW requests: the workflow (as `target`); null once deleted.',
-    resolve: (r, _a, ctx) => (r.workflowId ? ctx.db.workflow.findUnique({ where: { id: r.workflowId } }) : null),
+    resolve: (r, _a, ctx) => (r.workflowId ? recordById.workflow(ctx).load(r.workflowId) : null),
   }),
 );
 

@@ -1,4 +1,4 @@
-// The one error class of the API and its catalogue of codes (README "Error codes").
+// The one error class of the API and its catalogue of codes (docs/errors.md).
 import { GraphQLError } from 'graphql';
 
 export const ErrorCode = {
@@ -14,7 +14,7 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** Codes whose occurrence is itself an audit event (README "Audit"). */
+/** Codes whose occurrence is itself an audit event (docs/audit.md). */
 export const AUDITED_DENIALS: ReadonlySet<string> = new Set([ErrorCode.FORBIDDEN, ErrorCode.APPROVAL_REQUIRED]);
 
 export interface AppErrorOptions {

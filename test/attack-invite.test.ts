@@ -53,7 +53,7 @@ describe('account pre-hijacking through an invitation of another organization', 
     const signedIn = await Promise.all([login(victim, 'first-password-here'), login(victim, 'second-password-here')]);
     expect(signedIn.filter((r) => r.data?.login?.token).length).toBe(1);
   });
-  // Not covered, and documented in README "Security": an address nobody has invited yet can be
+  // Not covered, and documented in docs/operating.md ("Security notes"): an address nobody has invited yet can be
   // invited and claimed by any organization's OWNER, who holds the token; a victim later told to
   // use that password would sign in to Mallory's account. Only delivering tokens by mail (proof of
   // the address) closes that.

@@ -1,6 +1,7 @@
-// The README's "Connecting a frontend" section, run: each JavaScript snippet as a Node script
-// against a started server (its URLs pointed there), the codegen snippets as a client project
-// generating and type-checking its types, and the CORS and CSRF answers it quotes.
+// docs/frontend.md ("Connecting a frontend"), run: each JavaScript snippet as a Node script against
+// a started server (its URLs pointed there), the codegen snippets as a client project generating
+// and type-checking its types, and the CORS and CSRF answers it quotes. The page is the only one
+// with JavaScript or TypeScript snippets; the docs test and this one keep it so.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,9 +14,8 @@ const root = join(import.meta.dirname, '..');
 // Inside the repository, so that the snippets' imports resolve from its node_modules.
 const scratch = join(root, 'node_modules', '.cache', 'frontend-snippets', randomBytes(4).toString('hex'));
 
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('## Connecting a frontend'), readme.indexOf('\n## ', readme.indexOf('## Connecting a frontend') + 5));
-const blocks = (language: string) => [...section.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map(([, code]) => code!);
+const page = readFileSync(join(root, 'docs', 'frontend.md'), 'utf8');
+const blocks = (language: string) => [...page.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map(([, code]) => code!);
 
 let server: TestServer;
 let origin: string;
@@ -70,7 +70,7 @@ async function raiseUntilPrinted(snippet: Run) {
   }
 }
 
-describe('the snippets of "Connecting a frontend"', () => {
+describe('the snippets of docs/frontend.md', () => {
   it('are the ones this test runs', () => {
     expect(blocks('js')).toHaveLength(3);
     expect(blocks('ts')).toHaveLength(2);
@@ -146,12 +146,12 @@ describe('the CORS and CSRF answers it describes', () => {
   const preflight = (url: string) =>
     fetch(`${url}/graphql`, { method: 'OPTIONS', headers: { origin: APP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' } });
 
-  it('refuses an unlisted origin with the message the README quotes, and answers a listed one', async () => {
+  it('refuses an unlisted origin with the message docs/frontend.md quotes, and answers a listed one', async () => {
     const refused = await preflight(`http://${origin}`);
     expect(refused.status).toBe(403);
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
     const body = await refused.json();
-    const quoted = /`(\{"errors":\[\{"message":"Cross-origin request from http:\/\/localhost:5173 refused: CORS_ORIGINS is\s+empty[^`]*)…/.exec(section)![1]!.replace(/\s+/g, ' ');
+    const quoted = /`(\{"errors":\[\{"message":"Cross-origin request from http:\/\/localhost:5173 refused: CORS_ORIGINS is\s+empty[^`]*)…/.exec(page)![1]!.replace(/\s+/g, ' ');
     expect(JSON.stringify(body).startsWith(quoted)).toBe(true);
     expect(body.errors[0].extensions).toEqual({ code: 'FORBIDDEN', rule: 'http.cors-origin', origin: APP });
 

@@ -1,7 +1,7 @@
 // GraphiQL works with no internet access: the page references nothing outside this server, and
 // Debian's Chromium, headless, with every request not to 127.0.0.1 blocked, renders the default
 // document and the persona tabs, and runs the analyst's query with its preset X-Dev-User header.
-// The run leaves a screenshot in docs/graphiql.png (the README shows it).
+// The run leaves a screenshot in docs/graphiql.png (the README's "GraphiQL" section shows it).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';

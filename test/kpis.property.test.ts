@@ -1,7 +1,7 @@
 // Row-level security against an independent oracle: random roles (with inheritance), groups,
 // direct and group assignments, KPI grants, scopes with windows and data; every user's view of
 // every KPI through the API (visibility, access, rows, totalCount, summary) must equal what the
-// oracle computes from the rules of the README ("KPIs and row-level security") in plain code.
+// oracle computes from the rules of docs/authorization.md ("KPIs and row-level security") in plain code.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.ts';
@@ -54,7 +54,7 @@ type Model = typeof model extends fc.Arbitrary<infer T> ? T : never;
 
 const rank: Record<Access, number> = { NONE: 0, RESTRICTED: 1, FULL: 2 };
 
-/** The oracle: the README's rules, written independently of src/kpis. */
+/** The oracle: the rules of docs/authorization.md, written independently of src/kpis. */
 function oracle(m: Model, user: number, kpi: number) {
   const held = new Set<number>();
   const direct = m.direct.filter(([u]) => u === user).map(([, r]) => r);

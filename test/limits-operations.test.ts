@@ -1,5 +1,5 @@
-// Operation limits that fit real use: every operation the README, the demo stories and the console
-// send passes at its dearest (each `first` at the maximum page size); abusive ones (deep, wide,
+// Operation limits that fit real use: every operation the README and docs pages, the demo stories
+// and the console send passes at its dearest (each `first` at the maximum page size); abusive ones (deep, wide,
 // aliased, huge pages, token and directive floods, fragment bombs) are refused before anything
 // runs, over HTTP, SSE and graphql-ws alike, with OPERATION_LIMIT, the rule, the measure and the limit.
 import { specifiedRules, validate } from 'graphql';
@@ -10,7 +10,7 @@ import { measureCost } from '../src/limits/measure.ts';
 import { schema } from '../src/schema.ts';
 import { codes, startTestServer, type TestServer } from './harness.ts';
 import { subscribe } from './live.ts';
-import { consoleOperations, dearestVariables, demoOperations, graphiqlOperations, readmeOperations } from './operation-catalogue.ts';
+import { consoleOperations, dearestVariables, demoOperations, graphiqlOperations, documentedOperations } from './operation-catalogue.ts';
 
 // The limits a server started with no limit variables has.
 const defaults = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), DATABASE_URL: 'file:/tmp/unused.db' });
@@ -24,12 +24,17 @@ const limits: OperationLimits = {
 };
 
 describe('the operations people are told to send', () => {
-  const catalogue = [...readmeOperations(), ...demoOperations(), ...graphiqlOperations(), ...consoleOperations()];
+  const catalogue = [...documentedOperations(), ...demoOperations(), ...graphiqlOperations(), ...consoleOperations()];
 
-  it('has what the README, the demo stories and the console send', () => {
+  it('has what the README and docs pages, the demo stories and the console send', () => {
     expect(defaults).toMatchObject({ MAX_TOKENS: 2000, MAX_DEPTH: 12, MAX_ALIASES: 30, MAX_DIRECTIVES: 20, MAX_COST: 5000, MAX_PAGE_SIZE: 100 });
     const sources = catalogue.map((c) => c.source);
     expect(sources.filter((s) => s.startsWith('README.md')).length).toBeGreaterThanOrEqual(6);
+    // The 20 operations the README held before its sections moved to docs/, and the pages they moved to.
+    expect(sources.filter((s) => s.startsWith('README.md') || s.startsWith('docs/')).length).toBeGreaterThanOrEqual(20);
+    expect([...new Set(sources.filter((s) => s.startsWith('docs/')).map((s) => s.split(':')[0]))]).toEqual(
+      expect.arrayContaining(['docs/approvals.md', 'docs/audit.md', 'docs/authorization.md', 'docs/frontend.md']),
+    );
     expect(sources.filter((s) => s.startsWith('demo:')).length).toBe(10);
     expect(sources).toEqual(expect.arrayContaining(['GraphiQL: Login', 'GraphiQL: MyKpis', 'GraphiQL: AnalystRequestEmea', 'GraphiQL: AnalystSignIn', 'GraphiQL: Owner2Me', 'console: ConsoleRequests', 'console: ConsoleMyAccess', 'console: ConsoleKpiRows', 'console: ConsoleApprovalEvents']));
   });

@@ -1,8 +1,8 @@
-// The operations that people are told to send: the README's, the demo stories', GraphiQL's default
-// tabs', the console's.
+// The operations that people are told to send: the README's and docs pages', the demo stories',
+// GraphiQL's default tabs', the console's.
 // Read from their sources at test time, so an operation added there is checked without a list
 // to update here. Each comes with the variables that make it dearest (every `first` at the maximum).
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import {
@@ -31,12 +31,12 @@ import { ApprovalRequestQ, ApprovalRequests, ApproveRequest, Customers, KpiData,
 const root = join(import.meta.dirname, '..');
 
 export interface CatalogueEntry {
-  /** Where it comes from, e.g. `README.md: mutation { login(… ` or `console: ConsoleRequests`. */
+  /** Where it comes from, e.g. `docs/approvals.md: mutation { setApprovalPolicy(… ` or `console: ConsoleRequests`. */
   source: string;
   document: DocumentNode;
 }
 
-/** Each operation of a document on its own, with the fragments it spreads (a README block may hold several steps). */
+/** Each operation of a document on its own, with the fragments it spreads (a docs block may hold several steps). */
 function splitOperations(definitions: readonly DefinitionNode[], source: (operation: OperationDefinitionNode) => string): CatalogueEntry[] {
   const fragments = new Map(definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
   const spreadIn = (node: OperationDefinitionNode | FragmentDefinitionNode, into = new Set<string>()) => {
@@ -60,18 +60,30 @@ function splitOperations(definitions: readonly DefinitionNode[], source: (operat
 const fromText = (where: string, text: string) =>
   splitOperations(parse(text).definitions, (operation) => `${where}: ${operation.name?.value ?? print(operation).replace(/\s+/g, ' ').slice(0, 60)}`);
 
-/** GraphQL in the README: inline code that starts with `query`, `mutation` or `subscription`, fenced `graphql` blocks, and `query: '…'` strings of its JavaScript. */
-export function readmeOperations(): CatalogueEntry[] {
-  const text = readFileSync(join(root, 'README.md'), 'utf8');
+/** The README and the docs pages, each by its path. */
+function documentationPages(): string[] {
+  const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+  return ['README.md', ...docs.sort()];
+}
+
+/**
+ * GraphQL in the README and docs/*.md: inline code that starts with `query`, `mutation` or
+ * `subscription`, fenced `graphql` blocks, and `query: '…'` strings of their JavaScript. Each
+ * entry's source starts with the page it comes from.
+ */
+export function documentedOperations(): CatalogueEntry[] {
   const found: CatalogueEntry[] = [];
-  for (const [, block] of text.matchAll(/```graphql\n([\s\S]*?)```/g)) found.push(...fromText('README.md', block!));
-  const prose = text.replace(/```[\s\S]*?```/g, '');
-  for (const [, code] of prose.matchAll(/`((?:query|mutation|subscription)[\s({][^`]*)`/g)) found.push(...fromText('README.md', code!));
-  for (const [, code] of text.matchAll(/query: '((?:query|mutation|subscription|\{)[^']*)'/g)) found.push(...fromText('README.md', code!));
+  for (const page of documentationPages()) {
+    const text = readFileSync(join(root, page), 'utf8');
+    for (const [, block] of text.matchAll(/```graphql\n([\s\S]*?)```/g)) found.push(...fromText(page, block!));
+    const prose = text.replace(/```[\s\S]*?```/g, '');
+    for (const [, code] of prose.matchAll(/`((?:query|mutation|subscription)[\s({][^`]*)`/g)) found.push(...fromText(page, code!));
+    for (const [, code] of text.matchAll(/query: '((?:query|mutation|subscription|\{)[^']*)'/g)) found.push(...fromText(page, code!));
+  }
   return found;
 }
 
-/** The operations the demo stories walk (README "Demo stories", the seed's printed stories). */
+/** The operations the demo stories walk (README "The demo stories", the seed's printed stories). */
 export function demoOperations(): CatalogueEntry[] {
   const docs: Record<string, TypedDocumentNode<any, any>> = { Login, Kpis, KpiData, RequestAccess, ApproveRequest, ApprovalRequests, ApprovalRequestQ, Customers, RunWorkflow };
   return [

@@ -1,5 +1,5 @@
 // The permission matrix as data: one place, read by src/authz/capabilities.ts (scope checks) and
-// the domain policies, printed in the README and walked cell by cell by test/matrix.test.ts.
+// the domain policies, printed in docs/authorization.md and walked cell by cell by test/matrix.test.ts.
 
 export const ORG_ROLES = ['VIEWER', 'EDITOR', 'ADMIN', 'OWNER'] as const;
 export type OrgRole = (typeof ORG_ROLES)[number];

@@ -1,4 +1,4 @@
-// Identity rules as pure functions over the matrix (README "Permission matrix"): inviting,
+// Identity rules as pure functions over the matrix (docs/authorization.md, "Permission matrix"): inviting,
 // changing a member's role or status, whose profile a member may read, and when a password check
 // may run. The use cases gather the facts under the right lock and ask these; policy.test.ts
 // tests them unit by unit.

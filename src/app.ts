@@ -23,6 +23,7 @@ import { useOperationLimits } from './limits/plugin.ts';
 import { corsOutcome } from './http/cors.ts';
 import { graphiqlOptions, graphiqlRenderer } from './http/graphiql.ts';
 import type { Config } from './config.ts';
+import { systemClock, type Clock } from './clock.ts';
 import { clientAddressOf, createContext, newRequestId, requestScope, resolveCaller, type Context } from './context.ts';
 import { rowFilterRegistry } from './db/row-filters.ts';
 import { kpiRowFilters } from './kpis/access.ts';
@@ -57,6 +58,8 @@ export interface BuildOptions {
   onQuery?: (sql: string, params: string) => void;
   /** Also export every span here as it ends, tracing on whatever OTEL_* say (tests: an in-memory exporter). */
   spanExporter?: SpanExporter;
+  /** Domain time; the system clock by default (tests: a manual clock they advance). */
+  clock?: Clock;
 }
 
 export interface App {
@@ -182,6 +185,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const pubsubHandle = openPubSub(config.REDIS_URL);
   const services: Services = {
     config,
+    clock: options.clock ?? systemClock,
     system: db,
     sql: tracing.statements(sql),
     log,
@@ -196,11 +200,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // The sweep also forgets login counters that no longer throttle anyone, and revocations of expired tokens.
   const sweep = everyInterval(db, log, 'approvals.expire', config.APPROVAL_SWEEP_SECONDS, async () => {
     await expireStale(services);
-    await pruneThrottle(db);
-    await pruneRevokedTokens(db);
+    await pruneThrottle(db, services.clock.now());
+    await pruneRevokedTokens(db, services.clock.now());
   });
   // Signs the heads of the audit chains that moved, once per interval across instances.
-  const checkpoints = everyInterval(db, log, 'audit.checkpoint', config.AUDIT_CHECKPOINT_SECONDS, () => checkpointMovedChains(db, auditKeys, log));
+  const checkpoints = everyInterval(db, log, 'audit.checkpoint', config.AUDIT_CHECKPOINT_SECONDS, () => checkpointMovedChains(db, auditKeys, services.clock.now(), log));
   // Time-bound access and access reviews, once per interval across instances: tell holders of
   // scopes about to end (SCOPE_EXPIRING), and give overdue reviews' undecided items their default.
   const scopeNotices = everyInterval(db, log, 'scopes.expiry-notice', config.APPROVAL_SWEEP_SECONDS, () => announceExpiringScopes(services));

@@ -61,7 +61,7 @@ describe('traces into the SDK given (in-memory exporter)', () => {
     app = await buildApp(testConfig(database, { SCHEDULER_TICK_SECONDS: '0.05' }), { log: createLogger('silent'), spanExporter: exporter });
     port = await app.start(0, '127.0.0.1');
     const passwordHash = await fixturePasswordHash();
-    await createOrganizationWith(app.services.system, 'Tracing', `tracing-${randomBytes(3).toString('hex')}`, [
+    await createOrganizationWith(app.services.system, app.services.clock, 'Tracing', `tracing-${randomBytes(3).toString('hex')}`, [
       { email: OWNER, role: 'OWNER', passwordHash },
       { email: VIEWER, role: 'VIEWER', passwordHash },
     ]);

@@ -2,6 +2,7 @@
 import { openAuditChain } from '../audit/chain.ts';
 import { auditedTransaction, systemActor } from '../audit/record.ts';
 import type { OrgRole } from '../authz/matrix.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { ConfigError, type Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
@@ -28,10 +29,10 @@ export interface SeedMember {
 }
 
 /** Creates an organization with its members and its audit chain, outside any request. */
-export async function createOrganizationWith(db: Db, name: string, slug: string, members: SeedMember[]) {
+export async function createOrganizationWith(db: Db, clock: Clock, name: string, slug: string, members: SeedMember[]) {
   const hashes = await Promise.all(members.map((m) => m.passwordHash ?? (m.password ? hashPassword(m.password) : null)));
   // The server itself creates it: recorded without an actor.
-  return auditedTransaction(systemActor(db, null), async (tx, record) => {
+  return auditedTransaction(systemActor(db, clock, null), async (tx, record) => {
     const organization = await tx.organization.create({ data: { name, slug } });
     await openAuditChain(tx, organization.id);
     for (const [i, m] of members.entries()) {
@@ -61,13 +62,16 @@ export const EMPTY_DATABASE = [
   'to create the first organization and its owner on this start, then keep or remove them (they are only read on an empty database).',
 ].join('\n');
 
-/** Runs once, on an empty database. True when it seeded the demo organization. */
+/**
+ * Runs once, on an empty database. True when it seeded the demo organization. Stamped by the real
+ * clock: it runs while the app is being built, before anyone could move a test's clock.
+ */
 export async function bootstrap(db: Db, config: Config, log: Logger): Promise<boolean> {
   await openAuditChain(db, null);
   if ((await db.organization.count()) > 0) return false;
   if (config.BOOTSTRAP_OWNER_EMAIL && config.BOOTSTRAP_OWNER_PASSWORD && config.BOOTSTRAP_ORG_NAME) {
     const email = config.BOOTSTRAP_OWNER_EMAIL.toLowerCase();
-    await createOrganizationWith(db, config.BOOTSTRAP_ORG_NAME, 'main', [
+    await createOrganizationWith(db, systemClock, config.BOOTSTRAP_ORG_NAME, 'main', [
       { email, role: 'OWNER', password: config.BOOTSTRAP_OWNER_PASSWORD },
     ]);
     log.info({ email, organization: config.BOOTSTRAP_ORG_NAME }, 'bootstrap: created the organization and its owner');
@@ -81,6 +85,7 @@ export async function bootstrap(db: Db, config: Config, log: Logger): Promise<bo
   }
   await createOrganizationWith(
     db,
+    systemClock,
     'Demo Corp',
     'demo',
     DEMO_PERSONAS.map((p) => ({ ...p, password: DEMO_PASSWORD })),

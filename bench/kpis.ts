@@ -127,7 +127,7 @@ const fmt = (r: { rps: number; p50: number; p99: number; failures: number }) =>
 /** The statement the restricted page becomes (src/kpis/data-sql.ts), and the database's plan for it. */
 async function explain(db: Db, url: string, organizationId: string, kpiId: string) {
   const user = await db.user.findUniqueOrThrow({ where: { email: 'user0@bench.test' } });
-  const profile = await loadKpiProfile(db, organizationId, user.id, 'VIEWER');
+  const profile = await loadKpiProfile(db, organizationId, user.id, 'VIEWER', new Date());
   const query = { organizationId, visible: visiblePointsOf(profile, kpiId), conditions: [{ kpiId }] };
   if (url.startsWith('file:')) {
     const { text, params } = pageStatement('sqlite', query, 101);

@@ -37,7 +37,7 @@ afterAll(async () => {
 
 describe('row-level security in SQL', () => {
   it('puts the scope into the WHERE of the statement, for top-level and nested reads', async () => {
-    const profile = await loadKpiProfile(db, organizationId, analystId, 'VIEWER');
+    const profile = await loadKpiProfile(db, organizationId, analystId, 'VIEWER', new Date());
     const filters = rowFiltersOf(profile);
     const scoped = db.$extends(forCaller({ organizationId, guarded: new Set(kpiRowFilters.models), rowFilters: async () => filters })) as unknown as Db;
 

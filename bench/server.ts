@@ -20,7 +20,7 @@ const app = await buildApp(loadConfig(), { approvalKinds: [benchKind] });
 const seed = Number(process.env.BENCH_SEED_MEMBERS ?? 0);
 if (seed) {
   // The requester through the usual path; the deciders (up to tens of thousands) in bulk.
-  const passwordHash = await hashPassword('bench-password-0000');
+  const passwordHash = await hashPassword('bench-password-0000', 'standard');
   const { system } = app.services;
   const org = await createOrganizationWith(system, app.services.clock, 'Bench', `bench-${Date.now()}`, [{ email: 'requester@bench.test', role: 'EDITOR', passwordHash }]);
   for (let from = 0; from < seed; from += 1000) {

@@ -20,8 +20,8 @@ import { createLogger } from '../src/logger.ts';
 
 export const PASSWORD = 'correct-horse-battery';
 let passwordHash: Promise<string> | undefined;
-/** One scrypt hash shared by every fixture user: hashing is deliberately slow. */
-export const fixturePasswordHash = () => (passwordHash ??= hashPassword(PASSWORD));
+/** One scrypt hash shared by every fixture user, at the test cost (the servers here hash at it too). */
+export const fixturePasswordHash = () => (passwordHash ??= hashPassword(PASSWORD, 'test'));
 
 export interface TestDatabase {
   url: string;
@@ -102,6 +102,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     AUTH_DEV_HEADERS: '1',
     SEED_DEMO: '0',
     LOG_LEVEL: 'silent',
+    PASSWORD_HASH_COST: 'test',
     ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
     ...env,
   });

@@ -30,7 +30,7 @@ export interface SeedMember {
 
 /** Creates an organization with its members and its audit chain, outside any request. */
 export async function createOrganizationWith(db: Db, clock: Clock, name: string, slug: string, members: SeedMember[]) {
-  const hashes = await Promise.all(members.map((m) => m.passwordHash ?? (m.password ? hashPassword(m.password) : null)));
+  const hashes = await Promise.all(members.map((m) => m.passwordHash ?? (m.password ? hashPassword(m.password, 'standard') : null)));
   // The server itself creates it: recorded without an actor.
   return auditedTransaction(systemActor(db, clock, null), async (tx, record) => {
     const organization = await tx.organization.create({ data: { name, slug } });
@@ -72,7 +72,7 @@ export async function bootstrap(db: Db, config: Config, log: Logger): Promise<bo
   if (config.BOOTSTRAP_OWNER_EMAIL && config.BOOTSTRAP_OWNER_PASSWORD && config.BOOTSTRAP_ORG_NAME) {
     const email = config.BOOTSTRAP_OWNER_EMAIL.toLowerCase();
     await createOrganizationWith(db, systemClock, config.BOOTSTRAP_ORG_NAME, 'main', [
-      { email, role: 'OWNER', password: config.BOOTSTRAP_OWNER_PASSWORD },
+      { email, role: 'OWNER', passwordHash: await hashPassword(config.BOOTSTRAP_OWNER_PASSWORD, config.PASSWORD_HASH_COST) },
     ]);
     log.info({ email, organization: config.BOOTSTRAP_ORG_NAME }, 'bootstrap: created the organization and its owner');
     return false;
@@ -88,7 +88,7 @@ export async function bootstrap(db: Db, config: Config, log: Logger): Promise<bo
     systemClock,
     'Demo Corp',
     'demo',
-    DEMO_PERSONAS.map((p) => ({ ...p, password: DEMO_PASSWORD })),
+    await Promise.all(DEMO_PERSONAS.map(async (p) => ({ ...p, passwordHash: await hashPassword(DEMO_PASSWORD, config.PASSWORD_HASH_COST) }))),
   );
   const lines = DEMO_PERSONAS.map((p) => `  ${p.email.padEnd(20)} ${p.role.padEnd(7)} ${p.note}`).join('\n');
   log.info(`demo organization "Demo Corp" seeded. Log in with any of these, password "${DEMO_PASSWORD}":\n${lines}`);

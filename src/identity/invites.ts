@@ -94,7 +94,7 @@ export async function acceptInvite(ctx: Context, token: string, password: string
     });
     enforce(claimAccountDecision(invite.id, earliest?.id ?? null));
   }
-  const passwordHash = user.passwordHash ? null : await hashPassword(password);
+  const passwordHash = user.passwordHash ? null : await hashPassword(password, ctx.services.config.PASSWORD_HASH_COST);
   await auditedTransaction(callerActor(ctx, system), async (tx, record) => {
     // Single use: only the first concurrent acceptance flips acceptedAt.
     const claimed = await tx.invite.updateMany({ where: { id: invite.id, acceptedAt: null, revokedAt: null }, data: { acceptedAt: now } });

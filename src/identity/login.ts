@@ -18,7 +18,7 @@ import { signSessionToken } from './tokens.ts';
  */
 export function checkPassword(ctx: Context, email: string, passwordHash: string | null | undefined, password: string): Promise<boolean> {
   return throttledPasswordCheck(ctx.services.system, ctx.services.clock.now(), email, ctx.clientAddress, async () =>
-    passwordHash ? verifyPassword(password, passwordHash) : (await burnPasswordCheck(password), false),
+    passwordHash ? verifyPassword(password, passwordHash) : (await burnPasswordCheck(password, ctx.services.config.PASSWORD_HASH_COST), false),
   );
 }
 

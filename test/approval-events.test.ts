@@ -2,7 +2,7 @@
 // revocation when a role drops or a membership is disabled, and FORBIDDEN for whoever may decide
 // nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, startTestServer, type TestServer } from './harness.ts';
+import { startTestServer, type TestServer } from './harness.ts';
 import { orgWithRoles, rawId, userIdOf, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
 import { APPROVAL_EVENT, real, subscribe, warmUp, type Subscriber } from './live.ts';
@@ -203,14 +203,42 @@ describe('over SSE', () => {
     const raised: string[] = [];
     for (let attempt = 0; attempt < 50 && !raised.some((id) => text.includes(id)); attempt++) {
       raised.push(await server.raise(o.editor, request('WORKFLOW', { label: 'over sse' })));
-      await new Promise((r) => setTimeout(r, 300));
+      for (let wait = 0; wait < 15 && !raised.some((id) => text.includes(id)); wait++) await new Promise((r) => setTimeout(r, 20));
     }
     expect(raised.some((id) => text.includes(id))).toBe(true);
     expect(text).toContain('WORKFLOW test: over sse');
     controller.abort();
 
-    const refused = await server.raw({ query: EVENTS }, { as: o.viewer, headers: { accept: 'text/event-stream' } });
-    expect(JSON.stringify(refused)).toContain('FORBIDDEN');
-    expect(codes).toBeDefined();
+    // A VIEWER decides nothing: the stream carries the refusal and completes.
+    const refused = await server.app.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-dev-user': o.viewer },
+      body: JSON.stringify({ query: EVENTS }),
+    });
+    const frames = (await refused.text())
+      .split('\n\n')
+      .filter((frame) => frame.startsWith('event:'))
+      .map((frame) => {
+        const [event, data] = frame.split('\n').map((line) => line.slice(line.indexOf(':') + 1).trim());
+        return { event, data: data ? JSON.parse(data) : null };
+      });
+    const reason = 'You may decide no approval requests in this organization (your role is VIEWER and no dimension values are delegated to you), so this subscription has ended.';
+    const nextStep = 'Use myApprovalUpdates to follow your own requests.';
+    expect(frames).toEqual([
+      {
+        event: 'next',
+        data: {
+          errors: [
+            {
+              message: `${reason} ${nextStep}`,
+              locations: [{ line: 1, column: 41 }],
+              path: ['approvalEvents'],
+              extensions: { code: 'FORBIDDEN', rule: 'approvals.subscribe', reason, nextStep, approvers: ['ADMIN', 'OWNER'] },
+            },
+          ],
+        },
+      },
+      { event: 'complete', data: null },
+    ]);
   });
 });

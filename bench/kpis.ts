@@ -15,6 +15,7 @@ import { insertPoints } from './points.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { openDatabase, type Db } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
+import { systemClock } from '../src/clock.ts';
 import { createOrganizationWith } from '../src/identity/bootstrap.ts';
 import { loadKpiProfile, visiblePointsOf } from '../src/kpis/access.ts';
 import { pageStatement } from '../src/db/sql/kpi-points.ts';
@@ -42,7 +43,7 @@ export async function seedDatabase(url: string) {
     { email: 'many-scopes@bench.test', role: 'VIEWER' as const, passwordHash: 'x' },
     ...Array.from({ length: USERS }, (_, i) => ({ email: `user${i}@bench.test`, role: 'VIEWER' as const, passwordHash: 'x' })),
   ];
-  const org = await createOrganizationWith(db, 'Bench', `bench-${randomBytes(3).toString('hex')}`, members);
+  const org = await createOrganizationWith(db, systemClock, 'Bench', `bench-${randomBytes(3).toString('hex')}`, members);
   const organizationId = org.id;
   const owner = await db.user.findUniqueOrThrow({ where: { email: 'owner@bench.test' } });
   await db.dimension.create({ data: { organizationId, key: 'region', name: 'Region', values: JSON.stringify(REGIONS) } });
@@ -126,7 +127,7 @@ const fmt = (r: { rps: number; p50: number; p99: number; failures: number }) =>
 /** The statement the restricted page becomes (src/db/sql/kpi-points.ts), and the database's plan for it. */
 async function explain(db: Db, url: string, organizationId: string, kpiId: string) {
   const user = await db.user.findUniqueOrThrow({ where: { email: 'user0@bench.test' } });
-  const profile = await loadKpiProfile(db, organizationId, user.id, 'VIEWER');
+  const profile = await loadKpiProfile(db, organizationId, user.id, 'VIEWER', new Date());
   const query = { visible: visiblePointsOf(profile, kpiId), conditions: [{ kpiId }] };
   if (url.startsWith('file:')) {
     const { text, params } = pageStatement('sqlite', organizationId, query, 101);

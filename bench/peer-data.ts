@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, providerOf } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
+import { systemClock } from '../src/clock.ts';
 import { createOrganizationWith } from '../src/identity/bootstrap.ts';
 import { insertPoints } from './points.ts';
 
@@ -47,7 +48,7 @@ export async function loadPeerData(url: string, dataDir: string): Promise<{ poin
       { email: PEER_MANY_SCOPES, role: 'VIEWER' as const, passwordHash: 'x' },
       ...users.map((u) => ({ email: peerEmail(u.id!), displayName: u.name, role: 'VIEWER' as const, passwordHash: 'x' })),
     ];
-    const org = await createOrganizationWith(db, 'Peer', 'peer', members);
+    const org = await createOrganizationWith(db, systemClock, 'Peer', 'peer', members);
     const organizationId = org.id;
     const ids = new Map((await db.user.findMany({ where: { email: { endsWith: '@peer.test' } }, select: { id: true, email: true } })).map((u) => [u.email, u.id]));
     const owner = ids.get(PEER_OWNER)!;

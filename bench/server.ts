@@ -21,9 +21,9 @@ const app = await buildApp(loadConfig(), { approvalKinds: [benchKind] });
 const seed = Number(process.env.BENCH_SEED_MEMBERS ?? 0);
 if (seed) {
   // The requester through the usual path; the deciders (up to tens of thousands) in bulk.
-  const passwordHash = await hashPassword('bench-password-0000');
+  const passwordHash = await hashPassword('bench-password-0000', 'standard');
   const { system } = app.services;
-  const org = await createOrganizationWith(system, 'Bench', `bench-${Date.now()}`, [{ email: 'requester@bench.test', role: 'EDITOR', passwordHash }]);
+  const org = await createOrganizationWith(system, app.services.clock, 'Bench', `bench-${Date.now()}`, [{ email: 'requester@bench.test', role: 'EDITOR', passwordHash }]);
   for (let from = 0; from < seed; from += 1000) {
     const count = Math.min(1000, seed - from);
     const users = await system.user.createManyAndReturn({
@@ -61,7 +61,7 @@ process.on('message', async (message: { cmd: string; as?: string; seq?: number; 
     process.send!({ seq: message.seq });
   } else if (message.cmd === 'token') {
     const user = await app.services.system.user.findUniqueOrThrow({ where: { email: message.as! } });
-    process.send!({ seq: message.seq, token: (await signSessionToken(app.services.keys, user.id)).token });
+    process.send!({ seq: message.seq, token: (await signSessionToken(app.services.keys, user.id, app.services.clock.now())).token });
   } else if (message.cmd === 'stop') {
     await app.stop();
     process.exit(0);

@@ -54,10 +54,10 @@ useAuditKeys(db, keys);
 const organizationId = values.organization ? organizationIdOf(values.organization) : null;
 try {
   if (!values['no-checkpoint']) {
-    const outcome = await checkpointChain(db, keys, chainOf(organizationId));
+    const outcome = await checkpointChain(db, keys, chainOf(organizationId), new Date());
     if (outcome?.problem) console.error(`warning: the head was not signed: ${outcome.problem}`);
   }
-  const lines = exportChain(db, keys, organizationId);
+  const lines = exportChain(db, keys, organizationId, new Date());
   // The header first: a chain that does not exist leaves no file behind.
   const header = await lines.next();
   const out = values.out === '-' ? process.stdout : createWriteStream(values.out, { mode: 0o600 });

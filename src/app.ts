@@ -6,6 +6,7 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { kindRegistry, type ApprovalKindHandler } from './approvals/kinds.ts';
 import { auditKeysFrom, useAuditKeys } from './audit/keys.ts';
+import { systemClock, type Clock } from './clock.ts';
 import { ConfigError, type Config } from './config.ts';
 import { newRequestId, requestScope } from './context.ts';
 import { openDatabaseWithDriver } from './db/client.ts';
@@ -40,6 +41,8 @@ export interface BuildOptions {
   onQuery?: (sql: string, params: string) => void;
   /** Also export every span here as it ends, tracing on whatever OTEL_* say (tests: an in-memory exporter). */
   spanExporter?: SpanExporter;
+  /** Domain time; the system clock by default (tests: a manual clock they advance). */
+  clock?: Clock;
 }
 
 export interface App {
@@ -92,6 +95,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const pubsubHandle = openPubSub(config.REDIS_URL);
   const services: Services = {
     config,
+    clock: options.clock ?? systemClock,
     system: db,
     sql: tracing.statements(sql),
     log,

@@ -62,6 +62,8 @@ const schema = z
       z.coerce.number().int().min(0, 'must be 0 (no proxy) or the number of proxies in front of the server').max(10).default(0),
     ),
     AUTH_DEV_HEADERS: flag.default(false),
+    /** scrypt cost of new password hashes: `test` is for test suites only (refused unless NODE_ENV=test). */
+    PASSWORD_HASH_COST: z.enum(['standard', 'test']).default('standard'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     GRAPHIQL: flag.optional(),
     INTROSPECTION: flag.optional(),
@@ -123,6 +125,8 @@ const schema = z
       });
     if (production && c.SEED_DEMO)
       ctx.addIssue({ code: 'custom', path: ['SEED_DEMO'], message: 'is refused when NODE_ENV=production: the production build has no demo seeding' });
+    if (c.PASSWORD_HASH_COST === 'test' && c.NODE_ENV !== 'test')
+      ctx.addIssue({ code: 'custom', path: ['PASSWORD_HASH_COST'], message: 'test is refused unless NODE_ENV=test: it makes password hashes cheap to guess' });
     const bootstrap = [c.BOOTSTRAP_OWNER_EMAIL, c.BOOTSTRAP_OWNER_PASSWORD, c.BOOTSTRAP_ORG_NAME];
     if (bootstrap.some(Boolean) && !bootstrap.every(Boolean))
       ctx.addIssue({

@@ -142,7 +142,7 @@ const ACCESSORS: PropertyDescriptorMap = {
     get(this: Stateful) {
       const state = this[STATE];
       const { organizationId, role, organization } = this.member;
-      state.rowRequest ??= { system: state.services.system, organizationId, userId: this.user.id, role, accessVersion: organization?.accessVersion ?? null, memo: new Map() };
+      state.rowRequest ??= { system: state.services.system, organizationId, userId: this.user.id, role, accessVersion: organization?.accessVersion ?? null, clock: state.services.clock, memo: new Map() };
       return state.rowRequest;
     },
   },

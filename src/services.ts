@@ -4,6 +4,7 @@
 // this interface (`declare module '../services.ts'`), as identity does for its token keys and mailer
 // (src/identity/tokens.ts, mailer.ts) and approvals for its kinds (src/approvals/kinds.ts). The
 // wiring (src/app.ts) fills every field.
+import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db, SqlDriver } from './db/client.ts';
 import type { RowFilterRegistry } from './db/row-filters.ts';
@@ -12,6 +13,8 @@ import type { PubSub } from './pubsub.ts';
 
 export interface Services {
   config: Config;
+  /** Domain time: every expiry, schedule, deadline and throttle window reads it. */
+  clock: Clock;
   /** The unscoped client. Only identity flows that span organizations, background work and the audit writer use it. */
   system: Db;
   /** The driver under `system`, for the hot reads compiled to one prepared statement (caller, KPI data); never confines by itself. */

@@ -1,6 +1,10 @@
-// Pending requests past APPROVAL_TTL_SECONDS expire through the background sweep, once, even with
-// two instances sweeping the same database.
+// Pending requests past APPROVAL_TTL_SECONDS expire through the sweep, once, even with two
+// instances sweeping the same database. The instances share a manual clock the test moves past the
+// time limit; the sweep is its domain function `expireStale`, called by the test (the background
+// one is an hour away).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expireStale } from '../src/approvals/core.ts';
+import { manualClock } from '../src/clock.ts';
 import { claimOccurrence, pruneOccurrences } from '../src/db/occurrences.ts';
 import { codes, startTestServer, type TestServer } from './harness.ts';
 import { orgWithRoles, until, type OrgFixture } from './fixtures.ts';
@@ -8,15 +12,17 @@ import { request, testApprovalKinds } from './approval-kinds.ts';
 import { APPROVAL_EVENT, subscribe, warmUp, type Subscriber } from './live.ts';
 import { ApprovalRequestQ, ApproveRequest, AuditEvents, CancelRequest } from './ops.ts';
 
-const env = { APPROVAL_TTL_SECONDS: '1', APPROVAL_SWEEP_SECONDS: '0.2' };
+const TTL_SECONDS = 60;
+const env = { APPROVAL_TTL_SECONDS: String(TTL_SECONDS), APPROVAL_SWEEP_SECONDS: '3600' };
+const clock = manualClock();
 let one: TestServer;
 let two: TestServer;
 let o: OrgFixture;
 const open: Subscriber[] = [];
 beforeAll(async () => {
-  one = await startTestServer(env, { approvalKinds: testApprovalKinds() });
+  one = await startTestServer(env, { approvalKinds: testApprovalKinds(), clock });
   // A second instance on the same database, sweeping too.
-  two = await startTestServer(env, { approvalKinds: testApprovalKinds(), database: { url: one.config.DATABASE_URL, drop: async () => {} } });
+  two = await startTestServer(env, { approvalKinds: testApprovalKinds(), clock, database: { url: one.config.DATABASE_URL, drop: async () => {} } });
   o = await orgWithRoles(one, 'Expiry');
 });
 afterAll(async () => {
@@ -41,10 +47,13 @@ describe('expiry', () => {
       });
     const ids = await Promise.all([0, 1, 2].map(() => one.raise(o.editor, request('WORKFLOW'))));
 
-    await until(async () => {
-      const r = await one.gql(ApprovalRequestQ, { id: ids[2]! }, { as: o.owner });
-      return r.data?.approvalRequest?.status === 'EXPIRED';
-    });
+    // Not yet: the time limit is reached, not passed.
+    clock.advance(TTL_SECONDS * 1000 - 1);
+    expect([await expireStale(one.app.services), await expireStale(two.app.services)]).toEqual([0, 0]);
+    for (const id of ids) expect((await one.gql(ApprovalRequestQ, { id }, { as: o.owner })).data?.approvalRequest?.status).toBe('PENDING');
+    clock.advance(2);
+    // One after the other, as the claimed slots of the background sweep run them: the second finds nothing left.
+    expect([await expireStale(one.app.services), await expireStale(two.app.services)]).toEqual([3, 0]);
     for (const id of ids) expect((await one.gql(ApprovalRequestQ, { id }, { as: o.owner })).data?.approvalRequest?.status).toBe('EXPIRED');
     expect(codes(await one.gql(ApproveRequest, { id: ids[0]! }, { as: o.owner }))).toEqual(['CONFLICT']);
 
@@ -65,9 +74,10 @@ describe('expiry', () => {
   it('refuses a decision on a request past its age', async () => {
     // Whichever comes first, the sweep or this decision, the request is no longer decidable.
     const id = await one.raise(o.editor, request('WORKFLOW'));
-    await new Promise((r) => setTimeout(r, 1100));
+    clock.advance(TTL_SECONDS * 1000);
     const r = await one.gql(ApproveRequest, { id }, { as: o.owner });
     expect(codes(r)).toEqual(['CONFLICT']);
+    expect(r.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'approvals.expired' });
   });
 
   it('prunes claims older than a day, of every job, and keeps recent ones', async () => {
@@ -79,14 +89,14 @@ describe('expiry', () => {
         { job: 'workflow:recent', occurrence: 'b', claimedBy: 'test' },
       ],
     });
-    expect(await pruneOccurrences(one.db)).toBeGreaterThanOrEqual(2);
+    expect(await pruneOccurrences(one.db, new Date())).toBeGreaterThanOrEqual(2);
     const left = await one.db.jobOccurrence.findMany({ where: { job: { in: ['workflow:old', 'approvals.expire', 'workflow:recent'] }, claimedBy: 'test' } });
     expect(left.map((r) => r.job)).toEqual(['workflow:recent']);
   });
 
   it('gives each occurrence of a job to one instance only', async () => {
-    const claims = await Promise.all([one.db, two.db, one.db, two.db].map((db) => claimOccurrence(db, 'test.job', 'slot-1')));
+    const claims = await Promise.all([one.db, two.db, one.db, two.db].map((db) => claimOccurrence(db, 'test.job', 'slot-1', new Date())));
     expect(claims.filter(Boolean)).toHaveLength(1);
-    expect(await claimOccurrence(two.db, 'test.job', 'slot-2')).toBe(true);
+    expect(await claimOccurrence(two.db, 'test.job', 'slot-2', new Date())).toBe(true);
   });
 });

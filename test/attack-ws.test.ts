@@ -59,11 +59,11 @@ function connect(connectionParams: Record<string, unknown>) {
   return client;
 }
 
-/** Subscribes and collects what arrives for `ms`, or until the server ends the stream. */
-function collect(client: Client, query: string, ms = 1500): Promise<{ data: any[]; errors: any[]; closed?: number }> {
+/** Subscribes and collects what arrives until the server ends the stream (a refusal ends it at once). */
+function collect(client: Client, query: string, ms = 10_000): Promise<{ data: any[]; errors: any[]; closed?: number; ended: boolean }> {
   return new Promise((resolve) => {
-    const out = { data: [] as any[], errors: [] as any[], closed: undefined as number | undefined };
-    const timer = setTimeout(() => (dispose(), resolve(out)), ms);
+    const out = { data: [] as any[], errors: [] as any[], closed: undefined as number | undefined, ended: true };
+    const timer = setTimeout(() => (dispose(), resolve({ ...out, ended: false })), ms);
     const dispose = client.subscribe(
       { query },
       {
@@ -142,43 +142,85 @@ describe('subscriptions of members who may receive nothing', () => {
     const token = await login(o.emails.disabled!).catch(() => null);
     const params = token ? { token } : { devUser: o.emails.disabled };
     const client = connect(params);
-    const watching = collect(client, EVENTS, 2000);
-    await new Promise((r) => setTimeout(r, 300));
+    const watching = collect(client, EVENTS);
     await raiseWorkflowRequest(o.editor);
-    const r = await watching;
-    expect(r.data).toEqual([]);
-    expect(r.errors.length + (r.closed ? 1 : 0)).toBeGreaterThan(0);
+    // Refused when subscribing: the stream ends with the refusal, so nothing can follow.
+    expect(await watching).toEqual({
+      data: [],
+      errors: [
+        {
+          message: 'Your membership in this organization is disabled. Ask one of its admins or owners.',
+          locations: [{ line: 1, column: 16 }],
+          path: ['approvalEvents'],
+          extensions: { code: 'FORBIDDEN', rule: 'membership.disabled', reason: 'Your membership in this organization is disabled.', nextStep: 'Ask one of its admins or owners.', approvers: ['ADMIN', 'OWNER'] },
+        },
+      ],
+      closed: undefined,
+      ended: true,
+    });
   });
 
   it("an invitee (not accepted) naming the organization receives nothing", async () => {
     await call({ as: o.owner }, `mutation { inviteMember(email: "${other.admin}", role: OWNER) { id } }`);
     const client = connect({ token: await login(other.admin), organizationId: o.id });
-    const watching = collect(client, EVENTS, 2000);
-    await new Promise((r) => setTimeout(r, 300));
+    const watching = collect(client, EVENTS);
     await raiseWorkflowRequest(o.editor);
-    const r = await watching;
-    expect(r.data).toEqual([]);
-    expect(r.errors[0]?.extensions?.code ?? r.errors[0]?.message).toBeTruthy();
+    // Refused when subscribing: the stream ends with the refusal, so nothing can follow.
+    expect(await watching).toEqual({
+      data: [],
+      errors: [
+        {
+          message: 'Your membership in this organization awaits acceptance of its invite. Accept it with `acceptInvite`.',
+          locations: [{ line: 1, column: 16 }],
+          path: ['approvalEvents'],
+          extensions: { code: 'FORBIDDEN', rule: 'membership.invited', reason: 'Your membership in this organization awaits acceptance of its invite.', nextStep: 'Accept it with `acceptInvite`.' },
+        },
+      ],
+      closed: undefined,
+      ended: true,
+    });
   });
 
   it("an ADMIN's open subscription ends when they are disabled: nothing after that", async () => {
     const client = connect({ devUser: o.emails.demoted });
     const events: any[] = [];
     const errors: any[] = [];
-    let done = false;
-    client.subscribe({ query: EVENTS }, { next: (r) => (r.data && events.push(r.data), r.errors && errors.push(...r.errors)), error: (e) => (errors.push(e), (done = true)), complete: () => (done = true) });
-    // Warm up: wait until this subscriber receives something.
-    for (let i = 0; i < 20 && events.length === 0; i++) {
+    let received = () => {};
+    const ended = new Promise<void>((resolve) =>
+      client.subscribe(
+        { query: EVENTS },
+        { next: (r) => (r.data && (events.push(r.data), received()), r.errors && errors.push(...r.errors)), error: (e) => (errors.push(e), resolve()), complete: () => resolve() },
+      ),
+    );
+    // Warm up: raise until this subscriber receives something (its subscription is then in place).
+    for (let attempt = 0; events.length === 0; attempt++) {
+      expect(attempt).toBeLessThan(50);
+      const arrived = new Promise<void>((resolve) => (received = resolve));
       await raiseWorkflowRequest(o.editor);
-      await new Promise((r) => setTimeout(r, 150));
+      await Promise.race([arrived, new Promise((r) => setTimeout(r, 200))]);
     }
-    expect(events.length).toBeGreaterThan(0);
-    await call({ as: o.owner }, `mutation($u: ID!) { setMemberStatus(userId: $u, status: DISABLED) { status } }`, { u: ids.demoted });
     const seen = events.length;
+    await call({ as: o.owner }, `mutation($u: ID!) { setMemberStatus(userId: $u, status: DISABLED) { status } }`, { u: ids.demoted });
+    // Raised after the disabling committed: its event follows the membership change on the same
+    // stream, so the stream must end on the change and never carry it.
     await raiseWorkflowRequest(o.editor);
-    await new Promise((r) => setTimeout(r, 800));
+    await ended;
     expect(events.length).toBe(seen);
-    expect(done).toBe(true);
+    // Ended by the server with the reason, as the error of the operation.
+    expect(errors).toEqual([
+      [
+        {
+          message: 'Your membership in this organization is no longer active, so this subscription has ended. Ask an ADMIN or OWNER of this organization to re-enable it.',
+          extensions: {
+            code: 'FORBIDDEN',
+            rule: 'membership.inactive',
+            reason: 'Your membership in this organization is no longer active, so this subscription has ended.',
+            nextStep: 'Ask an ADMIN or OWNER of this organization to re-enable it.',
+            approvers: ['ADMIN', 'OWNER'],
+          },
+        },
+      ],
+    ]);
   });
 });
 
@@ -188,7 +230,6 @@ describe('the per-user socket cap', () => {
     expect(results.filter((r) => r.acked).length).toBe(CAP);
     expect(results.filter((r) => !r.acked).every((r) => r.code === 4429)).toBe(true);
     for (const r of results) r.socket.terminate();
-    await new Promise((r) => setTimeout(r, 300));
   });
 
   it('is not used up by sockets that close while their credentials are being checked', async () => {
@@ -209,9 +250,13 @@ describe('the per-user socket cap', () => {
     // A few rounds of parallel drops: the credential checks queue behind each other, as under load.
     for (let round = 0; round < 3; round++) await Promise.all(Array.from({ length: 12 }, drop));
     expect(acks).toBe(0);
-    await new Promise((r) => setTimeout(r, 500));
-    // Nothing of this user is open: a fresh socket must be accepted.
-    const fresh = await rawInit({ devUser: o.emails.racer });
+    // Nothing of this user stays open: once the server has finished the checks it had queued, a
+    // fresh socket is accepted (a leaked slot never frees, and the attempts run out).
+    let fresh = await rawInit({ devUser: o.emails.racer });
+    for (let attempt = 0; !fresh.acked && fresh.code === 4429 && attempt < 100; attempt++) {
+      await new Promise((r) => setTimeout(r, 20));
+      fresh = await rawInit({ devUser: o.emails.racer });
+    }
     expect(fresh.code).toBeUndefined();
     expect(fresh.acked).toBe(true);
     fresh.socket.terminate();
@@ -241,8 +286,12 @@ describe('oversized WebSocket input', () => {
 });
 
 describe('SSE subscriptions (POST, Accept: text/event-stream)', () => {
-  /** Reads an SSE response for `ms` while `during` runs; returns the raw text. */
-  async function sse(headers: Record<string, string>, during: () => Promise<unknown>, ms = 1500, method = 'POST'): Promise<{ status: number; text: string }> {
+  /**
+   * Opens an SSE subscription and runs `during` once the response has started; reads until the
+   * server ends the stream (a refusal ends it at once) or `during` has settled what it waits for.
+   * Returns the raw text, and whether the server ended the stream.
+   */
+  async function sse(headers: Record<string, string>, during: (text: () => string) => Promise<unknown>, method = 'POST', endsWithin = 5000): Promise<{ status: number; text: string; ended: boolean }> {
     const controller = new AbortController();
     const init: RequestInit = { method, headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal };
     if (method === 'POST') {
@@ -252,6 +301,7 @@ describe('SSE subscriptions (POST, Accept: text/event-stream)', () => {
     const target = method === 'POST' ? '/graphql' : `/graphql?query=${encodeURIComponent(EVENTS)}`;
     const response = await server.app.fetch(target, init);
     let text = '';
+    let ended = false;
     const reader = response.body?.getReader();
     const reading = (async () => {
       try {
@@ -260,17 +310,18 @@ describe('SSE subscriptions (POST, Accept: text/event-stream)', () => {
           if (done) break;
           text += new TextDecoder().decode(value);
         }
+        ended = true;
       } catch {
         // aborted
       }
     })();
-    await new Promise((r) => setTimeout(r, 200));
-    await during();
-    await new Promise((r) => setTimeout(r, ms));
+    await during(() => text);
+    // A refused stream has ended by now or ends shortly; an open one is given a bounded while.
+    await Promise.race([reading, new Promise((r) => setTimeout(r, endsWithin))]);
     controller.abort();
     await reader?.cancel().catch(() => undefined);
-    await Promise.race([reading, new Promise((r) => setTimeout(r, 500))]);
-    return { status: response.status, text };
+    await reading;
+    return { status: response.status, text, ended };
   }
   const delivered = (text: string) => /"approvalEvents":\{/.test(text);
 
@@ -283,20 +334,28 @@ describe('SSE subscriptions (POST, Accept: text/event-stream)', () => {
     ];
     const leaks: string[] = [];
     for (const [name, headers] of callers) {
-      const r = await sse(headers, () => raiseWorkflowRequest(o.editor), 800);
+      const r = await sse(headers, () => raiseWorkflowRequest(o.editor));
       if (delivered(r.text)) leaks.push(`${name}: ${r.text.slice(0, 300)}`);
+      if (!r.ended) leaks.push(`${name}: the stream stayed open`);
       if (!/UNAUTHENTICATED|FORBIDDEN/.test(r.text) && r.status < 400) leaks.push(`${name}: no refusal (${r.status}) ${r.text.slice(0, 200)}`);
     }
     expect(leaks).toEqual([]);
   });
 
   it('a GET event stream without credentials delivers nothing', async () => {
-    const r = await sse({}, () => raiseWorkflowRequest(o.editor), 800, 'GET');
+    const r = await sse({}, () => raiseWorkflowRequest(o.editor), 'GET');
     expect(delivered(r.text)).toBe(false);
+    expect(r.ended).toBe(true);
   });
 
   it('(control) an OWNER over SSE does receive events', async () => {
-    const r = await sse({ 'x-dev-user': o.owner }, () => raiseWorkflowRequest(o.editor), 1200);
+    // Raised until one arrives: the first may be published before the subscription is in place.
+    const r = await sse({ 'x-dev-user': o.owner }, async (text) => {
+      for (let attempt = 0; attempt < 50 && !delivered(text()); attempt++) {
+        await raiseWorkflowRequest(o.editor);
+        for (let wait = 0; wait < 10 && !delivered(text()); wait++) await new Promise((r) => setTimeout(r, 20));
+      }
+    }, 'POST', 0);
     expect(delivered(r.text)).toBe(true);
   });
 });

@@ -44,7 +44,7 @@ describe('two instances, run side by side', () => {
   });
 
   const runBoth = async () => {
-    const [ra, rb] = await Promise.all([checkpointMovedChains(a.db, auditKeysOf(a.db)), checkpointMovedChains(b.db, auditKeysOf(b.db))]);
+    const [ra, rb] = await Promise.all([checkpointMovedChains(a.db, auditKeysOf(a.db), new Date()), checkpointMovedChains(b.db, auditKeysOf(b.db), new Date())]);
     return [...ra, ...rb];
   };
 

@@ -24,7 +24,7 @@ export function auditKeyMaterial() {
 
 export async function exportText(server: TestServer, organizationId: string | null): Promise<string> {
   const lines: string[] = [];
-  for await (const line of exportChain(server.db, auditKeysOf(server.db), organizationId)) lines.push(JSON.stringify(line));
+  for await (const line of exportChain(server.db, auditKeysOf(server.db), organizationId, new Date())) lines.push(JSON.stringify(line));
   return `${lines.join('\n')}\n`;
 }
 

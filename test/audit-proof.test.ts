@@ -105,7 +105,7 @@ describe('tampering', () => {
   it('detects a changed event through the API and offline, with or without the audit key', async () => {
     const o = await orgWithRoles(server, 'Tamper');
     await invite(o, 4, 't');
-    const signed = await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id));
+    const signed = await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id), new Date());
     expect(signed).toEqual({ chain: chainOf(o.id), seq: 5, signed: true, problem: null });
     expect(await status(o)).toMatchObject({ ok: true, checkpoints: 1, signedThrough: 5 });
     const clean = await exportText(server, o.id);
@@ -133,7 +133,7 @@ describe('tampering', () => {
     });
     // A later checkpoint continues the signed digest, not the changed rows: it launders nothing.
     await invite(o, 1, 'after');
-    expect(await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id))).toEqual({ chain: chainOf(o.id), seq: 6, signed: true, problem: null });
+    expect(await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id), new Date())).toEqual({ chain: chainOf(o.id), seq: 6, signed: true, problem: null });
     expect(verifyExport(await exportText(server, o.id), keys.trusted, null)).toMatchObject({
       ok: false,
       report: { checked: 5, problem: 'the events up to seq 5 differ from the ones its checkpoint signed (digest mismatch)' },
@@ -144,7 +144,7 @@ describe('tampering', () => {
   it('fails a chain forged without the key: recomputed as plain SHA-256, or with another HMAC key', async () => {
     const o = await orgWithRoles(server, 'Forged');
     await invite(o, 4, 'f');
-    await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id));
+    await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id), new Date());
     const withKey = (id: string) => (id === keys.eventKey.id ? keys.eventKey : undefined);
 
     // From event 2 on, as the writer before keys did: every link and the head agree again.
@@ -176,7 +176,7 @@ describe('tampering', () => {
   it('fails a checkpoint signed by another key, or naming ours with a signature of another', async () => {
     const o = await orgWithRoles(server, 'Checkpoints');
     await invite(o, 2, 'c');
-    await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id));
+    await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id), new Date());
     await invite(o, 1, 'c-more');
     const events = await chainEvents(server, o.id);
     const last = chainedEvent(events.at(-1)!);
@@ -192,7 +192,7 @@ describe('tampering', () => {
     expect(verifyExport(await exportText(server, o.id), keys.trusted, null)).toMatchObject({ ok: false, report: { problem: expected } });
     // The job does not continue from it.
     await invite(o, 1, 'c-after');
-    expect(await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id))).toMatchObject({ signed: false, problem: expected });
+    expect(await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id), new Date())).toMatchObject({ signed: false, problem: expected });
 
     // Our key id on a signature made with the other key.
     const o2 = await orgWithRoles(server, 'Impostor');
@@ -208,7 +208,7 @@ describe('tampering', () => {
 
   it('keeps checkpoints append-only in the database', async () => {
     const o = await orgWithRoles(server, 'Frozen');
-    await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id));
+    await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id), new Date());
     const row = await server.db.auditCheckpoint.findFirstOrThrow({ where: { chain: chainOf(o.id) } });
     await expect(server.db.$executeRawUnsafe(`UPDATE "AuditCheckpoint" SET "hash" = 'x' WHERE "id" = '${row.id}'`)).rejects.toThrow();
     await expect(server.db.$executeRawUnsafe(`DELETE FROM "AuditCheckpoint" WHERE "id" = '${row.id}'`)).rejects.toThrow();
@@ -223,7 +223,7 @@ describe('export and offline verification', () => {
     expect(codes(await server.gql(Login, { email: o.viewer, password: 'not-the-password' }))).toEqual(['UNAUTHENTICATED']);
     const withKey = (id: string) => (id === keys.eventKey.id ? keys.eventKey : undefined);
     for (const organizationId of [o.id, null]) {
-      await checkpointChain(server.db, auditKeysOf(server.db), chainOf(organizationId));
+      await checkpointChain(server.db, auditKeysOf(server.db), chainOf(organizationId), new Date());
       const text = await exportText(server, organizationId);
       const lines = text.trim().split('\n').map((l) => JSON.parse(l));
       const events = await chainEvents(server, organizationId);
@@ -244,12 +244,12 @@ describe('export and offline verification', () => {
   it('says what is not proven: events after the latest checkpoint, without the audit key', async () => {
     const o = await orgWithRoles(server, 'Tail');
     await invite(o, 1, 'tail');
-    await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id));
+    await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id), new Date());
     await invite(o, 2, 'tail-more');
     // The attacker rewrites the unsigned tail (events 3 and 4) with a key of their own under our id.
     const attacker = eventKey('attacker-key-attacker-key-attacker-key-0001');
     await forgeFrom(server, o.id, 3, '{"rewritten":true}', (e) => ({ hash: keyedEventHash(e, { ...attacker, id: keys.eventKey.id }), keyId: keys.eventKey.id }));
-    expect(await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id))).toEqual({
+    expect(await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id), new Date())).toEqual({
       chain: chainOf(o.id),
       seq: 3,
       signed: false,
@@ -268,7 +268,7 @@ describe('export and offline verification', () => {
   it('catches a whole chain rewritten with its checkpoints deleted only against an earlier export', async () => {
     const o = await orgWithRoles(server, 'Rewritten');
     await invite(o, 2, 'r');
-    await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id));
+    await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id), new Date());
     const earlier = await exportText(server, o.id);
 
     // Every event recomputed as if written before keys, and every checkpoint of the chain gone.
@@ -294,7 +294,7 @@ describe('export and offline verification', () => {
     expect(verifyExport('', keys.trusted, null)).toMatchObject({ ok: false, problem: 'the file is empty' });
     expect(verifyExport('{"type":"event"}\n', keys.trusted, null)).toMatchObject({ ok: false, problem: 'line 1 is not a header of governance-audit-export/1' });
     const o = await orgWithRoles(server, 'Shape');
-    await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id));
+    await checkpointChain(server.db, auditKeysOf(server.db), chainOf(o.id), new Date());
     const text = await exportText(server, o.id);
     const lines = text.trim().split('\n');
     const broken = [lines[0], JSON.stringify({ ...JSON.parse(lines[1]!), seq: '1' }), ...lines.slice(2)].join('\n');

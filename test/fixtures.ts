@@ -45,7 +45,8 @@ export async function until(check: () => Promise<boolean>, ms = 15_000) {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
+    // Short: the effects waited for are a few statements away.
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 

@@ -9,6 +9,7 @@ import { print } from 'graphql';
 import pg from 'pg';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { buildApp, type App } from '../src/app.ts';
+import type { Clock } from '../src/clock.ts';
 import { requestApproval } from '../src/approvals/core.ts';
 import type { ApprovalKindHandler, NewApprovalRequest } from '../src/approvals/kinds.ts';
 import { createContext, newRequestId, type Context } from '../src/context.ts';
@@ -20,8 +21,8 @@ import { createLogger } from '../src/logger.ts';
 
 export const PASSWORD = 'correct-horse-battery';
 let passwordHash: Promise<string> | undefined;
-/** One scrypt hash shared by every fixture user: hashing is deliberately slow. */
-export const fixturePasswordHash = () => (passwordHash ??= hashPassword(PASSWORD));
+/** One scrypt hash shared by every fixture user, at the test cost (the servers here hash at it too). */
+export const fixturePasswordHash = () => (passwordHash ??= hashPassword(PASSWORD, 'test'));
 
 export interface TestDatabase {
   url: string;
@@ -88,6 +89,8 @@ export interface ServerOptions {
   database?: TestDatabase;
   /** Receives every SQL statement the server sends. */
   onQuery?: (sql: string, params: string) => void;
+  /** Domain time (a manualClock the test advances instead of sleeping); the system clock by default. */
+  clock?: Clock;
 }
 
 export async function startTestServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
@@ -100,10 +103,11 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     AUTH_DEV_HEADERS: '1',
     SEED_DEMO: '0',
     LOG_LEVEL: 'silent',
+    PASSWORD_HASH_COST: 'test',
     ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
     ...env,
   });
-  const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), approvalKinds: options.approvalKinds, onQuery: options.onQuery });
+  const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), approvalKinds: options.approvalKinds, onQuery: options.onQuery, clock: options.clock });
   const contextOf = async (as: string) =>
     createContext(app.services, await resolveCaller(app.services, { authorization: null, organizationId: null, devUser: as }), newRequestId(), 'test');
 
@@ -136,7 +140,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     async seedOrg(name, members) {
       const hash = await fixturePasswordHash();
       const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${randomBytes(3).toString('hex')}`;
-      return createOrganizationWith(app.services.system, name, slug, members.map((m) => ({ passwordHash: hash, ...m })));
+      return createOrganizationWith(app.services.system, app.services.clock, name, slug, members.map((m) => ({ passwordHash: hash, ...m })));
     },
     contextOf,
     async raise(as, input) {

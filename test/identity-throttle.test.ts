@@ -94,7 +94,7 @@ describe('pruning', () => {
         { key: 'pair:fresh@x.test|1.1.1.1', attempts: 1, windowStartAt: new Date(), lockedUntil: null },
       ],
     });
-    await pruneThrottle(db);
+    await pruneThrottle(db, new Date());
     const left = (await db.loginThrottle.findMany({ where: { key: { endsWith: '@x.test|1.1.1.1' } } })).map((r) => r.key).sort();
     expect(left).toEqual(['pair:fresh@x.test|1.1.1.1', 'pair:stilllocked@x.test|1.1.1.1']);
   });

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.ts';
 import type { Db, Prisma } from '../src/db/client.ts';
 import { forCaller } from '../src/db/tenant.ts';
 import { kpiRowFilters, loadKpiProfile, visibleKpisOf, visiblePointsOf, type KpiProfile } from '../src/kpis/access.ts';
@@ -62,7 +63,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const profileOf = (organizationId: string, userId: string, role: 'VIEWER' | 'OWNER') => loadKpiProfile(server.db, organizationId, userId, role);
+const profileOf = (organizationId: string, userId: string, role: 'VIEWER' | 'OWNER') => loadKpiProfile(server.db, organizationId, userId, role, new Date());
 
 describe('the compiled statements answer as Prisma does', () => {
   it('for random filters, cursors and page sizes: the same rows in the same order, the same count and aggregates', async () => {
@@ -88,7 +89,7 @@ describe('the compiled statements answer as Prisma does', () => {
         if (p.regions) filter.push({ d1: { in: p.regions } });
         if (p.products) filter.push({ d2: { in: p.products } });
         const scoped = server.db.$extends(
-          forCaller({ organizationId: a.id, guarded: new Set(kpiRowFilters.models), rowFilters: async () => kpiRowFilters.filters({ system: server.db, organizationId: a.id, userId: 'x', role: 'VIEWER', accessVersion: null, memo: new Map([['kpi.profile', Promise.resolve(p.profile)]]) }) }),
+          forCaller({ organizationId: a.id, guarded: new Set(kpiRowFilters.models), rowFilters: async () => kpiRowFilters.filters({ system: server.db, organizationId: a.id, userId: 'x', role: 'VIEWER', accessVersion: null, clock: systemClock, memo: new Map([['kpi.profile', Promise.resolve(p.profile)]]) }) }),
         ) as unknown as Db;
         const order = [{ period: 'desc' as const }, { id: 'desc' as const }];
         const all = await scoped.kpiDataPoint.findMany({ where: { AND: filter }, orderBy: order });

@@ -1,6 +1,7 @@
 // The KPI story through the public API: roles, groups, scopes, row-level security, access
 // requests decided by a delegated approver, data validation, alerts, and no leak across tenants.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../src/clock.ts';
 import { codes, startTestServer, type TestServer } from './harness.ts';
 import { orgWithRoles, userIdOf, type OrgFixture } from './fixtures.ts';
 import {
@@ -9,6 +10,8 @@ import {
   SetRoleParent, SetScopeApprover, UnassignRole,
 } from './ops.ts';
 
+/** The server's time, moved by the test where a scope's window must close. */
+const clock = manualClock();
 let server: TestServer;
 let o: OrgFixture;
 let other: OrgFixture;
@@ -36,7 +39,7 @@ async function visible(as: string, id = revenue) {
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({}, { clock });
   o = await orgWithRoles(server, 'Metrics', { analyst: 'VIEWER', manager: 'EDITOR', viewer2: 'VIEWER', editor2: 'EDITOR' });
   other = await orgWithRoles(server, 'Rival');
   const as = { as: o.admin };
@@ -114,9 +117,9 @@ describe('row-level security', () => {
     expect(scopes.filter((s) => s!.active).map((s) => s!.value).sort()).toEqual(['*', 'EMEA', 'US']);
 
     // An expiring scope: visible now, hidden once its end passes.
-    const soon = await server.gql(GrantAccessScope, { userId: analyst, dimension: 'region', value: 'APAC', endsAt: new Date(Date.now() + 3000).toISOString() }, { as: o.admin });
+    const soon = await server.gql(GrantAccessScope, { userId: analyst, dimension: 'region', value: 'APAC', endsAt: new Date(clock.now().getTime() + 3000).toISOString() }, { as: o.admin });
     expect((await visible(o.emails.analyst!))!.regions).toEqual(['APAC', 'EMEA', 'US']);
-    await new Promise((r) => setTimeout(r, 3100));
+    clock.advance(3100);
     expect((await visible(o.emails.analyst!))!.regions).toEqual(['EMEA', 'US']);
     expect(soon.errors).toBeUndefined();
 

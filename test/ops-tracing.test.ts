@@ -10,6 +10,12 @@ import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../src/app.ts';
+import { expireStale } from '../src/approvals/core.ts';
+import { checkpointMovedChains } from '../src/audit/checkpoints.ts';
+import { auditKeysOf } from '../src/audit/keys.ts';
+import { announceExpiringScopes } from '../src/kpis/scope-expiry.ts';
+import { closeDueReviews } from '../src/reviews/service.ts';
+import { runDueWorkflows } from '../src/workflows/scheduler.ts';
 import { loadConfig } from '../src/config.ts';
 import { createOrganizationWith } from '../src/identity/bootstrap.ts';
 import { createLogger } from '../src/logger.ts';
@@ -61,7 +67,7 @@ describe('traces into the SDK given (in-memory exporter)', () => {
     app = await buildApp(testConfig(database, { SCHEDULER_TICK_SECONDS: '0.05' }), { log: createLogger('silent'), spanExporter: exporter });
     port = await app.start(0, '127.0.0.1');
     const passwordHash = await fixturePasswordHash();
-    await createOrganizationWith(app.services.system, 'Tracing', `tracing-${randomBytes(3).toString('hex')}`, [
+    await createOrganizationWith(app.services.system, app.services.clock, 'Tracing', `tracing-${randomBytes(3).toString('hex')}`, [
       { email: OWNER, role: 'OWNER', passwordHash },
       { email: VIEWER, role: 'VIEWER', passwordHash },
     ]);
@@ -104,7 +110,12 @@ describe('traces into the SDK given (in-memory exporter)', () => {
 
   it("records no statement outside a span (the scheduler's polling), and no orphan", async () => {
     exporter.reset();
-    await new Promise((r) => setTimeout(r, 300));
+    // The background jobs' work, run here outside any request as their ticks run it.
+    await runDueWorkflows(app.services);
+    await expireStale(app.services);
+    await closeDueReviews(app.services);
+    await announceExpiringScopes(app.services);
+    await checkpointMovedChains(app.services.system, auditKeysOf(app.services.system), app.services.clock.now());
     const prisma = spans().filter((s) => s.name.startsWith('prisma:') || s.name === 'db_query');
     expect(prisma.filter((s) => !s.parentSpanContext || !parentOf(s)).map((s) => s.name)).toEqual([]);
   });

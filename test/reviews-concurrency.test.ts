@@ -4,6 +4,7 @@
 // audit event happen once; the review closes once. On PostgreSQL the racers are spread over two
 // instances sharing the database (SQLite is one instance's embedded file: one writer).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../src/clock.ts';
 import { closeDueReviews } from '../src/reviews/service.ts';
 import { codes, startTestServer, type TestServer } from './harness.ts';
 import { orgWithRoles, rawId, userIdOf, type OrgFixture } from './fixtures.ts';
@@ -77,8 +78,8 @@ describe('deciding review items under concurrency', () => {
     // The jobs act as if the deadline had passed; the reviewers, still before it, keep every item.
     const afterDeadline = new Date(Date.parse(review.deadline!) + 1);
     const [, , ...humans] = await Promise.all([
-      closeDueReviews(one.app.services, afterDeadline),
-      closeDueReviews(two.app.services, afterDeadline),
+      closeDueReviews({ ...one.app.services, clock: manualClock(afterDeadline) }),
+      closeDueReviews({ ...two.app.services, clock: manualClock(afterDeadline) }),
       ...items.map((item, i) => (i % 2 ? two : one).gql(DecideItem, { id: item.id, decision: 'KEEP' }, { as: i % 3 ? o.emails.manager! : o.owner })),
     ]);
     for (const r of humans.filter((h) => h.errors)) {

@@ -4,12 +4,15 @@
 // access it is; reviewers keep or revoke (revoking as revokeAccessScope/unassignRole do); progress
 // is queryable; every decision is audited; the deadline gives undecided items the default.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimOccurrence } from '../src/db/occurrences.ts';
+import { manualClock } from '../src/clock.ts';
+import { closeDueReviews } from '../src/reviews/service.ts';
 import { codes, startTestServer, type TestServer } from './harness.ts';
-import { orgWithRoles, rawId, until, userIdOf, type OrgFixture } from './fixtures.ts';
+import { orgWithRoles, rawId, userIdOf, type OrgFixture } from './fixtures.ts';
 import { AssignRole, AuditEvents, CreateKpi, CreateRole, GrantAccessScope, Kpis, MyAccessScopes, RevokeAccessScope, SetKpiPermission } from './ops.ts';
 import { AccessReviews, DecideItem, inDays, itemsOf, label, MyReviewItems, ok, OpenReview, ReviewItems, ReviewRoleItems, scopesSetup } from './reviews-ops.ts';
 
+/** The server's time: deadlines pass when the test moves it, and the deadline job runs when the test calls it. */
+const clock = manualClock();
 let server: TestServer;
 let o: OrgFixture;
 let analyst: string;
@@ -19,7 +22,7 @@ let costs: string;
 const scopeIds: Record<string, string> = {};
 
 beforeAll(async () => {
-  server = await startTestServer({ APPROVAL_SWEEP_SECONDS: '0.2' });
+  server = await startTestServer({ APPROVAL_SWEEP_SECONDS: '3600' }, { clock });
   o = await orgWithRoles(server, 'Reviews', { analyst: 'VIEWER', manager: 'EDITOR' });
   analyst = o.emails.analyst!;
   manager = o.emails.manager!;
@@ -226,13 +229,16 @@ describe('the deadline', () => {
     const holder = await userIdOf(server, o.owner, o.viewer);
     const apac = ok(await server.gql(GrantAccessScope, { userId: holder, dimension: 'region', value: 'APAC' }, { as: o.owner })).grantAccessScope!.id;
     ok(await server.gql(GrantAccessScope, { userId: await userIdOf(server, o.owner, o.editor), dimension: 'region', value: 'APAC' }, { as: o.owner }));
-    const deadline = new Date(Date.now() + 2500).toISOString();
+    const deadline = new Date(clock.now().getTime() + 2500).toISOString();
     const review = ok(await server.gql(OpenReview, { input: { title: 'APAC', deadline, defaultOutcome: 'REVOKE', dimension: 'region', value: 'APAC' } }, { as: o.admin })).openAccessReview!;
     const items = await itemsOf(server, o.admin, review.id);
     const keep = items.find((i) => i.scope?.value === 'APAC' && i.subject?.email === o.editor)!;
     ok(await server.gql(DecideItem, { id: keep.id, decision: 'KEEP' }, { as: o.admin }));
 
-    await until(async () => ok(await server.gql(ReviewItems, { id: review.id }, { as: o.admin })).accessReview!.status === 'CLOSED');
+    expect(await closeDueReviews(server.app.services)).toBe(0);
+    clock.advance(2500);
+    // Two runs of the job (as two instances would): the review closes once.
+    expect(await Promise.all([closeDueReviews(server.app.services), closeDueReviews(server.app.services)])).toEqual(expect.arrayContaining([1, 0]));
     const closed = ok(await server.gql(ReviewItems, { id: review.id }, { as: o.admin })).accessReview!;
     expect(Date.parse(closed.closedAt!)).toBeGreaterThanOrEqual(Date.parse(deadline));
     expect(closed.progress).toEqual({ total: items.length, undecided: 0, kept: 1, revoked: 0, keptByDefault: 0, revokedByDefault: items.length - 1 });
@@ -256,13 +262,11 @@ describe('the deadline', () => {
     const holder = await userIdOf(server, o.owner, o.viewer);
     ok(await server.gql(GrantAccessScope, { userId: holder, dimension: 'region', value: 'APAC' }, { as: o.owner }));
     const review = ok(
-      await server.gql(OpenReview, { input: { title: 'Past', deadline: new Date(Date.now() + 1500).toISOString(), defaultOutcome: 'KEEP', dimension: 'region', value: 'APAC' } }, { as: o.admin }),
+      await server.gql(OpenReview, { input: { title: 'Past', deadline: new Date(clock.now().getTime() + 1500).toISOString(), defaultOutcome: 'KEEP', dimension: 'region', value: 'APAC' } }, { as: o.admin }),
     ).openAccessReview!;
     const items = await itemsOf(server, o.admin, review.id);
-    // Hold the deadline job back: claim its next slots on this (only) instance's behalf.
-    const slot = Math.floor(Date.now() / 200);
-    for (let i = 0; i < 40; i++) await claimOccurrence(server.db, 'reviews.deadline', String(slot + i));
-    await new Promise((r) => setTimeout(r, 1600));
+    // The deadline passes; the job (an hour away) does not run.
+    clock.advance(1501);
     const late = await server.gql(DecideItem, { id: items[0]!.id, decision: 'REVOKE' }, { as: o.admin });
     expect(late.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'reviews.closed' });
     expect(ok(await server.gql(ReviewItems, { id: review.id }, { as: o.admin })).accessReview!.progress).toMatchObject({ undecided: items.length, revoked: 0 });

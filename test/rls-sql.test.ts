@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../src/db/client.ts';
 import { forCaller } from '../src/db/tenant.ts';
+import { systemClock } from '../src/clock.ts';
 import { createOrganizationWith } from '../src/identity/bootstrap.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { kpiRowFilters, loadKpiProfile, rowFiltersOf } from '../src/kpis/access.ts';
@@ -19,7 +20,7 @@ beforeAll(async () => {
   database = await freshDatabase();
   await migrateDatabase(database.url);
   db = openDatabase(database.url, { onQuery: (sql, params) => statements.push({ sql, params }) });
-  organizationId = (await createOrganizationWith(db, 'Sql', 'sql', [{ email: 'analyst@sql.test', role: 'VIEWER', passwordHash: 'x' }])).id;
+  organizationId = (await createOrganizationWith(db, systemClock, 'Sql', 'sql', [{ email: 'analyst@sql.test', role: 'VIEWER', passwordHash: 'x' }])).id;
   analystId = (await db.user.findUniqueOrThrow({ where: { email: 'analyst@sql.test' } })).id;
   await db.dimension.create({ data: { organizationId, key: 'region', name: 'Region', values: JSON.stringify(['US', 'EMEA']) } });
   kpiId = (await db.kpi.create({ data: { organizationId, key: 'k', name: 'K', dimensionKeys: JSON.stringify(['region']), createdById: analystId } })).id;
@@ -36,7 +37,7 @@ afterAll(async () => {
 
 describe('row-level security in SQL', () => {
   it('puts the scope into the WHERE of the statement, for top-level and nested reads', async () => {
-    const profile = await loadKpiProfile(db, organizationId, analystId, 'VIEWER');
+    const profile = await loadKpiProfile(db, organizationId, analystId, 'VIEWER', new Date());
     const filters = rowFiltersOf(profile);
     const scoped = db.$extends(forCaller({ organizationId, guarded: new Set(kpiRowFilters.models), rowFilters: async () => filters })) as unknown as Db;
 

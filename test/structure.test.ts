@@ -246,3 +246,21 @@ describe('one way to audit', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('one clock', () => {
+  // Domain time comes from services.clock (src/clock.ts), which tests move. What reads the system
+  // clock directly measures something else: a delivery latency, when a migration was applied.
+  const SYSTEM_TIME = new Set(['src/clock.ts', 'src/ops/metrics.ts', 'src/db/migrate.ts']);
+  const reading = /\bDate\.now\(\)|\bnew Date\(\)/;
+
+  it('finds a direct read of the time when there is one (the checker itself)', () => {
+    expect(['const t = Date.now();', 'at: new Date(),', 'new Date(value)', 'clock.now()'].map((line) => reading.test(line))).toEqual([true, true, false, false]);
+  });
+
+  it('reads the time only through the services’ clock', () => {
+    const offenders = sources(src)
+      .map((f) => relative(root, f))
+      .filter((f) => !SYSTEM_TIME.has(f) && reading.test(readFileSync(join(root, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});

@@ -78,6 +78,8 @@ export async function raiseRequest(
       targetId: input.targetId ?? null,
       proposedChanges: input.proposedChanges === undefined ? null : JSON.stringify(input.proposedChanges),
       payload: JSON.stringify(input.payload ?? {}),
+      // The clock's time, not the database's: expiry compares it with the clock.
+      createdAt: services.clock.now(),
     },
   });
   // The approval policy in force now is the one that applies to this request, whatever changes later.
@@ -106,10 +108,10 @@ export async function requestApproval(ctx: Context, input: NewApprovalRequest, u
  * Withdraws the pending requests a change made moot (CANCELLED, with the reason) in the caller's
  * transaction, each with its audit event; returns them for publishing after the commit.
  */
-export async function withdrawPending(tx: Tx, where: Prisma.ApprovalRequestWhereInput, reason: string, record: RecordEvent): Promise<ApprovalRequest[]> {
+export async function withdrawPending(tx: Tx, at: Date, where: Prisma.ApprovalRequestWhereInput, reason: string, record: RecordEvent): Promise<ApprovalRequest[]> {
   const withdrawn: ApprovalRequest[] = [];
   for (const request of await tx.approvalRequest.findMany({ where: { AND: [where, { status: 'PENDING' }] } })) {
-    const decidedAt = new Date();
+    const decidedAt = at;
     const won = await tx.approvalRequest.updateMany({ where: { id: request.id, status: 'PENDING' }, data: { status: 'CANCELLED', decidedAt, reason } });
     if (won.count !== 1) continue;
     await record({ action: 'approval.supersede', targetType: 'ApprovalRequest', targetId: request.id, metadata: { kind: request.kind, reason } });
@@ -163,12 +165,13 @@ export function findVisible(ctx: Context, id: string): Promise<ApprovalRequest |
 
 // ---------------------------------------------------------------- deciding
 
-const expiredBefore = (services: Services, now = Date.now()) => new Date(now - services.config.APPROVAL_TTL_SECONDS * 1000);
+const expiredBefore = (services: Services, now = services.clock.now()) => new Date(now.getTime() - services.config.APPROVAL_TTL_SECONDS * 1000);
 
 type Closing = 'REJECTED' | 'CANCELLED';
 
 const decisionContext = (services: Services, actorId: string | null, record: RecordEvent, effects: (() => void)[]): DecisionContext => ({
   actorId,
+  at: services.clock.now(),
   record,
   afterCommit: (effect) => effects.push(effect),
   publish: (type, request) => publishApproval(services, type, request),
@@ -203,7 +206,7 @@ async function close(ctx: Context, id: string, status: Closing, reason: string |
         : decideDecision({ kind: request.kind, role: member.role, userId, requestedById: request.requestedById, delegated: await isDelegated(services, tx, member.role, userId, request) });
     if (!decision.allowed) throw refusalError(decision);
     assertOpen(services, request);
-    const decidedAt = new Date();
+    const decidedAt = services.clock.now();
     const won = await tx.approvalRequest.updateMany({ where: { id, status: 'PENDING' }, data: { status, decidedById: userId, decidedAt, reason } });
     if (won.count !== 1) throw decidedElsewhere();
     const row: ApprovalRequest = { ...request, status, decidedById: userId, decidedAt, reason };
@@ -263,7 +266,7 @@ async function approve(ctx: Context, id: string, comment: string | null): Promis
       await record({ action: 'approval.vote', targetType: 'ApprovalRequest', targetId: id, metadata: progress });
       return { type: 'APPROVAL_PROGRESS' as const, row: { ...request, approvalCount } };
     }
-    const decidedAt = new Date();
+    const decidedAt = services.clock.now();
     const won = await tx.approvalRequest.updateMany({ where: { id, status: 'PENDING' }, data: { status: 'APPROVED', decidedById: userId, decidedAt, reason: comment } });
     if (won.count !== 1) throw decidedElsewhere();
     const row: ApprovalRequest = { ...request, approvalCount, status: 'APPROVED', decidedById: userId, decidedAt, reason: comment };
@@ -292,8 +295,9 @@ export const cancelRequest = (ctx: Context, id: string) => close(ctx, id, 'CANCE
  * Expires requests pending longer than APPROVAL_TTL_SECONDS, each in its own transaction with its
  * audit event; the conditional update makes a request expire once even if two sweeps overlap.
  */
-export async function expireStale(services: Services, now = Date.now()): Promise<number> {
+export async function expireStale(services: Services): Promise<number> {
   const db = services.system;
+  const now = services.clock.now();
   const stale = await db.approvalRequest.findMany({
     where: { status: 'PENDING', createdAt: { lte: expiredBefore(services, now) } },
     orderBy: { createdAt: 'asc' },
@@ -302,10 +306,10 @@ export async function expireStale(services: Services, now = Date.now()): Promise
   let expired = 0;
   for (const request of stale) {
     const effects: (() => void)[] = [];
-    const row = await auditedTransaction(systemActor(db, request.organizationId), async (tx, record) => {
-      const won = await tx.approvalRequest.updateMany({ where: { id: request.id, status: 'PENDING' }, data: { status: 'EXPIRED', decidedAt: new Date(now) } });
+    const row = await auditedTransaction(systemActor(db, services.clock, request.organizationId), async (tx, record) => {
+      const won = await tx.approvalRequest.updateMany({ where: { id: request.id, status: 'PENDING' }, data: { status: 'EXPIRED', decidedAt: now } });
       if (won.count !== 1) return null;
-      const closed: ApprovalRequest = { ...request, status: 'EXPIRED', decidedAt: new Date(now) };
+      const closed: ApprovalRequest = { ...request, status: 'EXPIRED', decidedAt: now };
       await services.approvals.get(request.kind)?.close?.(tx, closed, 'EXPIRED', decisionContext(services, null, record, effects));
       await record({
         action: 'approval.expire',
@@ -327,5 +331,5 @@ export async function expireStale(services: Services, now = Date.now()): Promise
 // ---------------------------------------------------------------- events
 
 export function publishApproval(services: Services, type: ApprovalEventType, request: ApprovalRequest) {
-  services.pubsub.publish('approval:event', request.organizationId, { type, id: randomUUID(), at: new Date().toISOString(), request: published(request) });
+  services.pubsub.publish('approval:event', request.organizationId, { type, id: randomUUID(), at: services.clock.now().toISOString(), request: published(request) });
 }

@@ -29,6 +29,8 @@ export interface NewApprovalRequest {
 export interface DecisionContext {
   /** The decider, or null when the system closes a request (expiry). */
   actorId: string | null;
+  /** The moment of the decision (the services' clock), for the rows its effects stamp. */
+  at: Date;
   /** Appends an audit event in the decision's transaction. */
   record: RecordEvent;
   /** Runs `effect` once the decision has committed (publishing events of side effects). */

@@ -65,18 +65,17 @@ export const chainedEvent = (e: AuditEvent): ChainedEvent => ({
  * records or not at all. Works with the tenant-scoped client too (the chain head and the event are
  * rows of the organization).
  */
-export async function appendAuditEvent(tx: Tx, input: AuditInput, key: EventKey) {
+export async function appendAuditEvent(tx: Tx, input: AuditInput, key: EventKey, at: Date) {
   const metadata = input.metadata ?? {};
   assertPiiFree(metadata);
   const chain = chainOf(input.organizationId);
   const head = await tx.auditChainHead.update({ where: { chain }, data: { seq: { increment: 1 } } });
-  // Millisecond precision: both databases store exactly this, so the hash recomputes.
-  const at = new Date();
   const fields: UnhashedEvent = {
     id: randomUUID(),
     chain,
     seq: head.seq,
     organizationId: input.organizationId,
+    // Millisecond precision: both databases store exactly this, so the hash recomputes.
     at: at.toISOString(),
     actorId: input.actorId ?? null,
     actorEmail: input.actorEmail ?? null,

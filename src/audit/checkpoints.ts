@@ -35,7 +35,7 @@ async function resumeFrom(db: Db, keys: AuditKeys, chain: string): Promise<WalkP
  * checkpoint are verified first (links, sequence, HMAC), and the new checkpoint signs the running
  * digest continued from the last one. Null when the chain did not move.
  */
-export async function checkpointChain(db: Db, keys: AuditKeys, chain: string, now = new Date(), batchSize = 1000): Promise<CheckpointOutcome | null> {
+export async function checkpointChain(db: Db, keys: AuditKeys, chain: string, now: Date, batchSize = 1000): Promise<CheckpointOutcome | null> {
   const head = await db.auditChainHead.findUnique({ where: { chain } });
   if (!head || head.seq === 0) return null;
   const from = await resumeFrom(db, keys, chain);
@@ -70,7 +70,7 @@ export async function checkpointChain(db: Db, keys: AuditKeys, chain: string, no
 }
 
 /** Signs every chain that moved since its last checkpoint; a chain that fails verification is logged, not signed. */
-export async function checkpointMovedChains(db: Db, keys: AuditKeys, log?: Logger, now = new Date()): Promise<CheckpointOutcome[]> {
+export async function checkpointMovedChains(db: Db, keys: AuditKeys, now: Date, log?: Logger): Promise<CheckpointOutcome[]> {
   const [heads, signed] = await Promise.all([
     db.auditChainHead.findMany({ where: { seq: { gt: 0 } }, select: { chain: true, seq: true }, orderBy: { chain: 'asc' } }),
     db.auditCheckpoint.groupBy({ by: ['chain'], _max: { seq: true } }),

@@ -30,7 +30,7 @@ export type ExportLine = ExportHeader | ({ type: 'event' } & ChainedEvent) | ({ 
  * The lines of one chain's export, read up to the head as it stood at the start: events and
  * checkpoints written meanwhile wait for the next export.
  */
-export async function* exportChain(db: Db, keys: AuditKeys, organizationId: string | null, batchSize = 1000): AsyncGenerator<ExportLine> {
+export async function* exportChain(db: Db, keys: AuditKeys, organizationId: string | null, exportedAt: Date, batchSize = 1000): AsyncGenerator<ExportLine> {
   const chain = chainOf(organizationId);
   const head = await db.auditChainHead.findUnique({ where: { chain } });
   if (!head) throw new Error(`no audit chain ${chain}: ${organizationId ? 'no such organization' : 'the server never started on this database'}`);
@@ -39,7 +39,7 @@ export async function* exportChain(db: Db, keys: AuditKeys, organizationId: stri
     format: EXPORT_FORMAT,
     chain,
     organizationId,
-    exportedAt: new Date().toISOString(),
+    exportedAt: exportedAt.toISOString(),
     head: { seq: head.seq, hash: head.hash },
     publicKeyId: keys.signer.id,
     publicKey: publicKeyPem(keys),

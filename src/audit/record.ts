@@ -2,6 +2,7 @@
 // transaction of the actor's client and appends the events it records in that same transaction,
 // so the change and its audit trail commit together or not at all. The actor is a member acting in
 // a request, someone not yet signed in (login), or the system (expiry, scheduler, bootstrap).
+import type { Clock } from '../clock.ts';
 import type { Context } from '../context.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { appendAuditEvent, type RecordEvent } from './chain.ts';
@@ -18,6 +19,8 @@ export interface Actor {
   requestId: string | null;
   /** The audit keys of the process: events are hashed with its HMAC key. */
   keys: AuditKeys;
+  /** Stamps the events: the services' clock, so an event's time agrees with the change it records. */
+  clock: Clock;
   /** Work to finish before the transaction opens (the caller's row filters: see Context.loadRowFilters). */
   before?: () => Promise<void>;
 }
@@ -33,13 +36,15 @@ export function callerActor(ctx: Context, client?: Db): Actor {
     email: caller.user?.email ?? null,
     requestId: ctx.requestId,
     keys: auditKeysOf(ctx.services.system),
+    clock: ctx.services.clock,
     before: () => ctx.loadRowFilters(),
   };
 }
 
 /** No member: the server itself (expiry sweep, bootstrap), recorded without an actor. */
-export const systemActor = (client: Db, organizationId: string | null, as: { userId?: string | null; email?: string | null } = {}): Actor => ({
+export const systemActor = (client: Db, clock: Clock, organizationId: string | null, as: { userId?: string | null; email?: string | null } = {}): Actor => ({
   client,
+  clock,
   organizationId,
   userId: as.userId ?? null,
   email: as.email ?? null,
@@ -71,6 +76,7 @@ export async function auditedTransaction<T>(actor: Actor, work: (tx: Tx, record:
               requestId: actor.requestId,
             },
             actor.keys.event,
+            actor.clock.now(),
           );
         };
         return work(tx, record);

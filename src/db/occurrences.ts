@@ -8,9 +8,9 @@ import { isUniqueViolation } from './client.ts';
 const instance = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 
 /** True when this instance claimed the occurrence. */
-export async function claimOccurrence(db: Db, job: string, occurrence: string): Promise<boolean> {
+export async function claimOccurrence(db: Db, job: string, occurrence: string, now: Date): Promise<boolean> {
   try {
-    await db.jobOccurrence.create({ data: { job, occurrence, claimedBy: instance } });
+    await db.jobOccurrence.create({ data: { job, occurrence, claimedBy: instance, claimedAt: now } });
     return true;
   } catch (error) {
     if (isUniqueViolation(error)) return false;
@@ -22,7 +22,7 @@ export async function claimOccurrence(db: Db, job: string, occurrence: string): 
  * A claim matters only while its occurrence is due: after a day it is history, whichever job made
  * it (interval slots, scheduled workflow occurrences), and it goes.
  */
-export async function pruneOccurrences(db: Db, olderThanMs = 24 * 3600 * 1000): Promise<number> {
-  const { count } = await db.jobOccurrence.deleteMany({ where: { claimedAt: { lt: new Date(Date.now() - olderThanMs) } } });
+export async function pruneOccurrences(db: Db, now: Date, olderThanMs = 24 * 3600 * 1000): Promise<number> {
+  const { count } = await db.jobOccurrence.deleteMany({ where: { claimedAt: { lt: new Date(now.getTime() - olderThanMs) } } });
   return count;
 }

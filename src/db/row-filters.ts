@@ -1,6 +1,7 @@
 // The registry of row-level filters beyond the tenant's. A domain registers a provider for the
 // models it guards (KPI access registers Kpi, KpiDataPoint, Alert, AlertFiring); the tenant
 // extension asks the registry, so neither it nor the context names a domain model.
+import type { Clock } from '../clock.ts';
 import type { OrgRole } from '../authz/matrix.ts';
 import type { Db } from './client.ts';
 
@@ -14,6 +15,8 @@ export interface RowFilterRequest {
   role: OrgRole;
   /** The organization's access version read with the membership; null after a change within the request (read afresh). */
   accessVersion: number | null;
+  /** Domain time: scope windows open and close by it. */
+  clock: Clock;
   /** Per-request memo for providers (e.g. the caller's KPI access profile). */
   memo: Map<string, unknown>;
 }

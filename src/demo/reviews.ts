@@ -34,7 +34,7 @@ export async function seedAccessReviewStory(services: Services): Promise<string[
   // An access review in progress: everything, two weeks, undecided items revoked at the deadline.
   const review = await openAccessReview(admin, {
     title: 'Q4 access recertification',
-    deadline: new Date(Date.now() + 14 * DAY_MS),
+    deadline: new Date(services.clock.now().getTime() + 14 * DAY_MS),
     defaultOutcome: 'REVOKE',
   });
   const planners = await system.customRole.findFirstOrThrow({ where: { organizationId, name: 'Revenue planners' } });

@@ -2,6 +2,7 @@
 import { openAuditChain } from '../audit/chain.ts';
 import { auditedTransaction, systemActor } from '../audit/record.ts';
 import type { OrgRole } from '../authz/matrix.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { ConfigError, type Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
@@ -28,10 +29,10 @@ export interface SeedMember {
 }
 
 /** Creates an organization with its members and its audit chain, outside any request. */
-export async function createOrganizationWith(db: Db, name: string, slug: string, members: SeedMember[]) {
-  const hashes = await Promise.all(members.map((m) => m.passwordHash ?? (m.password ? hashPassword(m.password) : null)));
+export async function createOrganizationWith(db: Db, clock: Clock, name: string, slug: string, members: SeedMember[]) {
+  const hashes = await Promise.all(members.map((m) => m.passwordHash ?? (m.password ? hashPassword(m.password, 'standard') : null)));
   // The server itself creates it: recorded without an actor.
-  return auditedTransaction(systemActor(db, null), async (tx, record) => {
+  return auditedTransaction(systemActor(db, clock, null), async (tx, record) => {
     const organization = await tx.organization.create({ data: { name, slug } });
     await openAuditChain(tx, organization.id);
     for (const [i, m] of members.entries()) {
@@ -64,15 +65,16 @@ export const EMPTY_DATABASE = [
 /**
  * Runs once, on an empty database. When it creates the demo organization, it returns the demo
  * seeding that `loadDemo` loads first (before anything is written, so that a build without the
- * demo refuses an empty database instead of leaving it half seeded); otherwise null.
+ * demo refuses an empty database instead of leaving it half seeded); otherwise null. Stamped by the real
+ * clock: it runs while the app is being built, before anyone could move a test's clock.
  */
 export async function bootstrap<DemoSeeding>(db: Db, config: Config, log: Logger, loadDemo: () => Promise<DemoSeeding>): Promise<DemoSeeding | null> {
   await openAuditChain(db, null);
   if ((await db.organization.count()) > 0) return null;
   if (config.BOOTSTRAP_OWNER_EMAIL && config.BOOTSTRAP_OWNER_PASSWORD && config.BOOTSTRAP_ORG_NAME) {
     const email = config.BOOTSTRAP_OWNER_EMAIL.toLowerCase();
-    await createOrganizationWith(db, config.BOOTSTRAP_ORG_NAME, 'main', [
-      { email, role: 'OWNER', password: config.BOOTSTRAP_OWNER_PASSWORD },
+    await createOrganizationWith(db, systemClock, config.BOOTSTRAP_ORG_NAME, 'main', [
+      { email, role: 'OWNER', passwordHash: await hashPassword(config.BOOTSTRAP_OWNER_PASSWORD, config.PASSWORD_HASH_COST) },
     ]);
     log.info({ email, organization: config.BOOTSTRAP_ORG_NAME }, 'bootstrap: created the organization and its owner');
     return null;
@@ -86,9 +88,10 @@ export async function bootstrap<DemoSeeding>(db: Db, config: Config, log: Logger
   const seedDemo = await loadDemo();
   await createOrganizationWith(
     db,
+    systemClock,
     'Demo Corp',
     'demo',
-    DEMO_PERSONAS.map((p) => ({ ...p, password: DEMO_PASSWORD })),
+    await Promise.all(DEMO_PERSONAS.map(async (p) => ({ ...p, passwordHash: await hashPassword(DEMO_PASSWORD, config.PASSWORD_HASH_COST) }))),
   );
   const lines = DEMO_PERSONAS.map((p) => `  ${p.email.padEnd(20)} ${p.role.padEnd(7)} ${p.note}`).join('\n');
   log.info(`demo organization "Demo Corp" seeded. Log in with any of these, password "${DEMO_PASSWORD}":\n${lines}`);

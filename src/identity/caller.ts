@@ -50,13 +50,13 @@ function organizationIdFrom(value: string): string {
 const verifiedTokens = new Map<string, { keys: TokenKeys; check: Extract<TokenCheck, { ok: true }> }>();
 const VERIFIED_TOKENS_LIMIT = 10_000;
 
-async function verifiedToken(keys: TokenKeys, token: string): Promise<TokenCheck> {
+async function verifiedToken(keys: TokenKeys, token: string, now: Date): Promise<TokenCheck> {
   const hit = verifiedTokens.get(token);
   if (hit && hit.keys === keys) {
-    if (hit.check.expiresAt.getTime() > Date.now()) return hit.check;
+    if (hit.check.expiresAt > now) return hit.check;
     verifiedTokens.delete(token);
   }
-  const check = await verifySessionToken(keys, token);
+  const check = await verifySessionToken(keys, token, now);
   if (check.ok) {
     if (verifiedTokens.size >= VERIFIED_TOKENS_LIMIT) verifiedTokens.delete(verifiedTokens.keys().next().value!);
     verifiedTokens.set(token, { keys, check });
@@ -75,7 +75,7 @@ export async function resolveCaller(services: Services, input: CredentialInput):
     if (!rows.length) caller.credentialProblem = `X-Dev-User names no user (${input.devUser}).`;
   } else if (input.authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(input.authorization.trim());
-    const check = match ? await verifiedToken(keys, match[1]!) : ({ ok: false, reason: 'invalid' } as const);
+    const check = match ? await verifiedToken(keys, match[1]!, services.clock.now()) : ({ ok: false, reason: 'invalid' } as const);
     if (check.ok) {
       // The token's user and whether logout revoked it, read with the membership on every request.
       rows = await readCaller(services.sql, 'id', check.userId, check.jti, organizationId);

@@ -21,5 +21,5 @@ declare module '../pubsub.ts' {
 
 /** Tells live subscriptions of `userId` to re-check their rights (role or status changed), after the change committed. */
 export function publishMembershipChange(services: Services, organizationId: string, userId: string) {
-  services.pubsub.publish('membership:event', organizationId, { type: 'MEMBERSHIP', id: randomUUID(), at: new Date().toISOString(), userId });
+  services.pubsub.publish('membership:event', organizationId, { type: 'MEMBERSHIP', id: randomUUID(), at: services.clock.now().toISOString(), userId });
 }

@@ -36,7 +36,8 @@ export async function inviteMember(ctx: Context, rawEmail: string, role: OrgRole
   const email = normalizeEmail(rawEmail);
   const { system, config } = ctx.services;
   const { token, hash } = newOneTimeToken();
-  const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
+  const now = ctx.services.clock.now();
+  const expiresAt = new Date(now.getTime() + INVITE_TTL_MS);
   const organizationId = member.organizationId;
 
   const invite = await auditedTransaction(callerActor(ctx, system), async (tx, record) => {
@@ -51,7 +52,7 @@ export async function inviteMember(ctx: Context, rawEmail: string, role: OrgRole
     }
     else await tx.membership.create({ data: { organizationId, userId: user.id, role, status: 'INVITED' } });
     // A new invite replaces any earlier one for the same person.
-    await tx.invite.updateMany({ where: { organizationId, email, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
+    await tx.invite.updateMany({ where: { organizationId, email, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
     const invite = await tx.invite.create({
       data: { organizationId, email, role, tokenHash: hash, invitedById: ctx.user.id, expiresAt },
     });
@@ -73,9 +74,10 @@ export async function acceptInvite(ctx: Context, token: string, password: string
   assertWithinLimits({ token: [token, 'inviteToken'], password: [password, 'password'], displayName: [displayName, 'displayName'] });
   const name = displayName?.trim();
   if (name === '') throw badInput(`A display name has 1 to ${INPUT_LIMITS.displayName} characters besides spaces.`);
-  const { system, keys } = ctx.services;
+  const { system, keys, clock } = ctx.services;
+  const now = clock.now();
   const invite = await system.invite.findUnique({ where: { tokenHash: hashOneTimeToken(token) } });
-  if (!invite || invite.acceptedAt || invite.revokedAt || invite.expiresAt <= new Date())
+  if (!invite || invite.acceptedAt || invite.revokedAt || invite.expiresAt <= now)
     throw badInput('This invite token is unknown, used, revoked or expired. Ask for a new invite.');
   const user = await system.user.findUniqueOrThrow({ where: { email: invite.email } });
   if (user.passwordHash) {
@@ -86,16 +88,16 @@ export async function acceptInvite(ctx: Context, token: string, password: string
     const problem = passwordProblem(password);
     if (problem) throw badInput(problem);
     const earliest = await system.invite.findFirst({
-      where: { email: invite.email, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+      where: { email: invite.email, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       select: { id: true },
     });
     enforce(claimAccountDecision(invite.id, earliest?.id ?? null));
   }
-  const passwordHash = user.passwordHash ? null : await hashPassword(password);
+  const passwordHash = user.passwordHash ? null : await hashPassword(password, ctx.services.config.PASSWORD_HASH_COST);
   await auditedTransaction(callerActor(ctx, system), async (tx, record) => {
     // Single use: only the first concurrent acceptance flips acceptedAt.
-    const claimed = await tx.invite.updateMany({ where: { id: invite.id, acceptedAt: null, revokedAt: null }, data: { acceptedAt: new Date() } });
+    const claimed = await tx.invite.updateMany({ where: { id: invite.id, acceptedAt: null, revokedAt: null }, data: { acceptedAt: now } });
     if (claimed.count !== 1) throw badInput('This invite token has just been used.');
     // The first password is set once: of two invitations accepted at the same moment, one claims the account.
     if (passwordHash) {
@@ -116,6 +118,6 @@ export async function acceptInvite(ctx: Context, token: string, password: string
     });
   });
   ctx.caller.user = { id: user.id, email: user.email, displayName: name ?? user.displayName };
-  const session = await signSessionToken(keys, user.id);
+  const session = await signSessionToken(keys, user.id, now);
   return { token: session.token, expiresAt: session.expiresAt, user: await system.user.findUniqueOrThrow({ where: { id: user.id } }) };
 }

@@ -17,8 +17,8 @@ import { signSessionToken } from './tokens.ts';
  * caller's address: RATE_LIMITED without hashing when the slots are used up.
  */
 export function checkPassword(ctx: Context, email: string, passwordHash: string | null | undefined, password: string): Promise<boolean> {
-  return throttledPasswordCheck(ctx.services.system, email, ctx.clientAddress, async () =>
-    passwordHash ? verifyPassword(password, passwordHash) : (await burnPasswordCheck(password), false),
+  return throttledPasswordCheck(ctx.services.system, ctx.services.clock.now(), email, ctx.clientAddress, async () =>
+    passwordHash ? verifyPassword(password, passwordHash) : (await burnPasswordCheck(password, ctx.services.config.PASSWORD_HASH_COST), false),
   );
 }
 
@@ -36,7 +36,7 @@ export async function login(ctx: Context, rawEmail: string, password: string) {
       ErrorCode.UNAUTHENTICATED,
       `Wrong email or password. After ${THROTTLE.limits.pair} failures from one address, that email is locked there for a while.`,
     );
-  const { token, expiresAt } = await signSessionToken(keys, user.id);
+  const { token, expiresAt } = await signSessionToken(keys, user.id, ctx.services.clock.now());
   return { token, expiresAt, user };
 }
 

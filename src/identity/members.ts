@@ -87,7 +87,7 @@ export function setMemberStatus(ctx: Context, userId: string, status: Membership
       if (target.status === status) return target;
       const updated = await tx.membership.update({ where: { id: target.id }, data: { status } });
       if (status === 'DISABLED')
-        await tx.invite.updateMany({ where: { email: target.user.email, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
+        await tx.invite.updateMany({ where: { email: target.user.email, acceptedAt: null, revokedAt: null }, data: { revokedAt: ctx.services.clock.now() } });
       await record({
         action: status === 'DISABLED' ? 'member.disable' : 'member.enable',
         targetType: 'Membership',

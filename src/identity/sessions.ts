@@ -12,7 +12,7 @@ import type { PubSub } from '../pubsub.ts';
 export const REVOKED_MESSAGE = 'This session was ended by logout. Log in again with `login`.';
 
 /** Forgets revocations of tokens that have expired (the expiry sweep): an expired token is refused by its signature check. */
-export async function pruneRevokedTokens(db: Db, now = new Date()): Promise<number> {
+export async function pruneRevokedTokens(db: Db, now: Date): Promise<number> {
   const { count } = await db.revokedToken.deleteMany({ where: { expiresAt: { lt: now } } });
   return count;
 }

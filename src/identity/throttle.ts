@@ -31,7 +31,7 @@ interface Slot {
  * transaction, so concurrent checks of a key take their slots one after the other; a refusal rolls
  * back, and takes no slot of either key.
  */
-async function reserve(db: Db, email: string, address: string, now = new Date()): Promise<Slot[]> {
+async function reserve(db: Db, now: Date, email: string, address: string): Promise<Slot[]> {
   return db.$transaction(async (tx) => {
     const slots: Slot[] = [];
     for (const { scope, key } of keysOf(email, address)) {
@@ -68,15 +68,15 @@ async function release(db: Db, slots: Slot[]): Promise<void> {
 }
 
 /** Runs `check` (a password verification) in a reserved slot, or throws RATE_LIMITED without running it. */
-export async function throttledPasswordCheck(db: Db, email: string, address: string, check: () => Promise<boolean>): Promise<boolean> {
-  const slots = await reserve(db, email, address);
+export async function throttledPasswordCheck(db: Db, now: Date, email: string, address: string, check: () => Promise<boolean>): Promise<boolean> {
+  const slots = await reserve(db, now, email, address);
   const ok = await check();
   if (ok) await release(db, slots);
   return ok;
 }
 
 /** Forgets counters whose window and lock have both passed: they no longer throttle anyone. */
-export async function pruneThrottle(db: Db, now = new Date()): Promise<number> {
+export async function pruneThrottle(db: Db, now: Date): Promise<number> {
   const windowStartedBefore = new Date(now.getTime() - THROTTLE.windowMs);
   const { count } = await db.loginThrottle.deleteMany({
     where: { windowStartAt: { lt: windowStartedBefore }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },

@@ -29,17 +29,17 @@ export interface Session {
   expiresAt: Date;
 }
 
-export async function signSessionToken(keys: TokenKeys, userId: string): Promise<Session> {
+export async function signSessionToken(keys: TokenKeys, userId: string, now: Date): Promise<Session> {
   const jti = randomUUID();
   // Whole seconds, as the token's `exp` carries them.
-  const expiresAt = new Date((Math.floor(Date.now() / 1000) + keys.ttlSeconds) * 1000);
+  const expiresAt = new Date((Math.floor(now.getTime() / 1000) + keys.ttlSeconds) * 1000);
   const token = await new SignJWT({})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(userId)
     .setJti(jti)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
-    .setIssuedAt()
+    .setIssuedAt(now)
     .setExpirationTime(expiresAt)
     .sign(keys.secret);
   return { token, jti, expiresAt };
@@ -51,9 +51,9 @@ export type TokenCheck = { ok: true; userId: string; jti: string; expiresAt: Dat
  * Checks signature, issuer, audience and expiry. A token without a `jti` (signed before sessions
  * could be revoked) is invalid: every accepted token must be one that logout can revoke.
  */
-export async function verifySessionToken(keys: TokenKeys, token: string): Promise<TokenCheck> {
+export async function verifySessionToken(keys: TokenKeys, token: string, now?: Date): Promise<TokenCheck> {
   try {
-    const { payload } = await jwtVerify(token, keys.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp'] });
+    const { payload } = await jwtVerify(token, keys.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp'], currentDate: now });
     if (typeof payload.sub !== 'string' || !payload.sub || typeof payload.jti !== 'string' || !payload.jti) return { ok: false, reason: 'invalid' };
     return { ok: true, userId: payload.sub, jti: payload.jti, expiresAt: new Date(payload.exp! * 1000) };
   } catch (error) {

@@ -59,7 +59,7 @@ export async function effectiveRoleIds(db: Db | Tx, organizationId: string, user
   return held;
 }
 
-export async function loadKpiProfile(db: Db | Tx, organizationId: string, userId: string, role: OrgRole, now = new Date()): Promise<KpiProfile> {
+export async function loadKpiProfile(db: Db | Tx, organizationId: string, userId: string, role: OrgRole, now: Date): Promise<KpiProfile> {
   const profile: KpiProfile = { all: allowsFully('kpis.read', role), access: new Map(), scopes: new Map(), dimensions: new Map(), validUntil: Infinity };
   if (profile.all) return profile;
   const roleIds = [...(await effectiveRoleIds(db, organizationId, userId))];
@@ -95,12 +95,12 @@ export async function loadKpiProfile(db: Db | Tx, organizationId: string, userId
 const cache = new Map<string, KpiProfile>();
 const CACHE_LIMIT = 10_000;
 
-export async function cachedKpiProfile(db: Db | Tx, organizationId: string, userId: string, role: OrgRole, version: number | null): Promise<KpiProfile> {
-  if (version === null) return loadKpiProfile(db, organizationId, userId, role);
+export async function cachedKpiProfile(db: Db | Tx, organizationId: string, userId: string, role: OrgRole, version: number | null, now: Date): Promise<KpiProfile> {
+  if (version === null) return loadKpiProfile(db, organizationId, userId, role, now);
   const key = `${organizationId}:${userId}:${role}:${version}`;
   const hit = cache.get(key);
-  if (hit && Date.now() < hit.validUntil) return hit;
-  const profile = await loadKpiProfile(db, organizationId, userId, role);
+  if (hit && now.getTime() < hit.validUntil) return hit;
+  const profile = await loadKpiProfile(db, organizationId, userId, role, now);
   cache.delete(key);
   cache.set(key, profile);
   if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
@@ -275,7 +275,7 @@ export function profileFor(request: RowFilterRequest): Promise<KpiProfile> {
   let profile = request.memo.get('kpi.profile') as Promise<KpiProfile> | undefined;
   if (!profile) {
     // Read with the system client (the scoped one needs the profile to exist), confined by hand.
-    profile = cachedKpiProfile(request.system, request.organizationId, request.userId, request.role, request.accessVersion);
+    profile = cachedKpiProfile(request.system, request.organizationId, request.userId, request.role, request.accessVersion, request.clock.now());
     request.memo.set('kpi.profile', profile);
   }
   return profile;

@@ -115,7 +115,7 @@ async function explain(ctx: Context, subject: Subject, kpiId: string, asked: Row
   const { organizationId } = ctx.member;
   const { system } = ctx.services;
   const db = ctx.db;
-  const now = new Date();
+  const now = ctx.services.clock.now();
   // The KPI by hand-confined system read: the scoped client hides a KPI from a member without
   // access, and "why can't I see it" is the question being answered.
   const kpi = await system.kpi.findFirst({ where: { id: kpiId, organizationId } });

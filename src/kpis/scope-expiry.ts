@@ -13,7 +13,8 @@ import { heldScopeCovers } from './policy.ts';
 const BATCH = 500;
 
 /** Announces the scopes about to end; returns how many it claimed. */
-export async function announceExpiringScopes(services: Services, now = new Date()): Promise<number> {
+export async function announceExpiringScopes(services: Services): Promise<number> {
+  const now = services.clock.now();
   const db = services.system;
   const horizon = new Date(now.getTime() + services.config.SCOPE_EXPIRY_NOTICE_SECONDS * 1000);
   const due = await db.accessScope.findMany({
@@ -23,7 +24,7 @@ export async function announceExpiringScopes(services: Services, now = new Date(
   });
   let claimed = 0;
   for (const scope of due) {
-    const outcome = await auditedTransaction(systemActor(db, scope.organizationId), async (tx, record) => {
+    const outcome = await auditedTransaction(systemActor(db, services.clock, scope.organizationId), async (tx, record) => {
       const won = await tx.accessScope.updateMany({ where: { id: scope.id, expiryNotifiedAt: null, revokedAt: null }, data: { expiryNotifiedAt: now } });
       if (won.count !== 1) return null;
       // The request that granted it: approval copies the requested window into the scope.

@@ -51,8 +51,7 @@ export async function grantAccessScope(ctx: Context, userId: string, dimensionKe
  * access review's REVOKE. Bumps the access version and records `scope.revoke` in the caller's
  * transaction; null when the scope was already revoked (then nothing changes).
  */
-export async function revokeScopeIn(tx: Tx, record: RecordEvent, scope: AccessScope, metadata: Record<string, unknown> = {}): Promise<Date | null> {
-  const revokedAt = new Date();
+export async function revokeScopeIn(tx: Tx, revokedAt: Date, record: RecordEvent, scope: AccessScope, metadata: Record<string, unknown> = {}): Promise<Date | null> {
   const won = await tx.accessScope.updateMany({ where: { id: scope.id, revokedAt: null }, data: { revokedAt } });
   if (won.count !== 1) return null;
   await bumpAccessVersion(tx, scope.organizationId);
@@ -70,7 +69,7 @@ export async function revokeAccessScope(ctx: Context, id: string) {
   return auditedTransaction(callerActor(ctx), async (tx, record) => {
     const scope = await tx.accessScope.findUnique({ where: { id } });
     if (!scope) throw notFound('access scope', encodeGlobalID('AccessScope', id));
-    const revokedAt = await revokeScopeIn(tx, record, scope);
+    const revokedAt = await revokeScopeIn(tx, ctx.services.clock.now(), record, scope);
     if (!revokedAt) throw conflict('This scope was already revoked.', 'scopes.already-revoked');
     return { ...scope, revokedAt };
   });
@@ -150,7 +149,7 @@ export async function setScopeApprover(ctx: Context, dimensionKey: string, scope
  * is a CONFLICT; one that ends before the asked end is not, so asking again extends access.
  */
 export async function requestAccess(ctx: Context, dimensionKey: string, scopeValue: string, justification: string, asked: RequestedWindow = {}) {
-  const now = new Date();
+  const now = ctx.services.clock.now();
   const { dimension, value } = checkSubject({ dimension: dimensionKey, value: scopeValue });
   const why = requiredText('justification', justification, LIMITS.justification);
   checkRequestedWindow(asked, now);

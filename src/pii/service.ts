@@ -105,10 +105,10 @@ export async function updateRecord(ctx: Context, type: RecordType, id: string, i
 }
 
 /** Removes a record for good, with the PII held in requests about it. */
-async function hardDelete(tx: Tx, type: RecordType, id: string, record: RecordEvent) {
+async function hardDelete(tx: Tx, at: Date, type: RecordType, id: string, record: RecordEvent) {
   await table(tx, type).delete({ where: { id } });
   await tx.approvalRequest.updateMany({ where: { targetType: type, targetId: id }, data: { proposedChanges: null } });
-  return withdrawPending(tx, { targetType: type, targetId: id }, 'The record was deleted for good.', record);
+  return withdrawPending(tx, at, { targetType: type, targetId: id }, 'The record was deleted for good.', record);
 }
 
 export async function deleteRecord(ctx: Context, type: RecordType, id: string, mode: 'SOFT' | 'HARD') {
@@ -123,8 +123,8 @@ export async function deleteRecord(ctx: Context, type: RecordType, id: string, m
       requested = await openPiiRequest(tx, ctx, current, mode === 'HARD' ? 'HARD_DELETE' : 'SOFT_DELETE', undefined, record);
       return false;
     }
-    if (mode === 'HARD') superseded = await hardDelete(tx, type, id, record);
-    else await table(tx, type).update({ where: { id }, data: { status: 'DELETED', deletedAt: new Date() } });
+    if (mode === 'HARD') superseded = await hardDelete(tx, ctx.services.clock.now(), type, id, record);
+    else await table(tx, type).update({ where: { id }, data: { status: 'DELETED', deletedAt: ctx.services.clock.now() } });
     await record({ action: `${lower(type)}.delete`, targetType: type, targetId: id, metadata: { mode, direct: true } });
     return true;
   });
@@ -163,11 +163,11 @@ export const piiChangeKind: ApprovalKindHandler = {
         return;
       case 'SOFT_DELETE':
         if (current.status === 'DELETED') throw conflict(`The ${lower(type)} is already deleted.`);
-        await table(tx, type).update({ where: { id: current.id }, data: { status: 'DELETED', deletedAt: new Date() } });
+        await table(tx, type).update({ where: { id: current.id }, data: { status: 'DELETED', deletedAt: decision.at } });
         await decision.record({ action: `${lower(type)}.delete`, targetType: type, targetId: current.id, metadata: { mode: 'SOFT', ...via } });
         return;
       case 'HARD_DELETE': {
-        const withdrawn = await hardDelete(tx, type, current.id, decision.record);
+        const withdrawn = await hardDelete(tx, decision.at, type, current.id, decision.record);
         decision.afterCommit(() => {
           for (const w of withdrawn) decision.publish('CANCELLED', w);
         });

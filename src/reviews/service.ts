@@ -50,7 +50,7 @@ function publishReview(services: Services, organizationId: string, type: ReviewE
   services.pubsub.publish('review:event', organizationId, {
     type,
     id: randomUUID(),
-    at: new Date().toISOString(),
+    at: services.clock.now().toISOString(),
     reviewId,
     itemId: extra.itemId ?? null,
     itemReviewerId: extra.itemReviewerId ?? null,
@@ -63,7 +63,7 @@ const reviewersOf = async (db: Pick<Tx, 'accessReviewItem'>, reviewId: string) =
 
 /** Opens a review over the organization's scopes and role assignments, each item assigned to its reviewer. */
 export async function openAccessReview(ctx: Context, input: OpenReviewInput): Promise<AccessReview> {
-  const now = new Date();
+  const now = ctx.services.clock.now();
   const title = requiredText('title', input.title, REVIEW_LIMITS.title);
   if (input.deadline <= now) throw refuse('deadline', 'must be in the future: undecided items get the default outcome then.');
   if (input.deadline.getTime() > now.getTime() + REVIEW_LIMITS.deadlineDays * 24 * 3600 * 1000)
@@ -124,11 +124,11 @@ export async function openAccessReview(ctx: Context, input: OpenReviewInput): Pr
  * (access version bumped, `scope.revoke` or `role.unassign` recorded). Access that is already gone
  * (revoked, unassigned, ended) is left as it is.
  */
-async function revokeItemAccess(tx: Tx, record: RecordEvent, item: AccessReviewItem) {
+async function revokeItemAccess(tx: Tx, at: Date, record: RecordEvent, item: AccessReviewItem) {
   const via = { viaReview: item.reviewId, reviewItem: item.id };
   if (item.scopeId) {
     const scope = await tx.accessScope.findUnique({ where: { id: item.scopeId } });
-    if (scope) await revokeScopeIn(tx, record, scope, via);
+    if (scope) await revokeScopeIn(tx, at, record, scope, via);
     return;
   }
   if (!item.roleAssignmentId) return;
@@ -156,13 +156,13 @@ export async function decideReviewItem(ctx: Context, itemId: string, decision: R
     if (!verdict.allowed) throw refusalError(verdict);
     if (item.decision) throw conflict(`This item was already decided (${item.decision}); nothing was changed.`, 'reviews.decided-once');
     const review = await tx.accessReview.findUniqueOrThrow({ where: { id: item.reviewId } });
-    const now = new Date();
+    const now = ctx.services.clock.now();
     if (review.status !== 'OPEN' || review.deadline <= now)
       throw conflict(`This review's deadline has passed: undecided items get its default (${review.defaultOutcome}); nothing was changed.`, 'reviews.closed');
     const won = await tx.accessReviewItem.updateMany({ where: { id: itemId, decision: null }, data: { decision, decidedById: userId, decidedAt: now } });
     if (won.count !== 1) throw conflict('Someone else decided this item a moment ago; nothing was changed.', 'reviews.decided-once');
     const row: AccessReviewItem = { ...item, decision, decidedById: userId, decidedAt: now };
-    if (decision === 'REVOKE') await revokeItemAccess(tx, record, row);
+    if (decision === 'REVOKE') await revokeItemAccess(tx, now, record, row);
     await record({
       action: 'review.item.decide',
       targetType: 'AccessReviewItem',
@@ -185,11 +185,11 @@ async function closeReview(services: Services, review: AccessReview, now: Date):
     const undecided = await db.accessReviewItem.findMany({ where: { reviewId: review.id, decision: null }, orderBy: { id: 'asc' }, take: BATCH });
     if (!undecided.length) break;
     for (const item of undecided)
-      await auditedTransaction(systemActor(db, review.organizationId), async (tx, record) => {
+      await auditedTransaction(systemActor(db, services.clock, review.organizationId), async (tx, record) => {
         const won = await tx.accessReviewItem.updateMany({ where: { id: item.id, decision: null }, data: { decision: outcome, decidedAt: now, automatic: true } });
         if (won.count !== 1) return;
         const row: AccessReviewItem = { ...item, decision: outcome, decidedAt: now, automatic: true };
-        if (outcome === 'REVOKE') await revokeItemAccess(tx, record, row);
+        if (outcome === 'REVOKE') await revokeItemAccess(tx, now, record, row);
         await record({
           action: 'review.item.decide',
           targetType: 'AccessReviewItem',
@@ -198,7 +198,7 @@ async function closeReview(services: Services, review: AccessReview, now: Date):
         });
       });
   }
-  const closed = await auditedTransaction(systemActor(db, review.organizationId), async (tx, record) => {
+  const closed = await auditedTransaction(systemActor(db, services.clock, review.organizationId), async (tx, record) => {
     const won = await tx.accessReview.updateMany({ where: { id: review.id, status: 'OPEN' }, data: { status: 'CLOSED', closedAt: now } });
     if (won.count !== 1) return false;
     const counts = await tx.accessReviewItem.groupBy({ by: ['decision', 'automatic'], where: { reviewId: review.id }, _count: { _all: true } });
@@ -220,7 +220,8 @@ async function closeReview(services: Services, review: AccessReview, now: Date):
  * deadline gets its default on the undecided items and is closed. Overlapping runs are safe: each
  * item and each review changes once.
  */
-export async function closeDueReviews(services: Services, now = new Date()): Promise<number> {
+export async function closeDueReviews(services: Services): Promise<number> {
+  const now = services.clock.now();
   const due = await services.system.accessReview.findMany({ where: { status: 'OPEN', deadline: { lte: now } }, orderBy: { deadline: 'asc' }, take: 100 });
   let closed = 0;
   for (const review of due) if (await closeReview(services, review, now)) closed++;

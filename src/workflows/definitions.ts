@@ -114,7 +114,7 @@ async function save(ctx: Context, existingId: string | null, def: Definition) {
     const keepsRequest = !definitionChanged && (outcome === 'STILL_PENDING' || outcome === 'APPROVED');
     if (current?.approvalRequestId && !keepsRequest) {
       const reason = definitionChanged ? 'Superseded by a newer definition of the workflow.' : 'The workflow was saved again and approved at once.';
-      for (const row of await withdrawPending(tx, { id: current.approvalRequestId }, reason, record)) published.push({ type: 'CANCELLED', row });
+      for (const row of await withdrawPending(tx, ctx.services.clock.now(), { id: current.approvalRequestId }, reason, record)) published.push({ type: 'CANCELLED', row });
     }
     const approvalStatus = outcome === 'APPROVED' || outcome === 'APPROVED_BY_SAVER' ? 'APPROVED' : 'PENDING';
     const data = {
@@ -127,7 +127,7 @@ async function save(ctx: Context, existingId: string | null, def: Definition) {
       definitionHash: def.definitionHash,
       enabled: def.enabled,
       approvalStatus,
-      nextRunAt: nextRunAtOf({ ...def, approvalStatus }),
+      nextRunAt: nextRunAtOf({ ...def, approvalStatus }, ctx.services.clock.now()),
       ...(definitionChanged ? { definedById: ctx.user.id } : {}),
       ...(keepsRequest ? {} : { approvalRequestId: null }),
     };
@@ -177,7 +177,7 @@ export async function deleteWorkflow(ctx: Context, id: string): Promise<boolean>
     if (!workflow) throw notFound('workflow', encodeGlobalID('Workflow', id));
     enforce(manageDecision(ctx.member.role, ctx.user.id, workflow.createdById));
     await record({ action: 'workflow.delete', targetType: 'Workflow', targetId: id, metadata: { name: workflow.name, trigger: workflow.trigger, approvalStatus: workflow.approvalStatus } });
-    const requests = await withdrawPending(tx, { kind: 'WORKFLOW', workflowId: id }, 'The workflow was deleted.', record);
+    const requests = await withdrawPending(tx, ctx.services.clock.now(), { kind: 'WORKFLOW', workflowId: id }, 'The workflow was deleted.', record);
     await tx.workflowRun.deleteMany({ where: { workflowId: id } });
     await tx.workflow.delete({ where: { id } });
     return requests;
@@ -201,7 +201,7 @@ export const workflowKind: ApprovalKindHandler = {
     if (workflow.definitionHash !== definitionHash)
       throw conflict('The workflow changed since this request was made; approve its newer request instead.', 'workflows.stale-request');
     // Approved, a SCHEDULE workflow gets its first occurrence: it was not scheduled while it waited.
-    await tx.workflow.update({ where: { id: workflow.id }, data: { approvalStatus: 'APPROVED', nextRunAt: nextRunAtOf({ ...workflow, approvalStatus: 'APPROVED' }) } });
+    await tx.workflow.update({ where: { id: workflow.id }, data: { approvalStatus: 'APPROVED', nextRunAt: nextRunAtOf({ ...workflow, approvalStatus: 'APPROVED' }, decision.at) } });
     await decision.record({ action: 'workflow.approve', targetType: 'Workflow', targetId: workflow.id, metadata: { name: workflow.name, request: request.id } });
   },
   async close(tx, request, status, decision) {

@@ -118,11 +118,11 @@ function recordRun(workflow: Workflow, request: RunRequest, run: RunFields, meta
 }
 
 /** The one BLOCKED run of this definition version: recorded (and audited) by the first attempt, found by the others. */
-async function blockedRun(workflow: Workflow, request: RunRequest, block: RunBlock): Promise<WorkflowRun> {
+async function blockedRun(services: Services, workflow: Workflow, request: RunRequest, block: RunBlock): Promise<WorkflowRun> {
   const existing = () => request.actor.client.workflowRun.findFirst({ where: { workflowId: workflow.id, blockedVersion: block.version } });
   const found = await existing();
   if (found) return found;
-  const now = new Date();
+  const now = services.clock.now();
   const run = { id: randomUUID(), status: 'BLOCKED', startedAt: now, finishedAt: now, output: null, error: block.reason, blockedVersion: block.version };
   try {
     return await recordRun(workflow, request, run, { approvalStatus: workflow.approvalStatus, enabled: workflow.enabled });
@@ -139,15 +139,15 @@ async function blockedRun(workflow: Workflow, request: RunRequest, block: RunBlo
  */
 export async function execute(services: Services, workflow: Workflow, request: RunRequest): Promise<{ run: WorkflowRun; block: RunBlock | null }> {
   const block = runBlock(workflow);
-  if (block) return { run: await blockedRun(workflow, request, block), block };
+  if (block) return { run: await blockedRun(services, workflow, request, block), block };
   const id = randomUUID();
-  const startedAt = new Date();
+  const startedAt = services.clock.now();
   const { outputs, error } = await performActions(services, workflow, id);
   const status = error ? 'FAILED' : 'SUCCEEDED';
   const run = await recordRun(
     workflow,
     request,
-    { id, status, startedAt, finishedAt: new Date(), output: JSON.stringify(outputs), error, blockedVersion: null },
+    { id, status, startedAt, finishedAt: services.clock.now(), output: JSON.stringify(outputs), error, blockedVersion: null },
     { status, actions: outputs.length },
   );
   return { run, block: null };

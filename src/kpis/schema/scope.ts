@@ -25,7 +25,7 @@ export const AccessScopeRef = builder.node(builder.objectRef<AccessScope>('Acces
     endsAt: t.expose('endsAt', { type: 'DateTime', nullable: true }),
     active: t.boolean({
       description: 'True while now is inside [startsAt, endsAt) and the scope is not revoked.',
-      resolve: (s) => isActive(s, new Date()),
+      resolve: (s, _a, ctx) => isActive(s, ctx.services.clock.now()),
     }),
   }),
 });

@@ -12,6 +12,7 @@ describe('a production server', () => {
   beforeAll(async () => {
     server = await startTestServer({
       NODE_ENV: 'production',
+      PASSWORD_HASH_COST: 'standard',
       AUTH_DEV_HEADERS: '0',
       // Keys production requires (a server without them refuses to start).
       AUDIT_KEY: randomBytes(48).toString('base64url'),

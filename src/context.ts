@@ -8,7 +8,7 @@ import { forgetRowFilters, type RowFilterRequest } from './db/row-filters.ts';
 import { forCaller } from './db/tenant.ts';
 import { unauthenticated, type AppError } from './errors.ts';
 import { enforce } from './authz/decision.ts';
-import { membershipDecision } from './identity/policy.ts';
+import { membershipDecision } from './authz/membership.ts';
 import type { OrgRole } from './authz/matrix.ts';
 import type { Logger } from './logger.ts';
 import type { Services } from './services.ts';

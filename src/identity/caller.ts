@@ -8,7 +8,8 @@ import { readCaller, type CallerRow } from '../db/sql/caller.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import type { Caller, CallerMembership } from '../context.ts';
 import type { Services } from '../services.ts';
-import { membershipDecision, noMembershipDecision, notMemberDecision } from './policy.ts';
+import { membershipDecision } from '../authz/membership.ts';
+import { noMembershipDecision, notMemberDecision } from './policy.ts';
 import { REVOKED_MESSAGE } from './sessions.ts';
 import { verifySessionToken, type TokenCheck, type TokenKeys } from './tokens.ts';
 

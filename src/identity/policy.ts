@@ -6,7 +6,9 @@ import { GRANTABLE_ROLES, MANAGEABLE_ROLES, allowsFully, capabilityDecision, rol
 import { allow, deny, firstRefusal, type Decision } from '../authz/decision.ts';
 import { ORG_ROLES, type OrgRole } from '../authz/matrix.ts';
 
-export type MembershipStatus = 'INVITED' | 'ACTIVE' | 'DISABLED';
+import type { MembershipStatus } from '../authz/membership.ts';
+
+export type { MembershipStatus };
 
 export interface MemberFacts {
   userId: string;
@@ -203,17 +205,3 @@ export const notMemberDecision = (named: string): Decision =>
 /** The caller has no membership that could be the default. */
 export const noMembershipDecision = (): Decision =>
   deny('tenant.no-membership', 'You are not a member of any organization yet.', 'Accept an invite, or create one with `createOrganization`.');
-
-/** Whether a membership lets its user act in its organization at all. */
-export function membershipDecision(status: MembershipStatus | null, email: string): Decision {
-  switch (status) {
-    case 'ACTIVE':
-      return allow('membership.active');
-    case 'DISABLED':
-      return deny('membership.disabled', 'Your membership in this organization is disabled.', 'Ask one of its admins or owners.', ['ADMIN', 'OWNER']);
-    case 'INVITED':
-      return deny('membership.invited', 'Your membership in this organization awaits acceptance of its invite.', 'Accept it with `acceptInvite`.');
-    default:
-      return deny('membership.inactive', `${email} has no active membership here.`, 'Check `me { memberships }` for yours.');
-  }
-}

@@ -1,0 +1,20 @@
+// The one precondition of every authorization in an organization: a member acts only while their
+// membership is ACTIVE. Below the context, which applies it on every use of `ctx.member`, and below
+// identity, whose caller resolution applies it first.
+import { allow, deny, type Decision } from './decision.ts';
+
+export type MembershipStatus = 'INVITED' | 'ACTIVE' | 'DISABLED';
+
+/** Whether a membership lets its user act in its organization at all. */
+export function membershipDecision(status: MembershipStatus | null, email: string): Decision {
+  switch (status) {
+    case 'ACTIVE':
+      return allow('membership.active');
+    case 'DISABLED':
+      return deny('membership.disabled', 'Your membership in this organization is disabled.', 'Ask one of its admins or owners.', ['ADMIN', 'OWNER']);
+    case 'INVITED':
+      return deny('membership.invited', 'Your membership in this organization awaits acceptance of its invite.', 'Accept it with `acceptInvite`.');
+    default:
+      return deny('membership.inactive', `${email} has no active membership here.`, 'Check `me { memberships }` for yours.');
+  }
+}

@@ -5,6 +5,9 @@
 import { GraphQLError, visit, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
+/** Rows a paginated field returns when `first` is omitted: what `paginate` serves and what the cost counts. */
+export const DEFAULT_PAGE_SIZE = 20;
+
 /** Deeper input than any argument of this API needs: refused rather than walked. */
 export const MAX_INPUT_DEPTH = 64;
 

@@ -3,6 +3,7 @@ import type { ObjectRef } from '@pothos/core';
 import { builder } from './builder.ts';
 import type { Context } from './context.ts';
 import { badInput } from './errors.ts';
+import { DEFAULT_PAGE_SIZE } from './input-limits.ts';
 
 export interface PageArgs {
   first?: number | null;
@@ -23,7 +24,6 @@ function decodeCursor(cursor: string): string {
   return text.slice(2);
 }
 
-export const DEFAULT_PAGE_SIZE = 20;
 
 /** Validates first/after and reads one page: `fetch` gets the row count to take (one extra) and the key to start after. */
 export async function paginate<T>(

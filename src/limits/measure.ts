@@ -1,6 +1,7 @@
 // What an operation asks of the server, measured before it runs: its shape (depth, aliases,
 // directives: the same whatever the variables) and its cost (with the variables: a page of
 // `first: $n` costs what $n asks for). Pure functions; the plugin beside this file enforces them.
+import { DEFAULT_PAGE_SIZE } from '../input-limits.ts';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import {
   getNamedType,
@@ -17,8 +18,6 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 
-/** Rows a paginated field returns when `first` is omitted (the same default as `paginate`). */
-export const DEFAULT_PAGE_SIZE = 20;
 /** Elements assumed for a list of objects that has no `first` (a KPI's dimensions, a workflow's actions, groups, roles). */
 export const UNPAGED_LIST_SIZE = 10;
 /** Field selections visited while costing, fragments expanded: past this an operation is refused unmeasured. */

@@ -5,7 +5,8 @@
 import { GraphQLError, parse, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { AppError, ErrorCode } from '../errors.ts';
-import { countDirectives, DEFAULT_PAGE_SIZE, MAX_COSTED_SELECTIONS, measureCost, measureShape, UNPAGED_LIST_SIZE, type CostResult } from './measure.ts';
+import { DEFAULT_PAGE_SIZE } from '../input-limits.ts';
+import { countDirectives, MAX_COSTED_SELECTIONS, measureCost, measureShape, UNPAGED_LIST_SIZE, type CostResult } from './measure.ts';
 
 export interface OperationLimits {
   maxTokens: number;

@@ -185,10 +185,11 @@ export function startTracing(provider: NodeTracerProvider | null): Tracing {
       });
     },
     statements(driver) {
-      const all = <T,>(sql: string, params: readonly unknown[]) =>
+      // The options go through: planEachTime decides PostgreSQL's plan for long scope lists.
+      const all = <T,>(sql: string, params: readonly unknown[], options?: { planEachTime?: boolean }) =>
         tracer.startActiveSpan('db_query', { kind: SpanKind.CLIENT, attributes: { 'db.query.text': sql, 'db.system.name': driver.provider } }, async (span): Promise<T[]> => {
           try {
-            return await driver.all<T>(sql, params);
+            return await driver.all<T>(sql, params, options);
           } catch (error) {
             failed(span, error);
             throw error;

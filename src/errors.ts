@@ -72,7 +72,7 @@ export const rateLimited = (message: string, retryAfterSeconds: number) =>
  * Parse, validation and variable errors are the caller's input: BAD_USER_INPUT, like every other
  * input error (graphql-js gives them no code; yoga gives some its own).
  */
-const INPUT_CODES = new Set([undefined, 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
+export const INPUT_CODES = new Set([undefined, 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
 export const withInputCode = (error: unknown) =>
   error instanceof GraphQLError && INPUT_CODES.has(error.extensions?.code as string | undefined)
     ? new GraphQLError(error.message, {

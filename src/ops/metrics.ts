@@ -11,6 +11,7 @@ import { isAsyncIterable, map, pipe, type Plugin } from 'graphql-yoga';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { APPROVAL_KINDS } from '../approvals/kinds.ts';
 import type { Config } from '../config.ts';
+import { INPUT_CODES } from '../errors.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { PubSub } from '../pubsub.ts';
@@ -44,9 +45,6 @@ export interface Metrics {
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
 }
-
-/** Parse, validation and variable errors have no code of their own: they are the caller's input. */
-const INPUT_CODES = new Set([undefined, 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
 
 /** The `extensions.code` the client receives for `error` (masking turns anything unexpected into INTERNAL_SERVER_ERROR). */
 export function publicErrorCode(error: unknown): string {
@@ -96,6 +94,17 @@ const json = (res: ServerResponse, status: number, body: object, headers: Record
 export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PORT'>, db: Db, log: Logger): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    ...operationMetrics(registry),
+    ...decisionAndDeliveryMetrics(registry),
+    collectFrom: scrapeTimeGauges(registry, db, log),
+    ...metricsEndpoint(registry, config, log),
+  };
+}
+
+/** Operations by name, type and outcome; their phases' latencies; errors by code; subscriptions' lives. */
+function operationMetrics(registry: Registry): Pick<Metrics, 'plugins' | 'observeStream'> {
   const operationName = boundedLabel(300);
   const operationLabels = (params: Pick<FillLabelsFnParams, 'operationName' | 'operationType'>) => ({
     operationName: operationName(params.operationName),
@@ -220,6 +229,14 @@ export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PO
     }
   }
 
+  return {
+    plugins: [prometheus, outcomes],
+    observeStream: (args) => new StreamFigures(labelsOf(args.document, args.operationName ?? undefined)),
+  };
+}
+
+/** Decisions that committed, and the delay of live events from publication to this instance. */
+function decisionAndDeliveryMetrics(registry: Registry): Pick<Metrics, 'decided' | 'timeDelivery'> {
   const decisions = new Counter({
     name: 'approval_decisions_total',
     help: 'Approval decisions that committed, by kind and resulting status',
@@ -234,6 +251,38 @@ export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PO
     registers: [registry],
   });
 
+  return {
+    decided: (kind, status) => decisions.inc({ kind, status }),
+    timeDelivery(pubsub) {
+      // However many subscriptions of this instance receive an event, it is observed once (by its id).
+      const observed = new Set<string>();
+      const observe = (topic: string, payload: unknown) => {
+        const { at, id } = (payload ?? {}) as { at?: unknown; id?: unknown };
+        const published = typeof at === 'string' ? Date.parse(at) : NaN;
+        if (Number.isNaN(published)) return;
+        if (typeof id === 'string') {
+          if (observed.has(id)) return;
+          observed.add(id);
+          if (observed.size > 10_000) observed.delete(observed.values().next().value!);
+        }
+        // Clocks of two instances may disagree by a little: never a negative delay.
+        delivery.observe({ topic }, Math.max(0, Date.now() - published) / 1000);
+      };
+      const subscribe = ((topic: string, ...rest: unknown[]) =>
+        pipe(
+          (pubsub.subscribe as unknown as (...args: unknown[]) => AsyncIterable<unknown>)(topic, ...rest),
+          map((payload: unknown) => {
+            observe(topic, payload);
+            return payload;
+          }),
+        )) as PubSub['subscribe'];
+      return { publish: pubsub.publish, subscribe };
+    },
+  };
+}
+
+/** Gauges read when Prometheus scrapes: sockets, subscriptions, pending approvals, the pool. */
+function scrapeTimeGauges(registry: Registry, db: Db, log: Logger): Metrics['collectFrom'] {
   let sources: MetricSources | null = null;
   new Gauge({
     name: 'graphql_ws_sockets_open',
@@ -283,6 +332,13 @@ export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PO
     },
   });
 
+  return (s) => {
+    sources = s;
+  };
+}
+
+/** /metrics: on the API's port behind METRICS_TOKEN, or on a listener of its own (METRICS_PORT). */
+function metricsEndpoint(registry: Registry, config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PORT'>, log: Logger): Pick<Metrics, 'serveOnApiPort' | 'listen' | 'close'> {
   const refuse = (res: ServerResponse) =>
     json(res, 401, { error: 'Metrics need Authorization: Bearer <METRICS_TOKEN>.' }, { 'www-authenticate': 'Bearer realm="metrics"' });
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
@@ -302,38 +358,6 @@ export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PO
   });
 
   return {
-    registry,
-    plugins: [prometheus, outcomes],
-    decided: (kind, status) => decisions.inc({ kind, status }),
-    observeStream: (args) => new StreamFigures(labelsOf(args.document, args.operationName ?? undefined)),
-    timeDelivery(pubsub) {
-      // However many subscriptions of this instance receive an event, it is observed once (by its id).
-      const observed = new Set<string>();
-      const observe = (topic: string, payload: unknown) => {
-        const { at, id } = (payload ?? {}) as { at?: unknown; id?: unknown };
-        const published = typeof at === 'string' ? Date.parse(at) : NaN;
-        if (Number.isNaN(published)) return;
-        if (typeof id === 'string') {
-          if (observed.has(id)) return;
-          observed.add(id);
-          if (observed.size > 10_000) observed.delete(observed.values().next().value!);
-        }
-        // Clocks of two instances may disagree by a little: never a negative delay.
-        delivery.observe({ topic }, Math.max(0, Date.now() - published) / 1000);
-      };
-      const subscribe = ((topic: string, ...rest: unknown[]) =>
-        pipe(
-          (pubsub.subscribe as unknown as (...args: unknown[]) => AsyncIterable<unknown>)(topic, ...rest),
-          map((payload: unknown) => {
-            observe(topic, payload);
-            return payload;
-          }),
-        )) as PubSub['subscribe'];
-      return { publish: pubsub.publish, subscribe };
-    },
-    collectFrom(s) {
-      sources = s;
-    },
     async serveOnApiPort(req, res) {
       if (config.METRICS_PORT !== undefined) return void json(res, 404, { error: 'Metrics are not served on this port.' });
       if (!config.METRICS_TOKEN)

@@ -92,7 +92,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const metrics = createMetrics(config, db, log);
   // graphql-ws operations carry the request id the socket handler gave them; HTTP ones do not.
   const streams = trackStreams((graphqlContext) => ((graphqlContext as { wsRequestId?: string }).wsRequestId ? 'ws' : 'sse'), metrics.observeStream);
-  const pubsubHandle = openPubSub(config.REDIS_URL);
+  const pubsubHandle = openPubSub(config.REDIS_URL, log);
   const services: Services = {
     config,
     clock: options.clock ?? systemClock,
@@ -112,9 +112,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Last among the plugins: metrics and tracing observe the others; shutdown ends the streams they made.
   const yoga = createGovernanceYoga(services, [...metrics.plugins, ...tracing.plugins, streams.plugin]);
   let stopping = false;
-  const http = createHttpServer(services, { graphql: (req, res) => yoga.requestListener(req, res), metrics, tracing, stopping: () => stopping });
+  const http = createHttpServer(services, { graphql: (req, res) => yoga.requestListener(req, res), metrics, tracing, stopping: () => stopping, delivery: pubsubHandle.delivery });
   const sockets = createSocketServer(services, { server: http.server, yoga, tracing, stopping: () => stopping });
-  metrics.collectFrom({ openSockets: sockets.openSockets, openSubscriptions: () => streams.open(), pool: () => services.sql.poolStats() });
+  metrics.collectFrom({
+    openSockets: sockets.openSockets,
+    openSubscriptions: () => streams.open(),
+    pool: () => services.sql.poolStats(),
+    delivery: pubsubHandle.delivery,
+    failedPublishes: pubsubHandle.failedPublishes,
+  });
 
   let metricsPort: number | null = null;
   return {

@@ -4,6 +4,7 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { setMaxListeners } from 'node:events';
+import type { Logger } from './logger.ts';
 
 /**
  * Topics and their payloads. Each domain declares its own in its events.ts, by augmenting this
@@ -19,23 +20,85 @@ type TopicArgs = { [Topic in keyof Topics]: Topics[Topic] };
 
 export type PubSub = ReturnType<typeof createPubSub<TopicArgs>>;
 
+/** Cross-instance delivery: in-process (no REDIS_URL), through Redis, or degraded while Redis is unreachable. */
+export type Delivery = 'in-process' | 'redis' | 'degraded';
+
 export interface PubSubHandle {
   pubsub: PubSub;
+  /** How events reach other instances now (for /ready and /metrics). */
+  delivery(): Delivery;
+  /** Publishes that Redis could not take (lost for other instances), since start. */
+  failedPublishes(): number;
   close(): Promise<void>;
 }
 
-export function openPubSub(redisUrl?: string): PubSubHandle {
+/** Where Redis is, for a log line: host and port, never the URL's password. */
+const whereIs = (url: string) => {
+  try {
+    const { hostname, port } = new URL(url);
+    return `${hostname}:${port || 6379}`;
+  } catch {
+    return 'the configured address';
+  }
+};
+
+/**
+ * Logs a fault the first time it is seen in an interval, then how often it recurred: an outage
+ * that lasts minutes is a few lines, not one per attempt or per publish.
+ */
+export function oncePerInterval(log: Pick<Logger, 'warn'>, intervalMs: number, now: () => number = () => performance.now()) {
+  const last = new Map<string, { at: number; suppressed: number }>();
+  return (key: string, message: string) => {
+    const seen = last.get(key);
+    const t = now();
+    if (seen && t - seen.at < intervalMs) {
+      seen.suppressed++;
+      return;
+    }
+    log.warn(seen?.suppressed ? { repeated: seen.suppressed } : {}, message);
+    last.set(key, { at: t, suppressed: 0 });
+  };
+}
+
+export function openPubSub(redisUrl: string | undefined, log: Logger, faultLogIntervalMs = 30_000): PubSubHandle {
   if (!redisUrl) {
     // One listener per live subscription is by design: lift Node's leak warning threshold (10).
     const eventTarget = new EventTarget();
     setMaxListeners(0, eventTarget);
-    return { pubsub: createPubSub<TopicArgs>({ eventTarget }), close: async () => {} };
+    return { pubsub: createPubSub<TopicArgs>({ eventTarget }), delivery: () => 'in-process', failedPublishes: () => 0, close: async () => {} };
   }
-  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  const where = whereIs(redisUrl);
+  const report = oncePerInterval(log, faultLogIntervalMs);
+  // ioredis reconnects by itself (backoff up to 2 s) and resubscribes on reconnect. Without an
+  // 'error' listener an unreachable Redis throws from the client's emitter and ends the process.
+  // The subscriber's commands wait for the connection (maxRetriesPerRequest: null), so a live
+  // subscription opened during an outage starts receiving when Redis returns; a publish is retried
+  // over a few reconnections, then counted and reported as lost for the other instances.
+  const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 5 });
+  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  let failed = 0;
+  for (const [role, client] of [['publisher', publishClient], ['subscriber', subscribeClient]] as const) {
+    client.on('error', (error: Error) =>
+      report(`${role}:${error.message}`, `Redis (REDIS_URL, ${where}) unreachable for the ${role}: ${error.message}. Retrying; live events do not reach other instances meanwhile.`),
+    );
+    client.on('ready', () => log.info(`Redis (REDIS_URL, ${where}) connected: the ${role} is ready`));
+  }
+  const lost = (what: string) => (error: Error) => {
+    if (what === 'publish') failed++;
+    report(`${what}:${error.message}`, `Redis (REDIS_URL, ${where}) did not take a ${what}: ${error.message}`);
+  };
+  // The event target calls these without handling their promises: a rejection would end the process.
+  const publisher = { publish: (channel: string, message: string) => publishClient.publish(channel, message).catch(lost('publish')) };
+  const subscriber = {
+    on: (event: string, listener: (...args: any[]) => void) => subscribeClient.on(event, listener),
+    subscribe: (channel: string) => subscribeClient.subscribe(channel).catch(lost('subscribe')),
+    unsubscribe: (channel: string) => subscribeClient.unsubscribe(channel).catch(lost('unsubscribe')),
+  };
+  const eventTarget = createRedisEventTarget({ publishClient: publisher as unknown as Redis, subscribeClient: subscriber as unknown as Redis });
   return {
     pubsub: createPubSub<TopicArgs>({ eventTarget }),
+    delivery: () => (publishClient.status === 'ready' && subscribeClient.status === 'ready' ? 'redis' : 'degraded'),
+    failedPublishes: () => failed,
     async close() {
       // A client still connecting has nothing to flush, and quit() on it rejects unhandled later.
       const end = (client: Redis) => (client.status === 'ready' ? client.quit() : Promise.resolve(client.disconnect()));

@@ -1,14 +1,15 @@
 // With REDIS_URL, an event published on one instance reaches subscribers of another. Runs when
 // TEST_REDIS_URL is set (CI's service suite), and then fails if Redis is unreachable.
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger.ts';
 import { openPubSub } from '../src/pubsub.ts';
 
 const redisUrl = process.env.TEST_REDIS_URL;
 
 describe.runIf(Boolean(redisUrl))('pub/sub through Redis', () => {
   it('delivers an event from one instance to a subscriber on another', async () => {
-    const one = openPubSub(redisUrl);
-    const two = openPubSub(redisUrl);
+    const one = openPubSub(redisUrl, createLogger('silent'));
+    const two = openPubSub(redisUrl, createLogger('silent'));
     try {
       const organizationId = `org-${Date.now()}`;
       const iterator = two.pubsub.subscribe('org:event', organizationId)[Symbol.asyncIterator]();

@@ -7,6 +7,7 @@ import { newRequestId, requestScope } from '../context.ts';
 import { ping } from '../db/sql/health.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { Tracing } from '../ops/tracing.ts';
+import type { Delivery } from '../pubsub.ts';
 import type { Services } from '../services.ts';
 import { CONSOLE_PATH, consoleSite } from './console.ts';
 import { corsOutcome } from './cors.ts';
@@ -46,9 +47,11 @@ export interface HttpServerOptions {
   tracing: Pick<Tracing, 'request'>;
   /** True once shutdown began: /ready answers 503. */
   stopping: () => boolean;
+  /** How live events reach other instances: /ready says so, and stays ready while Redis is away. */
+  delivery: () => Delivery;
 }
 
-export function createHttpServer(services: Services, { graphql, metrics, tracing, stopping }: HttpServerOptions): HttpServer {
+export function createHttpServer(services: Services, { graphql, metrics, tracing, stopping, delivery }: HttpServerOptions): HttpServer {
   const { config, log, system: db } = services;
   const inFlight = new Set<Promise<unknown>>();
   const serveConsole = consoleSite(config);
@@ -63,7 +66,9 @@ export function createHttpServer(services: Services, { graphql, metrics, tracing
     if (path === '/ready') {
       let ready = !stopping();
       if (ready) ready = await ping(db);
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ready ? 'ready' : 'unavailable' }));
+      // Redis away degrades live events across instances, not requests: every instance would lose
+      // it at once, and a balancer taking them all out would turn a degradation into an outage.
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ready ? 'ready' : 'unavailable', liveEvents: delivery() }));
       return;
     }
     // The approvals console: static files built from console/src, with their own CSP.

@@ -14,7 +14,7 @@ import type { Config } from '../config.ts';
 import { INPUT_CODES } from '../errors.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
-import type { PubSub } from '../pubsub.ts';
+import type { Delivery, PubSub } from '../pubsub.ts';
 import type { StreamObservation } from './streams.ts';
 
 /** What the gauges read at scrape time. */
@@ -25,6 +25,10 @@ export interface MetricSources {
   openSubscriptions(): { ws: number; sse: number };
   /** The PostgreSQL pool's clients, where the database layer reports them (SQLite has no pool). */
   pool?(): { total: number; idle: number; waiting: number; max: number } | null;
+  /** How live events reach other instances (src/pubsub.ts). */
+  delivery?(): Delivery;
+  /** Publishes Redis did not take, since start. */
+  failedPublishes?(): number;
 }
 
 export interface Metrics {
@@ -318,6 +322,27 @@ function scrapeTimeGauges(registry: Registry, db: Db, log: Logger): Metrics['col
         // A scrape while the database is unreachable keeps the last figures; /ready says why.
         log.warn({ err: error }, 'metrics: could not count pending approvals');
       }
+    },
+  });
+  new Gauge({
+    name: 'pubsub_redis_up',
+    help: 'Whether live events reach other instances through Redis (1), or Redis is unreachable and they do not (0); absent without REDIS_URL',
+    registers: [registry],
+    collect() {
+      const delivery = sources?.delivery?.();
+      if (delivery && delivery !== 'in-process') this.set(delivery === 'redis' ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: 'pubsub_publish_failures_total',
+    help: 'Live events Redis did not take (not delivered to other instances)',
+    registers: [registry],
+    collect() {
+      // The count lives in src/pubsub.ts; the counter shows it as of the scrape.
+      const failed = sources?.failedPublishes?.();
+      if (failed === undefined) return;
+      this.reset();
+      this.inc(failed);
     },
   });
   new Gauge({

@@ -29,6 +29,7 @@ import { openPubSub } from './pubsub.ts';
 import type { Services } from './services.ts';
 import { shutDown } from './shutdown.ts';
 import { workflowKind } from './workflows/definitions.ts';
+import { recoverInterruptedRuns, runsInFlight } from './workflows/interrupted.ts';
 import { createSocketServer } from './ws/server.ts';
 import { createGovernanceYoga } from './yoga.ts';
 
@@ -105,8 +106,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     approvals: kindRegistry(observedKinds(options.approvalKinds ?? DOMAIN_APPROVAL_KINDS, tracing, metrics)),
     // The domains' row-level filters: the tenant extension asks this registry, naming no model itself.
     rowFilters: rowFilterRegistry([kpiRowFilters]),
+    runsInFlight: runsInFlight(),
   };
   if (seedDemo) log.info((await seedDemo(services)).join('\n'));
+  // Runs a stopped process left RUNNING are recorded UNKNOWN, never run again (the sweep job keeps checking).
+  await recoverInterruptedRuns(services, { atStart: true });
   const jobs = startBackgroundJobs(services, auditKeys);
 
   // Last among the plugins: metrics and tracing observe the others; shutdown ends the streams they made.
@@ -143,7 +147,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       if (stopping) return;
       stopping = true;
       const connections = [() => pubsubHandle.close(), () => db.$disconnect(), () => sql.close(), () => metrics.close(), () => tracing.shutdown()];
-      await shutDown({ http, sockets, streams, jobs, connections }, config.SHUTDOWN_TIMEOUT_MS);
+      await shutDown({ http, sockets, streams, jobs, runs: (deadline) => services.runsInFlight.settle(services, deadline), connections }, config.SHUTDOWN_TIMEOUT_MS);
     },
   };
 }

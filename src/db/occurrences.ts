@@ -5,7 +5,8 @@ import { hostname } from 'node:os';
 import type { Db } from './client.ts';
 import { isUniqueViolation } from './client.ts';
 
-const instance = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+/** This process among the instances sharing the database: host, pid and a random suffix (a pid can be reused). */
+export const instance = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 
 /** True when this instance claimed the occurrence. */
 export async function claimOccurrence(db: Db, job: string, occurrence: string, now: Date): Promise<boolean> {

@@ -7,6 +7,7 @@ import { pruneThrottle } from '../identity/throttle.ts';
 import { announceExpiringScopes } from '../kpis/scope-expiry.ts';
 import { closeDueReviews } from '../reviews/service.ts';
 import type { Services } from '../services.ts';
+import { recoverInterruptedRuns } from '../workflows/interrupted.ts';
 import { runDueWorkflows } from '../workflows/scheduler.ts';
 import { everyInterval, everyTick, type Interval } from './schedule.ts';
 
@@ -26,10 +27,12 @@ export function startBackgroundJobs(services: Services, auditKeys: AuditKeys): I
   const reviewDeadlines = everyInterval(db, services.clock, log, 'reviews.deadline', config.APPROVAL_SWEEP_SECONDS, () => closeDueReviews(services));
   // Each workflow occurrence is claimed on its own, so every instance may look every tick.
   const scheduler = everyTick(log, 'workflows.schedule', config.SCHEDULER_TICK_SECONDS, () => runDueWorkflows(services));
+  // Workflow runs left RUNNING by a stopped instance, once they outlive any live run: UNKNOWN.
+  const interruptedRuns = everyInterval(db, services.clock, log, 'workflows.interrupted', config.APPROVAL_SWEEP_SECONDS, () => recoverInterruptedRuns(services));
   return {
     async stop() {
       // One after the other, each finishing the run it is in.
-      for (const job of [sweep, scheduler, scopeNotices, reviewDeadlines, checkpoints]) await job.stop();
+      for (const job of [sweep, scheduler, scopeNotices, reviewDeadlines, checkpoints, interruptedRuns]) await job.stop();
     },
   };
 }

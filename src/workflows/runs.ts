@@ -8,12 +8,14 @@ import { auditedTransaction, callerActor, type Actor } from '../audit/record.ts'
 import { enforce, refusalError } from '../authz/decision.ts';
 import { contextFor, type Context } from '../context.ts';
 import { isUniqueViolation, type Workflow, type WorkflowRun } from '../db/client.ts';
+import { instance } from '../db/occurrences.ts';
 import { AppError, ErrorCode, notFound } from '../errors.ts';
 import { accessOf, profileFor } from '../kpis/access.ts';
 import { kpiSummary } from '../kpis/kpis.ts';
 import { writeKpiDecision } from '../kpis/policy.ts';
 import type { Services } from '../services.ts';
 import { actionsOf, isSnapshotOutput, type Action, type SnapshotOutput } from './actions.ts';
+import { RUN_STARTED } from './interrupted.ts';
 import {
   RUN_NEEDS_APPROVAL, blockedRunDecision, manageDecision, outputDecision, runAsPrincipal, runBlock, type RevealedKpi, type RunBlock,
 } from './policy.ts';
@@ -104,7 +106,7 @@ export interface RunRequest {
 type RunFields = Pick<WorkflowRun, 'id' | 'status' | 'startedAt' | 'finishedAt' | 'output' | 'error' | 'blockedVersion'>;
 
 /**
- * Stores a run with its audit event. The event goes first: appending it locks the organization's
+ * Stores a BLOCKED run with its audit event. The event goes first (as in every run write): appending it locks the organization's
  * audit chain, which deleteWorkflow holds before deleting runs, so a run is either deleted with its
  * workflow or finds the workflow gone, never left pointing at a deleted one.
  */
@@ -134,6 +136,48 @@ async function blockedRun(services: Services, workflow: Workflow, request: RunRe
 }
 
 /**
+ * Records the run RUNNING, with its audit event naming the instance performing it, before any action
+ * leaves the server (intent before effect): a process that dies mid-run leaves a run on record,
+ * which src/workflows/interrupted.ts marks UNKNOWN.
+ */
+function startRun(services: Services, workflow: Workflow, request: RunRequest, id: string, startedAt: Date): Promise<WorkflowRun> {
+  return auditedTransaction(request.actor, async (tx, record) => {
+    await record({ action: RUN_STARTED, targetType: 'WorkflowRun', targetId: id, metadata: { workflowId: workflow.id, trigger: request.trigger, instance } });
+    if (!(await tx.workflow.findUnique({ where: { id: workflow.id }, select: { id: true } }))) throw notFound('workflow', encodeGlobalID('Workflow', workflow.id));
+    const { trigger, triggeredById, occurrence } = request;
+    return tx.workflowRun.create({
+      data: { id, status: 'RUNNING', startedAt, organizationId: workflow.organizationId, workflowId: workflow.id, trigger, triggeredById, occurrence },
+    });
+  });
+}
+
+class RunGone extends Error {}
+
+/**
+ * Completes a RUNNING run with its outcome and audit event. A run marked UNKNOWN meanwhile (a
+ * shutdown gave up on it, or it outlived the limit interrupted.ts allows) stays UNKNOWN; its event
+ * still records what the actions did, late.
+ */
+async function completeRun(services: Services, workflow: Workflow, request: RunRequest, id: string, outcome: { outputs: unknown[]; error: string | null }): Promise<WorkflowRun> {
+  const status = outcome.error ? 'FAILED' : 'SUCCEEDED';
+  try {
+    return await auditedTransaction(request.actor, async (tx, record) => {
+      await record({ action: 'workflow.run', targetType: 'WorkflowRun', targetId: id, metadata: { workflowId: workflow.id, trigger: request.trigger, status, actions: outcome.outputs.length } });
+      const data = { status, finishedAt: services.clock.now(), output: JSON.stringify(outcome.outputs), error: outcome.error };
+      const { count } = await tx.workflowRun.updateMany({ where: { id, status: 'RUNNING' }, data });
+      const run = await tx.workflowRun.findUnique({ where: { id } });
+      // Deleted with its workflow while it ran.
+      if (!run) throw new RunGone();
+      if (count === 0) services.log.warn({ runId: id, workflowId: workflow.id, status }, `workflow run finished (${status}) after it was recorded ${run.status}`);
+      return run;
+    });
+  } catch (error) {
+    if (error instanceof RunGone) throw notFound('workflow', encodeGlobalID('Workflow', workflow.id));
+    throw error;
+  }
+}
+
+/**
  * Runs a workflow now, or returns its BLOCKED run when it may not run; `block` then says why (the
  * caller of runWorkflow turns it into an error).
  */
@@ -141,16 +185,12 @@ export async function execute(services: Services, workflow: Workflow, request: R
   const block = runBlock(workflow);
   if (block) return { run: await blockedRun(services, workflow, request, block), block };
   const id = randomUUID();
-  const startedAt = services.clock.now();
-  const { outputs, error } = await performActions(services, workflow, id);
-  const status = error ? 'FAILED' : 'SUCCEEDED';
-  const run = await recordRun(
-    workflow,
-    request,
-    { id, status, startedAt, finishedAt: services.clock.now(), output: JSON.stringify(outputs), error, blockedVersion: null },
-    { status, actions: outputs.length },
+  await startRun(services, workflow, request, id, services.clock.now());
+  const run = services.runsInFlight.track(
+    { id, organizationId: workflow.organizationId, workflowId: workflow.id },
+    performActions(services, workflow, id).then((outcome) => completeRun(services, workflow, request, id, outcome)),
   );
-  return { run, block: null };
+  return { run: await run, block: null };
 }
 
 export async function runWorkflow(ctx: Context, id: string): Promise<WorkflowRun> {

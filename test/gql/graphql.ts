@@ -178,9 +178,16 @@ export type WorkflowInput = {
 };
 
 export type WorkflowRunStatus =
+  /** The definition may not run (approval or enabled state); nothing was done. */
   | 'BLOCKED'
+  /** An action failed; `error` says which and why. The actions after it did not run. */
   | 'FAILED'
-  | 'SUCCEEDED';
+  /** Recorded before its first action left the server; its actions are under way. */
+  | 'RUNNING'
+  /** Every action succeeded. */
+  | 'SUCCEEDED'
+  /** The process performing the run stopped (or shut down) before it finished: its actions may or may not have taken effect. Never run again by the server; `error` says what happened. */
+  | 'UNKNOWN';
 
 export type WorkflowRunTrigger =
   | 'MANUAL'

@@ -9,7 +9,19 @@ import { isSnapshotOutput } from '../actions.ts';
 import { readableOutput, runWorkflow } from '../runs.ts';
 import { WorkflowRef } from './workflow.ts';
 
-const RunStatusEnum = builder.enumType('WorkflowRunStatus', { values: ['SUCCEEDED', 'FAILED', 'BLOCKED'] as const });
+const RUN_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'BLOCKED', 'UNKNOWN'] as const;
+const RunStatusEnum = builder.enumType('WorkflowRunStatus', {
+  values: {
+    RUNNING: { description: 'Recorded before its first action left the server; its actions are under way.' },
+    SUCCEEDED: { description: 'Every action succeeded.' },
+    FAILED: { description: 'An action failed; `error` says which and why. The actions after it did not run.' },
+    BLOCKED: { description: 'The definition may not run (approval or enabled state); nothing was done.' },
+    UNKNOWN: {
+      description:
+        'The process performing the run stopped (or shut down) before it finished: its actions may or may not have taken effect. Never run again by the server; `error` says what happened.',
+    },
+  } satisfies Record<(typeof RUN_STATUSES)[number], object>,
+});
 const RunTriggerEnum = builder.enumType('WorkflowRunTrigger', { values: ['MANUAL', 'SCHEDULE'] as const });
 
 /** A run's output as stored, with the KPI a snapshot names shown by its global id. */
@@ -23,7 +35,7 @@ const WorkflowRunRef = builder.node(builder.objectRef<WorkflowRun>('WorkflowRun'
   fields: (t) => ({
     // A workflow's runs are deleted with it.
     workflow: t.field({ type: WorkflowRef, resolve: (r, _a, ctx) => required(recordById.workflow(ctx).load(r.workflowId), `workflow ${r.workflowId}`) }),
-    status: t.field({ type: RunStatusEnum, resolve: (r) => r.status as 'SUCCEEDED' | 'FAILED' | 'BLOCKED' }),
+    status: t.field({ type: RunStatusEnum, resolve: (r) => r.status as (typeof RUN_STATUSES)[number] }),
     trigger: t.field({ type: RunTriggerEnum, resolve: (r) => r.trigger as 'MANUAL' | 'SCHEDULE' }),
     startedAt: t.expose('startedAt', { type: 'DateTime' }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
@@ -34,7 +46,7 @@ const WorkflowRunRef = builder.node(builder.objectRef<WorkflowRun>('WorkflowRun'
       authScopes: { can: 'workflows.readOutput' },
       resolve: async (r, _a, ctx) => publicOutput(await readableOutput(ctx, r)),
     }),
-    error: t.exposeString('error', { nullable: true, description: 'Why a FAILED or BLOCKED run did not do its work.' }),
+    error: t.exposeString('error', { nullable: true, description: 'Why a FAILED or BLOCKED run did not do its work, or why an UNKNOWN one has no outcome.' }),
   }),
 });
 const WorkflowRunConnection = connectionOf(WorkflowRunRef, 'WorkflowRun');

@@ -11,7 +11,9 @@ import { ConfigError, type Config } from './config.ts';
 import { newRequestId, requestScope } from './context.ts';
 import { openDatabaseWithDriver } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
+import { databaseFaultLog } from './db/faults.ts';
 import { rowFilterRegistry } from './db/row-filters.ts';
+import { whenDatabaseAnswers } from './db/wait.ts';
 import { createHttpServer } from './http/server.ts';
 import { bootstrap } from './identity/bootstrap.ts';
 import { logMailer, noMailer, type Mailer } from './identity/mailer.ts';
@@ -82,15 +84,18 @@ async function loadDemoSeeding(): Promise<DemoSeeding> {
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
-  // Migrating also puts a SQLite file in WAL mode, which the file keeps.
-  const { applied } = await migrateDatabase(config.DATABASE_URL);
+  // Migrating also puts a SQLite file in WAL mode, which the file keeps. PostgreSQL may not answer
+  // yet (started with the server): the migrations wait for it.
+  const { applied } = await whenDatabaseAnswers(config.DATABASE_URL, () => migrateDatabase(config.DATABASE_URL), { log, timeoutSeconds: config.DATABASE_START_TIMEOUT_SECONDS });
   if (applied.length) log.info({ applied }, 'database migrated');
   const { db, sql } = openDatabaseWithDriver(config.DATABASE_URL, { onQuery: options.onQuery });
   const auditKeys = auditKeysFrom(config);
   useAuditKeys(db, auditKeys);
   const seedDemo = await bootstrap(db, config, log, loadDemoSeeding);
   const tracing = startTracing(tracerProviderFromConfig(config, options.spanExporter));
-  const metrics = createMetrics(config, db, log);
+  // The database away mid-run: one line per interval across requests, jobs and scrapes, no stack.
+  const databaseFaults = databaseFaultLog(config.DATABASE_URL, log);
+  const metrics = createMetrics(config, db, log, databaseFaults);
   // graphql-ws operations carry the request id the socket handler gave them; HTTP ones do not.
   const streams = trackStreams((graphqlContext) => ((graphqlContext as { wsRequestId?: string }).wsRequestId ? 'ws' : 'sse'), metrics.observeStream);
   const pubsubHandle = openPubSub(config.REDIS_URL, log);
@@ -111,13 +116,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (seedDemo) log.info((await seedDemo(services)).join('\n'));
   // Runs a stopped process left RUNNING are recorded UNKNOWN, never run again (the sweep job keeps checking).
   await recoverInterruptedRuns(services, { atStart: true });
-  const jobs = startBackgroundJobs(services, auditKeys);
+  const jobs = startBackgroundJobs(services, auditKeys, databaseFaults);
 
   // Last among the plugins: metrics and tracing observe the others; shutdown ends the streams they made.
-  const yoga = createGovernanceYoga(services, [...metrics.plugins, ...tracing.plugins, streams.plugin]);
+  const yoga = createGovernanceYoga(services, [...metrics.plugins, ...tracing.plugins, streams.plugin], databaseFaults);
   let stopping = false;
   const http = createHttpServer(services, { graphql: (req, res) => yoga.requestListener(req, res), metrics, tracing, stopping: () => stopping, delivery: pubsubHandle.delivery });
-  const sockets = createSocketServer(services, { server: http.server, yoga, tracing, stopping: () => stopping });
+  const sockets = createSocketServer(services, { server: http.server, yoga, tracing, stopping: () => stopping, databaseFaults });
   metrics.collectFrom({
     openSockets: sockets.openSockets,
     openSubscriptions: () => streams.open(),

@@ -35,6 +35,8 @@ const schema = z
         (v) => /^(file:|postgres(ql)?:\/\/)/.test(v),
         'must be a SQLite file URL (file:./data/governance.db) or a postgresql:// URL',
       ),
+    /** How long a start waits for PostgreSQL to answer, retrying with backoff; 0: as long as it takes. */
+    DATABASE_START_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(0),
     REDIS_URL: z
       .string()
       .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')

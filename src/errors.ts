@@ -11,6 +11,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The operation is too large (tokens, depth, aliases, directives, page size, cost): nothing of it ran. */
   OPERATION_LIMIT: 'OPERATION_LIMIT',
+  /** The database could not be reached (an outage, a restart): nothing is wrong with the request; retry shortly. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -64,6 +66,16 @@ export const tooLong = (field: string, maxLength: number, length: number) =>
   badInput(`\`${field}\` has at most ${maxLength} characters; it had ${length}.`, { field, maxLength });
 
 export const conflict = (message: string, rule?: string) => new AppError(ErrorCode.CONFLICT, message, { rule });
+
+/**
+ * The database cannot be reached (an outage, a restart): nothing the caller did, and nothing it can
+ * fix; retry shortly. HTTP answers 503 when it is the whole response.
+ */
+export const serviceUnavailable = (requestId: string, path?: readonly (string | number)[]) =>
+  new GraphQLError(`The database cannot be reached at the moment: retry shortly. Quote request id ${requestId} if it lasts.`, {
+    path,
+    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, requestId, http: { status: 503 } },
+  });
 
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new AppError(ErrorCode.RATE_LIMITED, message, { details: { retryAfterSeconds } });

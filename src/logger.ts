@@ -25,3 +25,21 @@ export function createLogger(level: string): Logger {
     },
   });
 }
+
+/**
+ * Logs a fault the first time it is seen in an interval, then how often it recurred: an outage
+ * that lasts minutes is a few lines, not one per attempt or per publish.
+ */
+export function oncePerInterval(log: Pick<Logger, 'warn'>, intervalMs: number, now: () => number = () => performance.now()) {
+  const last = new Map<string, { at: number; suppressed: number }>();
+  return (key: string, message: string) => {
+    const seen = last.get(key);
+    const t = now();
+    if (seen && t - seen.at < intervalMs) {
+      seen.suppressed++;
+      return;
+    }
+    log.warn(seen?.suppressed ? { repeated: seen.suppressed } : {}, message);
+    last.set(key, { at: t, suppressed: 0 });
+  };
+}

@@ -4,7 +4,7 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { setMaxListeners } from 'node:events';
-import type { Logger } from './logger.ts';
+import { oncePerInterval, type Logger } from './logger.ts';
 
 /**
  * Topics and their payloads. Each domain declares its own in its events.ts, by augmenting this
@@ -41,24 +41,6 @@ const whereIs = (url: string) => {
     return 'the configured address';
   }
 };
-
-/**
- * Logs a fault the first time it is seen in an interval, then how often it recurred: an outage
- * that lasts minutes is a few lines, not one per attempt or per publish.
- */
-export function oncePerInterval(log: Pick<Logger, 'warn'>, intervalMs: number, now: () => number = () => performance.now()) {
-  const last = new Map<string, { at: number; suppressed: number }>();
-  return (key: string, message: string) => {
-    const seen = last.get(key);
-    const t = now();
-    if (seen && t - seen.at < intervalMs) {
-      seen.suppressed++;
-      return;
-    }
-    log.warn(seen?.suppressed ? { repeated: seen.suppressed } : {}, message);
-    last.set(key, { at: t, suppressed: 0 });
-  };
-}
 
 export function openPubSub(redisUrl: string | undefined, log: Logger, faultLogIntervalMs = 30_000): PubSubHandle {
   if (!redisUrl) {

@@ -10,7 +10,8 @@ import { useApprovalEventSharing } from './approvals/stream.ts';
 import { useDenialAudit } from './audit/denials.ts';
 import { createContext, newRequestId, requestScope, type Context } from './context.ts';
 import { clientAddressOf, resolveCaller } from './identity/caller.ts';
-import { withInputCode } from './errors.ts';
+import type { DatabaseFaults } from './db/faults.ts';
+import { serviceUnavailable, withInputCode } from './errors.ts';
 import { useCompiledExecution } from './executor.ts';
 import { graphiqlOptions, graphiqlRenderer } from './http/graphiql.ts';
 import { useStringLimit } from './input-limits.ts';
@@ -20,8 +21,11 @@ import { schema } from './schema.ts';
 import type { Services } from './services.ts';
 import type { GovernanceYoga, SocketOperation } from './ws/server.ts';
 
-/** Yoga masks every error that is not ours, quoting the request id and logging the original in full. */
-function maskError(log: Logger) {
+/**
+ * Yoga masks every error that is not ours, quoting the request id and logging the original in
+ * full; the database being away is expected, logged once per interval, and told as such.
+ */
+function maskError(log: Logger, databaseFaults: DatabaseFaults) {
   return (error: unknown): Error => {
     if (error instanceof GraphQLError) {
       const original = error.originalError;
@@ -30,7 +34,9 @@ function maskError(log: Logger) {
       }
     }
     const requestId = requestScope.getStore()?.requestId ?? 'unknown';
-    log.error({ err: error instanceof GraphQLError ? (error.originalError ?? error) : error, requestId }, 'unexpected error');
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    if (databaseFaults.report(original, 'a request')) return serviceUnavailable(requestId, error instanceof GraphQLError ? error.path : undefined);
+    log.error({ err: original, requestId }, 'unexpected error');
     return new GraphQLError(`Unexpected error: the server could not complete this. Quote request id ${requestId} when reporting it.`, {
       path: error instanceof GraphQLError ? error.path : undefined,
       extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
@@ -78,7 +84,7 @@ function contextFactory(services: Services) {
  * `observers` watch what the others made of each operation (metrics, tracing, then the streams
  * shutdown ends): they come last, in that order.
  */
-export function createGovernanceYoga(services: Services, observers: Plugin[]): GovernanceYoga {
+export function createGovernanceYoga(services: Services, observers: Plugin[], databaseFaults: DatabaseFaults): GovernanceYoga {
   const { config, log } = services;
   return createYoga<SocketOperation, Context>({
     schema,
@@ -94,7 +100,7 @@ export function createGovernanceYoga(services: Services, observers: Plugin[]): G
     // Cross-origin requests are answered before yoga (src/http/cors.ts).
     cors: false,
     logging: false,
-    maskedErrors: { maskError: maskError(log) },
+    maskedErrors: { maskError: maskError(log, databaseFaults) },
     context: contextFactory(services),
     plugins: [
       useCSRFPrevention(),

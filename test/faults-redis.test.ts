@@ -5,7 +5,8 @@
 import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPubSub, oncePerInterval, type PubSubHandle } from '../src/pubsub.ts';
+import { oncePerInterval } from '../src/logger.ts';
+import { openPubSub, type PubSubHandle } from '../src/pubsub.ts';
 import { faultProxy, type FaultProxy } from './fault-proxy.ts';
 import { orgWithRoles, until, type OrgFixture } from './fixtures.ts';
 import { PASSWORD, startTestServer, type TestServer } from './harness.ts';

@@ -17,7 +17,7 @@ import { resolveCaller } from '../src/identity/caller.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { createOrganizationWith, type SeedMember } from '../src/identity/bootstrap.ts';
 import { hashPassword } from '../src/identity/passwords.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger, type Logger } from '../src/logger.ts';
 
 export const PASSWORD = 'correct-horse-battery';
 let passwordHash: Promise<string> | undefined;
@@ -91,6 +91,8 @@ export interface ServerOptions {
   onQuery?: (sql: string, params: string) => void;
   /** Domain time (a manualClock the test advances instead of sleeping); the system clock by default. */
   clock?: Clock;
+  /** The server's log (tests that read it); silent unless TEST_LOG_LEVEL says otherwise. */
+  log?: Logger;
 }
 
 export async function startTestServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
@@ -107,7 +109,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
     ...env,
   });
-  const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), approvalKinds: options.approvalKinds, onQuery: options.onQuery, clock: options.clock });
+  const app = await buildApp(config, { log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), approvalKinds: options.approvalKinds, onQuery: options.onQuery, clock: options.clock });
   const contextOf = async (as: string) =>
     createContext(app.services, await resolveCaller(app.services, { authorization: null, organizationId: null, devUser: as }), newRequestId(), 'test');
 

@@ -2,6 +2,7 @@
 import { expireStale } from '../approvals/core.ts';
 import { checkpointMovedChains } from '../audit/checkpoints.ts';
 import type { AuditKeys } from '../audit/keys.ts';
+import type { DatabaseFaults } from '../db/faults.ts';
 import { pruneRevokedTokens } from '../identity/sessions.ts';
 import { pruneThrottle } from '../identity/throttle.ts';
 import { announceExpiringScopes } from '../kpis/scope-expiry.ts';
@@ -9,26 +10,27 @@ import { closeDueReviews } from '../reviews/service.ts';
 import type { Services } from '../services.ts';
 import { recoverInterruptedRuns } from '../workflows/interrupted.ts';
 import { runDueWorkflows } from '../workflows/scheduler.ts';
-import { everyInterval, everyTick, type Interval } from './schedule.ts';
+import { everyInterval, everyTick, jobFailureLog, type Interval } from './schedule.ts';
 
-export function startBackgroundJobs(services: Services, auditKeys: AuditKeys): Interval {
+export function startBackgroundJobs(services: Services, auditKeys: AuditKeys, databaseFaults: DatabaseFaults): Interval {
   const { system: db, log, config } = services;
+  const failed = jobFailureLog(log, databaseFaults);
   // The sweep also forgets login counters that no longer throttle anyone, and revocations of expired tokens.
-  const sweep = everyInterval(db, services.clock, log, 'approvals.expire', config.APPROVAL_SWEEP_SECONDS, async () => {
+  const sweep = everyInterval(db, services.clock, failed, 'approvals.expire', config.APPROVAL_SWEEP_SECONDS, async () => {
     await expireStale(services);
     await pruneThrottle(db, services.clock.now());
     await pruneRevokedTokens(db, services.clock.now());
   });
   // Signs the heads of the audit chains that moved, once per interval across instances.
-  const checkpoints = everyInterval(db, services.clock, log, 'audit.checkpoint', config.AUDIT_CHECKPOINT_SECONDS, () => checkpointMovedChains(db, auditKeys, services.clock.now(), log));
+  const checkpoints = everyInterval(db, services.clock, failed, 'audit.checkpoint', config.AUDIT_CHECKPOINT_SECONDS, () => checkpointMovedChains(db, auditKeys, services.clock.now(), log));
   // Time-bound access and access reviews, once per interval across instances: tell holders of
   // scopes about to end (SCOPE_EXPIRING), and give overdue reviews' undecided items their default.
-  const scopeNotices = everyInterval(db, services.clock, log, 'scopes.expiry-notice', config.APPROVAL_SWEEP_SECONDS, () => announceExpiringScopes(services));
-  const reviewDeadlines = everyInterval(db, services.clock, log, 'reviews.deadline', config.APPROVAL_SWEEP_SECONDS, () => closeDueReviews(services));
+  const scopeNotices = everyInterval(db, services.clock, failed, 'scopes.expiry-notice', config.APPROVAL_SWEEP_SECONDS, () => announceExpiringScopes(services));
+  const reviewDeadlines = everyInterval(db, services.clock, failed, 'reviews.deadline', config.APPROVAL_SWEEP_SECONDS, () => closeDueReviews(services));
   // Each workflow occurrence is claimed on its own, so every instance may look every tick.
-  const scheduler = everyTick(log, 'workflows.schedule', config.SCHEDULER_TICK_SECONDS, () => runDueWorkflows(services));
+  const scheduler = everyTick(failed, 'workflows.schedule', config.SCHEDULER_TICK_SECONDS, () => runDueWorkflows(services));
   // Workflow runs left RUNNING by a stopped instance, once they outlive any live run: UNKNOWN.
-  const interruptedRuns = everyInterval(db, services.clock, log, 'workflows.interrupted', config.APPROVAL_SWEEP_SECONDS, () => recoverInterruptedRuns(services));
+  const interruptedRuns = everyInterval(db, services.clock, failed, 'workflows.interrupted', config.APPROVAL_SWEEP_SECONDS, () => recoverInterruptedRuns(services));
   return {
     async stop() {
       // One after the other, each finishing the run it is in.

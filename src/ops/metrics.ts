@@ -13,6 +13,7 @@ import { APPROVAL_KINDS } from '../approvals/kinds.ts';
 import type { Config } from '../config.ts';
 import { INPUT_CODES } from '../errors.ts';
 import type { Db } from '../db/client.ts';
+import type { DatabaseFaults } from '../db/faults.ts';
 import type { Logger } from '../logger.ts';
 import type { Delivery, PubSub } from '../pubsub.ts';
 import type { StreamObservation } from './streams.ts';
@@ -95,14 +96,14 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 const json = (res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}) =>
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
 
-export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PORT'>, db: Db, log: Logger): Metrics {
+export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PORT'>, db: Db, log: Logger, databaseFaults: DatabaseFaults): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return {
     registry,
     ...operationMetrics(registry),
     ...decisionAndDeliveryMetrics(registry),
-    collectFrom: scrapeTimeGauges(registry, db, log),
+    collectFrom: scrapeTimeGauges(registry, db, log, databaseFaults),
     ...metricsEndpoint(registry, config, log),
   };
 }
@@ -286,7 +287,7 @@ function decisionAndDeliveryMetrics(registry: Registry): Pick<Metrics, 'decided'
 }
 
 /** Gauges read when Prometheus scrapes: sockets, subscriptions, pending approvals, the pool. */
-function scrapeTimeGauges(registry: Registry, db: Db, log: Logger): Metrics['collectFrom'] {
+function scrapeTimeGauges(registry: Registry, db: Db, log: Logger, databaseFaults: DatabaseFaults): Metrics['collectFrom'] {
   let sources: MetricSources | null = null;
   new Gauge({
     name: 'graphql_ws_sockets_open',
@@ -320,7 +321,7 @@ function scrapeTimeGauges(registry: Registry, db: Db, log: Logger): Metrics['col
         for (const kind of new Set<string>([...APPROVAL_KINDS, ...byKind.keys()])) this.set({ kind }, byKind.get(kind) ?? 0);
       } catch (error) {
         // A scrape while the database is unreachable keeps the last figures; /ready says why.
-        log.warn({ err: error }, 'metrics: could not count pending approvals');
+        if (!databaseFaults.report(error, 'a metrics scrape')) log.warn({ err: error }, 'metrics: could not count pending approvals');
       }
     },
   });

@@ -8,11 +8,12 @@ import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { sendLiveFramesTo, type LiveFrames } from '../streams/shared-execution.ts';
-import { newRequestId } from '../context.ts';
+import { newRequestId, requestScope } from '../context.ts';
 import { resolveCaller } from '../identity/caller.ts';
 import { sessionSockets } from '../identity/sessions.ts';
 import type { Tracing } from '../ops/tracing.ts';
 import type { Services } from '../services.ts';
+import type { DatabaseFaults } from '../db/faults.ts';
 import { withInputCode } from '../errors.ts';
 import type { CredentialInput } from '../identity/caller.ts';
 import type { Context as GraphQLContext } from '../context.ts';
@@ -83,12 +84,23 @@ async function operationThroughYoga(yoga: GovernanceYoga, ctx: OperationContext,
   } catch (error) {
     return [withInputCode(error instanceof GraphQLError ? error : new GraphQLError(String(error))) as GraphQLError];
   }
+  let contextValue;
+  try {
+    // In the operation's request scope, so that yoga's masking quotes its request id.
+    contextValue = await requestScope.run({ requestId: wsRequestId }, () => contextFactory());
+  } catch (error) {
+    // Yoga masked it already (the database away: SERVICE_UNAVAILABLE): this operation's error,
+    // instead of graphql-ws closing the whole socket with 4500. An HTTP status means nothing here.
+    if (!(error instanceof GraphQLError)) throw error;
+    const { http: _status, ...extensions } = error.extensions;
+    return [new GraphQLError(error.message, { path: error.path, extensions })];
+  }
   const args = {
     schema: s,
     operationName: params.operationName,
     document,
     variableValues: params.variables,
-    contextValue: await contextFactory(),
+    contextValue,
     rootValue: { execute, subscribe },
   };
   // Shared live results are written straight to the socket (src/streams/shared-execution.ts).
@@ -110,9 +122,11 @@ export interface SocketServerOptions {
   tracing: Tracing;
   /** True once shutdown began: new sockets are refused. */
   stopping: () => boolean;
+  /** The database being away: one log line per interval, and the client told to try again later. */
+  databaseFaults: DatabaseFaults;
 }
 
-export function createSocketServer(services: Services, { server, yoga, tracing, stopping }: SocketServerOptions): SocketServer {
+export function createSocketServer(services: Services, { server, yoga, tracing, stopping, databaseFaults }: SocketServerOptions): SocketServer {
   const { config } = services;
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.MAX_BODY_BYTES });
   /** Open, acknowledged sockets per user: one user cannot hold the server's sockets. */
@@ -134,7 +148,14 @@ export function createSocketServer(services: Services, { server, yoga, tracing, 
         // Every socket is someone's: credentials are required in connection_init, and must be good.
         const { authorization, devUser } = credentialsFromParams(ctx.connectionParams ?? {});
         if (!authorization && !devUser) return refuse(4401, 'Unauthorized: send connectionParams.token (from login) in connection_init');
-        const caller = await resolveCaller(services, { authorization, devUser });
+        let caller;
+        try {
+          caller = await resolveCaller(services, { authorization, devUser });
+        } catch (error) {
+          // graphql-ws would print the error's stack and close with 4500 and its message.
+          if (databaseFaults.report(error, 'a graphql-ws connection')) return refuse(1013, 'Try again later: the database cannot be reached');
+          throw error;
+        }
         if (!caller.user) return refuse(4401, `Unauthorized: ${caller.credentialProblem ?? 'the credentials were not accepted'}`.slice(0, 120));
         // The socket may have closed while the credentials were checked: onClose has run already,
         // so counting it now would hold one of the user's slots for ever.

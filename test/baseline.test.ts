@@ -89,7 +89,8 @@ describe('transport', () => {
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
     const ready = await fetch(`http://127.0.0.1:${port}/ready`);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    // With Redis (the service suite), cross-instance delivery goes through it; without, in process.
+    expect(await ready.json()).toEqual({ status: 'ready', liveEvents: process.env.TEST_REDIS_URL ? 'redis' : 'in-process' });
     const graphql = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-dev-user': o.viewer, 'x-request-id': 'req-over-http-01' },

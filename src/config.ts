@@ -91,6 +91,8 @@ const schema = z
     APPROVAL_TTL_SECONDS: z.coerce.number().int().min(1).default(7 * 24 * 3600),
     /** How often the expiry sweep runs (once per interval across instances). */
     APPROVAL_SWEEP_SECONDS: z.coerce.number().min(0.05).max(24 * 3600).default(60),
+    /** How long approval events are kept for subscribers resuming with a cursor (`after:`); older cursors are refused. */
+    APPROVAL_EVENT_RETENTION_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(72),
     /** How long before a time-bound scope ends its holder is told (SCOPE_EXPIRING, once). */
     SCOPE_EXPIRY_NOTICE_SECONDS: z.coerce.number().int().min(1).max(365 * 24 * 3600).default(3 * 24 * 3600),
     /** How long a WEBHOOK action waits for the receiver. */

@@ -9,6 +9,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A resume cursor (`after:`) that cannot be honoured: older than the events kept, unknown, or another organization's. */
+  CURSOR_INVALID: 'CURSOR_INVALID',
   /** The operation is too large (tokens, depth, aliases, directives, page size, cost): nothing of it ran. */
   OPERATION_LIMIT: 'OPERATION_LIMIT',
   /** The database could not be reached (an outage, a restart): nothing is wrong with the request; retry shortly. */

@@ -1,7 +1,6 @@
 // The approvals core: raising requests, who sees and decides them, deciding exactly once,
-// cancelling, expiring. Every state change commits with its effect and its audit event, and its
-// event is published after the commit. The rules themselves are in policy.ts.
-import { randomUUID } from 'node:crypto';
+// cancelling, expiring. Every state change commits with its effect, its audit event and its
+// logged approval event (event-log.ts), and that event is published after the commit. The rules themselves are in policy.ts.
 import type { OrgRole } from '../authz/matrix.ts';
 import { refusalError } from '../authz/decision.ts';
 import { auditedTransaction, callerActor, systemActor, type RecordEvent } from '../audit/record.ts';
@@ -11,7 +10,8 @@ import { lockOrganization } from '../db/locks.ts';
 import { distinct, inOrderOf, requestLoader } from '../loaders.ts';
 import { badInput, conflict, notFound, tooLong } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { published, requestGlobalId, type ApprovalEventType } from './events.ts';
+import { logApprovalEvent, takeLogged } from './event-log.ts';
+import { requestGlobalId, type ApprovalEventType } from './events.ts';
 import type { ApprovalKind, ApprovalKindHandler, DecisionContext, NewApprovalRequest } from './kinds.ts';
 import { approveDecision, cancelDecision, cellFor, decideDecision, kindsByCell, quorumReached } from './policy.ts';
 import { countedRolesOf, snapshotPolicy } from './quorum.ts';
@@ -40,8 +40,8 @@ export interface UnlessPending {
 }
 
 /**
- * Opens a request in the caller's transaction and records `approval.request`. The caller publishes
- * the REQUESTED event after its transaction commits (`publishApproval`). With `unlessPending`, a
+ * Opens a request in the caller's transaction, records `approval.request` and logs the REQUESTED
+ * event; the caller publishes it after its transaction commits (`publishApproval`). With `unlessPending`, a
  * matching PENDING request refuses it; the check runs under the organization's lock, so among
  * concurrent duplicates exactly one opens (on PostgreSQL as on SQLite).
  */
@@ -91,6 +91,7 @@ export async function raiseRequest(
     targetId: row.id,
     metadata: { kind: row.kind, summary, ...(row.requiredApprovals > 1 ? { requiredApprovals: row.requiredApprovals, countedRoles: countedRolesOf(row.countedRoles) } : {}) },
   });
+  await logApprovalEvent(tx, services.clock.now(), 'REQUESTED', row);
   return row;
 }
 
@@ -106,7 +107,7 @@ export async function requestApproval(ctx: Context, input: NewApprovalRequest, u
 
 /**
  * Withdraws the pending requests a change made moot (CANCELLED, with the reason) in the caller's
- * transaction, each with its audit event; returns them for publishing after the commit.
+ * transaction, each with its audit event and logged event; returns them for publishing after the commit.
  */
 export async function withdrawPending(tx: Tx, at: Date, where: Prisma.ApprovalRequestWhereInput, reason: string, record: RecordEvent): Promise<ApprovalRequest[]> {
   const withdrawn: ApprovalRequest[] = [];
@@ -115,7 +116,9 @@ export async function withdrawPending(tx: Tx, at: Date, where: Prisma.ApprovalRe
     const won = await tx.approvalRequest.updateMany({ where: { id: request.id, status: 'PENDING' }, data: { status: 'CANCELLED', decidedAt, reason } });
     if (won.count !== 1) continue;
     await record({ action: 'approval.supersede', targetType: 'ApprovalRequest', targetId: request.id, metadata: { kind: request.kind, reason } });
-    withdrawn.push({ ...request, status: 'CANCELLED', decidedAt, reason });
+    const row: ApprovalRequest = { ...request, status: 'CANCELLED', decidedAt, reason };
+    await logApprovalEvent(tx, at, 'CANCELLED', row);
+    withdrawn.push(row);
   }
   return withdrawn;
 }
@@ -217,6 +220,7 @@ async function close(ctx: Context, id: string, status: Closing, reason: string |
       targetId: id,
       metadata: { kind: request.kind, summary: request.summary, ...(request.approvalCount ? { approvals: request.approvalCount, required: request.requiredApprovals } : {}) },
     });
+    await logApprovalEvent(tx, decidedAt, status, row);
     return row;
   });
   publishApproval(services, status, updated);
@@ -264,7 +268,9 @@ async function approve(ctx: Context, id: string, comment: string | null): Promis
     const progress = { kind: request.kind, summary: request.summary, approvals: approvalCount, required: request.requiredApprovals };
     if (!quorumReached(approvalCount, request.requiredApprovals)) {
       await record({ action: 'approval.vote', targetType: 'ApprovalRequest', targetId: id, metadata: progress });
-      return { type: 'APPROVAL_PROGRESS' as const, row: { ...request, approvalCount } };
+      const row = { ...request, approvalCount };
+      await logApprovalEvent(tx, services.clock.now(), 'APPROVAL_PROGRESS', row);
+      return { type: 'APPROVAL_PROGRESS' as const, row };
     }
     const decidedAt = services.clock.now();
     const won = await tx.approvalRequest.updateMany({ where: { id, status: 'PENDING' }, data: { status: 'APPROVED', decidedById: userId, decidedAt, reason: comment } });
@@ -277,6 +283,7 @@ async function approve(ctx: Context, id: string, comment: string | null): Promis
       targetId: id,
       metadata: request.requiredApprovals > 1 ? progress : { kind: request.kind, summary: request.summary },
     });
+    await logApprovalEvent(tx, decidedAt, 'APPROVED', row);
     return { type: 'APPROVED' as const, row };
   });
   publishApproval(services, outcome.type, outcome.row);
@@ -317,6 +324,7 @@ export async function expireStale(services: Services): Promise<number> {
         targetId: request.id,
         metadata: { kind: request.kind, summary: request.summary, ttlSeconds: services.config.APPROVAL_TTL_SECONDS },
       });
+      await logApprovalEvent(tx, now, 'EXPIRED', closed);
       return closed;
     });
     if (row) {
@@ -330,6 +338,10 @@ export async function expireStale(services: Services): Promise<number> {
 
 // ---------------------------------------------------------------- events
 
+/**
+ * Publishes, after its transaction committed, the event logged for this row in it
+ * (`logApprovalEvent`, event-log.ts), with its position: subscribers resume from it.
+ */
 export function publishApproval(services: Services, type: ApprovalEventType, request: ApprovalRequest) {
-  services.pubsub.publish('approval:event', request.organizationId, { type, id: randomUUID(), at: services.clock.now().toISOString(), request: published(request) });
+  services.pubsub.publish('approval:event', request.organizationId, takeLogged(type, request));
 }

@@ -17,7 +17,8 @@ export type PublishedRequest = Omit<ApprovalRequest, 'proposedChanges' | 'payloa
 
 export interface ApprovalMessage {
   type: ApprovalEventType;
-  id: string;
+  /** The event's position in its organization's log (event-log.ts): what its cursor encodes. */
+  position: number;
   at: string;
   request: PublishedRequest;
 }
@@ -32,6 +33,8 @@ declare module '../pubsub.ts' {
 export interface ApprovalEventShape {
   type: ApprovalEventType;
   at: Date;
+  /** Where the event stands in its organization's log; `after:` resumes from it. */
+  cursor: string;
   request: ApprovalRequest;
 }
 

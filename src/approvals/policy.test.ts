@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   approveDecision, approversSentence, cancelDecision, countableRoles, countsToward, decideDecision, decidersOf, kindsByCell, policySubjectOf, quorumInForce,
-  liveMembershipDecision, quorumReached, receivesEvent, seesProposedChanges, setPolicyDecision, snapshotQuorum, subjectProblem, subscribeDecision,
+  liveMembershipDecision, quorumReached, receivesEvent, resumeDecision, seesProposedChanges, setPolicyDecision, snapshotQuorum, subjectProblem, subscribeDecision,
 } from './policy.ts';
 
 const facts = (over: Partial<Parameters<typeof decideDecision>[0]> = {}) => ({
@@ -137,5 +137,19 @@ describe('quorum policy', () => {
     expect(approversSentence('ACCESS_SCOPE', { requiredApprovals: 1, countedRoles: [] }, ['manager@demo.test'])).toBe(
       "ACCESS_SCOPE requests need one approval, other than the requester's: manager@demo.test, or any ADMIN or OWNER.",
     );
+  });
+});
+
+describe('resumeDecision', () => {
+  it('resumes only after a kept event of the organization, and says what to do otherwise', () => {
+    expect(resumeDecision('current', 72)).toEqual({ allowed: true, rule: 'approvals.resume', reason: 'Allowed.', nextStep: null });
+    const next = 'Subscribe without `after`, re-read the requests you follow (`approvalRequests`), and resume with the cursors of the new events.';
+    expect((['malformed', 'other-organization', 'unknown', 'expired'] as const).map((s) => [resumeDecision(s, 72).rule, resumeDecision(s, 72).nextStep])).toEqual([
+      ['approvals.resume.malformed', next],
+      ['approvals.resume.other-organization', next],
+      ['approvals.resume.unknown', next],
+      ['approvals.resume.expired', next],
+    ]);
+    expect(resumeDecision('expired', 72).reason).toBe('The events after this cursor are no longer all kept: events are kept 72 hours.');
   });
 });

@@ -167,3 +167,23 @@ export function approversSentence(kind: ApprovalKind, quorum: Quorum, delegates:
   const count = quorum.requiredApprovals === 1 ? 'one approval' : `${quorum.requiredApprovals} approvals from distinct members`;
   return `${kind} requests${quorum.countedRoles.length ? ` (counting ${roleList(quorum.countedRoles)})` : ''} need ${count}, other than the requester's: ${who || 'nobody may approve them here'}.`;
 }
+
+/** Where a resume cursor (`after:`) stands, as event-log.ts found it. */
+export type CursorStanding = 'current' | 'malformed' | 'other-organization' | 'unknown' | 'expired';
+
+/** Resuming after a cursor: only after an event of the subscriber's organization that is still kept. */
+export function resumeDecision(standing: CursorStanding, retentionHours: number): Decision {
+  const again = 'Subscribe without `after`, re-read the requests you follow (`approvalRequests`), and resume with the cursors of the new events.';
+  switch (standing) {
+    case 'current':
+      return allow('approvals.resume');
+    case 'malformed':
+      return deny('approvals.resume.malformed', 'This cursor is not one the server issued: pass an event\'s `cursor` unchanged.', again);
+    case 'other-organization':
+      return deny('approvals.resume.other-organization', 'This cursor belongs to another organization than the one you are subscribed in.', again);
+    case 'unknown':
+      return deny('approvals.resume.unknown', 'No event of this organization has this cursor.', again);
+    case 'expired':
+      return deny('approvals.resume.expired', `The events after this cursor are no longer all kept: events are kept ${retentionHours} hours.`, again);
+  }
+}

@@ -142,8 +142,12 @@ const ApprovalEventRef = builder.objectRef<ApprovalEventShape>('ApprovalEvent').
     type: t.field({ type: ApprovalEventTypeEnum, resolve: (e) => e.type }),
     request: t.field({ type: ApprovalRequestRef, resolve: (e) => e.request }),
     at: t.expose('at', { type: 'DateTime' }),
+    cursor: t.exposeString('cursor', {
+      description: "Where this event stands in the subscriber's stream: pass it as `after` when resubscribing to receive, first, every event since.",
+    }),
   }),
 });
+
 
 builder.queryFields((t) => ({
   approvalRequests: t.field({
@@ -194,21 +198,25 @@ builder.mutationFields((t) => ({
   }),
 }));
 
+const AFTER =
+  "The cursor of the last event received: first every later event you may see now, in order, then the live ones. CURSOR_INVALID when it is older than the events kept (APPROVAL_EVENT_RETENTION_HOURS), unknown, or another organization's.";
+
 builder.subscriptionFields((t) => ({
   approvalEvents: t.field({
     type: ApprovalEventRef,
     description:
       'Events about requests the subscriber may decide: all kinds for OWNER, WORKFLOW and ACCESS_SCOPE for ADMIN, ACCESS_SCOPE of their values for delegated approvers.',
     authScopes: { member: true },
-    args: { kinds: t.arg({ type: [ApprovalKindEnum], required: false }) },
-    subscribe: (_root, args, ctx) => approvalStream(ctx, { kinds: args.kinds ?? [] }),
+    args: { kinds: t.arg({ type: [ApprovalKindEnum], required: false }), after: t.arg.string({ required: false, description: AFTER }) },
+    subscribe: (_root, args, ctx) => approvalStream(ctx, { kinds: args.kinds ?? [], after: args.after }),
     resolve: (event) => event,
   }),
   myApprovalUpdates: t.field({
     type: ApprovalEventRef,
     description: "Decisions on the subscriber's own requests.",
     authScopes: { member: true },
-    subscribe: (_root, _args, ctx) => approvalStream(ctx, { kinds: null }),
+    args: { after: t.arg.string({ required: false, description: AFTER }) },
+    subscribe: (_root, args, ctx) => approvalStream(ctx, { kinds: null, after: args.after }),
     resolve: (event) => event,
   }),
 }));

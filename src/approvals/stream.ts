@@ -14,6 +14,7 @@ import type { Services } from '../services.ts';
 import { liveStream } from '../streams/live.ts';
 import { SHARED_EXECUTION, useSharedExecution, type SharedExecution } from '../streams/shared-execution.ts';
 import { mayDecideAnything } from './core.ts';
+import { encodeCursor, eventsAfter, resumePosition } from './event-log.ts';
 import { revive, type ApprovalEventShape, type ApprovalMessage } from './events.ts';
 import type { ApprovalKind } from './kinds.ts';
 import { liveMembershipDecision, receivesEvent, subscribeDecision } from './policy.ts';
@@ -27,6 +28,7 @@ import { liveMembershipDecision, receivesEvent, subscribeDecision } from './poli
 const SHAREABLE_FIELDS: ReadonlySet<string> = new Set([
   'ApprovalEvent.type',
   'ApprovalEvent.at',
+  'ApprovalEvent.cursor',
   'ApprovalEvent.request',
   ...['id', 'kind', 'status', 'summary', 'createdAt', 'decidedAt', 'justification', 'reason', 'scopeValue', 'startsAt', 'endsAt', 'piiAction', 'targetType', 'targetId'].map(
     (f) => `ApprovalRequest.${f}`,
@@ -59,7 +61,8 @@ function sharedShape(message: ApprovalMessage): ApprovalEventShape {
       return `${organizationId}:${role}:${userId === request.requestedById ? 'requester' : ''}:${userId === request.decidedById ? 'decider' : ''}`;
     },
   };
-  return Object.assign({ type: message.type, at: new Date(message.at), request }, { [SHARED_EXECUTION]: share });
+  const cursor = encodeCursor(request.organizationId, message.position);
+  return Object.assign({ type: message.type, at: new Date(message.at), cursor, request }, { [SHARED_EXECUTION]: share });
 }
 
 interface Wants {
@@ -105,18 +108,26 @@ const approvalEvents = liveStream<Services, FeedMessage, Wants, Facts, ApprovalE
         receivesEvent({ kind: request.kind, role: s.role, userId: s.userId, requestedById: request.requestedById, delegated: delegates.has(s.userId), wanted: wants.wanted });
     return receives ? shape : null;
   },
+  // Resuming after a cursor: the organization's event log (event-log.ts), checked before anything is sent.
+  resume: {
+    start: (services, s, cursor) => resumePosition(services, s.organizationId, cursor),
+    messagesAfter: (services, organizationId, position) => eventsAfter(services.system, organizationId, position),
+    positionOf: (message) => (message.type === 'MEMBERSHIP' ? null : message.position),
+  },
 });
 
 interface StreamOptions {
   /** approvalEvents: the kinds wanted (all when empty). myApprovalUpdates: null. */
   kinds: readonly ApprovalKind[] | null;
+  /** The cursor of the last event the subscriber saw: the events since come first. */
+  after?: string | null;
 }
 
 /** The event stream of one subscription; refused at once when the caller may receive nothing. */
-export function approvalStream(ctx: Context, { kinds }: StreamOptions): Promise<AsyncIterableIterator<ApprovalEventShape>> {
+export function approvalStream(ctx: Context, { kinds, after }: StreamOptions): Promise<AsyncIterableIterator<ApprovalEventShape>> {
   const { organizationId, role, status } = ctx.member;
   const wants = { mine: kinds === null, wanted: kinds?.length ? new Set(kinds) : null };
-  return approvalEvents.open(ctx.services, { organizationId, userId: ctx.user.id, role, status }, wants);
+  return approvalEvents.open(ctx.services, { organizationId, userId: ctx.user.id, role, status }, wants, after);
 }
 
 /** The envelop plugin that shares the execution of approval events (registered by src/app.ts). */

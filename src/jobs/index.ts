@@ -1,5 +1,6 @@
 // The server's background jobs, started together from the services and stopped as one.
 import { expireStale } from '../approvals/core.ts';
+import { pruneApprovalEvents } from '../approvals/event-log.ts';
 import { checkpointMovedChains } from '../audit/checkpoints.ts';
 import type { AuditKeys } from '../audit/keys.ts';
 import type { DatabaseFaults } from '../db/faults.ts';
@@ -15,9 +16,10 @@ import { everyInterval, everyTick, jobFailureLog, type Interval } from './schedu
 export function startBackgroundJobs(services: Services, auditKeys: AuditKeys, databaseFaults: DatabaseFaults): Interval {
   const { system: db, log, config } = services;
   const failed = jobFailureLog(log, databaseFaults);
-  // The sweep also forgets login counters that no longer throttle anyone, and revocations of expired tokens.
+  // The sweep also forgets approval events past their retention, login counters that no longer throttle anyone, and revocations of expired tokens.
   const sweep = everyInterval(db, services.clock, failed, 'approvals.expire', config.APPROVAL_SWEEP_SECONDS, async () => {
     await expireStale(services);
+    await pruneApprovalEvents(services);
     await pruneThrottle(db, services.clock.now());
     await pruneRevokedTokens(db, services.clock.now());
   });

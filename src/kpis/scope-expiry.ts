@@ -4,6 +4,7 @@
 // announced once even when two sweeps overlap. The announcement is a SCOPE_EXPIRING event on the
 // holder's `myApprovalUpdates`, about the ACCESS_SCOPE request that granted the scope.
 import { publishApproval } from '../approvals/core.ts';
+import { logApprovalEvent } from '../approvals/event-log.ts';
 import { auditedTransaction, systemActor } from '../audit/record.ts';
 import type { ApprovalRequest } from '../db/client.ts';
 import type { Services } from '../services.ts';
@@ -53,7 +54,9 @@ export async function announceExpiringScopes(services: Services): Promise<number
         targetId: scope.id,
         metadata: { dimension: scope.dimensionKey, value: scope.value, endsAt: end, viaRequest: granting?.id ?? null, extended },
       });
-      return { announce: extended ? null : granting } as { announce: ApprovalRequest | null };
+      if (extended || !granting) return { announce: null } as { announce: ApprovalRequest | null };
+      await logApprovalEvent(tx, now, 'SCOPE_EXPIRING', granting);
+      return { announce: granting } as { announce: ApprovalRequest | null };
     });
     if (!outcome) continue;
     claimed++;

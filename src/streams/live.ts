@@ -15,6 +15,12 @@
 //   subscriber gets its events in the order they were published.
 // - Shared execution (shared-execution.ts): a subscription's queue can hand its events straight to
 //   a group delivery, for events that declare how they are shared.
+// - Resuming (for a stream whose messages are logged): a subscriber passing the cursor of the last
+//   event it saw is first given, in order, every logged message since that it may have now (the
+//   same eventFor, with its membership as of now), then the live stream. The subscription joins the
+//   feed before the log is read, and holds what the feed brings meanwhile; after the replay it
+//   passes on only messages past the last position replayed, held or arriving later (a message
+//   may come through Redis after the replay read it): no gap, no duplicate.
 // - Shutdown: src/ops/streams.ts wraps every subscription's result and returns it at shutdown,
 //   which returns the queue here and releases the feed's pub/sub subscription with the last one.
 //
@@ -57,6 +63,17 @@ export interface LiveStreamDefinition<Owner extends LiveOwner, Message, Wants, F
   factsOf(owner: Owner, organizationId: string, message: Message): Facts | Promise<Facts>;
   /** What this subscriber receives of the message (by the domain's policy), or null for nothing. */
   eventFor(subscriber: LiveSubscriber, wants: Wants, message: Message, facts: Facts): Event | null;
+  /** Resuming after a cursor, for a stream whose messages are logged. */
+  resume?: LiveResume<Owner, Message>;
+}
+
+export interface LiveResume<Owner, Message> {
+  /** The position after which to replay; throws the domain's refusal (nothing is sent then). */
+  start(owner: Owner, subscriber: LiveSubscriber, cursor: string): Promise<number>;
+  /** The organization's logged messages after a position, in order. */
+  messagesAfter(owner: Owner, organizationId: string, position: number): AsyncIterable<Message>;
+  /** A message's position in the log; null for a message that is not logged (passed on as it comes). */
+  positionOf(message: Message): number | null;
 }
 
 /**
@@ -74,6 +91,11 @@ class LiveQueue<Event> implements AsyncIterableIterator<Event>, DirectSource {
     this.enqueue(event as Event);
   };
   constructor(private readonly onEnd: () => void) {}
+
+  /** Returned or failed: nothing more is passed on. */
+  get ended() {
+    return this.done || this.failure !== null;
+  }
 
   [DELIVER_DIRECTLY](deliver: DirectDelivery) {
     this.direct = deliver;
@@ -149,6 +171,13 @@ interface Subscription<Wants, Event> {
   subscriber: LiveSubscriber;
   wants: Wants;
   queue: LiveQueue<Event>;
+  /** While a resumed subscription replays the log: what the feed gave it meanwhile, with positions. */
+  held: { event: Event; position: number | null }[] | null;
+  /**
+   * A resumed subscription's last position replayed: a live message at or before it was given
+   * already (or was before the cursor), however late it comes (through Redis, after the replay).
+   */
+  replayedTo: number | null;
 }
 
 /** An organization's subscriptions to one stream on this instance, fed by one pub/sub subscription. */
@@ -219,7 +248,11 @@ class OrganizationFeed<Owner extends LiveOwner, Message, Wants, Facts, Event> {
 
   private pass(s: Subscription<Wants, Event>, message: Message, facts: Facts): Promise<void> | void {
     const event = this.definition.eventFor(s.subscriber, s.wants, message, facts);
-    if (event !== null) return s.queue.push(event);
+    if (event === null) return;
+    const position = s.replayedTo === null ? null : (this.definition.resume?.positionOf(message) ?? null);
+    if (position !== null && position <= s.replayedTo!) return;
+    if (s.held) s.held.push({ event, position });
+    else return s.queue.push(event);
   }
 
   remove(s: Subscription<Wants, Event>) {
@@ -237,7 +270,7 @@ export interface LiveStream<Owner extends LiveOwner, Wants, Event> {
    * The event stream of one subscription; throws the decision's error at once when the domain's
    * policy refuses the subscriber (`status`: their membership's, as the request found it).
    */
-  open(owner: Owner, subscriber: LiveSubscriber & { status: string }, wants: Wants): Promise<AsyncIterableIterator<Event>>;
+  open(owner: Owner, subscriber: LiveSubscriber & { status: string }, wants: Wants, after?: string | null): Promise<AsyncIterableIterator<Event>>;
 }
 
 /** A domain's stream, with its feeds (one per organization and process). */
@@ -261,15 +294,49 @@ export function liveStream<Owner extends LiveOwner, Message, Wants, Facts, Event
     return feed;
   }
 
+  /** Gives a resumed subscription the logged messages after `from`, then what its feed held meanwhile. */
+  async function replay(owner: Owner, s: Subscription<Wants, Event>, resume: LiveResume<Owner, Message>) {
+    try {
+      for await (const message of resume.messagesAfter(owner, s.subscriber.organizationId, s.replayedTo!)) {
+        if (s.queue.ended) return;
+        const facts = await definition.factsOf(owner, s.subscriber.organizationId, message);
+        s.replayedTo = resume.positionOf(message) ?? s.replayedTo;
+        const event = definition.eventFor(s.subscriber, s.wants, message, facts);
+        if (event !== null) await s.queue.push(event);
+      }
+    } catch (error) {
+      s.queue.fail(error);
+      return;
+    }
+    // The feed may add to `held` while a push is written; drained to the end before it lets go.
+    const held = s.held!;
+    while (held.length) {
+      const { event, position } = held.shift()!;
+      if (position === null || position > s.replayedTo!) await s.queue.push(event);
+    }
+    s.held = null;
+  }
+
   return {
-    async open(owner, { status, ...subscriber }, wants) {
+    async open(owner, { status, ...subscriber }, wants, after) {
       const standing = definition.membershipDecision(status);
       if (!standing.allowed) throw refusalError(standing);
       const byRole = await definition.roleDecision(owner, subscriber, wants);
       if (byRole && !byRole.allowed) throw refusalError(byRole);
+      const resume = after != null ? definition.resume : undefined;
+      if (after != null && !resume) throw new Error('this stream is not logged: it cannot resume after a cursor');
+      const from = resume ? await resume.start(owner, subscriber, after!) : null;
       const feed = feedOf(owner, subscriber.organizationId);
-      const subscription: Subscription<Wants, Event> = { subscriber, wants, queue: new LiveQueue<Event>(() => feed.remove(subscription)) };
+      const subscription: Subscription<Wants, Event> = {
+        subscriber,
+        wants,
+        queue: new LiveQueue<Event>(() => feed.remove(subscription)),
+        held: from === null ? null : [],
+        replayedTo: from,
+      };
+      // Joins the feed before the log is read: what commits meanwhile is held, not missed.
       feed.subscriptions.add(subscription);
+      if (resume && from !== null) void replay(owner, subscription, resume);
       return subscription.queue;
     },
   };

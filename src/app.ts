@@ -108,6 +108,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     keys: tokenKeys(config.JWT_SECRET, config.JWT_TTL_SECONDS),
     mailer: options.mailer ?? (config.NODE_ENV === 'production' ? noMailer(log) : logMailer(log)),
     pubsub: metrics.timeDelivery(pubsubHandle.pubsub),
+    onPubSubReconnect: pubsubHandle.onReconnect,
     approvals: kindRegistry(observedKinds(options.approvalKinds ?? DOMAIN_APPROVAL_KINDS, tracing, metrics)),
     // The domains' row-level filters: the tenant extension asks this registry, naming no model itself.
     rowFilters: rowFilterRegistry([kpiRowFilters]),

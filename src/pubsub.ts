@@ -29,6 +29,12 @@ export interface PubSubHandle {
   delivery(): Delivery;
   /** Publishes that Redis could not take (lost for other instances), since start. */
   failedPublishes(): number;
+  /**
+   * Calls the listener each time the subscriber connection to Redis is (back) up: what other
+   * instances published while it was down never arrived. `subscribed` resolves once its channels
+   * are subscribed again. Null in process (nothing is ever lost). Returns the remover.
+   */
+  onReconnect: ((listener: (subscribed: Promise<void>) => void) => () => void) | null;
   close(): Promise<void>;
 }
 
@@ -47,7 +53,7 @@ export function openPubSub(redisUrl: string | undefined, log: Logger, faultLogIn
     // One listener per live subscription is by design: lift Node's leak warning threshold (10).
     const eventTarget = new EventTarget();
     setMaxListeners(0, eventTarget);
-    return { pubsub: createPubSub<TopicArgs>({ eventTarget }), delivery: () => 'in-process', failedPublishes: () => 0, close: async () => {} };
+    return { pubsub: createPubSub<TopicArgs>({ eventTarget }), delivery: () => 'in-process', failedPublishes: () => 0, onReconnect: null, close: async () => {} };
   }
   const where = whereIs(redisUrl);
   const report = oncePerInterval(log, faultLogIntervalMs);
@@ -57,7 +63,9 @@ export function openPubSub(redisUrl: string | undefined, log: Logger, faultLogIn
   // subscription opened during an outage starts receiving when Redis returns; a publish is retried
   // over a few reconnections, then counted and reported as lost for the other instances.
   const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 5 });
-  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  // No ready check (an INFO) on the subscriber: a SUBSCRIBE issued while it connects can go out
+  // first, and then the INFO is refused in subscriber mode, failing that subscription for good.
+  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: false });
   let failed = 0;
   for (const [role, client] of [['publisher', publishClient], ['subscriber', subscribeClient]] as const) {
     client.on('error', (error: Error) =>
@@ -76,11 +84,31 @@ export function openPubSub(redisUrl: string | undefined, log: Logger, faultLogIn
     subscribe: (channel: string) => subscribeClient.subscribe(channel).catch(lost('subscribe')),
     unsubscribe: (channel: string) => subscribeClient.unsubscribe(channel).catch(lost('unsubscribe')),
   };
+  // Back after a loss: ioredis emits 'ready' just before it subscribes the channels again; a PING
+  // sent after that is answered after them. Listeners hear of it at once (what arrives from now on
+  // is news) with a promise of the moment messages flow again (a read of what was missed must
+  // start after it). At the first connection too: a subscription opened before Redis was reachable.
+  const reconnectListeners = new Set<(subscribed: Promise<void>) => void>();
+  subscribeClient.on('ready', () => {
+    const subscribed = new Promise<void>((resolve) =>
+      setImmediate(() =>
+        subscribeClient.ping().then(
+          () => resolve(),
+          (error: Error) => (lost('ping')(error), resolve()),
+        ),
+      ),
+    );
+    for (const listener of reconnectListeners) listener(subscribed);
+  });
   const eventTarget = createRedisEventTarget({ publishClient: publisher as unknown as Redis, subscribeClient: subscriber as unknown as Redis });
   return {
     pubsub: createPubSub<TopicArgs>({ eventTarget }),
     delivery: () => (publishClient.status === 'ready' && subscribeClient.status === 'ready' ? 'redis' : 'degraded'),
     failedPublishes: () => failed,
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => void reconnectListeners.delete(listener);
+    },
     async close() {
       // A client still connecting has nothing to flush, and quit() on it rejects unhandled later.
       const end = (client: Redis) => (client.status === 'ready' ? client.quit() : Promise.resolve(client.disconnect()));

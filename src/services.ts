@@ -9,7 +9,7 @@ import type { Config } from './config.ts';
 import type { Db, SqlDriver } from './db/client.ts';
 import type { RowFilterRegistry } from './db/row-filters.ts';
 import type { Logger } from './logger.ts';
-import type { PubSub } from './pubsub.ts';
+import type { PubSub, PubSubHandle } from './pubsub.ts';
 
 export interface Services {
   config: Config;
@@ -21,6 +21,8 @@ export interface Services {
   sql: SqlDriver;
   log: Logger;
   pubsub: PubSub;
+  /** The pub/sub's reconnections to Redis (PubSubHandle.onReconnect): live streams catch up from their logs. */
+  onPubSubReconnect?: PubSubHandle['onReconnect'];
   /** Row-level filters beyond the tenant's, registered by the domains (KPI access). */
   rowFilters: RowFilterRegistry;
 }

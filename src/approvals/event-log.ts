@@ -101,6 +101,12 @@ export async function* eventsAfter(db: Db, organizationId: string, position: num
   }
 }
 
+/** The organization's last logged position, 0 when it has none. */
+export async function latestPosition(db: Db, organizationId: string): Promise<number> {
+  const last = await db.approvalEventLog.findFirst({ where: { organizationId }, orderBy: { id: 'desc' }, select: { id: true } });
+  return last?.id ?? 0;
+}
+
 /** Forgets events older than the retention (the expiry sweep calls it). */
 export async function pruneApprovalEvents(services: Pick<Services, 'clock' | 'config' | 'system'>): Promise<number> {
   const { count } = await services.system.approvalEventLog.deleteMany({ where: { at: { lt: retentionStart(services) } } });

@@ -14,7 +14,7 @@ import type { Services } from '../services.ts';
 import { liveStream } from '../streams/live.ts';
 import { SHARED_EXECUTION, useSharedExecution, type SharedExecution } from '../streams/shared-execution.ts';
 import { mayDecideAnything } from './core.ts';
-import { encodeCursor, eventsAfter, resumePosition } from './event-log.ts';
+import { encodeCursor, eventsAfter, latestPosition, resumePosition } from './event-log.ts';
 import { revive, type ApprovalEventShape, type ApprovalMessage } from './events.ts';
 import type { ApprovalKind } from './kinds.ts';
 import { liveMembershipDecision, receivesEvent, subscribeDecision } from './policy.ts';
@@ -108,11 +108,13 @@ const approvalEvents = liveStream<Services, FeedMessage, Wants, Facts, ApprovalE
         receivesEvent({ kind: request.kind, role: s.role, userId: s.userId, requestedById: request.requestedById, delegated: delegates.has(s.userId), wanted: wants.wanted });
     return receives ? shape : null;
   },
-  // Resuming after a cursor: the organization's event log (event-log.ts), checked before anything is sent.
+  // Resuming after a cursor: the organization's event log (event-log.ts), checked before anything is
+  // sent. The same log lets every feed catch up when this instance's Redis connection is back.
   resume: {
     start: (services, s, cursor) => resumePosition(services, s.organizationId, cursor),
     messagesAfter: (services, organizationId, position) => eventsAfter(services.system, organizationId, position),
     positionOf: (message) => (message.type === 'MEMBERSHIP' ? null : message.position),
+    latestPosition: (services, organizationId) => latestPosition(services.system, organizationId),
   },
 });
 

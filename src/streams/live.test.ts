@@ -45,6 +45,7 @@ describe('resuming a live stream', () => {
           yield* read;
         },
         positionOf: (m) => m.position,
+        latestPosition: async () => log.length,
       },
     });
 
@@ -80,8 +81,49 @@ describe('resuming a live stream', () => {
         },
         messagesAfter: async function* () {},
         positionOf: (m) => m.position,
+        latestPosition: async () => 0,
       },
     });
     await expect(stream.open({ sql }, { organizationId: 'o1', userId: 'u1', role: 'OWNER', status: 'ACTIVE' }, null, 'x')).rejects.toThrow('refused');
+  });
+
+  it('catches up from the log when the pub/sub reconnects: what it missed, once and in order, then live', async () => {
+    const log: Message[] = [1, 2].map((position) => ({ position }));
+    let publish!: (m: Message) => Promise<unknown>;
+    let reconnected!: (subscribed: Promise<void>) => void;
+    const owner: LiveOwner = { sql, onPubSubReconnect: (listener) => ((reconnected = listener), () => {}) };
+    const stream = liveStream<LiveOwner, Message, null, null, number>({
+      messages: () => new Repeater<Message>(async (push, stop) => ((publish = push), await stop)),
+      membershipDecision: () => allow('test.member'),
+      roleDecision: () => null,
+      factsOf: () => null,
+      // Event 5 is one this subscriber may not have.
+      eventFor: (_s, _w, message) => (message.position === 5 ? null : message.position),
+      resume: {
+        start: async (_o, _s, cursor) => Number(cursor),
+        async *messagesAfter(_o, _org, position) {
+          yield* log.filter((m) => m.position > position);
+        },
+        positionOf: (m) => m.position,
+        latestPosition: async () => log[log.length - 1]!.position,
+      },
+    });
+
+    const events = await stream.open(owner, { organizationId: 'o1', userId: 'u1', role: 'OWNER', status: 'ACTIVE' }, null);
+    await settle();
+    log.push({ position: 3 });
+    await publish({ position: 3 });
+    // Redis lost: 4, 5 and 6 are logged, never published to this instance.
+    log.push(...[4, 5, 6].map((position) => ({ position })));
+    reconnected(Promise.resolve());
+    await settle();
+    // Redis brings 6 late (a retried publish), then a new event.
+    await publish({ position: 6 });
+    log.push({ position: 7 });
+    await publish({ position: 7 });
+    const received: number[] = [];
+    for (let i = 0; i < 4; i++) received.push((await events.next()).value);
+    expect(received).toEqual([3, 4, 6, 7]);
+    await events.return?.();
   });
 });

@@ -21,6 +21,17 @@
 //   feed before the log is read, and holds what the feed brings meanwhile; after the replay it
 //   passes on only messages past the last position replayed, held or arriving later (a message
 //   may come through Redis after the replay read it): no gap, no duplicate.
+// - Catching up (for a stream whose messages are logged, when the pub/sub goes through Redis): each
+//   time this instance's subscriber connection to Redis is back, every feed reads the log after the
+//   last position it passed on (or its organization's last position when it started) and passes
+//   those messages on like live ones, before any message Redis brings after the reconnection:
+//   nothing published by another instance while the connection was down is missed, order holds,
+//   and no subscription has to resubscribe. A feed remembers the positions it passed on lately,
+//   and passes none twice (Redis may still bring a message the catch-up read: a publish of this
+//   instance retried after the reconnection). Not caught up: a message positioned before the last
+//   one passed on whose publish was lost (two instances' publishes crossing just as the connection
+//   dropped); a client that resubscribes with its cursor gets it. A feed reads its organization's last
+//   position once, when it starts (only with Redis).
 // - Shutdown: src/ops/streams.ts wraps every subscription's result and returns it at shutdown,
 //   which returns the queue here and releases the feed's pub/sub subscription with the last one.
 //
@@ -44,6 +55,8 @@ export interface LiveSubscriber {
 /** What a stream needs of the process (Services has it). */
 export interface LiveOwner {
   sql: SqlDriver;
+  /** The pub/sub's reconnections (through Redis); absent or null when messages cannot be missed. */
+  onPubSubReconnect?: ((listener: (subscribed: Promise<void>) => void) => () => void) | null;
 }
 
 /**
@@ -74,6 +87,8 @@ export interface LiveResume<Owner, Message> {
   messagesAfter(owner: Owner, organizationId: string, position: number): AsyncIterable<Message>;
   /** A message's position in the log; null for a message that is not logged (passed on as it comes). */
   positionOf(message: Message): number | null;
+  /** The organization's last logged position (0 for none): where a new feed starts catching up from. */
+  latestPosition(owner: Owner, organizationId: string): Promise<number>;
 }
 
 /**
@@ -180,11 +195,23 @@ interface Subscription<Wants, Event> {
   replayedTo: number | null;
 }
 
+/** How many positions a feed remembers having passed on, so that none is passed twice after a catch-up. */
+const REMEMBERED_POSITIONS = 10_000;
+
 /** An organization's subscriptions to one stream on this instance, fed by one pub/sub subscription. */
 class OrganizationFeed<Owner extends LiveOwner, Message, Wants, Facts, Event> {
   readonly subscriptions = new Set<Subscription<Wants, Event>>();
   private readonly source: AsyncIterableIterator<Message>;
   stopped = false;
+  /** One message, or one catch-up, at a time: each finishes before the next starts. */
+  private tail: Promise<void> = Promise.resolve();
+  /** The last position passed on (or the log's last when the feed started); null until known. */
+  private seenTo: number | null = null;
+  /** The log's last position read when the feed started (catch-ups wait for it). */
+  private started: Promise<void> = Promise.resolve();
+  /** Positions passed on lately, oldest first. */
+  private readonly passed = new Set<number>();
+  private readonly stopCatchingUp: (() => void) | null = null;
 
   constructor(
     private readonly definition: LiveStreamDefinition<Owner, Message, Wants, Facts, Event>,
@@ -193,19 +220,65 @@ class OrganizationFeed<Owner extends LiveOwner, Message, Wants, Facts, Event> {
     private readonly onStop: () => void,
   ) {
     this.source = definition.messages(owner, organizationId);
+    const { resume } = definition;
+    if (resume && owner.onPubSubReconnect) {
+      // Caught up to the log's end at the start: a catch-up reads what was logged after it.
+      this.started = resume.latestPosition(owner, organizationId).then(
+        (head) => void (this.seenTo = Math.max(this.seenTo ?? 0, head)),
+        () => {}, // unknown: a catch-up starts from the first message passed on, if any
+      );
+      // Queued at once: what Redis brings from now on waits until the catch-up has been passed on.
+      this.stopCatchingUp = owner.onPubSubReconnect((subscribed) => void this.serially(() => this.catchUp(resume, subscribed)));
+    }
     void this.run();
+  }
+
+  private serially(work: () => Promise<void>): Promise<void> {
+    const next = this.tail.then(work);
+    this.tail = next.catch(() => {});
+    return next;
   }
 
   private async run() {
     try {
-      for await (const message of this.source) await this.deliver(message);
+      for await (const message of this.source) await this.serially(() => this.deliver(message));
     } catch (error) {
       for (const s of this.subscriptions) s.queue.fail(error);
     }
   }
 
+  /** The log's messages after the last position passed on, each like a live one. */
+  private async catchUp(resume: LiveResume<Owner, Message>, subscribed: Promise<void>) {
+    // Read once the channels are subscribed again: what commits later arrives live.
+    await subscribed;
+    if (this.stopped || !this.subscriptions.size) return;
+    try {
+      await this.started;
+      const from = this.seenTo;
+      if (from === null) return;
+      for await (const message of resume.messagesAfter(this.owner, this.organizationId, from)) {
+        if (this.stopped) return;
+        await this.deliver(message);
+      }
+    } catch (error) {
+      // The log unreadable: the subscriptions end with the error; their clients resume by cursor.
+      for (const s of this.subscriptions) s.queue.fail(error);
+    }
+  }
+
+  /** False for a message passed on already (by a catch-up, or live before it); remembers it otherwise. */
+  private firstTime(message: Message): boolean {
+    const position = this.definition.resume?.positionOf(message) ?? null;
+    if (position === null || !this.stopCatchingUp) return true;
+    if (this.passed.has(position)) return false;
+    this.passed.add(position);
+    if (this.passed.size > REMEMBERED_POSITIONS) this.passed.delete(this.passed.values().next().value!);
+    this.seenTo = Math.max(this.seenTo ?? position, position);
+    return true;
+  }
+
   private async deliver(message: Message) {
-    if (!this.subscriptions.size) return;
+    if (!this.subscriptions.size || !this.firstTime(message)) return;
     let members: Map<string, CurrentMembership>;
     let facts: Facts;
     try {
@@ -259,6 +332,7 @@ class OrganizationFeed<Owner extends LiveOwner, Message, Wants, Facts, Event> {
     this.subscriptions.delete(s);
     if (!this.subscriptions.size && !this.stopped) {
       this.stopped = true;
+      this.stopCatchingUp?.();
       this.onStop();
       void this.source.return?.();
     }

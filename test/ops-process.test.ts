@@ -2,7 +2,7 @@
 // in a process of its own. It answers; it refuses an empty production database without the
 // bootstrap settings; on SIGTERM it ends SSE streams with `complete` and graphql-ws operations with
 // `complete` messages before closing their sockets with 1001, then exits 0.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceDigest } from '../scripts/source-digest.mjs';
 import { freshDatabase, type TestDatabase } from './harness.ts';
+import { spawnServer, type RunningServer } from './server-process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const OWNER = 'ops-owner@example.test';
@@ -30,36 +31,8 @@ const productionEnv = (database: TestDatabase, extra: Record<string, string> = {
   ...extra,
 });
 
-interface Running {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
 /** `npm start`'s script (what `npm start` runs), as a process of its own; resolves once it listens. */
-function startServer(env: NodeJS.ProcessEnv): Promise<Running> {
-  const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line within 60 s:\n${output}`)), 60_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const port = output.match(/listening on http:\/\/localhost:(\d+)\/graphql/)?.[1];
-      if (port) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(port), output: () => output, exited });
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (${code}) before listening:\n${output}`));
-    });
-  });
-}
+const startServer = (env: NodeJS.ProcessEnv) => spawnServer(['scripts/start.mjs'], env);
 
 async function gql(port: number, query: string, variables: object = {}, token?: string) {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
@@ -105,7 +78,7 @@ describe('the production build', () => {
 
   describe('started with npm start and NODE_ENV=production', () => {
     let database: TestDatabase;
-    let server: Running;
+    let server: RunningServer;
     beforeAll(async () => {
       database = await freshDatabase();
       server = await startServer(

@@ -3,10 +3,9 @@
 // RUNNING by another instance is marked UNKNOWN only once no live run could be that old; and a
 // server killed with SIGKILL mid-webhook leaves, after a restart, the run UNKNOWN with its audit
 // events and the webhook called exactly once.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { manualClock } from '../src/clock.ts';
 import { recoverInterruptedRuns, staleRunAfterMs } from '../src/workflows/interrupted.ts';
 import { freshDatabase, startTestServer, type GqlResult, type TestDatabase, type TestServer } from './harness.ts';
 import { orgWithRoles, rawId, until, type OrgFixture } from './fixtures.ts';
+import { spawnServer, type RunningServer } from './server-process.ts';
 import { AuditEvents, CreateWorkflow, RunWorkflow, WorkflowQ } from './ops.ts';
 
 /** A webhook receiver that records every call and answers only when told to. */
@@ -141,7 +141,6 @@ describe('a run in flight, in process', () => {
 });
 
 describe('kill -9 during a webhook', () => {
-  const ROOT = join(import.meta.dirname, '..');
   const receiver = new HeldReceiver();
   let database: TestDatabase;
   let o: OrgFixture;
@@ -149,7 +148,7 @@ describe('kill -9 during a webhook', () => {
   const children: ChildProcess[] = [];
 
   /** The server from its sources, as a process of its own on the test database; resolves once it listens. */
-  function startProcess(): Promise<{ child: ChildProcess; port: number; output: () => string; exited: Promise<unknown> }> {
+  function startProcess(): Promise<RunningServer> {
     const env = {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
@@ -164,27 +163,9 @@ describe('kill -9 during a webhook', () => {
       WEBHOOK_ALLOWLIST: receiver.origin,
       WEBHOOK_TIMEOUT_MS: '60000',
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let output = '';
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "listening" line within 60 s:\n${output}`)), 60_000);
-      const read = (chunk: Buffer) => {
-        output += chunk.toString();
-        const port = output.match(/listening on http:\/\/localhost:(\d+)\/graphql/)?.[1];
-        if (port) {
-          clearTimeout(timer);
-          resolve({ child, port: Number(port), output: () => output, exited });
-        }
-      };
-      child.stdout!.on('data', read);
-      child.stderr!.on('data', read);
-      void exited.then((code) => {
-        clearTimeout(timer);
-        reject(new Error(`the server exited (${String(code)}) before listening:\n${output}`));
-      });
-    });
+    const running = spawnServer(['--import', 'tsx', 'src/main.ts'], env);
+    void running.then(({ child }) => children.push(child), () => {});
+    return running;
   }
 
   async function gqlAt<R, V>(port: number, doc: TypedDocumentNode<R, V>, variables: V): Promise<GqlResult<R>> {

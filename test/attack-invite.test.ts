@@ -31,7 +31,8 @@ describe('account pre-hijacking through an invitation of another organization', 
     const victim = `ceo-${randomBytes(3).toString('hex')}@bigcorp.example`;
     // Bigcorp invites its new CEO; the token goes to the CEO by mail.
     const bigcorpToken = await invite(victimOrg.owner, victim, 'ADMIN');
-    expect(bigcorpToken).toBeTruthy();
+    // A one-time token: 32 random bytes, base64url.
+    expect(bigcorpToken).toMatch(/^[\w-]{43}$/);
     // Mallory, OWNER of her own organization, invites the same address and accepts it herself.
     const malloryToken = await invite(mallory.owner, victim);
     const hijack = await accept(malloryToken, 'mallory-chose-this-password');

@@ -31,7 +31,7 @@ const q = (query: string, variables: Record<string, unknown> = {}, as = o.owner)
 const codeOf = (r: { status: number; json: any }) => (Array.isArray(r.json) ? 'BATCH' : r.json?.errors?.[0]?.extensions?.code ?? (r.status >= 400 ? `HTTP ${r.status}` : 'OK'));
 /** Refused as the caller's input: BAD_USER_INPUT, or OPERATION_LIMIT for operation-wide limits. */
 const REFUSED = ['BAD_USER_INPUT', 'OPERATION_LIMIT'];
-const alive = async () => expect((await q(`{ organization { name } }`)).json?.data?.organization?.name).toBeTruthy();
+const alive = async () => expect((await q(`{ organization { name } }`)).json?.data?.organization?.name).toBe('Limits');
 const counts = async () => ({
   requests: await server.db.approvalRequest.count({ where: { organizationId: o.id } }),
   points: await server.db.kpiDataPoint.count({ where: { organizationId: o.id } }),

@@ -23,7 +23,8 @@ const regions = async (as: string) => {
 describe('demo seed', () => {
   it('logs in the demo personas with the documented password', async () => {
     const r = await server.gql(Login, { email: 'owner@demo.test', password: 'demo-password-2026' });
-    expect(r.data?.login?.token).toBeTruthy();
+    // A session token: a signed JWT (header.payload.signature).
+    expect(r.data?.login?.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
   });
 
   it('walks the KPI story: US only, request EMEA, the manager approves, EMEA visible', async () => {

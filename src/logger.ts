@@ -43,3 +43,13 @@ export function oncePerInterval(log: Pick<Logger, 'warn'>, intervalMs: number, n
     last.set(key, { at: t, suppressed: 0 });
   };
 }
+
+/** Where a service is, for a log line: host and port of its URL, never its user or password. */
+export function serviceAddress(url: string, defaultPort: number): string {
+  try {
+    const { hostname, port } = new URL(url);
+    return hostname ? `${hostname}:${port || defaultPort}` : 'the configured address';
+  } catch {
+    return 'the configured address';
+  }
+}

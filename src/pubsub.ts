@@ -4,7 +4,7 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { setMaxListeners } from 'node:events';
-import { oncePerInterval, type Logger } from './logger.ts';
+import { oncePerInterval, serviceAddress, type Logger } from './logger.ts';
 
 /**
  * Topics and their payloads. Each domain declares its own in its events.ts, by augmenting this
@@ -38,16 +38,6 @@ export interface PubSubHandle {
   close(): Promise<void>;
 }
 
-/** Where Redis is, for a log line: host and port, never the URL's password. */
-const whereIs = (url: string) => {
-  try {
-    const { hostname, port } = new URL(url);
-    return `${hostname}:${port || 6379}`;
-  } catch {
-    return 'the configured address';
-  }
-};
-
 export function openPubSub(redisUrl: string | undefined, log: Logger, faultLogIntervalMs = 30_000): PubSubHandle {
   if (!redisUrl) {
     // One listener per live subscription is by design: lift Node's leak warning threshold (10).
@@ -55,7 +45,7 @@ export function openPubSub(redisUrl: string | undefined, log: Logger, faultLogIn
     setMaxListeners(0, eventTarget);
     return { pubsub: createPubSub<TopicArgs>({ eventTarget }), delivery: () => 'in-process', failedPublishes: () => 0, onReconnect: null, close: async () => {} };
   }
-  const where = whereIs(redisUrl);
+  const where = serviceAddress(redisUrl, 6379);
   const report = oncePerInterval(log, faultLogIntervalMs);
   // ioredis reconnects by itself (backoff up to 2 s) and resubscribes on reconnect. Without an
   // 'error' listener an unreachable Redis throws from the client's emitter and ends the process.

@@ -9,7 +9,7 @@ import { followReviewsDecision } from '../src/reviews/policy.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { orgWithRoles, userIdOf, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
-import { APPROVAL_EVENT, subscribe, warmUp, type Subscriber } from './live.ts';
+import { APPROVAL_EVENT, devSubscriptions, warmUp } from './live.ts';
 import { SetMemberStatus } from './ops.ts';
 import { inDays, ok, OpenReview, scopesSetup } from './reviews-ops.ts';
 
@@ -19,7 +19,6 @@ const APPROVAL_EVENTS = `subscription { approvalEvents { ${APPROVAL_EVENT} } }`;
 let server: TestServer;
 let o: OrgFixture;
 let url: string;
-const open: Subscriber[] = [];
 
 beforeAll(async () => {
   server = await startTestServer({}, { approvalKinds: testApprovalKinds() });
@@ -29,15 +28,12 @@ beforeAll(async () => {
   url = `ws://127.0.0.1:${await server.app.start(0, '127.0.0.1')}/graphql`;
 });
 afterAll(async () => {
-  await Promise.all(open.map((s) => s.close()));
+  await subscriptions.closeAll();
   await server?.close();
 });
 
-const watch = (as: string, query: string) => {
-  const s = subscribe(url, { devUser: as }, query);
-  open.push(s);
-  return s;
-};
+const subscriptions = devSubscriptions(() => url);
+const { watch } = subscriptions;
 
 /** What the client reads of a refusal: the message and every extension the policy's decision gives. */
 const asReceived = (error: { message: string; extensions?: Record<string, unknown> }) => ({ message: error.message, extensions: error.extensions });

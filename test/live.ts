@@ -100,3 +100,16 @@ export async function warmUp(subscribers: Subscriber[], raise: () => Promise<unk
 
 export const isWarmUp = (event: any) => /warm-up/.test(event?.request?.summary ?? '');
 export const real = (s: Subscriber) => s.events.filter((e) => !isWarmUp(e));
+
+/** The subscriptions one test file opens as dev users of one server, closed together after it. */
+export function devSubscriptions(url: () => string) {
+  const open: Subscriber[] = [];
+  return {
+    watch(as: string, query: string, variables?: Record<string, unknown>) {
+      const s = subscribe(url(), { devUser: as }, query, variables);
+      open.push(s);
+      return s;
+    },
+    closeAll: () => Promise.all(open.map((s) => s.close())),
+  };
+}

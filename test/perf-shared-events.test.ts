@@ -8,14 +8,13 @@ import { startTestServer, type TestServer } from './harness.ts';
 import WebSocket from 'ws';
 import { orgWithRoles, rawId, until, userIdOf, type OrgFixture } from './fixtures.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
-import { real, subscribe, warmUp, type Subscriber } from './live.ts';
+import { devSubscriptions, real, warmUp } from './live.ts';
 import { AuditEvents } from './ops.ts';
 
 const statements: string[] = [];
 let server: TestServer;
 let url: string;
 let o: OrgFixture;
-const open: Subscriber[] = [];
 
 beforeAll(async () => {
   const quiet = { SCHEDULER_TICK_SECONDS: '60', APPROVAL_SWEEP_SECONDS: '3600', AUDIT_CHECKPOINT_SECONDS: '3600' };
@@ -24,15 +23,12 @@ beforeAll(async () => {
   o = await orgWithRoles(server, 'Shared', { owner2: 'OWNER', owner3: 'OWNER', owner4: 'OWNER', delegate: 'VIEWER' });
 });
 afterAll(async () => {
-  await Promise.all(open.map((s) => s.close()));
+  await subscriptions.closeAll();
   await server?.close();
 });
 
-const watch = (as: string, query: string) => {
-  const s = subscribe(url, { devUser: as }, query);
-  open.push(s);
-  return s;
-};
+const subscriptions = devSubscriptions(() => url);
+const { watch } = subscriptions;
 const owners = () => [o.owner, o.emails.owner2!, o.emails.owner3!, o.emails.owner4!];
 /** SELECTs that Prisma sent for one resolver, told apart by the table and column they read (quoted `x` on SQLite, "x" on PostgreSQL). */
 const reads = (column: string, table: string) =>

@@ -1,7 +1,7 @@
 // Which errors mean the database is away (unreachable, restarting, connections cut) rather than a
 // bug: those are expected during an outage, so they are logged as one line per interval without a
 // stack, and callers are told to retry (SERVICE_UNAVAILABLE) instead of being handed a masked bug.
-import { oncePerInterval, type Logger } from '../logger.ts';
+import { oncePerInterval, serviceAddress, type Logger } from '../logger.ts';
 
 /**
  * Prisma's connection codes (P1001 unreachable, P1002 timed out, P1008 operation timed out, P1017
@@ -49,16 +49,6 @@ export function faultReason(error: unknown): string {
   return code && !sentence.includes(code) ? `${code} ${sentence}` : sentence;
 }
 
-/** Where the database is, for a log line: host and port, never the URL's user or password. */
-export function databaseAddress(databaseUrl: string): string {
-  try {
-    const { hostname, port } = new URL(databaseUrl);
-    return hostname ? `${hostname}:${port || 5432}` : 'the configured address';
-  } catch {
-    return 'the configured address';
-  }
-}
-
 export interface DatabaseFaults {
   /**
    * When `error` is the database being unreachable: logs it (once per interval across the whole
@@ -69,7 +59,7 @@ export interface DatabaseFaults {
 }
 
 export function databaseFaultLog(databaseUrl: string, log: Pick<Logger, 'warn'>, intervalMs = 30_000, now?: () => number): DatabaseFaults {
-  const where = databaseAddress(databaseUrl);
+  const where = serviceAddress(databaseUrl, 5432);
   // One key for the whole outage: a cut shows as refused connects, resets and terminated
   // connections by turns, and each of them again on every request and job tick.
   const reportOnce = oncePerInterval(log, intervalMs, now);

@@ -4,9 +4,9 @@
 // a database that answers but refuses (a wrong password, a missing database) stops the start at once
 // with one message, as a bad setting does.
 import { ConfigError } from '../config.ts';
-import type { Logger } from '../logger.ts';
+import { serviceAddress, type Logger } from '../logger.ts';
 import { providerOf } from './client.ts';
-import { databaseAddress, faultReason, isDatabaseUnreachable } from './faults.ts';
+import { faultReason, isDatabaseUnreachable } from './faults.ts';
 
 /** Delays between attempts: doubling from half a second up to ten. */
 export const START_RETRY_DELAYS_MS = { first: 500, max: 10_000 };
@@ -29,7 +29,7 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 export async function whenDatabaseAnswers<T>(databaseUrl: string, work: () => Promise<T>, wait: StartWait): Promise<T> {
   if (providerOf(databaseUrl) === 'sqlite') return work();
   const { log, timeoutSeconds, now = () => performance.now(), sleep = (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)) } = wait;
-  const where = `PostgreSQL (DATABASE_URL, ${databaseAddress(databaseUrl)})`;
+  const where = `PostgreSQL (DATABASE_URL, ${serviceAddress(databaseUrl, 5432)})`;
   const started = now();
   let delay = START_RETRY_DELAYS_MS.first;
   for (let attempt = 1; ; attempt++) {

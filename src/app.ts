@@ -16,6 +16,7 @@ import { rowFilterRegistry } from './db/row-filters.ts';
 import { whenDatabaseAnswers } from './db/wait.ts';
 import { createHttpServer } from './http/server.ts';
 import { bootstrap } from './identity/bootstrap.ts';
+import { sessionEnds } from './identity/sessions.ts';
 import { logMailer, noMailer, type Mailer } from './identity/mailer.ts';
 import { tokenKeys } from './identity/tokens.ts';
 import { startBackgroundJobs } from './jobs/index.ts';
@@ -96,12 +97,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // The database away mid-run: one line per interval across requests, jobs and scrapes, no stack.
   const databaseFaults = databaseFaultLog(config.DATABASE_URL, log);
   const metrics = createMetrics(config, db, log, databaseFaults);
-  // graphql-ws operations carry the request id the socket handler gave them; HTTP ones do not.
-  const streams = trackStreams((graphqlContext) => ((graphqlContext as { wsRequestId?: string }).wsRequestId ? 'ws' : 'sse'), metrics.observeStream);
   const pubsubHandle = openPubSub(config.REDIS_URL, log);
+  const clock = options.clock ?? systemClock;
+  // Sessions' ends (logout on any instance, expiry by the clock): what they opened ends with them.
+  const sessions = sessionEnds(pubsubHandle.pubsub, clock);
+  // graphql-ws operations carry the request id the socket handler gave them; HTTP ones do not.
+  const streams = trackStreams((graphqlContext) => ((graphqlContext as { wsRequestId?: string }).wsRequestId ? 'ws' : 'sse'), metrics.observeStream, {
+    maxPerUser: config.MAX_SUBSCRIPTIONS_PER_USER,
+    sessions,
+    clock,
+  });
   const services: Services = {
     config,
-    clock: options.clock ?? systemClock,
+    clock,
     system: db,
     sql: tracing.statements(sql),
     log,
@@ -123,7 +131,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const yoga = createGovernanceYoga(services, [...metrics.plugins, ...tracing.plugins, streams.plugin], databaseFaults);
   let stopping = false;
   const http = createHttpServer(services, { graphql: (req, res) => yoga.requestListener(req, res), metrics, tracing, stopping: () => stopping, delivery: pubsubHandle.delivery });
-  const sockets = createSocketServer(services, { server: http.server, yoga, tracing, stopping: () => stopping, databaseFaults });
+  const sockets = createSocketServer(services, { server: http.server, yoga, tracing, stopping: () => stopping, databaseFaults, sessions });
   metrics.collectFrom({
     openSockets: sockets.openSockets,
     openSubscriptions: () => streams.open(),
@@ -152,7 +160,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       // Idempotent: a second call (signal after signal, tests) has nothing left to do.
       if (stopping) return;
       stopping = true;
-      const connections = [() => pubsubHandle.close(), () => db.$disconnect(), () => sql.close(), () => metrics.close(), () => tracing.shutdown()];
+      const connections = [() => sessions.stop(), () => pubsubHandle.close(), () => db.$disconnect(), () => sql.close(), () => metrics.close(), () => tracing.shutdown()];
       await shutDown({ http, sockets, streams, jobs, runs: (deadline) => services.runsInFlight.settle(services, deadline), connections }, config.SHUTDOWN_TIMEOUT_MS);
     },
   };

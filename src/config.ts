@@ -86,6 +86,8 @@ const schema = z
     WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
     /** Open graphql-ws sockets one user may hold on one instance. */
     WS_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** Open subscriptions one user may have on one instance: graphql-ws operations and SSE streams together. */
+    MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(50),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     /** Age after which a pending approval request expires. */
     APPROVAL_TTL_SECONDS: z.coerce.number().int().min(1).default(7 * 24 * 3600),

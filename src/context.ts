@@ -193,3 +193,17 @@ export function createContext<T extends object>(
   Object.defineProperties(ctx, ACCESSORS);
   return ctx;
 }
+
+/**
+ * The caller's role as it is now, for a context that outlives a request (a subscription's, whose
+ * resolvers run at each event): `member` gives it from now on, and the row filters derived from the
+ * old role are forgotten.
+ */
+export function followRole(ctx: Context, role: OrgRole) {
+  const state = (ctx as Stateful)[STATE];
+  const membership = state.caller.membership;
+  if (!membership || membership.role === role) return;
+  state.caller.membership = { ...membership, role };
+  state.rowRequest = undefined;
+  ctx.refreshRowFilters();
+}

@@ -15,8 +15,8 @@ export interface Subscriber {
 
 export const APPROVAL_EVENT = `type at request { id kind status summary requestedBy { email } }`;
 
-export function subscribe(url: string, connectionParams: Record<string, unknown>, query: string, variables?: Record<string, unknown>): Subscriber {
-  const client: Client = createClient({ url, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+/** The collecting half of a subscriber, whatever the transport; `close` is the transport's. */
+function collector(close: () => Promise<void>): { sub: Subscriber; notify: () => void } {
   const listeners = new Set<() => void>();
   const notify = () => listeners.forEach((l) => l());
   const sub: Subscriber = {
@@ -55,8 +55,14 @@ export function subscribe(url: string, connectionParams: Record<string, unknown>
         check();
       });
     },
-    close: () => client.dispose() as Promise<void>,
+    close,
   };
+  return { sub, notify };
+}
+
+export function subscribe(url: string, connectionParams: Record<string, unknown>, query: string, variables?: Record<string, unknown>): Subscriber {
+  const client: Client = createClient({ url, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+  const { sub, notify } = collector(() => client.dispose() as Promise<void>);
   client.subscribe(
     { query, variables },
     {
@@ -77,6 +83,74 @@ export function subscribe(url: string, connectionParams: Record<string, unknown>
     },
   );
   return sub;
+}
+
+/** What an SSE subscriber sends: a session token or a dev user, and the organization. */
+export interface SseCredentials {
+  token?: string;
+  as?: string;
+  org?: string;
+}
+
+/**
+ * A subscriber over SSE (yoga's POST with `Accept: text/event-stream`) through `fetch` (the
+ * server's port: the server sees a client going away only over a real connection): `events` and
+ * `errors` as over graphql-ws, `completed` at `event: complete` or the end of the body; `frames`
+ * keeps every frame as sent (`event` and raw `data`).
+ */
+export function subscribeSse(
+  fetch: (input: string, init?: RequestInit) => Promise<Response>,
+  credentials: SseCredentials,
+  query: string,
+  variables?: Record<string, unknown>,
+): Subscriber & { frames: { event: string; data: string }[] } {
+  const controller = new AbortController();
+  const { sub, notify } = collector(async () => controller.abort());
+  const frames: { event: string; data: string }[] = [];
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
+  if (credentials.token) headers.authorization = `Bearer ${credentials.token}`;
+  if (credentials.as) headers['x-dev-user'] = credentials.as;
+  if (credentials.org) headers['x-organization-id'] = credentials.org;
+  const finish = () => {
+    sub.completed = true;
+    notify();
+  };
+  void (async () => {
+    try {
+      const response = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: controller.signal });
+      if (!response.headers.get('content-type')?.includes('text/event-stream')) {
+        const body = await response.json();
+        sub.errors.push(...(body.errors ?? []));
+        return finish();
+      }
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      let buffered = '';
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return finish();
+        buffered += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffered.indexOf('\n\n')) >= 0) {
+          const frame = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          const lines = frame.split('\n');
+          const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim();
+          const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+          if (!event) continue; // a keep-alive comment
+          frames.push({ event, data });
+          if (event === 'complete') return finish();
+          const result = JSON.parse(data);
+          if (result.errors) sub.errors.push(...result.errors);
+          if (result.data) sub.events.push(Object.values(result.data)[0]);
+          notify();
+        }
+      }
+    } catch {
+      finish();
+    }
+  })();
+  return Object.assign(sub, { frames });
 }
 
 /**

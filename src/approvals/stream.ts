@@ -9,6 +9,7 @@
 import { Repeater } from 'graphql-yoga';
 import type { OrgRole } from '../authz/matrix.ts';
 import type { Context } from '../context.ts';
+import { liveSubscriberOf } from '../identity/sessions.ts';
 import type { MembershipChange } from '../identity/events.ts';
 import type { Services } from '../services.ts';
 import { liveStream } from '../streams/live.ts';
@@ -25,7 +26,7 @@ import { liveMembershipDecision, receivesEvent, subscribeDecision } from './poli
  * request: requestedBy, decidedBy and proposedChanges depend on those). An operation selecting
  * anything else (votes, for example) executes per subscriber.
  */
-const SHAREABLE_FIELDS: ReadonlySet<string> = new Set([
+export const SHAREABLE_FIELDS: ReadonlySet<string> = new Set([
   'ApprovalEvent.type',
   'ApprovalEvent.at',
   'ApprovalEvent.cursor',
@@ -41,12 +42,13 @@ const SHAREABLE_FIELDS: ReadonlySet<string> = new Set([
   'User.displayName',
 ]);
 
-/** What the key reads of a subscriber's context, once per subscription rather than per event. */
-const viewers = new WeakMap<Context, { organizationId: string; role: OrgRole; userId: string }>();
-function viewerOf(ctx: Context) {
-  let viewer = viewers.get(ctx);
-  if (!viewer) viewers.set(ctx, (viewer = { organizationId: ctx.member.organizationId, role: ctx.member.role, userId: ctx.user.id }));
-  return viewer;
+/**
+ * What the key reads of a subscriber's context: the organization and user, which a subscription
+ * keeps, and the role as it is at this event (the feed updates the context's when it changes).
+ */
+function viewerOf(ctx: Context): { organizationId: string; role: OrgRole; userId: string } {
+  const { organizationId, role } = ctx.caller.membership!;
+  return { organizationId, role, userId: ctx.caller.user!.id };
 }
 
 /** What a feed hears: its organization's approval events, and identity's membership changes (which re-check rights). */
@@ -127,9 +129,8 @@ interface StreamOptions {
 
 /** The event stream of one subscription; refused at once when the caller may receive nothing. */
 export function approvalStream(ctx: Context, { kinds, after }: StreamOptions): Promise<AsyncIterableIterator<ApprovalEventShape>> {
-  const { organizationId, role, status } = ctx.member;
   const wants = { mine: kinds === null, wanted: kinds?.length ? new Set(kinds) : null };
-  return approvalEvents.open(ctx.services, { organizationId, userId: ctx.user.id, role, status }, wants, after);
+  return approvalEvents.open(ctx.services, liveSubscriberOf(ctx), wants, after);
 }
 
 /** The envelop plugin that shares the execution of approval events (registered by src/app.ts). */

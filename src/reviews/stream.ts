@@ -4,6 +4,7 @@
 // (ADMIN and OWNER: every review; a reviewer: the opening and closing of their reviews and the
 // decisions on their items), the item only where they may see it.
 import type { Context } from '../context.ts';
+import { liveSubscriberOf } from '../identity/sessions.ts';
 import type { Services } from '../services.ts';
 import { liveStream } from '../streams/live.ts';
 import type { ReviewEventShape, ReviewMessage } from './events.ts';
@@ -30,6 +31,5 @@ const reviewEvents = liveStream<Services, ReviewMessage, Wants, null, ReviewEven
 
 /** The event stream of one subscription, optionally narrowed to one review (already checked visible). */
 export function reviewStream(ctx: Context, reviewId: string | null): Promise<AsyncIterableIterator<ReviewEventShape>> {
-  const { organizationId, role, status } = ctx.member;
-  return reviewEvents.open(ctx.services, { organizationId, userId: ctx.user.id, role, status }, { reviewId });
+  return reviewEvents.open(ctx.services, liveSubscriberOf(ctx), { reviewId });
 }

@@ -2,6 +2,7 @@
 // gap or a duplicate, whatever the feed brings while the log is read (a late publish of an event the
 // replay also gives, an event committed after the replay's read) or after it (a publish later still). The log read is held open by
 // the test, so the overlap happens every run.
+import { systemClock } from '../clock.ts';
 import { Repeater } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { allow } from '../authz/decision.ts';
@@ -29,7 +30,7 @@ describe('resuming a live stream', () => {
     let publish!: (m: Message) => Promise<unknown>;
     let readLog!: () => void;
     const logRead = new Promise<void>((resolve) => (readLog = resolve));
-    const owner: LiveOwner = { sql };
+    const owner: LiveOwner = { sql, clock: systemClock };
     const stream = liveStream<LiveOwner, Message, null, null, number>({
       messages: () => new Repeater<Message>(async (push, stop) => ((publish = push), await stop)),
       membershipDecision: () => allow('test.member'),
@@ -84,14 +85,14 @@ describe('resuming a live stream', () => {
         latestPosition: async () => 0,
       },
     });
-    await expect(stream.open({ sql }, { organizationId: 'o1', userId: 'u1', role: 'OWNER', status: 'ACTIVE' }, null, 'x')).rejects.toThrow('refused');
+    await expect(stream.open({ sql, clock: systemClock }, { organizationId: 'o1', userId: 'u1', role: 'OWNER', status: 'ACTIVE' }, null, 'x')).rejects.toThrow('refused');
   });
 
   it('catches up from the log when the pub/sub reconnects: what it missed, once and in order, then live', async () => {
     const log: Message[] = [1, 2].map((position) => ({ position }));
     let publish!: (m: Message) => Promise<unknown>;
     let reconnected!: (subscribed: Promise<void>) => void;
-    const owner: LiveOwner = { sql, onPubSubReconnect: (listener) => ((reconnected = listener), () => {}) };
+    const owner: LiveOwner = { sql, clock: systemClock, onPubSubReconnect: (listener) => ((reconnected = listener), () => {}) };
     const stream = liveStream<LiveOwner, Message, null, null, number>({
       messages: () => new Repeater<Message>(async (push, stop) => ((publish = push), await stop)),
       membershipDecision: () => allow('test.member'),

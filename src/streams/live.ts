@@ -41,6 +41,7 @@
 // shared-execution.ts because it knows no domain (domains import it, not the other way round).
 import { refusalError, type Decision } from '../authz/decision.ts';
 import type { OrgRole } from '../authz/matrix.ts';
+import type { Clock } from '../clock.ts';
 import type { SqlDriver } from '../db/client.ts';
 import { currentMemberships, type CurrentMembership } from '../db/sql/members.ts';
 import { DELIVER_DIRECTLY, type DirectDelivery, type DirectSource } from './shared-execution.ts';
@@ -50,11 +51,24 @@ export interface LiveSubscriber {
   organizationId: string;
   userId: string;
   role: OrgRole;
+  /**
+   * Told the subscriber's role as it is now, whenever it differs from the one they were last
+   * authorized with, before the event is passed on: the subscription's resolvers then read it
+   * (the operation's context follows it), not the role at subscribe time.
+   */
+  onRole?: (role: OrgRole) => void;
+  /**
+   * When the subscriber's session ends by time (its token's expiry): an event offered at or after
+   * it ends the stream with `error()` instead, whatever timer was to end it.
+   */
+  until?: { at: Date; error(): unknown };
 }
 
 /** What a stream needs of the process (Services has it). */
 export interface LiveOwner {
   sql: SqlDriver;
+  /** Domain time, which a subscriber's `until` is compared with. */
+  clock: Clock;
   /** The pub/sub's reconnections (through Redis); absent or null when messages cannot be missed. */
   onPubSubReconnect?: ((listener: (subscribed: Promise<void>) => void) => () => void) | null;
 }
@@ -305,9 +319,12 @@ class OrganizationFeed<Owner extends LiveOwner, Message, Wants, Facts, Event> {
     // No membership row at all (removed from the organization): status NONE, which no policy admits.
     const standing = this.definition.membershipDecision(now?.status ?? 'NONE');
     if (!standing.allowed) return s.queue.fail(refusalError(standing));
+    const { until } = s.subscriber;
+    if (until && this.owner.clock.now().getTime() >= until.at.getTime()) return s.queue.fail(until.error());
     if (!now) return;
     if (now.role !== s.subscriber.role) {
       s.subscriber = { ...s.subscriber, role: now.role };
+      s.subscriber.onRole?.(now.role);
       const decision = this.definition.roleDecision(this.owner, s.subscriber, s.wants);
       if (decision instanceof Promise)
         return decision.then(

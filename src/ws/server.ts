@@ -10,7 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { sendLiveFramesTo, type LiveFrames } from '../streams/shared-execution.ts';
 import { newRequestId, requestScope } from '../context.ts';
 import { resolveCaller } from '../identity/caller.ts';
-import { sessionSockets } from '../identity/sessions.ts';
+import { SESSION_ENDED, type SessionWatch } from '../identity/sessions.ts';
 import type { Tracing } from '../ops/tracing.ts';
 import type { Services } from '../services.ts';
 import type { DatabaseFaults } from '../db/faults.ts';
@@ -63,7 +63,7 @@ export function credentialsFromParams(params: WsParams) {
   };
 }
 
-type SocketExtra = { userId?: string; jti?: string; peer?: Pick<IncomingMessage, 'headers'> & { socket: { remoteAddress?: string } } };
+type SocketExtra = { userId?: string; unwatch?: () => void; peer?: Pick<IncomingMessage, 'headers'> & { socket: { remoteAddress?: string } } };
 type OperationContext = Context<WsParams, SocketExtra & { socket: WebSocket }>;
 
 /** The operation's execution arguments from yoga's envelop (its plugins, its context), or the caller's input errors. */
@@ -124,15 +124,15 @@ export interface SocketServerOptions {
   stopping: () => boolean;
   /** The database being away: one log line per interval, and the client told to try again later. */
   databaseFaults: DatabaseFaults;
+  /** Sessions' ends (logout on any instance, expiry): a socket opened with an ended session is closed with 4401. */
+  sessions: SessionWatch;
 }
 
-export function createSocketServer(services: Services, { server, yoga, tracing, stopping, databaseFaults }: SocketServerOptions): SocketServer {
+export function createSocketServer(services: Services, { server, yoga, tracing, stopping, databaseFaults, sessions }: SocketServerOptions): SocketServer {
   const { config } = services;
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.MAX_BODY_BYTES });
   /** Open, acknowledged sockets per user: one user cannot hold the server's sockets. */
   const socketsOf = new Map<string, number>();
-  /** Sockets by the session they were opened with: logout on any instance closes them (4401). */
-  const sessionSocketsOf = sessionSockets(services.pubsub);
   const wsServer = useServer<WsParams, SocketExtra>(
     {
       execute: (args: any) => args.rootValue.execute(args),
@@ -170,11 +170,14 @@ export function createSocketServer(services: Services, { server, yoga, tracing, 
         const { request } = ctx.extra;
         ctx.extra.peer = { socket: { remoteAddress: request.socket.remoteAddress }, headers: { 'x-forwarded-for': request.headers['x-forwarded-for'] } };
         (ctx.extra as { request?: IncomingMessage }).request = undefined;
-        if (caller.session) sessionSocketsOf.track((ctx.extra.jti = caller.session.jti), ctx.extra.socket);
+        // The session's end (logout on any instance, or its expiry) closes the socket, and with it every operation.
+        const { socket } = ctx.extra;
+        if (caller.session) ctx.extra.unwatch = sessions.watch(caller.session, (why) => socket.close(4401, SESSION_ENDED[why].closeReason));
         return true;
       },
       onClose: (ctx) => {
-        if (ctx.extra.jti) sessionSocketsOf.forget(ctx.extra.jti, ctx.extra.socket);
+        ctx.extra.unwatch?.();
+        ctx.extra.unwatch = undefined;
         const { userId } = ctx.extra;
         if (!userId) return;
         ctx.extra.userId = undefined;
@@ -192,7 +195,6 @@ export function createSocketServer(services: Services, { server, yoga, tracing, 
     async close() {
       for (const socket of wss.clients) socket.close(1001, 'server shutting down');
       await wsServer.dispose();
-      await sessionSocketsOf.stop();
     },
   };
 }

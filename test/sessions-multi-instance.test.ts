@@ -1,10 +1,11 @@
 // Logout on one instance ends the session on every instance: the very next request on another
 // instance sharing the database is refused (no cache to wait for), and with Redis (CI's service
-// suite: TEST_REDIS_URL set) the other instance's graphql-ws sockets of that session are closed.
+// suite: TEST_REDIS_URL set) the other instance's graphql-ws sockets of that session are closed
+// and its SSE streams end with a last error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, PASSWORD, startTestServer, type TestServer } from './harness.ts';
 import { orgWithRoles, type OrgFixture } from './fixtures.ts';
-import { APPROVAL_EVENT, subscribe, warmUp } from './live.ts';
+import { APPROVAL_EVENT, real, subscribe, subscribeSse, warmUp } from './live.ts';
 import { request, testApprovalKinds } from './approval-kinds.ts';
 import { graphql } from './gql/index.ts';
 import { Login, Me } from './ops.ts';
@@ -25,6 +26,10 @@ afterAll(async () => {
   await b?.close();
   await a?.close();
 });
+
+let listening: Promise<number> | undefined;
+/** The second instance's port, listening from the first test that needs it. */
+const portOfB = () => (listening ??= b.app.start(0, '127.0.0.1'));
 
 const tokenOf = async (server: TestServer, email: string) => (await server.gql(Login, { email, password: PASSWORD })).data!.login!.token!;
 
@@ -47,7 +52,7 @@ describe('two instances sharing the database', () => {
 
 describe.runIf(Boolean(process.env.TEST_REDIS_URL))('…and Redis', () => {
   it("closes the session's graphql-ws sockets on the other instance", async () => {
-    const urlB = `ws://127.0.0.1:${await b.app.start(0, '127.0.0.1')}/graphql`;
+    const urlB = `ws://127.0.0.1:${await portOfB()}/graphql`;
     const doomed = await tokenOf(a, o.owner);
     const kept = await tokenOf(a, o.owner);
     const onB = subscribe(urlB, { token: doomed }, `subscription { approvalEvents { ${APPROVAL_EVENT} } }`);
@@ -57,6 +62,25 @@ describe.runIf(Boolean(process.env.TEST_REDIS_URL))('…and Redis', () => {
     expect((await a.gql(LogoutTwin, undefined, { token: doomed })).data?.logout).toBe(true);
     await onB.ended();
     expect(onB.errors[0]).toMatchObject({ code: 4401, reason: 'Session ended by logout: log in again' });
+    expect(otherOnB.completed).toBe(false);
+    await Promise.all([onB.close(), otherOnB.close()]);
+  });
+
+  it("ends the session's SSE streams on the other instance with a last error, before anything published after", async () => {
+    const portB = await portOfB();
+    const overB = (input: string, init?: RequestInit) => fetch(`http://127.0.0.1:${portB}${input}`, init);
+    const doomed = await tokenOf(a, o.owner);
+    const kept = await tokenOf(a, o.owner);
+    const query = `subscription { approvalEvents { ${APPROVAL_EVENT} } }`;
+    const onB = subscribeSse(overB, { token: doomed }, query);
+    const otherOnB = subscribeSse(overB, { token: kept }, query);
+    await warmUp([onB, otherOnB], () => a.raise(o.editor, request('WORKFLOW', { label: 'warm-up' })));
+
+    expect((await a.gql(LogoutTwin, undefined, { token: doomed })).data?.logout).toBe(true);
+    const after = await a.raise(o.editor, request('WORKFLOW', { label: 'after logout' }));
+    await Promise.all([onB.ended(), otherOnB.waitFor((e) => e.request.id === after)]);
+    expect(real(onB)).toEqual([]);
+    expect(onB.errors.map((e) => e.extensions)).toEqual([{ code: 'UNAUTHENTICATED', rule: 'session.logout' }]);
     expect(otherOnB.completed).toBe(false);
     await Promise.all([onB.close(), otherOnB.close()]);
   });

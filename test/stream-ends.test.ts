@@ -146,8 +146,10 @@ describe('bounded subscriptions', () => {
   it('gives every slot back after many parallel subscribes and unsubscribes', async () => {
     const as = o.emails.capped!;
     // Opened and closed at once, refused or not, many times over: no slot may be left held.
-    for (let round = 0; round < 5; round++) {
-      const burst = Array.from({ length: 12 }, (_, i) => (i % 2 ? sse({ as }) : ws({ devUser: as })));
+    // SSE clients gone while their subscription was being set up left their slot (and their place
+    // in the feed) for ever, before streams ended on the request's abort.
+    for (let round = 0; round < 4; round++) {
+      const burst = Array.from({ length: 10 }, (_, i) => (i % 2 ? sse({ as }) : ws({ devUser: as })));
       await new Promise((r) => setTimeout(r, round * 5));
       await Promise.all(burst.map((s) => s.close()));
     }
@@ -157,7 +159,7 @@ describe('bounded subscriptions', () => {
     await over.ended();
     expect(over.errors.map((e) => e.extensions.code)).toEqual(['OPERATION_LIMIT']);
     await Promise.all(again.map((s) => s.close()));
-  });
+  }, 90_000);
 });
 
 describe('a demotion', () => {

@@ -258,8 +258,7 @@ export function trackStreams(
           }
           const token = {};
           open.set(token, transportOf(args.contextValue));
-          setResult(
-            endable(
+          const stream = endable(
               result,
               signal,
               (released) => {
@@ -272,8 +271,13 @@ export function trackStreams(
               },
               observe?.(args),
               sessionEnding(limits, session),
-            ),
-          );
+            );
+          setResult(stream);
+          // An SSE client that went away, even while the subscription was being set up (when yoga
+          // has no stream to return yet, and never returns it): the stream ends, and its slot is free.
+          const gone = (args.contextValue as { request?: Request } | undefined)?.request?.signal;
+          if (gone?.aborted) void stream.return!();
+          else gone?.addEventListener('abort', () => void stream.return!(), { once: true });
         },
       };
     },

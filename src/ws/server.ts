@@ -112,7 +112,7 @@ async function operationThroughYoga(yoga: GovernanceYoga, ctx: OperationContext,
 
 export interface SocketServer {
   openSockets(): number;
-  /** Closes every socket with 1001 (after their operations ended), then stops following sessions. */
+  /** Closes every socket with 1001 (after their operations ended). */
   close(): Promise<void>;
 }
 

@@ -4,10 +4,12 @@
 // reload and approves it; the owner, whose live events are held back, tries too and is told that
 // someone decided first; the analyst's view then shows EMEA rows. Screenshots go to docs/.
 // Chromium that cannot start fails this file: it never skips.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { buildSchema, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../console/build.ts';
 import { startTestServer, type TestServer } from './harness.ts';
@@ -85,6 +87,47 @@ async function actAs(page: Page, email: string) {
   await page.getByText('Live updates: on').waitFor(WAIT);
 }
 
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's serious and critical violations of the page as it is now (WCAG 2.x A/AA and best
+ * practice), as "rule: target" lines; none is expected.
+ */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(() =>
+    (window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ passes: unknown[]; violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    }),
+  );
+  // axe ran its checks on this page (a run that checked nothing would find nothing).
+  expect(result.passes.length).toBeGreaterThan(10);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`));
+}
+
+/** Every camelCase name of the API (fields, arguments, input fields): none belongs in text meant for people. */
+const API_NAMES = (() => {
+  const schema = buildSchema(readFileSync(resolve(import.meta.dirname, '..', 'schema.graphql'), 'utf8'));
+  const names = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__')) continue;
+    if (isObjectType(type) || isInterfaceType(type))
+      for (const field of Object.values(type.getFields())) {
+        names.add(field.name);
+        for (const arg of field.args) names.add(arg.name);
+      }
+    if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) names.add(field.name);
+  }
+  return [...names].filter((n) => /[a-z][A-Z]/.test(n));
+})();
+/** The API names a page shows to people (its visible text). */
+const apiNamesShown = async (page: Page) => {
+  const text = await page.locator('body').innerText();
+  return API_NAMES.filter((name) => new RegExp(`\\b${name}\\b`).test(text));
+};
+
 const requestCard = (page: Page, value: string) => page.getByRole('article', { name: new RegExp(`^Access scope: .*region=${value}\\b`) });
 const revenueRows = (page: Page) => page.getByRole('table', { name: /rows of Monthly revenue you may see/ });
 /** A block's visible text, one line per line of text (paragraph gaps dropped). */
@@ -122,8 +165,17 @@ describe('approvals console in Chromium', () => {
     // The analyst sees revenue for the US only, and asks for EMEA.
     const analyst = await openConsole('analyst');
     await actAs(analyst, 'analyst@demo.test');
-    await analyst.getByRole('button', { name: 'My access' }).click();
+    // A VIEWER, who may decide nothing, lands on their own access: no inbox, no refusal.
     await analyst.getByTestId('revenue-row-count').filter({ hasText: /^18$/ }).waitFor(WAIT);
+    expect(await analyst.locator('main h2').first().innerText()).toBe('My access');
+    expect(await analyst.getByRole('navigation', { name: 'Sections' }).getByRole('button').allInnerTexts()).toEqual(['My requests', 'My access']);
+    expect(await analyst.getByRole('alert').count()).toBe(0);
+    expect(await apiNamesShown(analyst)).toEqual([]);
+    // The form says what an empty end asks for: the organization's longest window (90 days).
+    expect(await analyst.getByLabel('Ends (optional, your local time)').evaluate((el) => document.getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent)).toBe(
+      'Leave Ends empty to ask for the longest this organization grants: 90 days from the start. An end further away is refused.',
+    );
+    expect(await seriousViolations(analyst)).toEqual([]);
     expect(await regionsShown(analyst)).toEqual(['US']);
     expect(await analyst.getByRole('table', { name: /Dimension values whose rows/ }).locator('tbody tr').allInnerTexts()).toEqual([
       expect.stringMatching(/^Product\t\* \(every value\)\tfrom .*\tyes$/),
@@ -133,7 +185,16 @@ describe('approvals console in Chromium', () => {
     await analyst.getByLabel('Value', { exact: true }).selectOption('EMEA');
     await analyst.getByLabel('Justification', { exact: true }).fill('Q3 review');
     await analyst.getByRole('button', { name: 'Request access' }).click();
-    await analyst.getByText('Requested Region = EMEA: waiting for a decision.').waitFor(WAIT);
+    const sent = analyst.getByText(/^Requested Region = EMEA, /);
+    await sent.waitFor(WAIT);
+    // Ends was left empty: the request ends 90 days after it was made, and says so.
+    const asked = (await server.raw({ query: '{ approvalRequests(status: PENDING) { edges { node { createdAt startsAt endsAt } } } }' }, { as: 'analyst@demo.test' })).data.approvalRequests.edges[0].node;
+    expect(asked.startsAt).toBeNull();
+    // (The server reads its clock for the window a few milliseconds before it stamps createdAt.)
+    expect(Math.round((Date.parse(asked.endsAt) - Date.parse(asked.createdAt)) / 60_000)).toBe(90 * 24 * 60);
+    const requested = `Requested Region = EMEA, from approval, until ${asked.endsAt.slice(0, 16).replace('T', ' ')} UTC`;
+    expect(await sent.innerText()).toBe(`${requested}: waiting for a decision.`);
+    expect(await analyst.getByRole('button', { name: 'My requests (1 waiting)' }).count()).toBe(1);
 
     // The manager's open console shows it, without a reload: kind, summary, requester, age.
     const card = requestCard(manager, 'EMEA');
@@ -158,24 +219,35 @@ describe('approvals console in Chromium', () => {
     // The buttons went with the decision: keyboard focus is on what happened, inside the card.
     await manager.waitForFunction(() => document.activeElement?.className === 'outcome-box', undefined, WAIT);
     expect(await card.evaluate((el) => el.contains(document.activeElement))).toBe(true);
-    expect(await card.locator('dl').innerText()).toContain('Status\nAPPROVED by Manny Manager (manager@demo.test)');
+    // Its status and times now say what happened: approved, and no longer waiting.
+    const decidedFacts = await card.locator('dl').innerText();
+    expect(decidedFacts).toContain('Status\nApproved by Manny Manager (manager@demo.test)');
+    expect(decidedFacts).toMatch(/\nRequested\njust now\nDecided\njust now\n/);
+    expect(decidedFacts).not.toContain('Waiting');
+    expect(await seriousViolations(manager)).toEqual([]);
 
     // The owner, who has not heard, approves too: told someone else decided first, with the rule.
     await ownersCard.getByRole('button', { name: 'Approve' }).click();
     const conflict = ownersCard.getByRole('alert');
     await conflict.waitFor(WAIT);
     expect(await textOf(conflict)).toMatch(/^Already decided: someone else decided this request before you\. This request is already APPROVED; nothing was changed\.\nRule: approvals\.decided-once$/);
-    await ownersCard.getByText('APPROVED by Manny Manager (manager@demo.test)').waitFor(WAIT);
+    await ownersCard.getByText('Approved by Manny Manager (manager@demo.test)').waitFor(WAIT);
     await owner.screenshot({ path: join(SCREENSHOTS, 'console-conflict.png') });
 
     // The analyst's view, without a reload, now shows EMEA rows and the new scope.
     await analyst.getByTestId('revenue-row-count').filter({ hasText: /^36$/ }).waitFor(WAIT);
     expect(await regionsShown(analyst)).toEqual(['EMEA', 'US']);
     await analyst.getByRole('table', { name: /Dimension values whose rows/ }).getByRole('cell', { name: 'EMEA', exact: true }).waitFor(WAIT);
+    // What the form sent says what became of it.
+    expect(await sent.innerText()).toBe(`${requested}: approved.`);
     await analyst.screenshot({ path: join(SCREENSHOTS, 'console-my-access.png'), fullPage: true });
     await analyst.getByRole('button', { name: 'My requests' }).click();
     // A VIEWER sees other members by email only, as the API returns them.
-    expect(await requestCard(analyst, 'EMEA').locator('dl').innerText()).toContain('Status\nAPPROVED by manager@demo.test');
+    const ownFacts = await requestCard(analyst, 'EMEA').locator('dl').innerText();
+    expect(ownFacts).toContain('Status\nApproved by manager@demo.test');
+    expect(ownFacts).not.toContain('Waiting');
+    expect(await apiNamesShown(analyst)).toEqual([]);
+    expect(await seriousViolations(analyst)).toEqual([]);
 
     // A rejection needs a reason, and the requester sees it live.
     holdEvents = false;
@@ -184,7 +256,7 @@ describe('approvals console in Chromium', () => {
     await analyst.getByLabel('Value', { exact: true }).selectOption('APAC');
     await analyst.getByLabel('Justification', { exact: true }).fill('Expansion plan');
     await analyst.getByRole('button', { name: 'Request access' }).click();
-    await analyst.getByText('Requested Region = APAC: waiting for a decision.').waitFor(WAIT);
+    await analyst.getByText(/^Requested Region = APAC, from approval, until .* UTC: waiting for a decision\.$/).waitFor(WAIT);
     const apac = requestCard(owner, 'APAC');
     await apac.waitFor(WAIT);
     await apac.getByRole('button', { name: 'Reject' }).click();
@@ -194,8 +266,8 @@ describe('approvals console in Chromium', () => {
     await apac.getByRole('button', { name: 'Reject' }).click();
     await apac.getByText('You rejected this request.').waitFor(WAIT);
     await analyst.getByRole('button', { name: 'My requests' }).click();
-    await requestCard(analyst, 'APAC').getByText('REJECTED').waitFor(WAIT);
-    expect(await requestCard(analyst, 'APAC').locator('dl').innerText()).toContain('Status\nREJECTED by owner@demo.test: “Not this quarter”');
+    await requestCard(analyst, 'APAC').getByText('Rejected', { exact: true }).waitFor(WAIT);
+    expect(await requestCard(analyst, 'APAC').locator('dl').innerText()).toContain('Status\nRejected by owner@demo.test: “Not this quarter”');
 
     // Signing out revokes the manager's token on the server and forgets it in the tab.
     const token = await manager.evaluate(() => JSON.parse(sessionStorage.getItem('governance-console.session') ?? '{}').token as string);

@@ -88,6 +88,7 @@ export const ConsoleMyAccess = graphql(`
     }
     myAccessScopes { id value startsAt endsAt active dimension { key name } }
     dimensions { key name values }
+    organization { id maxAccessDays }
   }
 `);
 

@@ -26,7 +26,7 @@ type Documents = {
     "\n  mutation ConsoleCancel($id: ID!) {\n    cancelRequest(id: $id) { ...ConsoleRequestFields }\n  }\n": typeof types.ConsoleCancelDocument,
     "\n  subscription ConsoleApprovalEvents {\n    approvalEvents { type at request { ...ConsoleRequestFields } }\n  }\n": typeof types.ConsoleApprovalEventsDocument,
     "\n  subscription ConsoleMyUpdates {\n    myApprovalUpdates { type at request { ...ConsoleRequestFields } }\n  }\n": typeof types.ConsoleMyUpdatesDocument,
-    "\n  query ConsoleMyAccess {\n    kpis(first: 20) {\n      edges { node { id key name unit access dimensions { key name } summary { count sum } } }\n    }\n    myAccessScopes { id value startsAt endsAt active dimension { key name } }\n    dimensions { key name values }\n  }\n": typeof types.ConsoleMyAccessDocument,
+    "\n  query ConsoleMyAccess {\n    kpis(first: 20) {\n      edges { node { id key name unit access dimensions { key name } summary { count sum } } }\n    }\n    myAccessScopes { id value startsAt endsAt active dimension { key name } }\n    dimensions { key name values }\n    organization { id maxAccessDays }\n  }\n": typeof types.ConsoleMyAccessDocument,
     "\n  query ConsoleKpiRows($id: ID!, $first: Int) {\n    kpi(id: $id) {\n      id\n      data(first: $first) {\n        totalCount\n        edges { node { period value dimensions { dimension value } } }\n      }\n    }\n  }\n": typeof types.ConsoleKpiRowsDocument,
     "\n  mutation ConsoleRequestAccess($dimension: String!, $value: String!, $justification: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    requestAccess(dimension: $dimension, value: $value, justification: $justification, startsAt: $startsAt, endsAt: $endsAt) {\n      ...ConsoleRequestFields\n    }\n  }\n": typeof types.ConsoleRequestAccessDocument,
 };
@@ -42,7 +42,7 @@ const documents: Documents = {
     "\n  mutation ConsoleCancel($id: ID!) {\n    cancelRequest(id: $id) { ...ConsoleRequestFields }\n  }\n": types.ConsoleCancelDocument,
     "\n  subscription ConsoleApprovalEvents {\n    approvalEvents { type at request { ...ConsoleRequestFields } }\n  }\n": types.ConsoleApprovalEventsDocument,
     "\n  subscription ConsoleMyUpdates {\n    myApprovalUpdates { type at request { ...ConsoleRequestFields } }\n  }\n": types.ConsoleMyUpdatesDocument,
-    "\n  query ConsoleMyAccess {\n    kpis(first: 20) {\n      edges { node { id key name unit access dimensions { key name } summary { count sum } } }\n    }\n    myAccessScopes { id value startsAt endsAt active dimension { key name } }\n    dimensions { key name values }\n  }\n": types.ConsoleMyAccessDocument,
+    "\n  query ConsoleMyAccess {\n    kpis(first: 20) {\n      edges { node { id key name unit access dimensions { key name } summary { count sum } } }\n    }\n    myAccessScopes { id value startsAt endsAt active dimension { key name } }\n    dimensions { key name values }\n    organization { id maxAccessDays }\n  }\n": types.ConsoleMyAccessDocument,
     "\n  query ConsoleKpiRows($id: ID!, $first: Int) {\n    kpi(id: $id) {\n      id\n      data(first: $first) {\n        totalCount\n        edges { node { period value dimensions { dimension value } } }\n      }\n    }\n  }\n": types.ConsoleKpiRowsDocument,
     "\n  mutation ConsoleRequestAccess($dimension: String!, $value: String!, $justification: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    requestAccess(dimension: $dimension, value: $value, justification: $justification, startsAt: $startsAt, endsAt: $endsAt) {\n      ...ConsoleRequestFields\n    }\n  }\n": types.ConsoleRequestAccessDocument,
 };
@@ -94,7 +94,7 @@ export function graphql(source: "\n  subscription ConsoleMyUpdates {\n    myAppr
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ConsoleMyAccess {\n    kpis(first: 20) {\n      edges { node { id key name unit access dimensions { key name } summary { count sum } } }\n    }\n    myAccessScopes { id value startsAt endsAt active dimension { key name } }\n    dimensions { key name values }\n  }\n"): typeof import('./graphql').ConsoleMyAccessDocument;
+export function graphql(source: "\n  query ConsoleMyAccess {\n    kpis(first: 20) {\n      edges { node { id key name unit access dimensions { key name } summary { count sum } } }\n    }\n    myAccessScopes { id value startsAt endsAt active dimension { key name } }\n    dimensions { key name values }\n    organization { id maxAccessDays }\n  }\n"): typeof import('./graphql').ConsoleMyAccessDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -112,7 +112,7 @@ export type ConsoleMyUpdatesSubscription = { myApprovalUpdates: { type: Approval
 export type ConsoleMyAccessQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleMyAccessQuery = { kpis: { edges: Array<{ node: { id: string, key: string, name: string, unit: string | null, access: KpiAccess, dimensions: Array<{ key: string, name: string }>, summary: { count: number, sum: number | null } } }> }, myAccessScopes: Array<{ id: string, value: string, startsAt: string | null, endsAt: string | null, active: boolean, dimension: { key: string, name: string } }>, dimensions: Array<{ key: string, name: string, values: Array<string> }> };
+export type ConsoleMyAccessQuery = { kpis: { edges: Array<{ node: { id: string, key: string, name: string, unit: string | null, access: KpiAccess, dimensions: Array<{ key: string, name: string }>, summary: { count: number, sum: number | null } } }> }, myAccessScopes: Array<{ id: string, value: string, startsAt: string | null, endsAt: string | null, active: boolean, dimension: { key: string, name: string } }>, dimensions: Array<{ key: string, name: string, values: Array<string> }>, organization: { id: string, maxAccessDays: number | null } };
 
 export type ConsoleKpiRowsQueryVariables = Exact<{
   id: string;
@@ -501,6 +501,10 @@ export const ConsoleMyAccessDocument = new TypedDocumentString(`
     key
     name
     values
+  }
+  organization {
+    id
+    maxAccessDays
   }
 }
     `) as unknown as TypedDocumentString<ConsoleMyAccessQuery, ConsoleMyAccessQueryVariables>;

@@ -114,3 +114,12 @@ export const ConsoleRequestAccess = graphql(`
 `);
 
 export type { ConsoleRequestFieldsFragment as Request } from './gql/graphql.ts';
+
+/** The KPIs the dashboard draws: what the caller sees, with their target and dimensions. */
+export const ConsoleDashboardKpis = graphql(`
+  query ConsoleDashboardKpis {
+    kpis(first: 20) {
+      edges { node { id key name unit target access dimensions { key name } } }
+    }
+  }
+`);

@@ -7,6 +7,7 @@ import { decidesNothing, landingSection, localProblem, mergeFetched, splitReques
 import { ConsoleApprovalEvents, ConsoleLogin, ConsoleLogout, ConsoleMe, ConsoleMyUpdates, ConsoleRequests, type Request } from '../operations.ts';
 import { loadSession, saveSession, signedIn, type Session } from '../session.ts';
 import { MyAccess } from './Access.tsx';
+import { Dashboard } from './Dashboard.tsx';
 import { Inbox, MyRequests } from './Requests.tsx';
 import { Field } from './Field.tsx';
 import { Problems } from './Problems.tsx';
@@ -105,7 +106,10 @@ const SECTIONS: { id: Section; label: string }[] = [
   { id: 'inbox', label: 'Inbox' },
   { id: 'mine', label: 'My requests' },
   { id: 'access', label: 'My access' },
+  { id: 'dashboard', label: 'Dashboard' },
 ];
+/** The section in the address (#dashboard): a reload, or another persona in development, shows the same one. */
+const sectionInAddress = (): Section | null => SECTIONS.find((s) => `#${s.id}` === location.hash)?.id ?? null;
 /** One page of requests: an inbox, not an archive. */
 const INBOX_PAGE = 50;
 const LIVE_LABEL: Record<LiveStatus, string> = { connecting: 'connecting…', live: 'on', offline: 'off (reconnecting)' };
@@ -114,7 +118,7 @@ function Workspace({ config, session, onSession }: { config: ServerConfig; sessi
   const [me, setMe] = useState<Me | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
   /** The section the member chose; until they choose, where they land (see landingSection). */
-  const [chosen, setChosen] = useState<Section | null>(null);
+  const [chosen, setChosen] = useState<Section | null>(sectionInAddress);
   /** Whether the member may decide any request: null until the server has said they may not (or an event shows they may). */
   const [decides, setDecides] = useState<boolean | null>(null);
   const [live, setLive] = useState<LiveStatus>('connecting');
@@ -184,6 +188,7 @@ function Workspace({ config, session, onSession }: { config: ServerConfig; sessi
   const sections = SECTIONS.filter((s) => s.id !== 'inbox' || decides !== false);
   const choose = (next: Section) => {
     setChosen(next);
+    history.replaceState(null, '', `#${next}`);
     // Keyboard users land on the section they chose, not back at the top of the page.
     requestAnimationFrame(() => heading.current?.focus());
   };
@@ -298,6 +303,7 @@ function Workspace({ config, session, onSession }: { config: ServerConfig; sessi
         {section === 'mine' && (
           <MyRequests heading={heading} session={session} requests={mine} problems={mineProblems} onChange={(r) => setMine((list) => upsert(list, r))} />
         )}
+        {section === 'dashboard' && <Dashboard heading={heading} session={session} version={accessVersion} />}
         {section === 'access' && (
           <MyAccess heading={heading} session={session} version={accessVersion} maxPageSize={config.maxPageSize} requests={mine} onRequested={(r) => setMine((list) => upsert(list, r))} />
         )}

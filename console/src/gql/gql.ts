@@ -29,6 +29,7 @@ type Documents = {
     "\n  query ConsoleMyAccess {\n    kpis(first: 20) {\n      edges { node { id key name unit access dimensions { key name } summary { count sum } } }\n    }\n    myAccessScopes { id value startsAt endsAt active dimension { key name } }\n    dimensions { key name values }\n    organization { id maxAccessDays }\n  }\n": typeof types.ConsoleMyAccessDocument,
     "\n  query ConsoleKpiRows($id: ID!, $first: Int) {\n    kpi(id: $id) {\n      id\n      data(first: $first) {\n        totalCount\n        edges { node { period value dimensions { dimension value } } }\n      }\n    }\n  }\n": typeof types.ConsoleKpiRowsDocument,
     "\n  mutation ConsoleRequestAccess($dimension: String!, $value: String!, $justification: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    requestAccess(dimension: $dimension, value: $value, justification: $justification, startsAt: $startsAt, endsAt: $endsAt) {\n      ...ConsoleRequestFields\n    }\n  }\n": typeof types.ConsoleRequestAccessDocument,
+    "\n  query ConsoleDashboardKpis {\n    kpis(first: 20) {\n      edges { node { id key name unit target access dimensions { key name } } }\n    }\n  }\n": typeof types.ConsoleDashboardKpisDocument,
 };
 const documents: Documents = {
     "\n  mutation ConsoleLogin($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token user { id email } }\n  }\n": types.ConsoleLoginDocument,
@@ -45,6 +46,7 @@ const documents: Documents = {
     "\n  query ConsoleMyAccess {\n    kpis(first: 20) {\n      edges { node { id key name unit access dimensions { key name } summary { count sum } } }\n    }\n    myAccessScopes { id value startsAt endsAt active dimension { key name } }\n    dimensions { key name values }\n    organization { id maxAccessDays }\n  }\n": types.ConsoleMyAccessDocument,
     "\n  query ConsoleKpiRows($id: ID!, $first: Int) {\n    kpi(id: $id) {\n      id\n      data(first: $first) {\n        totalCount\n        edges { node { period value dimensions { dimension value } } }\n      }\n    }\n  }\n": types.ConsoleKpiRowsDocument,
     "\n  mutation ConsoleRequestAccess($dimension: String!, $value: String!, $justification: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    requestAccess(dimension: $dimension, value: $value, justification: $justification, startsAt: $startsAt, endsAt: $endsAt) {\n      ...ConsoleRequestFields\n    }\n  }\n": types.ConsoleRequestAccessDocument,
+    "\n  query ConsoleDashboardKpis {\n    kpis(first: 20) {\n      edges { node { id key name unit target access dimensions { key name } } }\n    }\n  }\n": types.ConsoleDashboardKpisDocument,
 };
 
 /**
@@ -103,6 +105,10 @@ export function graphql(source: "\n  query ConsoleKpiRows($id: ID!, $first: Int)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConsoleRequestAccess($dimension: String!, $value: String!, $justification: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    requestAccess(dimension: $dimension, value: $value, justification: $justification, startsAt: $startsAt, endsAt: $endsAt) {\n      ...ConsoleRequestFields\n    }\n  }\n"): typeof import('./graphql').ConsoleRequestAccessDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleDashboardKpis {\n    kpis(first: 20) {\n      edges { node { id key name unit target access dimensions { key name } } }\n    }\n  }\n"): typeof import('./graphql').ConsoleDashboardKpisDocument;
 
 
 export function graphql(source: string) {

@@ -133,6 +133,11 @@ export type ConsoleRequestAccessMutationVariables = Exact<{
 
 export type ConsoleRequestAccessMutation = { requestAccess: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string, displayName: string | null }, decidedBy: { id: string, email: string, displayName: string | null } | null, dimension: { key: string, name: string } | null } };
 
+export type ConsoleDashboardKpisQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleDashboardKpisQuery = { kpis: { edges: Array<{ node: { id: string, key: string, name: string, unit: string | null, target: number | null, access: KpiAccess, dimensions: Array<{ key: string, name: string }> } }> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -567,3 +572,23 @@ export const ConsoleRequestAccessDocument = new TypedDocumentString(`
   startsAt
   endsAt
 }`) as unknown as TypedDocumentString<ConsoleRequestAccessMutation, ConsoleRequestAccessMutationVariables>;
+export const ConsoleDashboardKpisDocument = new TypedDocumentString(`
+    query ConsoleDashboardKpis {
+  kpis(first: 20) {
+    edges {
+      node {
+        id
+        key
+        name
+        unit
+        target
+        access
+        dimensions {
+          key
+          name
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleDashboardKpisQuery, ConsoleDashboardKpisQueryVariables>;

@@ -61,13 +61,14 @@ const launched = () =>
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   }));
 
-async function openConsole(who: string): Promise<Page> {
+/** A new browser context on the console of `at` (the shared server unless told), at `path`. */
+async function openConsole(who: string, at = origin, path = '/console/'): Promise<Page> {
   const context = await (await launched()).newContext({ viewport: { width: 1100, height: 860 }, deviceScaleFactor: 1 });
   contexts.push(context);
   // Nothing but the server under test: anything else is recorded and refused (as offline).
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(origin)) return route.continue();
+    if (url.startsWith(at)) return route.continue();
     foreignRequests.push(`${who}: ${url}`);
     return route.abort('internetdisconnected');
   });
@@ -77,7 +78,7 @@ async function openConsole(who: string): Promise<Page> {
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(`${who}: ${message.text()}`);
   });
-  await page.goto(`${origin}/console/`);
+  await page.goto(`${at}${path}`);
   return page;
 }
 
@@ -168,7 +169,7 @@ describe('approvals console in Chromium', () => {
     // A VIEWER, who may decide nothing, lands on their own access: no inbox, no refusal.
     await analyst.getByTestId('revenue-row-count').filter({ hasText: /^18$/ }).waitFor(WAIT);
     expect(await analyst.locator('main h2').first().innerText()).toBe('My access');
-    expect(await analyst.getByRole('navigation', { name: 'Sections' }).getByRole('button').allInnerTexts()).toEqual(['My requests', 'My access']);
+    expect(await analyst.getByRole('navigation', { name: 'Sections' }).getByRole('button').allInnerTexts()).toEqual(['My requests', 'My access', 'Dashboard']);
     expect(await analyst.getByRole('alert').count()).toBe(0);
     expect(await apiNamesShown(analyst)).toEqual([]);
     // The form says what an empty end asks for: the organization's longest window (90 days).
@@ -311,6 +312,101 @@ describe('approvals console in Chromium', () => {
     await owner.getByLabel('Organization', { exact: true }).selectOption({ label: 'Side Project (VIEWER)' });
     await owner.getByText('Signed in as Olivia Owner (owner@demo.test), VIEWER in Side Project').waitFor(WAIT);
     await owner.getByText('Live updates: on').waitFor(WAIT);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('dashboard in Chromium', () => {
+  // A server of its own: the story starts from the demo as seeded (the analyst sees US only).
+  let dashboard: TestServer;
+  let at: string;
+  beforeAll(async () => {
+    dashboard = await startTestServer({ SEED_DEMO: '1' });
+    at = `http://127.0.0.1:${await dashboard.app.start(0, '127.0.0.1')}`;
+  }, 60_000);
+  afterAll(async () => {
+    await dashboard?.close();
+  });
+
+  const panel = (page: Page) => page.getByTestId('dashboard-revenue');
+  /** The column heads of the monthly chart's table: the groups the line chart draws. */
+  const monthlyColumns = (page: Page) => panel(page).getByTestId('revenue-monthly-table').locator('thead th').allTextContents();
+  const topRows = (page: Page) => panel(page).getByTestId('revenue-top-table').locator('tbody tr').allInnerTexts();
+
+  it('charts what each viewer may see: the analyst asks for EMEA, the manager approves, the chart gains EMEA live; the persona switch shows the same dashboard', { timeout: 90_000 }, async () => {
+    const analyst = await openConsole('dashboard-analyst', at, '/console/#dashboard');
+    await actAs(analyst, 'analyst@demo.test');
+    await panel(analyst).getByTestId('revenue-monthly-table').waitFor({ ...WAIT, state: 'attached' });
+    expect(await analyst.locator('main h2').first().innerText()).toBe('Dashboard');
+    // US only, and the badge says which scopes make it so.
+    expect(await monthlyColumns(analyst)).toEqual(['Month', 'US']);
+    expect(await panel(analyst).getByTestId('revenue-scopes').innerText()).toBe('Shown for your scopes: Region: US; Product: every value');
+    expect(await topRows(analyst)).toEqual(['US\t499,500\t18']);
+    // Every chart is an image described in words, its figures in a table beside it.
+    const charts = panel(analyst).getByRole('img');
+    expect(await charts.count()).toBe(2);
+    expect(await charts.nth(1).getAttribute('aria-label')).toMatch(/^Line chart: Monthly revenue by month, by Region, \w{3} \d{4} to \w{3} \d{4}, one line per Region \(US\)\. The table below gives every figure\.$/);
+    expect(await charts.nth(0).getAttribute('aria-label')).toMatch(/^Bar chart: Top 5 by Region, all months of Monthly revenue, largest first: US 499,500 USD\.$/);
+    expect(await panel(analyst).locator('canvas').count()).toBeGreaterThanOrEqual(2);
+    // The demo's rows end in June 2026: the tile shows the latest month, and says it is not this one.
+    expect(await textOf(panel(analyst).getByTestId('revenue-target'))).toBe('Latest month (Jun 2026) against target\n94,500 USD\nTarget 120,000 USD: 79% of it. No row this month yet.');
+    // The viewer picks the split: by product, the same rows in three lines.
+    await panel(analyst).getByLabel('Split by').selectOption('product');
+    await analyst.waitForFunction(() => document.querySelector('[data-testid="revenue-monthly-table"] thead')?.textContent?.includes('Cloud'), undefined, WAIT);
+    expect(await monthlyColumns(analyst)).toEqual(['Month', 'Cloud', 'Core', 'Support']);
+    await panel(analyst).getByLabel('Split by').selectOption('region');
+    await analyst.waitForFunction(() => document.querySelector('[data-testid="revenue-monthly-table"] thead')?.textContent?.includes('US'), undefined, WAIT);
+    expect(await seriousViolations(analyst)).toEqual([]);
+    await analyst.screenshot({ path: join(SCREENSHOTS, 'console-dashboard-analyst.png'), fullPage: true });
+
+    // The analyst asks for EMEA, then goes back to the dashboard; the page is never reloaded.
+    await analyst.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await analyst.getByRole('button', { name: 'My access' }).click();
+    await analyst.getByLabel('Dimension', { exact: true }).selectOption('region');
+    await analyst.getByLabel('Value', { exact: true }).selectOption('EMEA');
+    await analyst.getByLabel('Justification', { exact: true }).fill('Q3 review');
+    await analyst.getByRole('button', { name: 'Request access' }).click();
+    await analyst.getByText(/^Requested Region = EMEA, /).waitFor(WAIT);
+    await analyst.getByRole('button', { name: 'Dashboard' }).click();
+    await panel(analyst).getByTestId('revenue-monthly-table').waitFor({ ...WAIT, state: 'attached' });
+    expect(await monthlyColumns(analyst)).toEqual(['Month', 'US']);
+
+    // The manager approves in their inbox.
+    const manager = await openConsole('dashboard-manager', at);
+    await actAs(manager, 'manager@demo.test');
+    const card = requestCard(manager, 'EMEA');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.getByText('You approved this request.').waitFor(WAIT);
+
+    // The analyst's chart gains EMEA: the approval's live event makes the dashboard ask again.
+    await analyst.waitForFunction(() => document.querySelector('[data-testid="revenue-monthly-table"] thead')?.textContent?.includes('EMEA'), undefined, WAIT);
+    expect(await monthlyColumns(analyst)).toEqual(['Month', 'EMEA', 'US']);
+    expect(await panel(analyst).getByTestId('revenue-scopes').innerText()).toBe('Shown for your scopes: Region: EMEA, US; Product: every value');
+    expect(await topRows(analyst)).toEqual(['EMEA\t661,500\t18', 'US\t499,500\t18']);
+    expect(await analyst.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await seriousViolations(analyst)).toEqual([]);
+
+    await analyst.screenshot({ path: join(SCREENSHOTS, 'console-dashboard-analyst-emea.png'), fullPage: true });
+
+    // Development: the persona switch keeps the dashboard and shows it as each persona sees it. The
+    // demo's manager holds no role that reaches a KPI: their dashboard says so, and where to ask.
+    await analyst.getByLabel('Act as (development)').selectOption('manager@demo.test');
+    await analyst.getByText('Signed in as Manny Manager (manager@demo.test), EDITOR in Demo Corp').waitFor(WAIT);
+    await analyst.getByText('You see no KPI yet: ask for access under My access.').waitFor(WAIT);
+    expect(await analyst.locator('main h2').first().innerText()).toBe('Dashboard');
+    expect(await seriousViolations(analyst)).toEqual([]);
+    // The owner sees every row: no scope shapes the charts.
+    await analyst.getByLabel('Act as (development)').selectOption('owner@demo.test');
+    await analyst.getByText('Signed in as Olivia Owner (owner@demo.test), OWNER in Demo Corp').waitFor(WAIT);
+    await panel(analyst).getByTestId('revenue-monthly-table').waitFor({ ...WAIT, state: 'attached' });
+    expect(await analyst.locator('main h2').first().innerText()).toBe('Dashboard');
+    expect(await monthlyColumns(analyst)).toEqual(['Month', 'APAC', 'EMEA', 'LATAM', 'US']);
+    expect(await panel(analyst).getByTestId('revenue-scopes').count()).toBe(0);
+    expect(await topRows(analyst)).toEqual(['LATAM\t985,500\t18', 'APAC\t823,500\t18', 'EMEA\t661,500\t18', 'US\t499,500\t18']);
+    expect(await seriousViolations(analyst)).toEqual([]);
+    await analyst.screenshot({ path: join(SCREENSHOTS, 'console-dashboard-owner.png'), fullPage: true });
+
+    expect(foreignRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -123,3 +123,27 @@ export const ConsoleDashboardKpis = graphql(`
     }
   }
 `);
+
+/**
+ * One KPI card of the dashboard in one request: the monthly series split by the dimension the
+ * viewer picked, the top groups of that dimension, the unsplit monthly series for the target tile,
+ * and the server's account of which scopes shape them.
+ */
+export const ConsoleKpiCharts = graphql(`
+  query ConsoleKpiCharts($id: ID!, $split: [String!], $timeZone: String, $top: Int) {
+    kpi(id: $id) {
+      id
+      monthly: series(input: { bucket: MONTH, timeZone: $timeZone, groupBy: $split }) {
+        total { count sum }
+        groups { key total { count sum } points { period count sum } }
+      }
+      top: series(input: { groupBy: $split, top: $top }) {
+        groups { key total { count sum } }
+      }
+      overall: series(input: { bucket: MONTH, timeZone: $timeZone }) {
+        groups { key total { count sum } points { period count sum } }
+      }
+    }
+    myAccess(kpiId: $id) { access dimensions { dimension values } }
+  }
+`);

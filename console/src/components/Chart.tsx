@@ -48,7 +48,8 @@ export function MonthlyChart({ starts, lines, description, timeZone }: LineProps
       cursor: { show: false },
       scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max * 1.1] } },
       axes: [
-        { ...AXIS, values: (_u, splits) => splits.map((s) => new Intl.DateTimeFormat('en', { timeZone, month: 'short', year: '2-digit' }).format(s * 1000)) },
+        // One tick per month that has rows, named as the table names it.
+        { ...AXIS, splits: () => starts, values: (_u, splits) => splits.map((s) => new Intl.DateTimeFormat('en', { timeZone, month: 'short', year: '2-digit' }).format(s * 1000)) },
         { ...AXIS, size: 60, values: (_u, splits) => splits.map((s) => number.format(s)) },
       ],
       series: [{}, ...lines.map((l, i) => ({ label: l.label, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: false, points: { size: 6 } }))],

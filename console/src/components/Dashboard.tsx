@@ -6,10 +6,9 @@ import type { RefObject } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { problemsOf, request } from '../api.ts';
 import { groupLabel, monthLabel, monthlyTable, scopesShaping, targetTile, type SeriesGroup } from '../dashboard.ts';
-import type { ConsoleDashboardKpisQuery } from '../gql/graphql.ts';
+import type { ConsoleDashboardKpisQuery, ConsoleKpiChartsQuery } from '../gql/graphql.ts';
 import { accessLabel, type Problem } from '../model.ts';
-import { ConsoleDashboardKpis } from '../operations.ts';
-import { ConsoleKpiCharts, type KpiChartsResult } from '../series.ts';
+import { ConsoleDashboardKpis, ConsoleKpiCharts } from '../operations.ts';
 import type { Session } from '../session.ts';
 import { BarChart, MonthlyChart, PALETTE } from './Chart.tsx';
 import { Field } from './Field.tsx';
@@ -61,7 +60,7 @@ export function Dashboard({ heading, session, version }: Props) {
 function KpiPanel({ kpi, session, version }: { kpi: Kpi; session: Session; version: number }) {
   const dimensions = kpi.dimensions ?? [];
   const [split, setSplit] = useState(dimensions[0]?.key ?? '');
-  const [charts, setCharts] = useState<KpiChartsResult | null>(null);
+  const [charts, setCharts] = useState<ConsoleKpiChartsQuery | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
   useEffect(() => {
     request(ConsoleKpiCharts, { id: kpi.id, split: split ? [split] : null, timeZone: TIME_ZONE, top: TOP }, session).then(
@@ -83,8 +82,12 @@ function KpiPanel({ kpi, session, version }: { kpi: Kpi; session: Session; versi
         <h3 id={titleId}>{kpi.name}</h3>
         <p class="badge-line">
           <span class={`access access-${(kpi.access ?? 'none').toLowerCase()}`}>{accessLabel(kpi.access)}</span>
-          {shaping && <span data-testid={`${kpi.key}-scopes`}> Shown for your scopes: {shaping}</span>}
-          {kpi.access === 'FULL' && <span> Every row</span>}
+          {shaping && (
+            <span class="scopes" data-testid={`${kpi.key}-scopes`}>
+              Shown for your scopes: {shaping}
+            </span>
+          )}
+          {kpi.access === 'FULL' && <span class="scopes">Every row</span>}
         </p>
       </div>
       {dimensions.length > 0 && (
@@ -105,8 +108,8 @@ function KpiPanel({ kpi, session, version }: { kpi: Kpi; session: Session; versi
       {charts?.kpi && (
         <div class="dash-grid">
           <TargetTile kpi={kpi} points={charts.kpi.overall?.groups[0]?.points ?? []} />
-          <Monthly kpi={kpi} groups={charts.kpi.monthly?.groups ?? []} splitName={splitName} />
           <Top kpi={kpi} groups={charts.kpi.top?.groups ?? []} splitName={splitName} />
+          <Monthly kpi={kpi} groups={charts.kpi.monthly?.groups ?? []} splitName={splitName} />
         </div>
       )}
     </article>

@@ -138,6 +138,16 @@ export type ConsoleDashboardKpisQueryVariables = Exact<{ [key: string]: never; }
 
 export type ConsoleDashboardKpisQuery = { kpis: { edges: Array<{ node: { id: string, key: string, name: string, unit: string | null, target: number | null, access: KpiAccess, dimensions: Array<{ key: string, name: string }> } }> } };
 
+export type ConsoleKpiChartsQueryVariables = Exact<{
+  id: string;
+  split?: Array<string> | string | null | undefined;
+  timeZone?: string | null | undefined;
+  top?: number | null | undefined;
+}>;
+
+
+export type ConsoleKpiChartsQuery = { kpi: { id: string, monthly: { total: { count: number, sum: number | null }, groups: Array<{ key: Array<string>, total: { count: number, sum: number | null }, points: Array<{ period: string, count: number, sum: number | null }> }> }, top: { groups: Array<{ key: Array<string>, total: { count: number, sum: number | null } }> }, overall: { groups: Array<{ key: Array<string>, total: { count: number, sum: number | null }, points: Array<{ period: string, count: number, sum: number | null }> }> } } | null, myAccess: { access: KpiAccess, dimensions: Array<{ dimension: string, values: Array<string> }> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -592,3 +602,58 @@ export const ConsoleDashboardKpisDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleDashboardKpisQuery, ConsoleDashboardKpisQueryVariables>;
+export const ConsoleKpiChartsDocument = new TypedDocumentString(`
+    query ConsoleKpiCharts($id: ID!, $split: [String!], $timeZone: String, $top: Int) {
+  kpi(id: $id) {
+    id
+    monthly: series(input: {bucket: MONTH, timeZone: $timeZone, groupBy: $split}) {
+      total {
+        count
+        sum
+      }
+      groups {
+        key
+        total {
+          count
+          sum
+        }
+        points {
+          period
+          count
+          sum
+        }
+      }
+    }
+    top: series(input: {groupBy: $split, top: $top}) {
+      groups {
+        key
+        total {
+          count
+          sum
+        }
+      }
+    }
+    overall: series(input: {bucket: MONTH, timeZone: $timeZone}) {
+      groups {
+        key
+        total {
+          count
+          sum
+        }
+        points {
+          period
+          count
+          sum
+        }
+      }
+    }
+  }
+  myAccess(kpiId: $id) {
+    access
+    dimensions {
+      dimension
+      values
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleKpiChartsQuery, ConsoleKpiChartsQueryVariables>;

@@ -11,6 +11,7 @@ import { migrateDatabase } from '../src/db/migrate.ts';
 import { systemClock } from '../src/clock.ts';
 import { createOrganizationWith } from '../src/identity/bootstrap.ts';
 import { insertPoints } from './points.ts';
+import { rebuildRollups } from '../src/db/sql/kpi-rollups.ts';
 
 /** Parses the harness's CSV (no quoting is needed by its data: ids, names, dates, numbers). */
 function csv(file: string): Record<string, string>[] {
@@ -84,6 +85,8 @@ export async function loadPeerData(url: string, dataDir: string): Promise<{ poin
       url,
       rows.map((r) => ({ id: pointId(r.id!), organizationId, kpiId: r.kpi_id!, period: new Date(`${r.day}T00:00:00Z`), value: Number(r.value), d1: r.region!, d2: r.product! })),
     );
+    // Inserted around the API: their rollups (what `series` reads) recomputed from the rows.
+    for (const k of kpis) await rebuildRollups(db, organizationId, providerOf(url), k.id!);
     // PostgreSQL as the harness leaves its own tables (analysed); SQLite as our server leaves a file (never analysed).
     if (providerOf(url) === 'postgresql') await db.$executeRawUnsafe('ANALYZE');
     return { points: rows.length, reused: false };

@@ -1,7 +1,24 @@
 // The console's pure rules (console/src/model.ts): how errors read, ages, the order of the lists
 // and how a live event changes them, and what a decision's answer means.
 import { describe, expect, it } from 'vitest';
-import { ageOf, dateTimeInput, mergeFetched, newestFirst, outcomeOf, problemOf, splitRequests, upsert, windowOf } from '../console/src/model.ts';
+import {
+  accessLabel,
+  ageOf,
+  dateTimeInput,
+  decidesNothing,
+  emptyEndMeans,
+  inFormTerms,
+  landingSection,
+  mergeFetched,
+  newestFirst,
+  outcomeOf,
+  problemOf,
+  splitRequests,
+  statusLabel,
+  timesOf,
+  upsert,
+  windowOf,
+} from '../console/src/model.ts';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 
@@ -101,5 +118,52 @@ describe('form values', () => {
   it('describes a scope window', () => {
     expect(windowOf('2026-11-26T10:00:00.000Z', null)).toBe('from 2026-11-26 10:00 UTC, no end');
     expect(windowOf(null, '2026-12-31T00:00:00.000Z')).toBe('from the start, until 2026-12-31 00:00 UTC');
+    // A request without a start begins when it is approved.
+    expect(windowOf(null, '2026-12-31T00:00:00.000Z', 'from approval')).toBe('from approval, until 2026-12-31 00:00 UTC');
+  });
+});
+
+describe('what a person reads', () => {
+  it('says a request waits only while it is pending; a decided one says when it was requested and decided', () => {
+    const createdAt = '2026-11-26T09:00:00Z';
+    expect(timesOf({ status: 'PENDING', createdAt }, NOW)).toEqual([{ label: 'Waiting', at: createdAt, text: '3 h' }]);
+    expect(timesOf({ status: 'APPROVED', createdAt, decidedAt: '2026-11-26T11:59:50Z' }, NOW)).toEqual([
+      { label: 'Requested', at: createdAt, text: '3 h ago' },
+      { label: 'Decided', at: '2026-11-26T11:59:50Z', text: 'just now' },
+    ]);
+    expect(timesOf({ status: 'CANCELLED', createdAt, decidedAt: '2026-11-26T11:00:00Z' }, NOW).map((t) => `${t.label}: ${t.text}`)).toEqual(['Requested: 3 h ago', 'Withdrawn: 1 h ago']);
+    expect(timesOf({ status: 'EXPIRED', createdAt, decidedAt: null }, NOW).map((t) => t.label)).toEqual(['Requested']);
+  });
+
+  it('names statuses and access levels in words, never as the API spells them', () => {
+    expect(['PENDING', 'APPROVED', 'REJECTED', 'CANCELLED', 'EXPIRED', 'SOMETHING_NEW', null].map(statusLabel)).toEqual([
+      'Waiting for a decision',
+      'Approved',
+      'Rejected',
+      'Withdrawn',
+      'Expired: no one decided in time',
+      'Something_new',
+      'Unknown',
+    ]);
+    expect(['FULL', 'RESTRICTED', 'NONE', null].map(accessLabel)).toEqual(['Full', 'Restricted', 'None', 'None']);
+  });
+
+  it('says what an empty end asks for, by the organization’s longest window', () => {
+    expect(emptyEndMeans(90)).toBe('Leave Ends empty to ask for the longest this organization grants: 90 days from the start. An end further away is refused.');
+    expect(emptyEndMeans(1)).toContain(': 1 day from the start.');
+    expect(emptyEndMeans(null)).toBe('Leave Ends empty for access with no end date (this organization sets no longest time).');
+  });
+
+  it('names a refused argument by the label of its control', () => {
+    const [p] = inFormTerms([problemOf({ message: '`endsAt` is in the past; `other` stays.', extensions: { code: 'BAD_USER_INPUT', nextStep: 'Change `endsAt`.' } })], { endsAt: 'Ends' });
+    expect([p!.message, p!.nextStep]).toEqual(['“Ends” is in the past; `other` stays.', 'Change “Ends”.']);
+  });
+
+  it('lands a member who may decide nothing on their own access, anyone else on the inbox', () => {
+    const refusal = problemOf({ message: 'no', extensions: { code: 'FORBIDDEN', rule: 'approvals.subscribe' } });
+    expect(decidesNothing([refusal])).toBe(true);
+    expect(decidesNothing([{ ...refusal, rule: 'membership.inactive' }])).toBe(false);
+    expect(decidesNothing([{ ...refusal, code: 'INTERNAL_SERVER_ERROR' }])).toBe(false);
+    expect([landingSection(false), landingSection(true), landingSection(null)]).toEqual(['access', 'inbox', 'inbox']);
   });
 });

@@ -4,10 +4,12 @@
 // reload and approves it; the owner, whose live events are held back, tries too and is told that
 // someone decided first; the analyst's view then shows EMEA rows. Screenshots go to docs/.
 // Chromium that cannot start fails this file: it never skips.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { buildSchema, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../console/build.ts';
 import { startTestServer, type TestServer } from './harness.ts';
@@ -59,13 +61,14 @@ const launched = () =>
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   }));
 
-async function openConsole(who: string): Promise<Page> {
+/** A new browser context on the console of `at` (the shared server unless told), at `path`. */
+async function openConsole(who: string, at = origin, path = '/console/'): Promise<Page> {
   const context = await (await launched()).newContext({ viewport: { width: 1100, height: 860 }, deviceScaleFactor: 1 });
   contexts.push(context);
   // Nothing but the server under test: anything else is recorded and refused (as offline).
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(origin)) return route.continue();
+    if (url.startsWith(at)) return route.continue();
     foreignRequests.push(`${who}: ${url}`);
     return route.abort('internetdisconnected');
   });
@@ -75,7 +78,7 @@ async function openConsole(who: string): Promise<Page> {
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(`${who}: ${message.text()}`);
   });
-  await page.goto(`${origin}/console/`);
+  await page.goto(`${at}${path}`);
   return page;
 }
 
@@ -84,6 +87,47 @@ async function actAs(page: Page, email: string) {
   await page.getByRole('button', { name: 'Act as this persona' }).click();
   await page.getByText('Live updates: on').waitFor(WAIT);
 }
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's serious and critical violations of the page as it is now (WCAG 2.x A/AA and best
+ * practice), as "rule: target" lines; none is expected.
+ */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(() =>
+    (window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ passes: unknown[]; violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    }),
+  );
+  // axe ran its checks on this page (a run that checked nothing would find nothing).
+  expect(result.passes.length).toBeGreaterThan(10);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`));
+}
+
+/** Every camelCase name of the API (fields, arguments, input fields): none belongs in text meant for people. */
+const API_NAMES = (() => {
+  const schema = buildSchema(readFileSync(resolve(import.meta.dirname, '..', 'schema.graphql'), 'utf8'));
+  const names = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__')) continue;
+    if (isObjectType(type) || isInterfaceType(type))
+      for (const field of Object.values(type.getFields())) {
+        names.add(field.name);
+        for (const arg of field.args) names.add(arg.name);
+      }
+    if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) names.add(field.name);
+  }
+  return [...names].filter((n) => /[a-z][A-Z]/.test(n));
+})();
+/** The API names a page shows to people (its visible text). */
+const apiNamesShown = async (page: Page) => {
+  const text = await page.locator('body').innerText();
+  return API_NAMES.filter((name) => new RegExp(`\\b${name}\\b`).test(text));
+};
 
 const requestCard = (page: Page, value: string) => page.getByRole('article', { name: new RegExp(`^Access scope: .*region=${value}\\b`) });
 const revenueRows = (page: Page) => page.getByRole('table', { name: /rows of Monthly revenue you may see/ });
@@ -122,8 +166,17 @@ describe('approvals console in Chromium', () => {
     // The analyst sees revenue for the US only, and asks for EMEA.
     const analyst = await openConsole('analyst');
     await actAs(analyst, 'analyst@demo.test');
-    await analyst.getByRole('button', { name: 'My access' }).click();
+    // A VIEWER, who may decide nothing, lands on their own access: no inbox, no refusal.
     await analyst.getByTestId('revenue-row-count').filter({ hasText: /^18$/ }).waitFor(WAIT);
+    expect(await analyst.locator('main h2').first().innerText()).toBe('My access');
+    expect(await analyst.getByRole('navigation', { name: 'Sections' }).getByRole('button').allInnerTexts()).toEqual(['My requests', 'My access', 'Dashboard']);
+    expect(await analyst.getByRole('alert').count()).toBe(0);
+    expect(await apiNamesShown(analyst)).toEqual([]);
+    // The form says what an empty end asks for: the organization's longest window (90 days).
+    expect(await analyst.getByLabel('Ends (optional, your local time)').evaluate((el) => document.getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent)).toBe(
+      'Leave Ends empty to ask for the longest this organization grants: 90 days from the start. An end further away is refused.',
+    );
+    expect(await seriousViolations(analyst)).toEqual([]);
     expect(await regionsShown(analyst)).toEqual(['US']);
     expect(await analyst.getByRole('table', { name: /Dimension values whose rows/ }).locator('tbody tr').allInnerTexts()).toEqual([
       expect.stringMatching(/^Product\t\* \(every value\)\tfrom .*\tyes$/),
@@ -133,7 +186,16 @@ describe('approvals console in Chromium', () => {
     await analyst.getByLabel('Value', { exact: true }).selectOption('EMEA');
     await analyst.getByLabel('Justification', { exact: true }).fill('Q3 review');
     await analyst.getByRole('button', { name: 'Request access' }).click();
-    await analyst.getByText('Requested Region = EMEA: waiting for a decision.').waitFor(WAIT);
+    const sent = analyst.getByText(/^Requested Region = EMEA, /);
+    await sent.waitFor(WAIT);
+    // Ends was left empty: the request ends 90 days after it was made, and says so.
+    const asked = (await server.raw({ query: '{ approvalRequests(status: PENDING) { edges { node { createdAt startsAt endsAt } } } }' }, { as: 'analyst@demo.test' })).data.approvalRequests.edges[0].node;
+    expect(asked.startsAt).toBeNull();
+    // (The server reads its clock for the window a few milliseconds before it stamps createdAt.)
+    expect(Math.round((Date.parse(asked.endsAt) - Date.parse(asked.createdAt)) / 60_000)).toBe(90 * 24 * 60);
+    const requested = `Requested Region = EMEA, from approval, until ${asked.endsAt.slice(0, 16).replace('T', ' ')} UTC`;
+    expect(await sent.innerText()).toBe(`${requested}: waiting for a decision.`);
+    expect(await analyst.getByRole('button', { name: 'My requests (1 waiting)' }).count()).toBe(1);
 
     // The manager's open console shows it, without a reload: kind, summary, requester, age.
     const card = requestCard(manager, 'EMEA');
@@ -158,24 +220,35 @@ describe('approvals console in Chromium', () => {
     // The buttons went with the decision: keyboard focus is on what happened, inside the card.
     await manager.waitForFunction(() => document.activeElement?.className === 'outcome-box', undefined, WAIT);
     expect(await card.evaluate((el) => el.contains(document.activeElement))).toBe(true);
-    expect(await card.locator('dl').innerText()).toContain('Status\nAPPROVED by Manny Manager (manager@demo.test)');
+    // Its status and times now say what happened: approved, and no longer waiting.
+    const decidedFacts = await card.locator('dl').innerText();
+    expect(decidedFacts).toContain('Status\nApproved by Manny Manager (manager@demo.test)');
+    expect(decidedFacts).toMatch(/\nRequested\njust now\nDecided\njust now\n/);
+    expect(decidedFacts).not.toContain('Waiting');
+    expect(await seriousViolations(manager)).toEqual([]);
 
     // The owner, who has not heard, approves too: told someone else decided first, with the rule.
     await ownersCard.getByRole('button', { name: 'Approve' }).click();
     const conflict = ownersCard.getByRole('alert');
     await conflict.waitFor(WAIT);
     expect(await textOf(conflict)).toMatch(/^Already decided: someone else decided this request before you\. This request is already APPROVED; nothing was changed\.\nRule: approvals\.decided-once$/);
-    await ownersCard.getByText('APPROVED by Manny Manager (manager@demo.test)').waitFor(WAIT);
+    await ownersCard.getByText('Approved by Manny Manager (manager@demo.test)').waitFor(WAIT);
     await owner.screenshot({ path: join(SCREENSHOTS, 'console-conflict.png') });
 
     // The analyst's view, without a reload, now shows EMEA rows and the new scope.
     await analyst.getByTestId('revenue-row-count').filter({ hasText: /^36$/ }).waitFor(WAIT);
     expect(await regionsShown(analyst)).toEqual(['EMEA', 'US']);
     await analyst.getByRole('table', { name: /Dimension values whose rows/ }).getByRole('cell', { name: 'EMEA', exact: true }).waitFor(WAIT);
+    // What the form sent says what became of it.
+    expect(await sent.innerText()).toBe(`${requested}: approved.`);
     await analyst.screenshot({ path: join(SCREENSHOTS, 'console-my-access.png'), fullPage: true });
     await analyst.getByRole('button', { name: 'My requests' }).click();
     // A VIEWER sees other members by email only, as the API returns them.
-    expect(await requestCard(analyst, 'EMEA').locator('dl').innerText()).toContain('Status\nAPPROVED by manager@demo.test');
+    const ownFacts = await requestCard(analyst, 'EMEA').locator('dl').innerText();
+    expect(ownFacts).toContain('Status\nApproved by manager@demo.test');
+    expect(ownFacts).not.toContain('Waiting');
+    expect(await apiNamesShown(analyst)).toEqual([]);
+    expect(await seriousViolations(analyst)).toEqual([]);
 
     // A rejection needs a reason, and the requester sees it live.
     holdEvents = false;
@@ -184,7 +257,7 @@ describe('approvals console in Chromium', () => {
     await analyst.getByLabel('Value', { exact: true }).selectOption('APAC');
     await analyst.getByLabel('Justification', { exact: true }).fill('Expansion plan');
     await analyst.getByRole('button', { name: 'Request access' }).click();
-    await analyst.getByText('Requested Region = APAC: waiting for a decision.').waitFor(WAIT);
+    await analyst.getByText(/^Requested Region = APAC, from approval, until .* UTC: waiting for a decision\.$/).waitFor(WAIT);
     const apac = requestCard(owner, 'APAC');
     await apac.waitFor(WAIT);
     await apac.getByRole('button', { name: 'Reject' }).click();
@@ -194,8 +267,8 @@ describe('approvals console in Chromium', () => {
     await apac.getByRole('button', { name: 'Reject' }).click();
     await apac.getByText('You rejected this request.').waitFor(WAIT);
     await analyst.getByRole('button', { name: 'My requests' }).click();
-    await requestCard(analyst, 'APAC').getByText('REJECTED').waitFor(WAIT);
-    expect(await requestCard(analyst, 'APAC').locator('dl').innerText()).toContain('Status\nREJECTED by owner@demo.test: “Not this quarter”');
+    await requestCard(analyst, 'APAC').getByText('Rejected', { exact: true }).waitFor(WAIT);
+    expect(await requestCard(analyst, 'APAC').locator('dl').innerText()).toContain('Status\nRejected by owner@demo.test: “Not this quarter”');
 
     // Signing out revokes the manager's token on the server and forgets it in the tab.
     const token = await manager.evaluate(() => JSON.parse(sessionStorage.getItem('governance-console.session') ?? '{}').token as string);
@@ -239,6 +312,101 @@ describe('approvals console in Chromium', () => {
     await owner.getByLabel('Organization', { exact: true }).selectOption({ label: 'Side Project (VIEWER)' });
     await owner.getByText('Signed in as Olivia Owner (owner@demo.test), VIEWER in Side Project').waitFor(WAIT);
     await owner.getByText('Live updates: on').waitFor(WAIT);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('dashboard in Chromium', () => {
+  // A server of its own: the story starts from the demo as seeded (the analyst sees US only).
+  let dashboard: TestServer;
+  let at: string;
+  beforeAll(async () => {
+    dashboard = await startTestServer({ SEED_DEMO: '1' });
+    at = `http://127.0.0.1:${await dashboard.app.start(0, '127.0.0.1')}`;
+  }, 60_000);
+  afterAll(async () => {
+    await dashboard?.close();
+  });
+
+  const panel = (page: Page) => page.getByTestId('dashboard-revenue');
+  /** The column heads of the monthly chart's table: the groups the line chart draws. */
+  const monthlyColumns = (page: Page) => panel(page).getByTestId('revenue-monthly-table').locator('thead th').allTextContents();
+  const topRows = (page: Page) => panel(page).getByTestId('revenue-top-table').locator('tbody tr').allInnerTexts();
+
+  it('charts what each viewer may see: the analyst asks for EMEA, the manager approves, the chart gains EMEA live; the persona switch shows the same dashboard', { timeout: 90_000 }, async () => {
+    const analyst = await openConsole('dashboard-analyst', at, '/console/#dashboard');
+    await actAs(analyst, 'analyst@demo.test');
+    await panel(analyst).getByTestId('revenue-monthly-table').waitFor({ ...WAIT, state: 'attached' });
+    expect(await analyst.locator('main h2').first().innerText()).toBe('Dashboard');
+    // US only, and the badge says which scopes make it so.
+    expect(await monthlyColumns(analyst)).toEqual(['Month', 'US']);
+    expect(await panel(analyst).getByTestId('revenue-scopes').innerText()).toBe('Shown for your scopes: Region: US; Product: every value');
+    expect(await topRows(analyst)).toEqual(['US\t499,500\t18']);
+    // Every chart is an image described in words, its figures in a table beside it.
+    const charts = panel(analyst).getByRole('img');
+    expect(await charts.count()).toBe(2);
+    expect(await charts.nth(1).getAttribute('aria-label')).toMatch(/^Line chart: Monthly revenue by month, by Region, \w{3} \d{4} to \w{3} \d{4}, one line per Region \(US\)\. The table below gives every figure\.$/);
+    expect(await charts.nth(0).getAttribute('aria-label')).toMatch(/^Bar chart: Top 5 by Region, all months of Monthly revenue, largest first: US 499,500 USD\.$/);
+    expect(await panel(analyst).locator('canvas').count()).toBeGreaterThanOrEqual(2);
+    // The demo's rows end in June 2026: the tile shows the latest month, and says it is not this one.
+    expect(await textOf(panel(analyst).getByTestId('revenue-target'))).toBe('Latest month (Jun 2026) against target\n94,500 USD\nTarget 120,000 USD: 79% of it. No row this month yet.');
+    // The viewer picks the split: by product, the same rows in three lines.
+    await panel(analyst).getByLabel('Split by').selectOption('product');
+    await analyst.waitForFunction(() => document.querySelector('[data-testid="revenue-monthly-table"] thead')?.textContent?.includes('Cloud'), undefined, WAIT);
+    expect(await monthlyColumns(analyst)).toEqual(['Month', 'Cloud', 'Core', 'Support']);
+    await panel(analyst).getByLabel('Split by').selectOption('region');
+    await analyst.waitForFunction(() => document.querySelector('[data-testid="revenue-monthly-table"] thead')?.textContent?.includes('US'), undefined, WAIT);
+    expect(await seriousViolations(analyst)).toEqual([]);
+    await analyst.screenshot({ path: join(SCREENSHOTS, 'console-dashboard-analyst.png'), fullPage: true });
+
+    // The analyst asks for EMEA, then goes back to the dashboard; the page is never reloaded.
+    await analyst.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await analyst.getByRole('button', { name: 'My access' }).click();
+    await analyst.getByLabel('Dimension', { exact: true }).selectOption('region');
+    await analyst.getByLabel('Value', { exact: true }).selectOption('EMEA');
+    await analyst.getByLabel('Justification', { exact: true }).fill('Q3 review');
+    await analyst.getByRole('button', { name: 'Request access' }).click();
+    await analyst.getByText(/^Requested Region = EMEA, /).waitFor(WAIT);
+    await analyst.getByRole('button', { name: 'Dashboard' }).click();
+    await panel(analyst).getByTestId('revenue-monthly-table').waitFor({ ...WAIT, state: 'attached' });
+    expect(await monthlyColumns(analyst)).toEqual(['Month', 'US']);
+
+    // The manager approves in their inbox.
+    const manager = await openConsole('dashboard-manager', at);
+    await actAs(manager, 'manager@demo.test');
+    const card = requestCard(manager, 'EMEA');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.getByText('You approved this request.').waitFor(WAIT);
+
+    // The analyst's chart gains EMEA: the approval's live event makes the dashboard ask again.
+    await analyst.waitForFunction(() => document.querySelector('[data-testid="revenue-monthly-table"] thead')?.textContent?.includes('EMEA'), undefined, WAIT);
+    expect(await monthlyColumns(analyst)).toEqual(['Month', 'EMEA', 'US']);
+    expect(await panel(analyst).getByTestId('revenue-scopes').innerText()).toBe('Shown for your scopes: Region: EMEA, US; Product: every value');
+    expect(await topRows(analyst)).toEqual(['EMEA\t661,500\t18', 'US\t499,500\t18']);
+    expect(await analyst.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await seriousViolations(analyst)).toEqual([]);
+
+    await analyst.screenshot({ path: join(SCREENSHOTS, 'console-dashboard-analyst-emea.png'), fullPage: true });
+
+    // Development: the persona switch keeps the dashboard and shows it as each persona sees it. The
+    // demo's manager holds no role that reaches a KPI: their dashboard says so, and where to ask.
+    await analyst.getByLabel('Act as (development)').selectOption('manager@demo.test');
+    await analyst.getByText('Signed in as Manny Manager (manager@demo.test), EDITOR in Demo Corp').waitFor(WAIT);
+    await analyst.getByText('You see no KPI yet: ask for access under My access.').waitFor(WAIT);
+    expect(await analyst.locator('main h2').first().innerText()).toBe('Dashboard');
+    expect(await seriousViolations(analyst)).toEqual([]);
+    // The owner sees every row: no scope shapes the charts.
+    await analyst.getByLabel('Act as (development)').selectOption('owner@demo.test');
+    await analyst.getByText('Signed in as Olivia Owner (owner@demo.test), OWNER in Demo Corp').waitFor(WAIT);
+    await panel(analyst).getByTestId('revenue-monthly-table').waitFor({ ...WAIT, state: 'attached' });
+    expect(await analyst.locator('main h2').first().innerText()).toBe('Dashboard');
+    expect(await monthlyColumns(analyst)).toEqual(['Month', 'APAC', 'EMEA', 'LATAM', 'US']);
+    expect(await panel(analyst).getByTestId('revenue-scopes').count()).toBe(0);
+    expect(await topRows(analyst)).toEqual(['LATAM\t985,500\t18', 'APAC\t823,500\t18', 'EMEA\t661,500\t18', 'US\t499,500\t18']);
+    expect(await seriousViolations(analyst)).toEqual([]);
+    await analyst.screenshot({ path: join(SCREENSHOTS, 'console-dashboard-owner.png'), fullPage: true });
+
+    expect(foreignRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

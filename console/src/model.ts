@@ -112,9 +112,82 @@ export function dateTimeInput(value: string): string | null {
   return Number.isNaN(at.getTime()) ? null : at.toISOString();
 }
 
-/** A scope's window for a person: "from … until …" with "no end" when open-ended. */
-export function windowOf(startsAt: string | null | undefined, endsAt: string | null | undefined): string {
+/**
+ * A scope's window for a person: "from … until …" with "no end" when open-ended. A scope without a
+ * start counts from the start; a request without one, from its approval (`openStart`).
+ */
+export function windowOf(startsAt: string | null | undefined, endsAt: string | null | undefined, openStart = 'from the start'): string {
   const day = (iso: string) => iso.slice(0, 16).replace('T', ' ') + ' UTC';
-  const from = startsAt ? `from ${day(startsAt)}` : 'from the start';
+  const from = startsAt ? `from ${day(startsAt)}` : openStart;
   return `${from}, ${endsAt ? `until ${day(endsAt)}` : 'no end'}`;
+}
+
+/** A request's status as a person reads it (the API's enum never reaches the page). */
+const STATUS_LABEL: Record<string, string> = {
+  PENDING: 'Waiting for a decision',
+  APPROVED: 'Approved',
+  REJECTED: 'Rejected',
+  CANCELLED: 'Withdrawn',
+  EXPIRED: 'Expired: no one decided in time',
+};
+export const statusLabel = (status: string | null | undefined) => (status ? (STATUS_LABEL[status] ?? status.charAt(0) + status.slice(1).toLowerCase()) : 'Unknown');
+
+/** A KPI access level as a person reads it. */
+const ACCESS_LABEL: Record<string, string> = { FULL: 'Full', RESTRICTED: 'Restricted', NONE: 'None' };
+export const accessLabel = (access: string | null | undefined) => (access ? (ACCESS_LABEL[access] ?? access) : 'None');
+
+/** "just now" or "5 min ago": when something happened. */
+export function agoOf(iso: string | null | undefined, now: number): string {
+  const age = ageOf(iso, now);
+  return age === 'just now' || age === 'unknown' ? age : `${age} ago`;
+}
+
+export interface TimeFact {
+  label: string;
+  at: string | null;
+  text: string;
+}
+
+/**
+ * When a request was made and decided, as its status makes true: a pending one is waiting (for how
+ * long); a decided one waits no more, so it says when it was requested and when it was decided.
+ */
+export function timesOf(r: { status?: string | null; createdAt?: string | null; decidedAt?: string | null }, now: number): TimeFact[] {
+  if (r.status === 'PENDING') return [{ label: 'Waiting', at: r.createdAt ?? null, text: ageOf(r.createdAt, now) }];
+  const facts: TimeFact[] = [{ label: 'Requested', at: r.createdAt ?? null, text: agoOf(r.createdAt, now) }];
+  if (r.decidedAt) facts.push({ label: r.status === 'CANCELLED' ? 'Withdrawn' : r.status === 'EXPIRED' ? 'Expired' : 'Decided', at: r.decidedAt, text: agoOf(r.decidedAt, now) });
+  return facts;
+}
+
+/**
+ * What an empty "Ends" asks for, by the organization's longest window (the server's rule in
+ * src/kpis/scopes.ts: an open-ended request ends at the maximum, counted from its start).
+ */
+export function emptyEndMeans(maxAccessDays: number | null | undefined): string {
+  if (maxAccessDays == null) return 'Leave Ends empty for access with no end date (this organization sets no longest time).';
+  const days = `${maxAccessDays} day${maxAccessDays === 1 ? '' : 's'}`;
+  return `Leave Ends empty to ask for the longest this organization grants: ${days} from the start. An end further away is refused.`;
+}
+
+/** The rule by which the server refuses the inbox's live stream to a member who may decide nothing. */
+export const DECIDES_NOTHING_RULE = 'approvals.subscribe';
+
+/** Whether the inbox stream's refusal says the member may decide nothing (rather than a fault). */
+export const decidesNothing = (problems: readonly Problem[]) => problems.some((p) => p.code === 'FORBIDDEN' && p.rule === DECIDES_NOTHING_RULE);
+
+export type Section = 'inbox' | 'mine' | 'access' | 'dashboard';
+
+/**
+ * Where a member lands: the inbox when they may decide requests (or before the server has said they
+ * may not), else their own access, where they can see what they have and ask for more.
+ */
+export const landingSection = (decides: boolean | null): Section => (decides === false ? 'access' : 'inbox');
+
+/**
+ * A refusal of a form's input in the form's words: the API names the argument (`endsAt`), the
+ * person reads the label beside the control (Ends).
+ */
+export function inFormTerms(problems: readonly Problem[], labels: Readonly<Record<string, string>>): Problem[] {
+  const rename = (text: string | null) => text && text.replace(/`([A-Za-z_][A-Za-z0-9_]*)`/g, (whole, name: string) => (labels[name] ? `“${labels[name]}”` : whole));
+  return problems.map((p) => ({ ...p, message: rename(p.message) ?? p.message, reason: rename(p.reason), nextStep: rename(p.nextStep) }));
 }

@@ -88,6 +88,7 @@ export const ConsoleMyAccess = graphql(`
     }
     myAccessScopes { id value startsAt endsAt active dimension { key name } }
     dimensions { key name values }
+    organization { id maxAccessDays }
   }
 `);
 
@@ -113,3 +114,36 @@ export const ConsoleRequestAccess = graphql(`
 `);
 
 export type { ConsoleRequestFieldsFragment as Request } from './gql/graphql.ts';
+
+/** The KPIs the dashboard draws: what the caller sees, with their target and dimensions. */
+export const ConsoleDashboardKpis = graphql(`
+  query ConsoleDashboardKpis {
+    kpis(first: 20) {
+      edges { node { id key name unit target access dimensions { key name } } }
+    }
+  }
+`);
+
+/**
+ * One KPI card of the dashboard in one request: the monthly series split by the dimension the
+ * viewer picked, the top groups of that dimension, the unsplit monthly series for the target tile,
+ * and the server's account of which scopes shape them.
+ */
+export const ConsoleKpiCharts = graphql(`
+  query ConsoleKpiCharts($id: ID!, $split: [String!], $timeZone: String, $top: Int) {
+    kpi(id: $id) {
+      id
+      monthly: series(input: { bucket: MONTH, timeZone: $timeZone, groupBy: $split }) {
+        total { count sum }
+        groups { key total { count sum } points { period count sum } }
+      }
+      top: series(input: { groupBy: $split, top: $top }) {
+        groups { key total { count sum } }
+      }
+      overall: series(input: { bucket: MONTH, timeZone: $timeZone }) {
+        groups { key total { count sum } points { period count sum } }
+      }
+    }
+    myAccess(kpiId: $id) { access dimensions { dimension values } }
+  }
+`);

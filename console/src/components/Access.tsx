@@ -4,7 +4,7 @@ import type { RefObject } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { problemsOf, request } from '../api.ts';
 import type { ConsoleKpiRowsQuery, ConsoleMyAccessQuery } from '../gql/graphql.ts';
-import { dateTimeInput, windowOf, type Problem } from '../model.ts';
+import { accessLabel, dateTimeInput, emptyEndMeans, inFormTerms, statusLabel, windowOf, type Problem } from '../model.ts';
 import { ConsoleKpiRows, ConsoleMyAccess, ConsoleRequestAccess, type Request } from '../operations.ts';
 import type { Session } from '../session.ts';
 import { Field } from './Field.tsx';
@@ -24,10 +24,12 @@ interface Props {
   /** Changes when a decision may have changed what the user sees: everything is read again. */
   version: number;
   maxPageSize: number;
+  /** The user's own requests as live events keep them: what the form sent shows its status now. */
+  requests: readonly Request[];
   onRequested: (request: Request) => void;
 }
 
-export function MyAccess({ heading, session, version, maxPageSize, onRequested }: Props) {
+export function MyAccess({ heading, session, version, maxPageSize, requests, onRequested }: Props) {
   const [access, setAccess] = useState<Access | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
   useEffect(() => {
@@ -86,7 +88,7 @@ export function MyAccess({ heading, session, version, maxPageSize, onRequested }
               </table>
             )}
           </section>
-          <RequestScopeForm dimensions={access.dimensions ?? []} session={session} onRequested={onRequested} />
+          <RequestScopeForm dimensions={access.dimensions ?? []} maxAccessDays={access.organization?.maxAccessDays ?? null} requests={requests} session={session} onRequested={onRequested} />
         </>
       )}
     </section>
@@ -114,7 +116,7 @@ function KpiCard({ kpi, session, version, rowsShown }: { kpi: Kpi; session: Sess
       <dl class="facts">
         <dt>Your access</dt>
         <dd>
-          <span class={`access access-${(kpi.access ?? 'none').toLowerCase()}`}>{kpi.access}</span>
+          <span class={`access access-${(kpi.access ?? 'none').toLowerCase()}`}>{accessLabel(kpi.access)}</span>
           {kpi.access === 'RESTRICTED' && ' (rows of your scopes only)'}
         </dd>
         <dt>Rows you see</dt>
@@ -158,7 +160,22 @@ function KpiCard({ kpi, session, version, rowsShown }: { kpi: Kpi; session: Sess
   );
 }
 
-function RequestScopeForm({ dimensions, session, onRequested }: { dimensions: NonNullable<Access['dimensions']>; session: Session; onRequested: (r: Request) => void }) {
+/** The request form's labels by the argument each control sends. */
+const FORM_LABELS = { dimension: 'Dimension', value: 'Value', justification: 'Justification', startsAt: 'Starts', endsAt: 'Ends', durationDays: 'Ends' };
+
+function RequestScopeForm({
+  dimensions,
+  maxAccessDays,
+  requests,
+  session,
+  onRequested,
+}: {
+  dimensions: NonNullable<Access['dimensions']>;
+  maxAccessDays: number | null;
+  requests: readonly Request[];
+  session: Session;
+  onRequested: (r: Request) => void;
+}) {
   const [dimension, setDimension] = useState(dimensions[0]?.key ?? '');
   const values = dimensions.find((d) => d.key === dimension)?.values ?? [];
   const [value, setValue] = useState('');
@@ -186,7 +203,7 @@ function RequestScopeForm({ dimensions, session, onRequested }: { dimensions: No
       setProblems([]);
       setJustification('');
     } catch (error) {
-      setProblems(problemsOf(error));
+      setProblems(inFormTerms(problemsOf(error), FORM_LABELS));
     }
     setBusy(false);
   };
@@ -235,9 +252,9 @@ function RequestScopeForm({ dimensions, session, onRequested }: { dimensions: No
           <input id={id} type="datetime-local" value={startsAt} onInput={(e) => setStartsAt(e.currentTarget.value)} />
         )}
       </Field>
-      <Field label="Ends (optional, your local time)">
-        {(id) => (
-          <input id={id} type="datetime-local" value={endsAt} onInput={(e) => setEndsAt(e.currentTarget.value)} />
+      <Field label="Ends (optional, your local time)" hint={emptyEndMeans(maxAccessDays)}>
+        {(id, hintId) => (
+          <input id={id} type="datetime-local" aria-describedby={hintId} value={endsAt} onInput={(e) => setEndsAt(e.currentTarget.value)} />
         )}
       </Field>
       <button type="submit" disabled={busy}>
@@ -245,7 +262,8 @@ function RequestScopeForm({ dimensions, session, onRequested }: { dimensions: No
       </button>
       {sent && (
         <p role="status" class="outcome">
-          Requested {sent.dimension?.name ?? dimension} = {sent.scopeValue}: {sent.status === 'PENDING' ? 'waiting for a decision' : sent.status}.
+          Requested {sent.dimension?.name ?? dimension} = {sent.scopeValue === '*' ? 'every value' : sent.scopeValue}, {windowOf(sent.startsAt, sent.endsAt, 'from approval')}:{' '}
+          {statusLabel((requests.find((r) => r.id === sent.id) ?? sent).status).toLowerCase()}.
         </p>
       )}
       <Problems problems={problems} title="The request was not sent" />

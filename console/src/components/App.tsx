@@ -3,10 +3,11 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, FALLBACK_CONFIG, loadServerConfig, openLive, problemsOf, request, subscribe, type LiveStatus, type ServerConfig } from '../api.ts';
 import type { ConsoleMeQuery } from '../gql/graphql.ts';
-import { localProblem, mergeFetched, splitRequests, upsert, type Problem } from '../model.ts';
+import { decidesNothing, landingSection, localProblem, mergeFetched, splitRequests, upsert, type Problem, type Section } from '../model.ts';
 import { ConsoleApprovalEvents, ConsoleLogin, ConsoleLogout, ConsoleMe, ConsoleMyUpdates, ConsoleRequests, type Request } from '../operations.ts';
 import { loadSession, saveSession, signedIn, type Session } from '../session.ts';
 import { MyAccess } from './Access.tsx';
+import { Dashboard } from './Dashboard.tsx';
 import { Inbox, MyRequests } from './Requests.tsx';
 import { Field } from './Field.tsx';
 import { Problems } from './Problems.tsx';
@@ -101,12 +102,14 @@ function SignIn({ config, onSession }: { config: ServerConfig; onSession: (s: Se
   );
 }
 
-type Section = 'inbox' | 'mine' | 'access';
 const SECTIONS: { id: Section; label: string }[] = [
   { id: 'inbox', label: 'Inbox' },
   { id: 'mine', label: 'My requests' },
   { id: 'access', label: 'My access' },
+  { id: 'dashboard', label: 'Dashboard' },
 ];
+/** The section in the address (#dashboard): a reload, or another persona in development, shows the same one. */
+const sectionInAddress = (): Section | null => SECTIONS.find((s) => `#${s.id}` === location.hash)?.id ?? null;
 /** One page of requests: an inbox, not an archive. */
 const INBOX_PAGE = 50;
 const LIVE_LABEL: Record<LiveStatus, string> = { connecting: 'connecting…', live: 'on', offline: 'off (reconnecting)' };
@@ -114,7 +117,10 @@ const LIVE_LABEL: Record<LiveStatus, string> = { connecting: 'connecting…', li
 function Workspace({ config, session, onSession }: { config: ServerConfig; session: Session; onSession: (s: Session) => void }) {
   const [me, setMe] = useState<Me | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
-  const [section, setSection] = useState<Section>('inbox');
+  /** The section the member chose; until they choose, where they land (see landingSection). */
+  const [chosen, setChosen] = useState<Section | null>(sectionInAddress);
+  /** Whether the member may decide any request: null until the server has said they may not (or an event shows they may). */
+  const [decides, setDecides] = useState<boolean | null>(null);
   const [live, setLive] = useState<LiveStatus>('connecting');
   const [toDecide, setToDecide] = useState<Request[]>([]);
   const [mine, setMine] = useState<Request[]>([]);
@@ -141,6 +147,7 @@ function Workspace({ config, session, onSession }: { config: ServerConfig; sessi
     request(ConsoleRequests, { first: Math.min(INBOX_PAGE, config.maxPageSize) }, session).then(
       (data) => {
         const split = splitRequests((data.approvalRequests?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : [])), userId);
+        if (split.toDecide.length) setDecides(true);
         setToDecide((live) => mergeFetched(live, split.toDecide));
         setMine((live) => mergeFetched(live, split.mine));
       },
@@ -149,10 +156,18 @@ function Workspace({ config, session, onSession }: { config: ServerConfig; sessi
     const stopInbox = subscribe(client, ConsoleApprovalEvents, {}, {
       next: (data) => {
         const request = data.approvalEvents?.request;
-        if (request && request.requestedBy?.id !== userId) setToDecide((list) => upsert(list, request));
+        if (request && request.requestedBy?.id !== userId) {
+          setDecides(true);
+          setToDecide((list) => upsert(list, request));
+        }
       },
-      // A member who may decide nothing is refused the stream: the inbox says so, with the rule.
-      problem: setInboxProblems,
+      // A member who may decide nothing is refused the stream: no inbox for them, they land on their
+      // own access instead. Any other refusal is shown in the inbox.
+      problem: (problems) => {
+        if (!decidesNothing(problems)) return setInboxProblems(problems);
+        setDecides(false);
+        setChosen((c) => (c === 'inbox' ? null : c));
+      },
     });
     const stopMine = subscribe(client, ConsoleMyUpdates, {}, {
       next: (data) => {
@@ -169,8 +184,11 @@ function Workspace({ config, session, onSession }: { config: ServerConfig; sessi
     };
   }, [userId, actingIn, client, session, config.maxPageSize]);
 
+  const section = chosen ?? landingSection(decides);
+  const sections = SECTIONS.filter((s) => s.id !== 'inbox' || decides !== false);
   const choose = (next: Section) => {
-    setSection(next);
+    setChosen(next);
+    history.replaceState(null, '', `#${next}`);
     // Keyboard users land on the section they chose, not back at the top of the page.
     requestAnimationFrame(() => heading.current?.focus());
   };
@@ -192,6 +210,7 @@ function Workspace({ config, session, onSession }: { config: ServerConfig; sessi
     );
   if (!me) return <p role="status">Loading who you are…</p>;
 
+  const waiting = mine.filter((r) => r.status === 'PENDING').length;
   const active = (me.memberships ?? []).filter((m) => m.status === 'ACTIVE' && m.organization);
   const header = (
     <header class="top">
@@ -269,10 +288,11 @@ function Workspace({ config, session, onSession }: { config: ServerConfig; sessi
     <>
       {header}
       <nav aria-label="Sections">
-        {SECTIONS.map((s) => (
+        {sections.map((s) => (
           <button type="button" key={s.id} aria-current={section === s.id ? 'page' : undefined} onClick={() => choose(s.id)}>
             {s.label}
             {s.id === 'inbox' && ` (${toDecide.filter((r) => r.status === 'PENDING').length})`}
+            {s.id === 'mine' && waiting > 0 && ` (${waiting} waiting)`}
           </button>
         ))}
       </nav>
@@ -283,8 +303,9 @@ function Workspace({ config, session, onSession }: { config: ServerConfig; sessi
         {section === 'mine' && (
           <MyRequests heading={heading} session={session} requests={mine} problems={mineProblems} onChange={(r) => setMine((list) => upsert(list, r))} />
         )}
+        {section === 'dashboard' && <Dashboard heading={heading} session={session} version={accessVersion} />}
         {section === 'access' && (
-          <MyAccess heading={heading} session={session} version={accessVersion} maxPageSize={config.maxPageSize} onRequested={(r) => setMine((list) => upsert(list, r))} />
+          <MyAccess heading={heading} session={session} version={accessVersion} maxPageSize={config.maxPageSize} requests={mine} onRequested={(r) => setMine((list) => upsert(list, r))} />
         )}
       </main>
     </>

@@ -3,12 +3,19 @@
 import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 
-export function Field({ label, children }: { label: string; children: (id: string) => ComponentChildren }) {
+/** With `hint`, the control is described by it too (`aria-describedby={hintId}`, passed to `children`). */
+export function Field({ label, hint, children }: { label: string; hint?: ComponentChildren; children: (id: string, hintId?: string) => ComponentChildren }) {
   const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      {children(id)}
+      {children(id, hintId)}
+      {hint && (
+        <p id={hintId} class="field-hint">
+          {hint}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,8 +1,8 @@
 // The inbox (requests the user may decide, arriving live) and the user's own requests.
-import type { RefObject } from 'preact';
+import { Fragment, type RefObject } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { problemsOf, request } from '../api.ts';
-import { ageOf, outcomeOf, windowOf, type Outcome, type Problem } from '../model.ts';
+import { outcomeOf, statusLabel, timesOf, windowOf, type Outcome, type Problem } from '../model.ts';
 import { ConsoleApprove, ConsoleCancel, ConsoleReject, ConsoleRequest, type Request } from '../operations.ts';
 import type { Session } from '../session.ts';
 import { Field } from './Field.tsx';
@@ -84,17 +84,21 @@ function RequestFacts({ request: r, now }: { request: Request; now: number }) {
       <dd>{kindLabel(r.kind)}</dd>
       <dt>Requested by</dt>
       <dd>{person(r.requestedBy)}</dd>
-      <dt>Waiting</dt>
-      <dd>
-        <time dateTime={r.createdAt ?? undefined} title={r.createdAt ?? undefined}>
-          {ageOf(r.createdAt, now)}
-        </time>
-      </dd>
+      {timesOf(r, now).map((t) => (
+        <Fragment key={t.label}>
+          <dt>{t.label}</dt>
+          <dd>
+            <time dateTime={t.at ?? undefined} title={t.at ?? undefined}>
+              {t.text}
+            </time>
+          </dd>
+        </Fragment>
+      ))}
       {r.kind === 'ACCESS_SCOPE' && (
         <>
           <dt>Scope</dt>
           <dd>
-            {r.dimension?.name ?? r.dimension?.key} = {r.scopeValue === '*' ? 'every value' : r.scopeValue}, {windowOf(r.startsAt, r.endsAt)}
+            {r.dimension?.name ?? r.dimension?.key} = {r.scopeValue === '*' ? 'every value' : r.scopeValue}, {windowOf(r.startsAt, r.endsAt, 'from approval')}
           </dd>
         </>
       )}
@@ -106,7 +110,7 @@ function RequestFacts({ request: r, now }: { request: Request; now: number }) {
       )}
       <dt>Status</dt>
       <dd>
-        <span class={`status status-${(r.status ?? 'unknown').toLowerCase()}`}>{r.status}</span>
+        <span class={`status status-${(r.status ?? 'unknown').toLowerCase()}`}>{statusLabel(r.status)}</span>
         {r.decidedBy && <> by {person(r.decidedBy)}</>}
         {r.reason && <>: “{r.reason}”</>}
       </dd>
@@ -189,7 +193,7 @@ function DecisionCard({ request: r, now, session, onChange }: { request: Request
       <div ref={outcomeBox} tabIndex={-1} class="outcome-box">
         {outcome?.kind === 'decided' && (
           <p role="status" class="outcome">
-            {DECIDED[outcome.status] ?? `The request is now ${outcome.status}.`}
+            {DECIDED[outcome.status] ?? `The request is now: ${statusLabel(outcome.status).toLowerCase()}.`}
           </p>
         )}
         {outcome?.kind === 'conflict' && (

@@ -26,9 +26,11 @@ type Documents = {
     "\n  mutation ConsoleCancel($id: ID!) {\n    cancelRequest(id: $id) { ...ConsoleRequestFields }\n  }\n": typeof types.ConsoleCancelDocument,
     "\n  subscription ConsoleApprovalEvents {\n    approvalEvents { type at request { ...ConsoleRequestFields } }\n  }\n": typeof types.ConsoleApprovalEventsDocument,
     "\n  subscription ConsoleMyUpdates {\n    myApprovalUpdates { type at request { ...ConsoleRequestFields } }\n  }\n": typeof types.ConsoleMyUpdatesDocument,
-    "\n  query ConsoleMyAccess {\n    kpis(first: 20) {\n      edges { node { id key name unit access dimensions { key name } summary { count sum } } }\n    }\n    myAccessScopes { id value startsAt endsAt active dimension { key name } }\n    dimensions { key name values }\n  }\n": typeof types.ConsoleMyAccessDocument,
+    "\n  query ConsoleMyAccess {\n    kpis(first: 20) {\n      edges { node { id key name unit access dimensions { key name } summary { count sum } } }\n    }\n    myAccessScopes { id value startsAt endsAt active dimension { key name } }\n    dimensions { key name values }\n    organization { id maxAccessDays }\n  }\n": typeof types.ConsoleMyAccessDocument,
     "\n  query ConsoleKpiRows($id: ID!, $first: Int) {\n    kpi(id: $id) {\n      id\n      data(first: $first) {\n        totalCount\n        edges { node { period value dimensions { dimension value } } }\n      }\n    }\n  }\n": typeof types.ConsoleKpiRowsDocument,
     "\n  mutation ConsoleRequestAccess($dimension: String!, $value: String!, $justification: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    requestAccess(dimension: $dimension, value: $value, justification: $justification, startsAt: $startsAt, endsAt: $endsAt) {\n      ...ConsoleRequestFields\n    }\n  }\n": typeof types.ConsoleRequestAccessDocument,
+    "\n  query ConsoleDashboardKpis {\n    kpis(first: 20) {\n      edges { node { id key name unit target access dimensions { key name } } }\n    }\n  }\n": typeof types.ConsoleDashboardKpisDocument,
+    "\n  query ConsoleKpiCharts($id: ID!, $split: [String!], $timeZone: String, $top: Int) {\n    kpi(id: $id) {\n      id\n      monthly: series(input: { bucket: MONTH, timeZone: $timeZone, groupBy: $split }) {\n        total { count sum }\n        groups { key total { count sum } points { period count sum } }\n      }\n      top: series(input: { groupBy: $split, top: $top }) {\n        groups { key total { count sum } }\n      }\n      overall: series(input: { bucket: MONTH, timeZone: $timeZone }) {\n        groups { key total { count sum } points { period count sum } }\n      }\n    }\n    myAccess(kpiId: $id) { access dimensions { dimension values } }\n  }\n": typeof types.ConsoleKpiChartsDocument,
 };
 const documents: Documents = {
     "\n  mutation ConsoleLogin($email: String!, $password: String!) {\n    login(email: $email, password: $password) { token user { id email } }\n  }\n": types.ConsoleLoginDocument,
@@ -42,9 +44,11 @@ const documents: Documents = {
     "\n  mutation ConsoleCancel($id: ID!) {\n    cancelRequest(id: $id) { ...ConsoleRequestFields }\n  }\n": types.ConsoleCancelDocument,
     "\n  subscription ConsoleApprovalEvents {\n    approvalEvents { type at request { ...ConsoleRequestFields } }\n  }\n": types.ConsoleApprovalEventsDocument,
     "\n  subscription ConsoleMyUpdates {\n    myApprovalUpdates { type at request { ...ConsoleRequestFields } }\n  }\n": types.ConsoleMyUpdatesDocument,
-    "\n  query ConsoleMyAccess {\n    kpis(first: 20) {\n      edges { node { id key name unit access dimensions { key name } summary { count sum } } }\n    }\n    myAccessScopes { id value startsAt endsAt active dimension { key name } }\n    dimensions { key name values }\n  }\n": types.ConsoleMyAccessDocument,
+    "\n  query ConsoleMyAccess {\n    kpis(first: 20) {\n      edges { node { id key name unit access dimensions { key name } summary { count sum } } }\n    }\n    myAccessScopes { id value startsAt endsAt active dimension { key name } }\n    dimensions { key name values }\n    organization { id maxAccessDays }\n  }\n": types.ConsoleMyAccessDocument,
     "\n  query ConsoleKpiRows($id: ID!, $first: Int) {\n    kpi(id: $id) {\n      id\n      data(first: $first) {\n        totalCount\n        edges { node { period value dimensions { dimension value } } }\n      }\n    }\n  }\n": types.ConsoleKpiRowsDocument,
     "\n  mutation ConsoleRequestAccess($dimension: String!, $value: String!, $justification: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    requestAccess(dimension: $dimension, value: $value, justification: $justification, startsAt: $startsAt, endsAt: $endsAt) {\n      ...ConsoleRequestFields\n    }\n  }\n": types.ConsoleRequestAccessDocument,
+    "\n  query ConsoleDashboardKpis {\n    kpis(first: 20) {\n      edges { node { id key name unit target access dimensions { key name } } }\n    }\n  }\n": types.ConsoleDashboardKpisDocument,
+    "\n  query ConsoleKpiCharts($id: ID!, $split: [String!], $timeZone: String, $top: Int) {\n    kpi(id: $id) {\n      id\n      monthly: series(input: { bucket: MONTH, timeZone: $timeZone, groupBy: $split }) {\n        total { count sum }\n        groups { key total { count sum } points { period count sum } }\n      }\n      top: series(input: { groupBy: $split, top: $top }) {\n        groups { key total { count sum } }\n      }\n      overall: series(input: { bucket: MONTH, timeZone: $timeZone }) {\n        groups { key total { count sum } points { period count sum } }\n      }\n    }\n    myAccess(kpiId: $id) { access dimensions { dimension values } }\n  }\n": types.ConsoleKpiChartsDocument,
 };
 
 /**
@@ -94,7 +98,7 @@ export function graphql(source: "\n  subscription ConsoleMyUpdates {\n    myAppr
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ConsoleMyAccess {\n    kpis(first: 20) {\n      edges { node { id key name unit access dimensions { key name } summary { count sum } } }\n    }\n    myAccessScopes { id value startsAt endsAt active dimension { key name } }\n    dimensions { key name values }\n  }\n"): typeof import('./graphql').ConsoleMyAccessDocument;
+export function graphql(source: "\n  query ConsoleMyAccess {\n    kpis(first: 20) {\n      edges { node { id key name unit access dimensions { key name } summary { count sum } } }\n    }\n    myAccessScopes { id value startsAt endsAt active dimension { key name } }\n    dimensions { key name values }\n    organization { id maxAccessDays }\n  }\n"): typeof import('./graphql').ConsoleMyAccessDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -103,6 +107,14 @@ export function graphql(source: "\n  query ConsoleKpiRows($id: ID!, $first: Int)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConsoleRequestAccess($dimension: String!, $value: String!, $justification: String!, $startsAt: DateTime, $endsAt: DateTime) {\n    requestAccess(dimension: $dimension, value: $value, justification: $justification, startsAt: $startsAt, endsAt: $endsAt) {\n      ...ConsoleRequestFields\n    }\n  }\n"): typeof import('./graphql').ConsoleRequestAccessDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleDashboardKpis {\n    kpis(first: 20) {\n      edges { node { id key name unit target access dimensions { key name } } }\n    }\n  }\n"): typeof import('./graphql').ConsoleDashboardKpisDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleKpiCharts($id: ID!, $split: [String!], $timeZone: String, $top: Int) {\n    kpi(id: $id) {\n      id\n      monthly: series(input: { bucket: MONTH, timeZone: $timeZone, groupBy: $split }) {\n        total { count sum }\n        groups { key total { count sum } points { period count sum } }\n      }\n      top: series(input: { groupBy: $split, top: $top }) {\n        groups { key total { count sum } }\n      }\n      overall: series(input: { bucket: MONTH, timeZone: $timeZone }) {\n        groups { key total { count sum } points { period count sum } }\n      }\n    }\n    myAccess(kpiId: $id) { access dimensions { dimension values } }\n  }\n"): typeof import('./graphql').ConsoleKpiChartsDocument;
 
 
 export function graphql(source: string) {

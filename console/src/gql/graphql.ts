@@ -112,7 +112,7 @@ export type ConsoleMyUpdatesSubscription = { myApprovalUpdates: { type: Approval
 export type ConsoleMyAccessQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleMyAccessQuery = { kpis: { edges: Array<{ node: { id: string, key: string, name: string, unit: string | null, access: KpiAccess, dimensions: Array<{ key: string, name: string }>, summary: { count: number, sum: number | null } } }> }, myAccessScopes: Array<{ id: string, value: string, startsAt: string | null, endsAt: string | null, active: boolean, dimension: { key: string, name: string } }>, dimensions: Array<{ key: string, name: string, values: Array<string> }> };
+export type ConsoleMyAccessQuery = { kpis: { edges: Array<{ node: { id: string, key: string, name: string, unit: string | null, access: KpiAccess, dimensions: Array<{ key: string, name: string }>, summary: { count: number, sum: number | null } } }> }, myAccessScopes: Array<{ id: string, value: string, startsAt: string | null, endsAt: string | null, active: boolean, dimension: { key: string, name: string } }>, dimensions: Array<{ key: string, name: string, values: Array<string> }>, organization: { id: string, maxAccessDays: number | null } };
 
 export type ConsoleKpiRowsQueryVariables = Exact<{
   id: string;
@@ -132,6 +132,21 @@ export type ConsoleRequestAccessMutationVariables = Exact<{
 
 
 export type ConsoleRequestAccessMutation = { requestAccess: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string, displayName: string | null }, decidedBy: { id: string, email: string, displayName: string | null } | null, dimension: { key: string, name: string } | null } };
+
+export type ConsoleDashboardKpisQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleDashboardKpisQuery = { kpis: { edges: Array<{ node: { id: string, key: string, name: string, unit: string | null, target: number | null, access: KpiAccess, dimensions: Array<{ key: string, name: string }> } }> } };
+
+export type ConsoleKpiChartsQueryVariables = Exact<{
+  id: string;
+  split?: Array<string> | string | null | undefined;
+  timeZone?: string | null | undefined;
+  top?: number | null | undefined;
+}>;
+
+
+export type ConsoleKpiChartsQuery = { kpi: { id: string, monthly: { total: { count: number, sum: number | null }, groups: Array<{ key: Array<string>, total: { count: number, sum: number | null }, points: Array<{ period: string, count: number, sum: number | null }> }> }, top: { groups: Array<{ key: Array<string>, total: { count: number, sum: number | null } }> }, overall: { groups: Array<{ key: Array<string>, total: { count: number, sum: number | null }, points: Array<{ period: string, count: number, sum: number | null }> }> } } | null, myAccess: { access: KpiAccess, dimensions: Array<{ dimension: string, values: Array<string> }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -502,6 +517,10 @@ export const ConsoleMyAccessDocument = new TypedDocumentString(`
     name
     values
   }
+  organization {
+    id
+    maxAccessDays
+  }
 }
     `) as unknown as TypedDocumentString<ConsoleMyAccessQuery, ConsoleMyAccessQueryVariables>;
 export const ConsoleKpiRowsDocument = new TypedDocumentString(`
@@ -563,3 +582,78 @@ export const ConsoleRequestAccessDocument = new TypedDocumentString(`
   startsAt
   endsAt
 }`) as unknown as TypedDocumentString<ConsoleRequestAccessMutation, ConsoleRequestAccessMutationVariables>;
+export const ConsoleDashboardKpisDocument = new TypedDocumentString(`
+    query ConsoleDashboardKpis {
+  kpis(first: 20) {
+    edges {
+      node {
+        id
+        key
+        name
+        unit
+        target
+        access
+        dimensions {
+          key
+          name
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleDashboardKpisQuery, ConsoleDashboardKpisQueryVariables>;
+export const ConsoleKpiChartsDocument = new TypedDocumentString(`
+    query ConsoleKpiCharts($id: ID!, $split: [String!], $timeZone: String, $top: Int) {
+  kpi(id: $id) {
+    id
+    monthly: series(input: {bucket: MONTH, timeZone: $timeZone, groupBy: $split}) {
+      total {
+        count
+        sum
+      }
+      groups {
+        key
+        total {
+          count
+          sum
+        }
+        points {
+          period
+          count
+          sum
+        }
+      }
+    }
+    top: series(input: {groupBy: $split, top: $top}) {
+      groups {
+        key
+        total {
+          count
+          sum
+        }
+      }
+    }
+    overall: series(input: {bucket: MONTH, timeZone: $timeZone}) {
+      groups {
+        key
+        total {
+          count
+          sum
+        }
+        points {
+          period
+          count
+          sum
+        }
+      }
+    }
+  }
+  myAccess(kpiId: $id) {
+    access
+    dimensions {
+      dimension
+      values
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleKpiChartsQuery, ConsoleKpiChartsQueryVariables>;

@@ -121,3 +121,12 @@ export async function resolveCaller(services: Services, input: CredentialInput):
   return caller;
 }
 
+
+/**
+ * The caller of an HTTP request, resolved before its operation is parsed (src/yoga.ts), so that
+ * what observes the parse and validation (metrics) knows whether the caller is signed in, and the
+ * context reuses it instead of resolving it again.
+ */
+const callersOfRequests = new WeakMap<object, Caller>();
+export const rememberCaller = (request: object, caller: Caller) => void callersOfRequests.set(request, caller);
+export const callerOfRequest = (request: object): Caller | undefined => callersOfRequests.get(request);

@@ -127,7 +127,7 @@ export function endable<T>(
  */
 export function trackStreams(
   transportOf: (graphqlContext: unknown) => Transport,
-  observe?: (args: { document: DocumentNode; operationName?: string | null }) => StreamObservation,
+  observe?: (args: { document: DocumentNode; operationName?: string | null; contextValue?: unknown }) => StreamObservation,
 ): Streams {
   const open = new Map<object, Transport>();
   /** Sources still releasing their subscriptions (pub/sub, Redis), which must finish before pub/sub closes. */

@@ -196,7 +196,9 @@ export function passwordCheckDecision(scope: ThrottleScope, reserved: ThrottleCo
   }
   const fresh = now.getTime() - reserved.windowStartAt.getTime() > THROTTLE.windowMs;
   const failures = fresh ? 0 : reserved.attempts;
-  const inFlight = fresh ? 1 : reserved.inFlight;
+  // A new window forgets checks a stopped process left counted; a count below one (checks of the
+  // old window settling after it) is this check alone.
+  const inFlight = fresh ? 1 : Math.max(1, reserved.inFlight);
   if (inFlight > Math.max(1, THROTTLE.limits[scope] - failures))
     return { ...deny(`${rule}.in-flight`, `Too many sign-ins at once ${THROTTLED[scope]}.`, 'Try again in a second.'), retryAfterSeconds: 1, count: null };
   return { ...allow(rule), retryAfterSeconds: 0, count: { attempts: failures, inFlight, windowStartAt: fresh ? now : reserved.windowStartAt, lockedUntil: null } };

@@ -48,27 +48,32 @@ async function reserve(db: Db, now: Date, email: string, address: string): Promi
   });
 }
 
+/** A row pruned while its check ran (src/identity/throttle.ts pruneThrottle): nothing to settle. */
+const unlessGone = (error: unknown) => {
+  if ((error as { code?: string }).code === 'P2025') return null;
+  throw error;
+};
+
 /**
- * After a check: its slot given back. A failure counts, and locks the key once the failures reach
- * its limit (the increment holds the row lock, so concurrent failures each see the others'); a
- * success starts the pair over and leaves the address's failures as they were. `ok` undefined:
- * the check did not finish (an error), which counts as neither.
+ * After a check: its slot given back, one atomic statement at a time (no transaction: a burst of
+ * checks would otherwise hold two pooled connections each). A failure counts, and locks the key
+ * once the failures reach its limit: the count comes back from the increment itself, and a lock
+ * only ever grows, so concurrent failures lock for as long as the last of them earns. A success
+ * starts the pair over and leaves the address's failures as they were. `ok` undefined: the check
+ * did not finish (an error), which counts as neither.
  */
 async function settle(db: Db, now: Date, slots: Slot[], ok: boolean | undefined): Promise<void> {
-  await db.$transaction(async (tx) => {
-    for (const { scope, key } of slots) {
-      await tx.loginThrottle.updateMany({ where: { key, inFlight: { gt: 0 } }, data: { inFlight: { decrement: 1 } } });
-      if (ok === false) {
-        await tx.loginThrottle.updateMany({ where: { key }, data: { attempts: { increment: 1 } } });
-        const row = await tx.loginThrottle.findUnique({ where: { key } });
-        const lockedUntil = row && failureLock(scope, row.attempts, now);
-        if (lockedUntil) await tx.loginThrottle.update({ where: { key }, data: { lockedUntil } });
-      } else if (ok && scope === 'pair') {
-        await tx.loginThrottle.updateMany({ where: { key }, data: { attempts: 0, lockedUntil: null } });
-        await tx.loginThrottle.deleteMany({ where: { key, inFlight: 0 } });
-      }
-    }
-  });
+  for (const { scope, key } of slots) {
+    if (ok === false) {
+      const row = await db.loginThrottle.update({ where: { key }, data: { attempts: { increment: 1 }, inFlight: { decrement: 1 } } }).catch(unlessGone);
+      const lockedUntil = row && failureLock(scope, row.attempts, now);
+      if (lockedUntil) await db.loginThrottle.updateMany({ where: { key, OR: [{ lockedUntil: null }, { lockedUntil: { lt: lockedUntil } }] }, data: { lockedUntil } });
+    } else if (ok && scope === 'pair') {
+      await db.loginThrottle.updateMany({ where: { key }, data: { attempts: 0, inFlight: { decrement: 1 }, lockedUntil: null } });
+      // Forgotten, unless another check of the pair is running.
+      await db.loginThrottle.deleteMany({ where: { key, inFlight: { lte: 0 } } });
+    } else await db.loginThrottle.updateMany({ where: { key }, data: { inFlight: { decrement: 1 } } });
+  }
 }
 
 /** Runs `check` (a password verification) in a reserved slot, or throws RATE_LIMITED without running it. */

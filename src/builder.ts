@@ -3,12 +3,13 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin, { decodeGlobalID as decodeRelayId } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { GraphQLScalarType } from 'graphql';
+import { GraphQLError, GraphQLScalarType } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { assertCapability } from './authz/capabilities.ts';
 import type { CapabilityName } from './authz/matrix.ts';
 import type { Context } from './context.ts';
 import { badInput, forbidden } from './errors.ts';
+import { isStorableDate } from './input-limits.ts';
 
 // Fields are non-null unless declared `nullable: true`: a field is nullable only where its value
 // may be absent for someone who may read it (an optional column, a record the caller may not see, a
@@ -77,9 +78,17 @@ export function isoString(date: Date): string {
  * objects (each one's toJSON called through the slow path). A valid Date is written at once;
  * anything else goes through graphql-scalars' checks (and their errors).
  */
+const storable = (date: Date): Date => {
+  if (!isStorableDate(date)) throw new GraphQLError(`DateTime ${isoString(date)} is outside the years 0001 to 9999, which are all that is stored.`);
+  return date;
+};
+const dateTimeConfig = DateTimeResolver.toConfig();
 const DateTime = new GraphQLScalarType<Date, string>({
-  ...DateTimeResolver.toConfig(),
+  ...dateTimeConfig,
   serialize: (value) => isoString(value instanceof Date && !Number.isNaN(value.getTime()) ? value : (DateTimeResolver.serialize(value) as Date)),
+  // Refused as input when no database stores it: graphql-js names the argument or variable.
+  parseValue: (value) => storable(dateTimeConfig.parseValue!(value) as Date),
+  parseLiteral: (ast, variables) => storable(dateTimeConfig.parseLiteral!(ast, variables) as Date),
 });
 builder.addScalarType('DateTime', DateTime);
 builder.addScalarType('JSON', JSONResolver);

@@ -1,8 +1,9 @@
 // Bounds on what a request may carry, checked before any resolver runs (so before any write):
-// the body's size (HTTP and WebSocket messages) and the length of every string in the
-// operation's arguments and variables. Fields have their own, smaller limits in their domains
+// the body's size (HTTP and WebSocket messages), the length of every string in the operation's
+// arguments and variables, no NUL character in any of them (PostgreSQL stores none), and dates
+// within the years both databases store. Fields have their own, smaller limits in their domains
 // (email 254, password 256, names 120…); this cap stops anything that a field forgot.
-import { GraphQLError, visit, type DocumentNode } from 'graphql';
+import { GraphQLError, visit, type ASTNode, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /** Rows a paginated field returns when `first` is omitted: what `paginate` serves and what the cost counts. */
@@ -11,16 +12,27 @@ export const DEFAULT_PAGE_SIZE = 20;
 /** Deeper input than any argument of this API needs: refused rather than walked. */
 export const MAX_INPUT_DEPTH = 64;
 
+/** The dates both databases store: the years 0001 to 9999 (PostgreSQL refuses year 0). */
+export const STORABLE_DATES = { min: -62_135_596_800_000 /* 0001-01-01T00:00:00.000Z */, max: 253_402_300_799_999 /* 9999-12-31T23:59:59.999Z */ };
+/** Whether `date` is a date both databases store. */
+export const isStorableDate = (date: Date) => {
+  const t = date.getTime();
+  return t >= STORABLE_DATES.min && t <= STORABLE_DATES.max;
+};
+
+/** A NUL character: no argument accepts one, and PostgreSQL cannot store it in text. */
+export const hasNul = (text: string) => text.includes('\u0000');
+
 export interface InputProblem {
   /** Where, e.g. `variables.input.actions[0].config.body`. */
   path: string;
-  problem: 'length' | 'depth';
+  problem: 'length' | 'depth' | 'nul';
 }
 
 /**
- * The first string (or object key) longer than `max` in a value, or the first place it nests
- * deeper than MAX_INPUT_DEPTH; null when it is within bounds. Iterative, so a hostile nesting
- * cannot overflow the stack.
+ * The first string (or object key) longer than `max` or holding a NUL in a value, or the first
+ * place it nests deeper than MAX_INPUT_DEPTH; null when it is within bounds. Iterative, so a
+ * hostile nesting cannot overflow the stack.
  */
 export function inputProblem(value: unknown, max: number, root = '$'): InputProblem | null {
   const pending: [unknown, string, number][] = [[value, root, 0]];
@@ -28,6 +40,7 @@ export function inputProblem(value: unknown, max: number, root = '$'): InputProb
     const [v, path, depth] = pending.pop()!;
     if (typeof v === 'string') {
       if (v.length > max) return { path, problem: 'length' };
+      if (hasNul(v)) return { path, problem: 'nul' };
       continue;
     }
     if (!v || typeof v !== 'object') continue;
@@ -37,27 +50,66 @@ export function inputProblem(value: unknown, max: number, root = '$'): InputProb
     for (let i = entries.length - 1; i >= 0; i--) {
       const [step, item] = entries[i]!;
       if (step.length - 1 > max) return { path: `${path}${step.slice(0, 41)}…`, problem: 'length' };
+      if (hasNul(step)) return { path: `${path}${step.replaceAll('\u0000', '\\u0000').slice(0, 41)}`, problem: 'nul' };
       pending.push([item, `${path}${step}`, depth + 1]);
     }
   }
   return null;
 }
 
-/** Per document (yoga's cached parse) and limit: its literals do not change between requests. */
-const literalChecks = new WeakMap<DocumentNode, Map<number, string | null>>();
-function overlongLiteral(document: DocumentNode, max: number): string | null {
-  let byMax = literalChecks.get(document);
-  if (!byMax) literalChecks.set(document, (byMax = new Map()));
-  let found = byMax.get(max);
-  if (found === undefined) byMax.set(max, (found = findOverlongLiteral(document, max)));
+interface LiteralProblem {
+  problem: 'length' | 'nul';
+  /** What holds it: `argument "email"`, or a string literal elsewhere. */
+  where: string;
+  argument: string | null;
+}
+
+interface DocumentFacts {
+  /** By limit: the first string literal over it, or holding a NUL (null: none). */
+  literals: Map<number, LiteralProblem | null>;
+  /** The argument (with its input fields, `filter.dimensions`) each variable is first passed to. */
+  argumentOf: Map<string, string>;
+}
+
+/** Per document (yoga's cached parse): its literals and variables' places do not change between requests. */
+const documentFacts = new WeakMap<DocumentNode, DocumentFacts>();
+function factsOf(document: DocumentNode): DocumentFacts {
+  let facts = documentFacts.get(document);
+  if (!facts) {
+    const argumentOf = new Map<string, string>();
+    const names: string[] = [];
+    const named = { enter: (node: ASTNode & { name: { value: string } }) => void names.push(node.name.value), leave: () => void names.pop() };
+    visit(document, {
+      Argument: named,
+      ObjectField: named,
+      Variable(node) {
+        if (names.length && !argumentOf.has(node.name.value)) argumentOf.set(node.name.value, names.join('.'));
+      },
+    });
+    documentFacts.set(document, (facts = { literals: new Map(), argumentOf }));
+  }
+  return facts;
+}
+
+function literalProblem(document: DocumentNode, max: number): LiteralProblem | null {
+  const { literals } = factsOf(document);
+  let found = literals.get(max);
+  if (found === undefined) literals.set(max, (found = findLiteralProblem(document, max)));
   return found;
 }
 
-function findOverlongLiteral(document: DocumentNode, max: number): string | null {
-  let found: string | null = null;
+function findLiteralProblem(document: DocumentNode, max: number): LiteralProblem | null {
+  let found: LiteralProblem | null = null;
+  const names: string[] = [];
+  const named = { enter: (node: ASTNode & { name: { value: string } }) => void names.push(node.name.value), leave: () => void names.pop() };
   visit(document, {
+    Argument: named,
+    ObjectField: named,
     StringValue(node) {
-      if (!found && node.value.length > max) found = `a string literal of ${node.value.length} characters`;
+      if (found) return;
+      const argument = names.length ? names.join('.') : null;
+      if (node.value.length > max) found = { problem: 'length', where: `a string literal of ${node.value.length} characters`, argument };
+      else if (hasNul(node.value)) found = { problem: 'nul', where: argument ? `argument "${argument}"` : 'a string literal', argument };
     },
   });
   return found;
@@ -68,19 +120,31 @@ const tooLong = (where: string, max: number) =>
     extensions: { code: 'BAD_USER_INPUT', rule: 'input.string-length', limit: max },
   });
 
+const withNul = (where: string, argument: string | null) =>
+  new GraphQLError(`Input holds a NUL character (\\u0000) in ${where}, which no argument accepts. Nothing was done.`, {
+    extensions: { code: 'BAD_USER_INPUT', rule: 'input.nul', ...(argument ? { argument } : {}) },
+  });
+
 const tooDeep = (where: string) =>
   new GraphQLError(`Input too deep: ${where} nests more than ${MAX_INPUT_DEPTH} levels, more than any argument needs. Nothing was done.`, {
     extensions: { code: 'BAD_USER_INPUT', rule: 'input.depth', limit: MAX_INPUT_DEPTH },
   });
 
-/** Refuses an operation carrying a string over `max` characters, in its document or its variables. */
+/**
+ * Refuses an operation carrying a string over `max` characters or holding a NUL, in its document
+ * or its variables, naming the argument that holds it.
+ */
 export function useStringLimit(max: number): Plugin {
   const check = (document: DocumentNode, variables: unknown) => {
-    const literal = overlongLiteral(document, max);
-    if (literal) return tooLong(literal, max);
+    const literal = literalProblem(document, max);
+    if (literal) return literal.problem === 'length' ? tooLong(literal.where, max) : withNul(literal.where, literal.argument);
     const variable = inputProblem(variables ?? {}, max, 'variables');
     if (!variable) return null;
-    return variable.problem === 'length' ? tooLong(variable.path, max) : tooDeep(variable.path);
+    if (variable.problem === 'length') return tooLong(variable.path, max);
+    if (variable.problem === 'depth') return tooDeep(variable.path);
+    const name = /^variables\.([^.[]+)/.exec(variable.path)?.[1] ?? '';
+    const argument = factsOf(document).argumentOf.get(name) ?? null;
+    return withNul(argument ? `argument "${argument}" (${variable.path})` : variable.path, argument);
   };
   return {
     onExecute({ args, setResultAndStopExecution }) {

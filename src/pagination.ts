@@ -3,7 +3,7 @@ import type { ObjectRef } from '@pothos/core';
 import { builder } from './builder.ts';
 import type { Context } from './context.ts';
 import { badInput } from './errors.ts';
-import { DEFAULT_PAGE_SIZE } from './input-limits.ts';
+import { DEFAULT_PAGE_SIZE, hasNul } from './input-limits.ts';
 
 export interface PageArgs {
   first?: number | null;
@@ -18,9 +18,11 @@ export interface Page<T> {
 
 const encodeCursor = (key: string) => Buffer.from(`k:${key}`).toString('base64url');
 
-function decodeCursor(cursor: string): string {
+/** The key a cursor holds; BAD_USER_INPUT naming `after` for anything this list did not return (a NUL never is). */
+export function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString();
-  if (!text.startsWith('k:') || text.length < 3) throw badInput(`"${cursor.slice(0, 60)}" is not a cursor from this list: pass an endCursor it returned.`);
+  if (!text.startsWith('k:') || text.length < 3 || hasNul(text))
+    throw badInput(`\`after\`: "${cursor.slice(0, 60)}" is not a cursor from this list: pass an endCursor it returned.`, { argument: 'after' });
   return text.slice(2);
 }
 

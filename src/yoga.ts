@@ -9,7 +9,7 @@ import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { useApprovalEventSharing } from './approvals/stream.ts';
 import { useDenialAudit } from './audit/denials.ts';
 import { createContext, newRequestId, requestScope, type Context } from './context.ts';
-import { clientAddressOf, resolveCaller } from './identity/caller.ts';
+import { callerOfRequest, clientAddressOf, rememberCaller, resolveCaller, type CredentialInput } from './identity/caller.ts';
 import type { DatabaseFaults } from './db/faults.ts';
 import { serviceUnavailable, withInputCode } from './errors.ts';
 import { useCompiledExecution } from './executor.ts';
@@ -62,6 +62,30 @@ function useIntrospectionRule(introspection: boolean): Plugin {
   };
 }
 
+const credentialsOf = (headers: Headers | undefined, socket: CredentialInput): CredentialInput => ({
+  authorization: headers?.get('authorization') ?? socket.authorization ?? null,
+  organizationId: headers?.get('x-organization-id') ?? socket.organizationId ?? null,
+  devUser: headers?.get('x-dev-user') ?? socket.devUser ?? null,
+});
+
+/**
+ * An HTTP request's caller, resolved before its operation is parsed: metrics name the operations
+ * of signed-in callers only, invalid ones included (src/ops/metrics.ts). Resolving reads the
+ * database only for a credential that verifies; a failure here is left to the context factory,
+ * which resolves again and reports it as every request does.
+ */
+function useCallerBeforeParse(services: Services): Plugin {
+  return {
+    async onParams({ request }) {
+      try {
+        rememberCaller(request, await resolveCaller(services, credentialsOf(request.headers, {})));
+      } catch {
+        // resolved again (and reported) by the context factory
+      }
+    },
+  };
+}
+
 /** The caller, from the request's headers or the socket's connection_init, and the context built on it. */
 function contextFactory(services: Services) {
   const { config } = services;
@@ -69,11 +93,7 @@ function contextFactory(services: Services) {
     const headers = initial.request?.headers;
     const socket = initial.socketCredentials ?? {};
     const requestId = requestScope.getStore()?.requestId ?? initial.wsRequestId ?? newRequestId(headers?.get('x-request-id'));
-    const caller = await resolveCaller(services, {
-      authorization: headers?.get('authorization') ?? socket.authorization ?? null,
-      organizationId: headers?.get('x-organization-id') ?? socket.organizationId ?? null,
-      devUser: headers?.get('x-dev-user') ?? socket.devUser ?? null,
-    });
+    const caller = (initial.request && callerOfRequest(initial.request)) || (await resolveCaller(services, credentialsOf(headers, socket)));
     const node = (initial as { req?: IncomingMessage }).req;
     const address = clientAddressOf(config.TRUST_PROXY, node?.socket?.remoteAddress, headers?.get('x-forwarded-for') ?? (node?.headers['x-forwarded-for'] as string | undefined));
     return createContext(services, caller, requestId, address, initial);
@@ -93,6 +113,9 @@ export function createGovernanceYoga(services: Services, observers: Plugin[], da
     // no chunked bodies), and node reads no more than that length; yoga's own limit piped every
     // body through a stream whose teardown cost a tenth of a small request's CPU.
     maxRequestBodySize: false,
+    // Parsed documents are cached, parse errors not: a cached error is thrown before the plugins
+    // below see the parse, and a repeated invalid operation would go uncounted in the metrics.
+    parserAndValidationCache: { errorCache: { get: () => undefined, set: () => {} } },
     // GraphiQL from this server alone (no CDN), opening on the main operations and the demo personas.
     graphiql: config.GRAPHIQL ? graphiqlOptions(config) : false,
     renderGraphiQL: graphiqlRenderer(),
@@ -103,6 +126,7 @@ export function createGovernanceYoga(services: Services, observers: Plugin[], da
     maskedErrors: { maskError: maskError(log, databaseFaults) },
     context: contextFactory(services),
     plugins: [
+      useCallerBeforeParse(services),
       useCSRFPrevention(),
       useOperationLimits({
         maxTokens: config.MAX_TOKENS,

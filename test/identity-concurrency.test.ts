@@ -60,6 +60,30 @@ describe('parallel password guesses', () => {
     }
   });
 
+  it('never lock nor say "failed" for the right password sent many times at once; failures still lock', async () => {
+    const o = await orgWithRoles(server, 'Eager');
+    const address = newAddress();
+    const results = await Promise.all(Array.from({ length: 12 }, () => login(o.viewer, address, PASSWORD)));
+    const signedIn = results.filter((r) => r.data?.login?.user?.email === o.viewer).length;
+    // At most the limit run at once; the others are told to retry in a second, not that anything failed.
+    expect(signedIn).toBeGreaterThanOrEqual(THROTTLE.limits.pair);
+    for (const r of results.filter((r) => codes(r).length)) {
+      expect(r.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'auth.throttle.pair.in-flight', retryAfterSeconds: 1 });
+      expect(r.errors![0]!.message).toBe('Too many sign-ins at once for this email from your address. Try again in a second.');
+    }
+    expect(signedIn + results.filter((r) => codes(r).length).length).toBe(12);
+    // Nothing failed: nothing locked, nothing counted.
+    expect(await server.db.loginThrottle.findUnique({ where: { key: `pair:${o.viewer}|${address}` } })).toBeNull();
+    expect(await server.db.loginThrottle.findUnique({ where: { key: `address:${address}` } })).toMatchObject({ attempts: 0, inFlight: 0, lockedUntil: null });
+    expect((await login(o.viewer, address, PASSWORD)).data?.login?.user?.email).toBe(o.viewer);
+    // Five failures at once still lock the email at that address, the right password included.
+    const wrong = await Promise.all(Array.from({ length: THROTTLE.limits.pair }, () => login(o.viewer, address)));
+    expect(tally(wrong)).toEqual({ UNAUTHENTICATED: THROTTLE.limits.pair });
+    const locked = await login(o.viewer, address, PASSWORD);
+    expect(locked.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'auth.throttle.pair' });
+    expect(locked.errors![0]!.message).toMatch(/^Too many failed sign-ins for this email from your address\. Try again in (59|60) seconds\./);
+  });
+
   // 50 scrypt hashes: slow on a busy machine.
   it('verify at most the address limit across emails from one address, and none elsewhere is affected', { timeout: 120_000 }, async () => {
     const o = await orgWithRoles(server, 'Spray');

@@ -70,24 +70,32 @@ describe('metrics behind METRICS_TOKEN', () => {
     expect((await post(port, 'query OpsUnknownField { noSuchField }', o.owner)).errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
 
     const m = await scrape(url);
-    const operations = (name: string, type: string, outcome: string) => m.get(`graphql_operations_total{operationName="${name}",operationType="${type}",outcome="${outcome}"}`);
-    expect([operations('OpsMe', 'query', 'ok'), operations('OpsMe', 'query', 'error')]).toEqual([1, 1]);
+    const operations = (name: string, type: string, outcome: string) => m.get(`graphql_operations_total{operation_name="${name}",operation_type="${type}",outcome="${outcome}"}`);
+    expect([operations('OpsMe', 'query', 'ok'), operations('OpsMe', 'query', 'error')]).toEqual([1, undefined]);
     expect(operations('OpsInvite', 'mutation', 'error')).toBe(1);
     expect(operations('OpsUnknownField', 'query', 'invalid')).toBe(1);
-    expect(operations('anonymous', 'unknown', 'invalid')).toBe(1);
+    expect(operations('(anonymous)', 'unknown', 'invalid')).toBe(1);
+    // The unauthenticated OpsMe is counted as anonymous, not under its name.
+    expect(operations('(anonymous)', 'query', 'error')).toBe(1);
 
     const errors = (name: string, type: string, phase: string, code: string) =>
-      m.get(`graphql_envelop_error_result{operationName="${name}",operationType="${type}",phase="${phase}",code="${code}"}`);
-    expect(errors('OpsMe', 'query', 'execute', 'UNAUTHENTICATED')).toBe(1);
+      m.get(`graphql_envelop_error_result_total{operation_name="${name}",operation_type="${type}",phase="${phase}",code="${code}"}`);
+    expect(errors('(anonymous)', 'query', 'execute', 'UNAUTHENTICATED')).toBe(1);
+    expect(errors('OpsMe', 'query', 'execute', 'UNAUTHENTICATED')).toBeUndefined();
     expect(errors('OpsInvite', 'mutation', 'execute', 'FORBIDDEN')).toBe(1);
-    expect(errors('anonymous', 'unknown', 'parse', 'BAD_USER_INPUT')).toBe(1);
+    expect(errors('(anonymous)', 'unknown', 'parse', 'BAD_USER_INPUT')).toBe(1);
     expect(errors('OpsUnknownField', 'query', 'validate', 'BAD_USER_INPUT')).toBe(1);
 
-    // Latency histograms: both OpsMe requests, under the largest bucket.
-    expect(m.get('graphql_envelop_request_duration_count{operationName="OpsMe",operationType="query"}')).toBe(2);
-    expect(m.get('graphql_envelop_request_duration_bucket{le="+Inf",operationName="OpsMe",operationType="query"}')).toBe(2);
-    expect(m.get('graphql_envelop_phase_execute_count{operationName="OpsMe",operationType="query"}')).toBe(2);
-    expect(m.get('graphql_yoga_http_duration_count{operationName="OpsMe",operationType="query",method="POST",statusCode="200"}')).toBe(2);
+    // Latency histograms, in seconds: the signed-in OpsMe under its name, the other as anonymous.
+    for (const name of ['OpsMe', '(anonymous)']) {
+      const labels = `operation_name="${name}",operation_type="query"`;
+      expect(m.get(`graphql_envelop_request_duration_seconds_count{${labels}}`)).toBe(1);
+      expect(m.get(`graphql_envelop_request_duration_seconds_bucket{le="+Inf",${labels}}`)).toBe(1);
+      expect(m.get(`graphql_envelop_phase_execute_seconds_count{${labels}}`)).toBe(1);
+      expect(m.get(`graphql_yoga_http_duration_seconds_count{${labels},method="POST",status_code="200"}`)).toBe(1);
+    }
+    // No series keeps a name of the earlier release (see docs/operating.md#metrics).
+    for (const key of m.keys()) expect(key).not.toMatch(/^graphql_envelop_(request_duration|phase_(parse|validate|context|execute|subscribe)|error_result)(_bucket|_count|_sum)?\{|operationName|operationType|statusCode|"anonymous"|"Anonymous"/);
     // And the process's own figures.
     expect(m.get('process_resident_memory_bytes')).toBeGreaterThan(10_000_000);
   });
@@ -110,7 +118,7 @@ describe('metrics behind METRICS_TOKEN', () => {
     const open = await scrape(url);
     expect(open.get('graphql_ws_sockets_open')).toBe(1);
     expect(open.get('graphql_subscriptions_open{transport="sse"}')).toBe(1);
-    expect(open.get('graphql_operations_total{operationName="anonymous",operationType="subscription",outcome="ok"}')).toBe(2);
+    expect(open.get('graphql_operations_total{operation_name="(unnamed)",operation_type="subscription",outcome="ok"}')).toBe(2);
 
     // A pending ACCESS_SCOPE request, delivered to both subscribers.
     expect((await post(port, 'mutation { createDimension(key: "region", name: "Region", values: ["EU", "US"]) { key } }', o.admin)).errors).toBeUndefined();
@@ -142,6 +150,63 @@ describe('metrics behind METRICS_TOKEN', () => {
   });
 });
 
+describe('operation names in metrics', () => {
+  let server: TestServer;
+  let port: number;
+  let url: string;
+  let o: OrgFixture;
+  beforeAll(async () => {
+    server = await startTestServer({ METRICS_TOKEN: TOKEN, ...WITHOUT_REDIS });
+    port = await server.app.start(0, '127.0.0.1');
+    url = `http://127.0.0.1:${port}/metrics`;
+    o = await orgWithRoles(server, 'MetricNames');
+  });
+  afterAll(() => server?.close());
+
+  it('are labels for signed-in callers only: anonymous traffic cannot take the bounded set of names', async () => {
+    // More distinct names than the set holds (300), valid and invalid, from callers not signed in.
+    for (let i = 0; i < 320; i += 20)
+      await Promise.all(Array.from({ length: 20 }, (_, j) => post(port, j % 2 ? `query Flood${i + j} { me { user { email } } }` : `query Flood${i + j} { noSuchField }`)));
+    // A bad token is not signed in either.
+    const badToken = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer not.a.token' },
+      body: JSON.stringify({ query: 'query FloodWithToken { me { user { email } } }' }),
+    });
+    expect(((await badToken.json()) as { errors: { extensions: { code: string } }[] }).errors.map((e) => e.extensions.code)).toEqual(['UNAUTHENTICATED']);
+    // A signed-in caller's operations keep their names, invalid ones too.
+    expect((await post(port, 'query OpsAfterFlood { me { user { email } } }', o.viewer)).data.me.user.email).toBe(o.viewer);
+    expect((await post(port, 'query OpsInvalidAfterFlood { noSuchField }', o.viewer)).errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect((await post(port, '{ me { user { email } } }', o.viewer)).data.me.user.email).toBe(o.viewer);
+
+    const m = await scrape(url);
+    const operations = (name: string, type: string, outcome: string) => m.get(`graphql_operations_total{operation_name="${name}",operation_type="${type}",outcome="${outcome}"}`);
+    expect(operations('OpsAfterFlood', 'query', 'ok')).toBe(1);
+    expect(operations('OpsInvalidAfterFlood', 'query', 'invalid')).toBe(1);
+    expect(operations('(unnamed)', 'query', 'ok')).toBe(1);
+    expect(operations('(anonymous)', 'query', 'error')).toBe(161);
+    expect(operations('(anonymous)', 'query', 'invalid')).toBe(160);
+    expect(m.get('graphql_envelop_phase_validate_seconds_count{operation_name="OpsInvalidAfterFlood",operation_type="query"}')).toBe(1);
+    expect(m.get('graphql_envelop_phase_validate_seconds_count{operation_name="(anonymous)",operation_type="query"}')).toBe(321);
+    expect([...m.keys()].filter((k) => k.includes('Flood') && !k.includes('AfterFlood'))).toEqual([]);
+    expect([...m.keys()].filter((k) => k.includes('operation_name="(other)"'))).toEqual([]);
+  });
+
+  it('counts every invalid operation, a repeated identical one each time', async () => {
+    const before = await scrape(url);
+    const invalid = (m: Map<string, number>) => m.get('graphql_operations_total{operation_name="(anonymous)",operation_type="unknown",outcome="invalid"}') ?? 0;
+    const parseErrors = (m: Map<string, number>, name: string) =>
+      m.get(`graphql_envelop_error_result_total{operation_name="${name}",operation_type="unknown",phase="parse",code="BAD_USER_INPUT"}`) ?? 0;
+    for (let i = 0; i < 3; i++) expect((await post(port, '{ me { ')).errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    for (let i = 0; i < 2; i++) expect((await post(port, '{ me { ', o.viewer)).errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    const after = await scrape(url);
+    expect(invalid(after) - invalid(before)).toBe(3);
+    expect(parseErrors(after, '(anonymous)') - parseErrors(before, '(anonymous)')).toBe(3);
+    expect(after.get('graphql_operations_total{operation_name="(unnamed)",operation_type="unknown",outcome="invalid"}')).toBe(2);
+    expect(parseErrors(after, '(unnamed)')).toBe(2);
+  });
+});
+
 describe('metrics of subscriptions', () => {
   let server: TestServer;
   let port: number;
@@ -163,8 +228,8 @@ describe('metrics of subscriptions', () => {
     // An ADMIN's stream, and another one that stays open; the ADMIN is demoted, and the next event ends it with FORBIDDEN.
     const demoted = subscribe(wsUrl, { devUser: team.emails.demoted }, 'subscription OpsDemotedEvents { approvalEvents { type } }');
     const staying = subscribe(wsUrl, { devUser: team.owner }, 'subscription OpsOwnerEvents { approvalEvents { type } }');
-    await until(async () => (await scrape(url)).get('graphql_operations_total{operationName="OpsOwnerEvents",operationType="subscription",outcome="ok"}') === 1);
-    await until(async () => (await scrape(url)).get('graphql_operations_total{operationName="OpsDemotedEvents",operationType="subscription",outcome="ok"}') === 1);
+    await until(async () => (await scrape(url)).get('graphql_operations_total{operation_name="OpsOwnerEvents",operation_type="subscription",outcome="ok"}') === 1);
+    await until(async () => (await scrape(url)).get('graphql_operations_total{operation_name="OpsDemotedEvents",operation_type="subscription",outcome="ok"}') === 1);
     const demotedId = await userIdOf(server, team.owner, team.emails.demoted!);
     const demotion = await post(port, 'mutation ($u: ID!) { updateMemberRole(userId: $u, role: VIEWER) { role } }', team.owner, { u: demotedId });
     expect(demotion.data).toEqual({ updateMemberRole: { role: 'VIEWER' } });
@@ -176,17 +241,17 @@ describe('metrics of subscriptions', () => {
     await staying.waitFor((e) => e.type === 'REQUESTED');
 
     const m = await scrape(url);
-    const series = (name: string, op: string, extra = '') => m.get(`${name}{${extra}operationName="${op}",operationType="subscription"}`);
-    const errors = (op: string) => m.get(`graphql_envelop_error_result{operationName="${op}",operationType="subscription",phase="subscribe",code="FORBIDDEN"}`);
-    const outcome = (op: string, o: string) => m.get(`graphql_operations_total{operationName="${op}",operationType="subscription",outcome="${o}"}`);
+    const series = (name: string, op: string, extra = '') => m.get(`${name}{${extra}operation_name="${op}",operation_type="subscription"}`);
+    const errors = (op: string) => m.get(`graphql_envelop_error_result_total{operation_name="${op}",operation_type="subscription",phase="subscribe",code="FORBIDDEN"}`);
+    const outcome = (op: string, o: string) => m.get(`graphql_operations_total{operation_name="${op}",operation_type="subscription",outcome="${o}"}`);
     // Each start timed once; the refused one and the failed stream counted as errors with their code.
-    expect(['OpsViewerEvents', 'OpsDemotedEvents', 'OpsOwnerEvents'].map((op) => series('graphql_envelop_phase_subscribe_count', op))).toEqual([1, 1, 1]);
+    expect(['OpsViewerEvents', 'OpsDemotedEvents', 'OpsOwnerEvents'].map((op) => series('graphql_envelop_phase_subscribe_seconds_count', op))).toEqual([1, 1, 1]);
     expect([outcome('OpsViewerEvents', 'error'), outcome('OpsDemotedEvents', 'ok'), outcome('OpsDemotedEvents', 'error'), outcome('OpsOwnerEvents', 'ok')]).toEqual([1, 1, 1, 1]);
     expect([errors('OpsViewerEvents'), errors('OpsDemotedEvents'), errors('OpsOwnerEvents')]).toEqual([1, 1, undefined]);
     // A subscription's duration is its life: observed when it is over, not while it is open.
-    expect(['OpsViewerEvents', 'OpsDemotedEvents', 'OpsOwnerEvents'].map((op) => series('graphql_envelop_request_duration_count', op))).toEqual([1, 1, undefined]);
+    expect(['OpsViewerEvents', 'OpsDemotedEvents', 'OpsOwnerEvents'].map((op) => series('graphql_envelop_request_duration_seconds_count', op))).toEqual([1, 1, undefined]);
     await staying.close();
-    await until(async () => (await scrape(url)).get('graphql_envelop_request_duration_count{operationName="OpsOwnerEvents",operationType="subscription"}') === 1);
+    await until(async () => (await scrape(url)).get('graphql_envelop_request_duration_seconds_count{operation_name="OpsOwnerEvents",operation_type="subscription"}') === 1);
     await refused.close();
     await demoted.close();
     const cancelled = await post(port, 'mutation ($id: ID!) { cancelRequest(id: $id) { status } }', team.editor, { id: raised.data.requestAccess.id });

@@ -65,6 +65,13 @@ async function verifiedToken(keys: TokenKeys, token: string, now: Date): Promise
   return check;
 }
 
+/** What the caller is told of a token that was not accepted. */
+export const CREDENTIAL_PROBLEMS = {
+  expired: 'Your session token has expired. Log in again with `login`.',
+  'earlier-release': 'Your session token is from an earlier release of this server. Log in again with `login`.',
+  invalid: 'Your session token is not valid (malformed, tampered with, or signed by another server). Log in again with `login`.',
+} as const;
+
 export async function resolveCaller(services: Services, input: CredentialInput): Promise<Caller> {
   const { config, keys } = services;
   const caller: Caller = { user: null, credentialProblem: null, membership: null, organizationProblem: null };
@@ -86,10 +93,7 @@ export async function resolveCaller(services: Services, input: CredentialInput):
         caller.credentialProblem = REVOKED_MESSAGE;
       } else caller.session = { jti: check.jti, expiresAt: check.expiresAt };
     } else {
-      caller.credentialProblem =
-        check.reason === 'expired'
-          ? 'Your session token has expired. Log in again with `login`.'
-          : 'Your session token is not valid (malformed, tampered with, or signed by another server). Log in again with `login`.';
+      caller.credentialProblem = CREDENTIAL_PROBLEMS[check.reason];
     }
   }
   const first = rows[0];
@@ -121,3 +125,12 @@ export async function resolveCaller(services: Services, input: CredentialInput):
   return caller;
 }
 
+
+/**
+ * The caller of an HTTP request, resolved before its operation is parsed (src/yoga.ts), so that
+ * what observes the parse and validation (metrics) knows whether the caller is signed in, and the
+ * context reuses it instead of resolving it again.
+ */
+const callersOfRequests = new WeakMap<object, Caller>();
+export const rememberCaller = (request: object, caller: Caller) => void callersOfRequests.set(request, caller);
+export const callerOfRequest = (request: object): Caller | undefined => callersOfRequests.get(request);

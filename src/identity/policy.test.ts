@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   inviteDecision,
+  failureLock,
   passwordCheckDecision,
   profileView,
   readsEveryMember,
@@ -89,26 +90,40 @@ describe('profiles', () => {
 describe('password-check throttle', () => {
   const now = new Date('2026-06-01T12:00:00Z');
   const ago = (ms: number) => new Date(now.getTime() - ms);
-  const count = (attempts: number, windowStartAt = ago(1000), lockedUntil: Date | null = null) => ({ attempts, windowStartAt, lockedUntil });
+  /** A key's count with `inFlight` checks running, this one included. */
+  const count = (attempts: number, inFlight = 1, windowStartAt = ago(1000), lockedUntil: Date | null = null) => ({ attempts, inFlight, windowStartAt, lockedUntil });
 
-  it('allows the checks under the limit without a lock', () => {
-    expect(passwordCheckDecision('pair', count(4), now)).toMatchObject({ allowed: true, count: count(4) });
+  it('allows checks while failures and checks running stay within the limit, without a lock', () => {
+    expect(passwordCheckDecision('pair', count(4, 1), now)).toMatchObject({ allowed: true, count: count(4, 1) });
+    expect(passwordCheckDecision('pair', count(0, 5), now)).toMatchObject({ allowed: true, count: count(0, 5) });
+    expect(passwordCheckDecision('pair', count(2, 3), now)).toMatchObject({ allowed: true, count: count(2, 3) });
   });
 
-  it('locks at the limit, before the outcome, then doubles up to the maximum', () => {
-    const at = (attempts: number) => passwordCheckDecision('pair', count(attempts), now).count!.lockedUntil!.getTime() - now.getTime();
+  it('refuses a check over the bound of checks at once without a lock, and without calling it a failure', () => {
+    for (const refused of [passwordCheckDecision('pair', count(0, 6), now), passwordCheckDecision('pair', count(4, 2), now)]) {
+      expect(refused).toMatchObject({ allowed: false, rule: 'auth.throttle.pair.in-flight', retryAfterSeconds: 1, count: null });
+      expect(refused.reason).toBe('Too many sign-ins at once for this email from your address.');
+    }
+    // Once a lock has passed, one check at a time.
+    expect(passwordCheckDecision('pair', count(5, 1, ago(1000), ago(1)), now).allowed).toBe(true);
+    expect(passwordCheckDecision('pair', count(5, 2, ago(1000), ago(1)), now).allowed).toBe(false);
+  });
+
+  it('locks when failures reach the limit, then doubles up to the maximum', () => {
+    const at = (failures: number) => failureLock('pair', failures, now)!.getTime() - now.getTime();
+    expect(failureLock('pair', 4, now)).toBeNull();
     expect([5, 6, 7, 20].map(at)).toEqual([60_000, 120_000, 240_000, THROTTLE.maxLockMs]);
-    expect(passwordCheckDecision('address', count(49), now).count!.lockedUntil).toBeNull();
-    expect(passwordCheckDecision('address', count(50), now).count!.lockedUntil).toEqual(new Date(now.getTime() + 60_000));
+    expect(failureLock('address', 49, now)).toBeNull();
+    expect(failureLock('address', 50, now)).toEqual(new Date(now.getTime() + 60_000));
   });
 
   it('refuses while locked, with the seconds to wait', () => {
-    const locked = passwordCheckDecision('pair', count(6, ago(1000), new Date(now.getTime() + 90_500)), now);
+    const locked = passwordCheckDecision('pair', count(6, 1, ago(1000), new Date(now.getTime() + 90_500)), now);
     expect(locked).toMatchObject({ allowed: false, rule: 'auth.throttle.pair', retryAfterSeconds: 91, count: null });
     expect(locked.reason).toBe('Too many failed sign-ins for this email from your address. Try again in 91 seconds.');
   });
 
   it('starts a new window once the old one has passed and no lock stands', () => {
-    expect(passwordCheckDecision('pair', count(9, ago(THROTTLE.windowMs + 1), ago(1)), now).count).toEqual(count(1, now));
+    expect(passwordCheckDecision('pair', count(9, 3, ago(THROTTLE.windowMs + 1), ago(1)), now).count).toEqual(count(0, 1, now));
   });
 });

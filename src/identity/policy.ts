@@ -149,7 +149,10 @@ export const refusesViewer = (organizationProblemRule: string | undefined) => or
 
 /** One key's count of password checks in its window, as stored in LoginThrottle. */
 export interface ThrottleCount {
+  /** Failed checks in the window. */
   attempts: number;
+  /** Checks running now, whose outcome is not known yet. */
+  inFlight: number;
   windowStartAt: Date;
   lockedUntil: Date | null;
 }
@@ -158,7 +161,7 @@ export const THROTTLE = {
   windowMs: 15 * 60_000,
   /** Failed checks a key allows per window before it locks: one email from one address; one address, any email. */
   limits: { pair: 5, address: 50 },
-  /** First lock once a key's checks reach its limit; doubles with each further check, up to maxLockMs. */
+  /** First lock once a key's failures reach its limit; doubles with each further failure, up to maxLockMs. */
   baseLockMs: 60_000,
   maxLockMs: 15 * 60_000,
 };
@@ -170,14 +173,16 @@ const THROTTLED = { pair: 'for this email from your address', address: 'from you
 
 export interface ThrottleDecision extends Decision {
   retryAfterSeconds: number;
-  /** The count to store when allowed: this check's slot taken, and the lock it earns if it fails. */
+  /** The count to store when allowed: this check's slot taken (and a new window when the old one passed). */
   count: ThrottleCount | null;
 }
 
 /**
- * Whether a password check may take the slot that `reserved` (the key's count, just incremented
- * for it) holds. A check at or past the limit sets the lock right away, before its outcome is
- * known, so that concurrent checks are refused while it runs; a success lifts it again.
+ * Whether a password check may take the slot that `reserved` (the key's count, its `inFlight`
+ * just incremented for this check) holds. Only failures lock. The checks running at once are
+ * bounded by the failures the key may still have before it locks (one at a time once it has
+ * locked before), so parallel guesses cannot pass the limit; a check over that bound is refused
+ * without a lock, and without being called a failure: correct passwords sent at once never lock.
  */
 export function passwordCheckDecision(scope: ThrottleScope, reserved: ThrottleCount, now: Date): ThrottleDecision {
   const rule = `auth.throttle.${scope}`;
@@ -190,10 +195,19 @@ export function passwordCheckDecision(scope: ThrottleScope, reserved: ThrottleCo
     };
   }
   const fresh = now.getTime() - reserved.windowStartAt.getTime() > THROTTLE.windowMs;
-  const attempts = fresh ? 1 : reserved.attempts;
-  const over = attempts - THROTTLE.limits[scope];
-  const lockedUntil = over >= 0 ? new Date(now.getTime() + Math.min(THROTTLE.baseLockMs * 2 ** over, THROTTLE.maxLockMs)) : null;
-  return { ...allow(rule), retryAfterSeconds: 0, count: { attempts, windowStartAt: fresh ? now : reserved.windowStartAt, lockedUntil } };
+  const failures = fresh ? 0 : reserved.attempts;
+  // A new window forgets checks a stopped process left counted; a count below one (checks of the
+  // old window settling after it) is this check alone.
+  const inFlight = fresh ? 1 : Math.max(1, reserved.inFlight);
+  if (inFlight > Math.max(1, THROTTLE.limits[scope] - failures))
+    return { ...deny(`${rule}.in-flight`, `Too many sign-ins at once ${THROTTLED[scope]}.`, 'Try again in a second.'), retryAfterSeconds: 1, count: null };
+  return { ...allow(rule), retryAfterSeconds: 0, count: { attempts: failures, inFlight, windowStartAt: fresh ? now : reserved.windowStartAt, lockedUntil: null } };
+}
+
+/** The lock a key's `failures` (this one counted) earn: none under the limit, then doubling up to the maximum. */
+export function failureLock(scope: ThrottleScope, failures: number, now: Date): Date | null {
+  const over = failures - THROTTLE.limits[scope];
+  return over >= 0 ? new Date(now.getTime() + Math.min(THROTTLE.baseLockMs * 2 ** over, THROTTLE.maxLockMs)) : null;
 }
 
 // ---------------------------------------------------------------- the organization a request acts in

@@ -45,16 +45,20 @@ export async function signSessionToken(keys: TokenKeys, userId: string, now: Dat
   return { token, jti, expiresAt };
 }
 
-export type TokenCheck = { ok: true; userId: string; jti: string; expiresAt: Date } | { ok: false; reason: 'expired' | 'invalid' };
+export type TokenCheck = { ok: true; userId: string; jti: string; expiresAt: Date } | { ok: false; reason: 'expired' | 'invalid' | 'earlier-release' };
 
 /**
- * Checks signature, issuer, audience and expiry. A token without a `jti` (signed before sessions
- * could be revoked) is invalid: every accepted token must be one that logout can revoke.
+ * Checks signature, issuer, audience and expiry. A token without a `jti` is refused: every
+ * accepted token must be one that logout can revoke. Signed by this server's key but without one,
+ * it was issued by a release from before sessions could be revoked (`earlier-release`), which
+ * the caller is told apart from a token that is not ours.
  */
 export async function verifySessionToken(keys: TokenKeys, token: string, now?: Date): Promise<TokenCheck> {
   try {
     const { payload } = await jwtVerify(token, keys.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp'], currentDate: now });
-    if (typeof payload.sub !== 'string' || !payload.sub || typeof payload.jti !== 'string' || !payload.jti) return { ok: false, reason: 'invalid' };
+    if (typeof payload.sub !== 'string' || !payload.sub) return { ok: false, reason: 'invalid' };
+    if (payload.jti === undefined) return { ok: false, reason: 'earlier-release' };
+    if (typeof payload.jti !== 'string' || !payload.jti) return { ok: false, reason: 'invalid' };
     return { ok: true, userId: payload.sub, jti: payload.jti, expiresAt: new Date(payload.exp! * 1000) };
   } catch (error) {
     return { ok: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'invalid' };

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { boundedLabel, outcomeOf, publicErrorCode } from './metrics.ts';
+import { boundedLabel, OPERATION_NAME, outcomeOf, publicErrorCode } from './metrics.ts';
 
 describe('publicErrorCode', () => {
   it('is the code the client receives', () => {
@@ -20,12 +20,13 @@ describe('publicErrorCode', () => {
 });
 
 describe('boundedLabel', () => {
-  it('keeps the first distinct values and calls later ones `other`', () => {
+  it('keeps the first distinct values and calls later ones `(other)`', () => {
     const label = boundedLabel(2);
-    expect(['A', 'B', 'C', 'A', undefined, 'B'].map(label)).toEqual(['A', 'B', 'other', 'A', 'other', 'B']);
+    expect(['A', 'B', 'C', 'A', undefined, 'B'].map(label)).toEqual(['A', 'B', '(other)', 'A', '(unnamed)', 'B']);
   });
-  it('names a missing value', () => {
-    expect(boundedLabel(5)(undefined)).toBe('anonymous');
+  it('names a missing value, with a value no GraphQL name can take', () => {
+    expect(boundedLabel(5)(undefined)).toBe('(unnamed)');
+    for (const value of Object.values(OPERATION_NAME)) expect(value).not.toMatch(/^[_A-Za-z][_0-9A-Za-z]*$/);
   });
 });
 

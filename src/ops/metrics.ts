@@ -11,6 +11,8 @@ import { isAsyncIterable, map, pipe, type Plugin } from 'graphql-yoga';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { APPROVAL_KINDS } from '../approvals/kinds.ts';
 import type { Config } from '../config.ts';
+import type { Caller } from '../context.ts';
+import { callerOfRequest } from '../identity/caller.ts';
 import { INPUT_CODES } from '../errors.ts';
 import type { Db } from '../db/client.ts';
 import type { DatabaseFaults } from '../db/faults.ts';
@@ -37,7 +39,7 @@ export interface Metrics {
   /** Envelop/yoga plugins that observe every operation, over HTTP and graphql-ws. */
   plugins: Plugin[];
   /** The figures of one subscription's stream, fed by the stream's wrapper (src/ops/streams.ts). */
-  observeStream(args: { document: DocumentNode; operationName?: string | null }): StreamObservation;
+  observeStream(args: { document: DocumentNode; operationName?: string | null; contextValue?: unknown }): StreamObservation;
   /** Counts a decision that committed (an approval kind's effect ran). */
   decided(kind: string, status: string): void;
   /** The same pub/sub, observing each event's delay from its publication (`at`) to its arrival on this instance. */
@@ -60,18 +62,43 @@ export function publicErrorCode(error: unknown): string {
 }
 
 /**
- * Operation names come from clients: the first `max` distinct ones are kept as label values, later
- * ones are counted as `other`, so no caller can grow the number of series without bound.
+ * The `operation_name` values that are not an operation's name. None is a GraphQL name (those are
+ * letters, digits and underscores), so no client can name an operation into one of them.
  */
-export function boundedLabel(max: number, fallback = 'anonymous') {
+export const OPERATION_NAME = {
+  /** Every operation of a caller who is not signed in, whatever it is named. */
+  anonymous: '(anonymous)',
+  /** A signed-in caller's operation without a name. */
+  unnamed: '(unnamed)',
+  /** A signed-in caller's named operation after the first `max` distinct names. */
+  other: '(other)',
+} as const;
+
+/**
+ * Operation names come from clients: the first `max` distinct ones are kept as label values, later
+ * ones are counted as `(other)`, so no caller can grow the number of series without bound.
+ */
+export function boundedLabel(max: number) {
   const seen = new Set<string>();
   return (value: string | null | undefined): string => {
-    const v = value || fallback;
-    if (seen.has(v)) return v;
-    if (seen.size >= max) return 'other';
-    seen.add(v);
-    return v;
+    if (!value) return OPERATION_NAME.unnamed;
+    if (seen.has(value)) return value;
+    if (seen.size >= max) return OPERATION_NAME.other;
+    seen.add(value);
+    return value;
   };
+}
+
+/**
+ * Whether an operation's caller is signed in, from what its context holds at the time: the caller
+ * once the context is built; before (parse, validate), the caller src/yoga.ts resolved for the HTTP
+ * request before parsing it; a graphql-ws operation's socket was signed in at connection_init.
+ */
+export function signedIn(context: unknown): boolean {
+  const c = (context ?? {}) as { caller?: Caller; request?: Request; socketCredentials?: unknown };
+  if (c.caller) return Boolean(c.caller.user);
+  if (c.socketCredentials) return true;
+  return Boolean(c.request && callerOfRequest(c.request)?.user);
 }
 
 export type Outcome = 'ok' | 'partial' | 'error' | 'invalid';
@@ -110,32 +137,47 @@ export function createMetrics(config: Pick<Config, 'METRICS_TOKEN' | 'METRICS_PO
 
 /** Operations by name, type and outcome; their phases' latencies; errors by code; subscriptions' lives. */
 function operationMetrics(registry: Registry): Pick<Metrics, 'plugins' | 'observeStream'> {
-  const operationName = boundedLabel(300);
-  const operationLabels = (params: Pick<FillLabelsFnParams, 'operationName' | 'operationType'>) => ({
-    operationName: operationName(params.operationName),
-    operationType: params.operationType ?? 'unknown',
-  });
+  const boundedName = boundedLabel(300);
+  /**
+   * The labels of an operation: its name (from the document, the one the request selects) only
+   * when its caller is signed in, so that anonymous traffic cannot take the bounded set of names.
+   */
+  const labelsOf = (document: DocumentNode | undefined, requestedName: string | null | undefined, context: unknown) => {
+    let operation = null;
+    try {
+      operation = document ? getOperationAST(document, requestedName || undefined) : null;
+    } catch {
+      // A document that is not one: no operation.
+    }
+    return {
+      operation_name: signedIn(context) ? boundedName(operation?.name?.value) : OPERATION_NAME.anonymous,
+      operation_type: operation?.operation ?? 'unknown',
+    };
+  };
+  type OperationLabel = 'operation_name' | 'operation_type';
+  const requestedName = (context: unknown) => (context as { params?: { operationName?: string } } | null)?.params?.operationName;
+  const pluginLabels = (params: FillLabelsFnParams, context: unknown) => labelsOf(params.document, requestedName(context), context);
   const phaseHistogram = <Phase,>(name: string, help: string) =>
-    createHistogram<Phase, 'operationName' | 'operationType', FillLabelsFnParams>({
+    createHistogram<Phase, OperationLabel, FillLabelsFnParams>({
       registry,
-      histogram: { name, help, labelNames: ['operationName', 'operationType'], buckets: LATENCY_BUCKETS },
-      fillLabelsFn: operationLabels,
+      histogram: { name, help, labelNames: ['operation_name', 'operation_type'], buckets: LATENCY_BUCKETS },
+      fillLabelsFn: pluginLabels,
     });
 
-  const requestDuration = phaseHistogram<'execute' | 'subscribe'>('graphql_envelop_request_duration', 'Time of a whole GraphQL operation (parse to result; a subscription: its life), seconds');
-  const phaseSubscribe = phaseHistogram<'subscribe'>('graphql_envelop_phase_subscribe', 'Time spent starting a subscription, seconds');
-  const errorResult = createCounter({
+  const requestDuration = phaseHistogram<'execute' | 'subscribe'>('graphql_envelop_request_duration_seconds', 'Time of a whole GraphQL operation (parse to result; a subscription: its life), seconds');
+  const phaseSubscribe = phaseHistogram<'subscribe'>('graphql_envelop_phase_subscribe_seconds', 'Time spent starting a subscription, seconds');
+  const errorResult = createCounter<'parse' | 'validate' | 'context' | 'execute', OperationLabel | 'phase' | 'code', FillLabelsFnParams>({
     registry,
-    counter: { name: 'graphql_envelop_error_result', help: 'Errors returned to clients, by phase and extensions.code', labelNames: ['operationName', 'operationType', 'phase', 'code'] },
-    fillLabelsFn: (params: FillLabelsFnParams) => ({
-      ...operationLabels(params),
+    counter: { name: 'graphql_envelop_error_result_total', help: 'Errors returned to clients, by phase and extensions.code', labelNames: ['operation_name', 'operation_type', 'phase', 'code'] },
+    fillLabelsFn: (params, context) => ({
+      ...pluginLabels(params, context),
       phase: params.errorPhase ?? 'execute',
       // Parse and validation failures reach this counter without an error object: they are input errors.
       code: params.error ? publicErrorCode(params.error) : 'BAD_USER_INPUT',
     }),
   });
-  const subscriptionError = (labels: ReturnType<typeof operationLabels>, error: unknown) =>
-    errorResult.counter.inc({ ...labels, phase: 'subscribe', code: publicErrorCode(error) });
+  type Labels = ReturnType<typeof labelsOf>;
+  const subscriptionError = (labels: Labels, error: unknown) => errorResult.counter.inc({ ...labels, phase: 'subscribe', code: publicErrorCode(error) });
 
   const prometheus = usePrometheus({
     registry,
@@ -151,19 +193,24 @@ function operationMetrics(registry: Registry): Pick<Metrics, 'plugins' | 'observ
       // stream in three more iterators (a result, an end and an error wrapper) with their closures,
       // about 2 KiB per open subscription, ten thousand of which are 20 MiB.
       graphql_envelop_request_duration: { ...requestDuration, phases: ['execute'] },
-      graphql_envelop_phase_parse: phaseHistogram<'parse'>('graphql_envelop_phase_parse', 'Time spent parsing an operation, seconds'),
-      graphql_envelop_phase_validate: phaseHistogram<'validate'>('graphql_envelop_phase_validate', 'Time spent validating an operation, seconds'),
-      graphql_envelop_phase_context: phaseHistogram<'context'>('graphql_envelop_phase_context', 'Time spent building the context (caller, membership), seconds'),
-      graphql_envelop_phase_execute: phaseHistogram<'execute'>('graphql_envelop_phase_execute', 'Time spent executing a query or mutation, seconds'),
+      graphql_envelop_phase_parse: phaseHistogram<'parse'>('graphql_envelop_phase_parse_seconds', 'Time spent parsing an operation, seconds'),
+      graphql_envelop_phase_validate: phaseHistogram<'validate'>('graphql_envelop_phase_validate_seconds', 'Time spent validating an operation, seconds'),
+      graphql_envelop_phase_context: phaseHistogram<'context'>('graphql_envelop_phase_context_seconds', 'Time spent building the context (caller, membership), seconds'),
+      graphql_envelop_phase_execute: phaseHistogram<'execute'>('graphql_envelop_phase_execute_seconds', 'Time spent executing a query or mutation, seconds'),
       graphql_envelop_phase_subscribe: false,
       graphql_envelop_error_result: { ...errorResult, phases: ['parse', 'validate', 'context', 'execute'] },
       graphql_yoga_http_duration: createHistogram({
         registry,
-        histogram: { name: 'graphql_yoga_http_duration', help: 'Time to answer an HTTP GraphQL request (to the first byte of a stream), seconds', labelNames: ['operationName', 'operationType', 'method', 'statusCode'], buckets: LATENCY_BUCKETS },
-        fillLabelsFn: (params, { request, response }: { request: Request; response: Response }) => ({
-          ...operationLabels(params),
-          method: request.method,
-          statusCode: response.status,
+        histogram: {
+          name: 'graphql_yoga_http_duration_seconds',
+          help: 'Time to answer an HTTP GraphQL request (to the first byte of a stream), seconds',
+          labelNames: ['operation_name', 'operation_type', 'method', 'status_code'],
+          buckets: LATENCY_BUCKETS,
+        },
+        fillLabelsFn: (params: FillLabelsFnParams, context: { request: Request; response: Response }) => ({
+          ...labelsOf(params.document, null, context),
+          method: context.request.method,
+          status_code: context.response.status,
         }),
       }),
     },
@@ -172,31 +219,27 @@ function operationMetrics(registry: Registry): Pick<Metrics, 'plugins' | 'observ
   const operations = new Counter({
     name: 'graphql_operations_total',
     help: 'GraphQL operations by name, type and outcome (ok, partial, error, invalid)',
-    labelNames: ['operationName', 'operationType', 'outcome'],
+    labelNames: ['operation_name', 'operation_type', 'outcome'],
     registers: [registry],
   });
-  const labelsOf = (document: DocumentNode | undefined, requestedName: string | undefined) => {
-    const operation = document ? getOperationAST(document, requestedName) : null;
-    return operationLabels({ operationName: operation?.name?.value, operationType: operation?.operation });
-  };
-  const count = (document: DocumentNode | undefined, requestedName: string | undefined, outcome: Outcome) =>
-    operations.inc({ ...labelsOf(document, requestedName), outcome });
-  const requestedName = (graphqlContext: unknown) => (graphqlContext as { params?: { operationName?: string } }).params?.operationName;
+  const count = (labels: Labels, outcome: Outcome) => operations.inc({ ...labels, outcome });
   const outcomes: Plugin = {
-    onParse() {
+    // Every parse runs this hook: src/yoga.ts keeps no cache of parse errors, whose hit would
+    // throw before any later plugin's hook and leave a repeated invalid operation uncounted.
+    onParse({ context }) {
       return ({ result }) => {
-        if (result instanceof Error) count(undefined, undefined, 'invalid');
+        if (result instanceof Error || result == null) count(labelsOf(undefined, undefined, context), 'invalid');
       };
     },
-    onValidate({ context: graphqlContext, params }) {
+    onValidate({ context, params }) {
       return ({ valid }) => {
-        if (!valid) count(params.documentAST, requestedName(graphqlContext), 'invalid');
+        if (!valid) count(labelsOf(params.documentAST, requestedName(context), context), 'invalid');
       };
     },
     onExecute({ args }) {
       return {
         onExecuteDone({ result }) {
-          if (!isAsyncIterable(result)) count(args.document, args.operationName ?? undefined, outcomeOf(result));
+          if (!isAsyncIterable(result)) count(labelsOf(args.document, args.operationName, args.contextValue), outcomeOf(result));
         },
       };
     },
@@ -206,10 +249,10 @@ function operationMetrics(registry: Registry): Pick<Metrics, 'plugins' | 'observ
       const started = performance.now();
       return {
         onSubscribeResult({ result }) {
-          const labels = labelsOf(args.document, args.operationName ?? undefined);
+          const labels = labelsOf(args.document, args.operationName, args.contextValue);
           const seconds = (performance.now() - started) / 1000;
           phaseSubscribe.histogram.observe(labels, seconds);
-          operations.inc({ ...labels, outcome: isAsyncIterable(result) ? 'ok' : outcomeOf(result) });
+          count(labels, isAsyncIterable(result) ? 'ok' : outcomeOf(result));
           if (isAsyncIterable(result)) return;
           requestDuration.histogram.observe(labels, seconds);
           for (const error of result.errors ?? []) subscriptionError(labels, error);
@@ -221,7 +264,7 @@ function operationMetrics(registry: Registry): Pick<Metrics, 'plugins' | 'observ
   /** One open stream's figures: errors in its results, its life and how it ended. */
   class StreamFigures implements StreamObservation {
     private readonly started = performance.now();
-    constructor(private readonly labels: ReturnType<typeof operationLabels>) {}
+    constructor(private readonly labels: Labels) {}
     result(result: unknown) {
       const errors = (result as ExecutionResult | null)?.errors;
       if (errors) for (const error of errors) subscriptionError(this.labels, error);
@@ -229,14 +272,14 @@ function operationMetrics(registry: Registry): Pick<Metrics, 'plugins' | 'observ
     ended(failure?: { error: unknown }) {
       requestDuration.histogram.observe(this.labels, (performance.now() - this.started) / 1000);
       if (!failure) return;
-      operations.inc({ ...this.labels, outcome: 'error' });
+      count(this.labels, 'error');
       subscriptionError(this.labels, failure.error);
     }
   }
 
   return {
     plugins: [prometheus, outcomes],
-    observeStream: (args) => new StreamFigures(labelsOf(args.document, args.operationName ?? undefined)),
+    observeStream: (args) => new StreamFigures(labelsOf(args.document, args.operationName, args.contextValue)),
   };
 }
 

@@ -207,7 +207,7 @@ function sessionEnding(limits: StreamLimits | undefined, session: { jti: string;
  */
 export function trackStreams(
   transportOf: (graphqlContext: unknown) => Transport,
-  observe?: (args: { document: DocumentNode; operationName?: string | null }) => StreamObservation,
+  observe?: (args: { document: DocumentNode; operationName?: string | null; contextValue?: unknown }) => StreamObservation,
   limits?: StreamLimits,
 ): Streams {
   const open = new Map<object, Transport>();

@@ -4,6 +4,7 @@ import { builder } from '../../builder.ts';
 import type { Context } from '../../context.ts';
 import type { Kpi, Prisma } from '../../db/client.ts';
 import { dimensionByKey } from '../../loaders.ts';
+import { hasNul, isStorableDate } from '../../input-limits.ts';
 import { connectionOf, pageArgs, pageOfRows, paginate } from '../../pagination.ts';
 import { accessOf, dimensionColumn, profileFor, visibleKpiOf, visiblePointsOf } from '../access.ts';
 import { countPoints, readPoints, readVisibleKpi, summarizePoints, type PointQuery, type PointRow, type PointSummary } from '../../db/sql/kpi-points.ts';
@@ -82,7 +83,8 @@ function afterPoint(key: string | null): Prisma.KpiDataPointWhereInput[] {
   if (!key) return [];
   const [period, id] = key.split('|');
   const at = new Date(period ?? '');
-  if (!id || Number.isNaN(at.getTime())) throw refuse('after', 'does not come from this list: pass an endCursor it returned.');
+  // A forged cursor's date outside what the databases store, or a NUL in its id, would reach the statement.
+  if (!id || Number.isNaN(at.getTime()) || !isStorableDate(at) || hasNul(id)) throw refuse('after', 'does not come from this list: pass an endCursor it returned.');
   return [{ period: { lte: at }, OR: [{ period: { lt: at } }, { id: { lt: id } }] }];
 }
 

@@ -1,0 +1,27 @@
+-- PII_CHANGE requests raised before 2026-11-26 have summaries naming the record by its internal id
+-- ("Change of email of Customer cm…"); the current wording names it by its name ("Change of email
+-- of customer "Acme""), or says it no longer exists. Rewritten in the requests and in the approval
+-- event log's copies of them. Audit events keep the wording they were signed with (append-only).
+UPDATE "ApprovalRequest"
+SET "summary" =
+  substr("summary", 1, length("summary") - length(' of ' || "targetType" || ' ' || "targetId")) || ' of ' ||
+  COALESCE(
+    lower("targetType") || ' "' || substr(
+      CASE "targetType"
+        WHEN 'Customer' THEN (SELECT c."name" FROM "Customer" c WHERE c."id" = "ApprovalRequest"."targetId")
+        WHEN 'Lead' THEN (SELECT l."name" FROM "Lead" l WHERE l."id" = "ApprovalRequest"."targetId")
+      END, 1, 80) || '"',
+    'a ' || lower("targetType") || ' that no longer exists'
+  )
+WHERE "kind" = 'PII_CHANGE'
+  AND "targetType" IN ('Customer', 'Lead')
+  AND "targetId" IS NOT NULL
+  AND substr("summary", -length(' of ' || "targetType" || ' ' || "targetId")) = ' of ' || "targetType" || ' ' || "targetId";
+
+UPDATE "ApprovalEventLog"
+SET "request" = json_set("request", '$.summary', (SELECT r."summary" FROM "ApprovalRequest" r WHERE r."id" = "ApprovalEventLog"."requestId"))
+WHERE EXISTS (
+  SELECT 1 FROM "ApprovalRequest" r
+  WHERE r."id" = "ApprovalEventLog"."requestId" AND r."kind" = 'PII_CHANGE' AND r."targetId" IS NOT NULL
+    AND substr(json_extract("ApprovalEventLog"."request", '$.summary'), -length(' of ' || r."targetType" || ' ' || r."targetId")) = ' of ' || r."targetType" || ' ' || r."targetId"
+);

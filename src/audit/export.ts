@@ -3,7 +3,7 @@
 // checkpoints. `npm run audit:export` writes it; `npm run audit:verify` (src/audit/verify-export.ts)
 // checks it with only the public key, and with the audit key recomputes every hash too.
 import type { Db } from '../db/client.ts';
-import { chainedEvent, chainOf } from './chain.ts';
+import { chainedEvent, chainOf, storedCheckpoint } from './chain.ts';
 import { publicKeyPem, type AuditKeys } from './keys.ts';
 import type { ChainedEvent, Checkpoint } from './proof.ts';
 
@@ -52,6 +52,5 @@ export async function* exportChain(db: Db, keys: AuditKeys, organizationId: stri
     after = batch.at(-1)!.seq;
   }
   const checkpoints = await db.auditCheckpoint.findMany({ where: { chain, seq: { lte: head.seq } }, orderBy: { seq: 'asc' } });
-  for (const c of checkpoints)
-    yield { type: 'checkpoint', chain: c.chain, seq: c.seq, hash: c.hash, digest: c.digest, at: c.at.toISOString(), keyId: c.keyId, signature: c.signature };
+  for (const c of checkpoints) yield { type: 'checkpoint', ...storedCheckpoint(c) };
 }

@@ -57,6 +57,9 @@ const CHECKPOINT_FIELDS: Record<keyof Checkpoint, (v: unknown) => boolean> = {
   at: isString,
   keyId: isString,
   signature: isString,
+  // Absent in exports made before checkpoints were linked: read as null (unlinked).
+  prevSeq: (v) => v === undefined || v === null || isSeq(v),
+  prevSignatureHash: (v) => v === undefined || isNullableString(v),
 };
 
 /** The record's fields named by `shape`, or null when one is missing or of the wrong type. */
@@ -64,7 +67,7 @@ function pick<T>(record: Record<string, unknown>, shape: Record<keyof T, (v: unk
   const out: Record<string, unknown> = {};
   for (const [field, valid] of Object.entries(shape) as [string, (v: unknown) => boolean][]) {
     if (!valid(record[field])) return null;
-    out[field] = record[field];
+    out[field] = record[field] ?? null;
   }
   return out as T;
 }

@@ -170,6 +170,15 @@ export const trustedKeys = (...keys: KeyObject[]): TrustedKeys => new Map(keys.m
 
 /** Why a checkpoint does not hold against the chain at its seq (the event's hash, the digest up to it), or null. */
 export function checkpointProblem(c: Checkpoint, trusted: TrustedKeys, there: { hash: string; digest: string }): string | null {
+  const unsigned = signatureProblem(c, trusted);
+  if (unsigned) return unsigned;
+  if (c.hash !== there.hash) return `the checkpoint at seq ${c.seq} signed hash ${c.hash.slice(0, 16)}…, but the event there has ${there.hash.slice(0, 16)}…`;
+  if (c.digest !== there.digest) return `the events up to seq ${c.seq} differ from the ones its checkpoint signed (digest mismatch)`;
+  return null;
+}
+
+/** Why a checkpoint's signature does not hold (an untrusted key, or a signature that does not verify), or null. */
+export function signatureProblem(c: Checkpoint, trusted: TrustedKeys): string | null {
   const key = trusted.get(c.keyId);
   if (!key) return `the checkpoint at seq ${c.seq} names signing key ${c.keyId}, which is not trusted (${[...trusted.keys()].join(', ')})`;
   let valid = false;
@@ -179,8 +188,6 @@ export function checkpointProblem(c: Checkpoint, trusted: TrustedKeys, there: { 
     valid = false;
   }
   if (!valid) return `the checkpoint at seq ${c.seq} has a signature that does not verify with ${c.keyId}`;
-  if (c.hash !== there.hash) return `the checkpoint at seq ${c.seq} signed hash ${c.hash.slice(0, 16)}…, but the event there has ${there.hash.slice(0, 16)}…`;
-  if (c.digest !== there.digest) return `the events up to seq ${c.seq} differ from the ones its checkpoint signed (digest mismatch)`;
   return null;
 }
 

@@ -10,10 +10,10 @@
 //   keys (plain SHA-256) are recomputed too, but only a checkpoint makes them evidence.
 // - With the audit key as well: every keyed hash is recomputed, so every event, the unsigned tail
 //   included, was written by a holder of the key.
-// - Neither shows that the newest events were not removed after the latest checkpoint: that window
-//   is at most one checkpoint interval (AUDIT_CHECKPOINT_SECONDS). Nor, alone, that the whole chain
-//   was not rewritten with its checkpoints deleted: checkpoints of an earlier export kept elsewhere
-//   (`earlier`) are checked against this one too, which catches that.
+// - Neither shows that the newest events were not removed together with the checkpoints that
+//   covered them (the head reset to match), nor that the whole chain was not rewritten with its
+//   checkpoints deleted: that takes checkpoints kept out of the database's reach, an anchor
+//   (src/audit/verify-anchor.ts) or an earlier export (`earlier`), checked against this one too.
 import { EXPORT_FORMAT, type ExportHeader } from './export.ts';
 import type { AnchorCheck } from './verify-anchor.ts';
 import { ChainVerification, type ChainedEvent, type ChainReport, type Checkpoint, type EventKeys, type TrustedKeys } from './proof.ts';

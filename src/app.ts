@@ -24,6 +24,7 @@ import { kpiRowFilters } from './kpis/access.ts';
 import { accessScopeKind } from './kpis/scopes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { observedKinds } from './ops/decisions.ts';
+import { anchorMetrics } from './ops/anchor-metrics.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { trackStreams } from './ops/streams.ts';
 import { startTracing, tracerProviderFromConfig } from './ops/tracing.ts';
@@ -125,7 +126,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (seedDemo) log.info((await seedDemo(services)).join('\n'));
   // Runs a stopped process left RUNNING are recorded UNKNOWN, never run again (the sweep job keeps checking).
   await recoverInterruptedRuns(services, { atStart: true });
-  const jobs = startBackgroundJobs(services, auditKeys, databaseFaults);
+  const jobs = startBackgroundJobs(services, auditKeys, databaseFaults, anchorMetrics(metrics.registry, config, db, services.clock, log, databaseFaults));
 
   // Last among the plugins: metrics and tracing observe the others; shutdown ends the streams they made.
   const yoga = createGovernanceYoga(services, [...metrics.plugins, ...tracing.plugins, streams.plugin], databaseFaults);

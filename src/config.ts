@@ -53,6 +53,17 @@ const schema = z
       .optional(),
     /** How often the heads of the audit chains that moved are signed (once per interval across instances). */
     AUDIT_CHECKPOINT_SECONDS: z.coerce.number().min(0.05).max(24 * 3600).default(300),
+    /** A directory outside the database where every signed checkpoint is also written (one file per chain and seq). */
+    AUDIT_ANCHOR_DIR: z.string().min(1).optional(),
+    /** An HTTP endpoint that receives every signed checkpoint as a JSON POST. */
+    AUDIT_ANCHOR_URL: z
+      .string()
+      .refine(isAnchorUrl, 'must be an http:// or https:// URL without user or password (set by the operator; checkpoints are signed, not secret)')
+      .optional(),
+    /** How long a POST to AUDIT_ANCHOR_URL waits for the receiver. */
+    AUDIT_ANCHOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    /** How often undelivered checkpoints are retried (once per interval across instances); a failed delivery waits this long, doubled per failure, at most an hour. */
+    AUDIT_ANCHOR_RETRY_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
     BOOTSTRAP_OWNER_EMAIL: z.email('must be an email address').optional(),
     BOOTSTRAP_OWNER_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     BOOTSTRAP_ORG_NAME: z.string().min(1).max(120).optional(),
@@ -220,6 +231,15 @@ function developmentSecret(dataDir: string, name: string, generate: () => string
     }
   }
   return readFileSync(file, 'utf8').trim();
+}
+
+function isAnchorUrl(v: string): boolean {
+  try {
+    const url = new URL(v);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
+  } catch {
+    return false;
+  }
 }
 
 function isEd25519PrivateKey(pem: string): boolean {

@@ -185,7 +185,7 @@ describe('tampering', () => {
     // A correct digest even: only the key is wrong.
     const signedFirst = await server.db.auditCheckpoint.findFirstOrThrow({ where: { chain: chainOf(o.id) } });
     const digest = nextDigest(signedFirst.digest!, last);
-    const foreign = signCheckpoint({ chain: chainOf(o.id), seq: 4, hash: last.hash, digest, at: new Date().toISOString() }, otherSigner);
+    const foreign = signCheckpoint({ chain: chainOf(o.id), seq: 4, hash: last.hash, digest, at: new Date().toISOString(), prevSeq: null, prevSignatureHash: null }, otherSigner);
     await server.db.auditCheckpoint.create({ data: { ...foreign, at: new Date(foreign.at) } });
     const expected = `the checkpoint at seq 4 names signing key ${otherSigner.id}, which is not trusted (${keys.trusted.keys().next().value})`;
     expect(await status(o)).toMatchObject({ ok: false, checked: 4, brokenAt: globalIdOf('AuditEvent', last.id), problem: expected });
@@ -199,7 +199,7 @@ describe('tampering', () => {
     await invite(o2, 1, 'i');
     const e2 = (await chainEvents(server, o2.id)).map(chainedEvent);
     const digest2 = e2.reduce((d, e) => nextDigest(d, e), GENESIS);
-    const impostor = signCheckpoint({ chain: chainOf(o2.id), seq: 2, hash: e2[1]!.hash, digest: digest2, at: new Date().toISOString() }, { ...otherSigner, id: keys.trusted.keys().next().value! });
+    const impostor = signCheckpoint({ chain: chainOf(o2.id), seq: 2, hash: e2[1]!.hash, digest: digest2, at: new Date().toISOString(), prevSeq: null, prevSignatureHash: null }, { ...otherSigner, id: keys.trusted.keys().next().value! });
     await server.db.auditCheckpoint.create({ data: { ...impostor, at: new Date(impostor.at) } });
     const expected2 = `the checkpoint at seq 2 has a signature that does not verify with ${impostor.keyId}`;
     expect(await status(o2)).toMatchObject({ ok: false, problem: expected2 });

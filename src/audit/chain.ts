@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent, Db, Tx } from '../db/client.ts';
 import type { AuditKeys } from './keys.ts';
-import { canonicalJson, ChainVerification, GENESIS, keyedEventHash, type ChainedEvent, type ChainReport, type EventKey, type UnhashedEvent } from './proof.ts';
+import { canonicalJson, ChainVerification, GENESIS, keyedEventHash, type ChainedEvent, type ChainReport, type Checkpoint, type EventKey, type UnhashedEvent } from './proof.ts';
 
 export { canonicalJson } from './proof.ts';
 
@@ -58,6 +58,19 @@ export const chainedEvent = (e: AuditEvent): ChainedEvent => ({
   prevHash: e.prevHash,
   hash: e.hash,
   keyId: e.keyId,
+});
+
+/** A stored checkpoint as the proof functions see it. */
+export const storedCheckpoint = (c: Omit<Checkpoint, 'at'> & { at: Date }): Checkpoint => ({
+  chain: c.chain,
+  seq: c.seq,
+  hash: c.hash,
+  digest: c.digest,
+  at: c.at.toISOString(),
+  keyId: c.keyId,
+  signature: c.signature,
+  prevSeq: c.prevSeq,
+  prevSignatureHash: c.prevSignatureHash,
 });
 
 /**
@@ -121,7 +134,7 @@ export async function verifyChain(
     chain,
     keys.eventKeys,
     keys.trusted,
-    checkpoints.map((c) => ({ ...c, at: c.at.toISOString() })),
+    checkpoints.map(storedCheckpoint),
   );
   for (let after = 0; !verification.broken; ) {
     const batch = await db.auditEvent.findMany({ where: { chain, seq: { gt: after } }, orderBy: { seq: 'asc' }, take: batchSize });

@@ -5,9 +5,9 @@
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
-import { chainedEvent } from './chain.ts';
+import { chainedEvent, storedCheckpoint } from './chain.ts';
 import type { AuditKeys } from './keys.ts';
-import { chainStart, ChainWalk, checkpointProblem, signCheckpoint, type WalkPosition } from './proof.ts';
+import { chainStart, ChainWalk, checkpointProblem, linkTo, signCheckpoint, type Checkpoint, type WalkPosition } from './proof.ts';
 
 export interface CheckpointOutcome {
   chain: string;
@@ -18,16 +18,20 @@ export interface CheckpointOutcome {
   problem: string | null;
 }
 
-/** Where the last checkpoint of a chain leaves it, after checking it against its own signature and the stored event. */
-async function resumeFrom(db: Db, keys: AuditKeys, chain: string): Promise<WalkPosition | string> {
-  const last = await db.auditCheckpoint.findFirst({ where: { chain }, orderBy: { seq: 'desc' } });
-  if (!last) return chainStart;
+/**
+ * Where the last checkpoint of a chain leaves it, after checking it against its own signature and
+ * the stored event; with that checkpoint, which the next one names.
+ */
+async function resumeFrom(db: Db, keys: AuditKeys, chain: string): Promise<{ position: WalkPosition; last: Checkpoint | null } | string> {
+  const row = await db.auditCheckpoint.findFirst({ where: { chain }, orderBy: { seq: 'desc' } });
+  if (!row) return { position: chainStart, last: null };
+  const last = storedCheckpoint(row);
   const event = await db.auditEvent.findUnique({ where: { chain_seq: { chain, seq: last.seq } } });
   if (!event) return `the event of the last checkpoint (seq ${last.seq}) is missing`;
   if (!last.digest) return `the last checkpoint (seq ${last.seq}) has no digest`;
-  const problem = checkpointProblem({ ...last, at: last.at.toISOString() }, keys.trusted, { hash: event.hash, digest: last.digest });
+  const problem = checkpointProblem(last, keys.trusted, { hash: event.hash, digest: last.digest });
   if (problem) return problem;
-  return { seq: last.seq, hash: last.hash, digest: last.digest, keyed: event.keyId !== null };
+  return { position: { seq: last.seq, hash: last.hash, digest: last.digest, keyed: event.keyId !== null }, last };
 }
 
 /**
@@ -38,8 +42,9 @@ async function resumeFrom(db: Db, keys: AuditKeys, chain: string): Promise<WalkP
 export async function checkpointChain(db: Db, keys: AuditKeys, chain: string, now: Date, batchSize = 1000): Promise<CheckpointOutcome | null> {
   const head = await db.auditChainHead.findUnique({ where: { chain } });
   if (!head || head.seq === 0) return null;
-  const from = await resumeFrom(db, keys, chain);
-  if (typeof from === 'string') return { chain, seq: head.seq, signed: false, problem: from };
+  const resumed = await resumeFrom(db, keys, chain);
+  if (typeof resumed === 'string') return { chain, seq: head.seq, signed: false, problem: resumed };
+  const from = resumed.position;
   if (from.seq === head.seq) return null;
   if (from.seq > head.seq) return { chain, seq: head.seq, signed: false, problem: `the last checkpoint signed event ${from.seq}, beyond the head (${head.seq}): events were removed` };
 
@@ -58,11 +63,13 @@ export async function checkpointChain(db: Db, keys: AuditKeys, chain: string, no
     }
   }
   const { seq, hash, digest } = walk.position;
-  const checkpoint = signCheckpoint({ chain, seq, hash, digest, at: now.toISOString() }, keys.signer);
+  // Each checkpoint names the one before it, so that removing one breaks the next one's link.
+  const checkpoint = signCheckpoint({ chain, seq, hash, digest, at: now.toISOString(), ...linkTo(resumed.last) }, keys.signer);
   try {
     await db.auditCheckpoint.create({ data: { ...checkpoint, at: now } });
   } catch (error) {
-    // Another instance signed this very head (an overlapping run): one checkpoint per seq.
+    // Another instance signed this very head, or another head after the same checkpoint (an
+    // overlapping run): one checkpoint per seq, and one successor per checkpoint.
     if (isUniqueViolation(error)) return { chain, seq, signed: false, problem: null };
     throw error;
   }

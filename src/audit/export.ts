@@ -3,7 +3,7 @@
 // checkpoints. `npm run audit:export` writes it; `npm run audit:verify` (src/audit/verify-export.ts)
 // checks it with only the public key, and with the audit key recomputes every hash too.
 import type { Db } from '../db/client.ts';
-import { chainedEvent, chainOf } from './chain.ts';
+import { chainedEvent, chainOf, storedCheckpoint } from './chain.ts';
 import { publicKeyPem, type AuditKeys } from './keys.ts';
 import type { ChainedEvent, Checkpoint } from './proof.ts';
 
@@ -24,13 +24,19 @@ export interface ExportHeader {
   eventKeyId: string;
 }
 
+/** The key fields of a header: the server's keys, or (a verifier reading the database) the public key it trusts. */
+export type ExportKeyFields = Pick<ExportHeader, 'publicKeyId' | 'publicKey' | 'eventKeyId'>;
+
+const keyFieldsOf = (keys: AuditKeys | ExportKeyFields): ExportKeyFields =>
+  'signer' in keys ? { publicKeyId: keys.signer.id, publicKey: publicKeyPem(keys), eventKeyId: keys.event.id } : keys;
+
 export type ExportLine = ExportHeader | ({ type: 'event' } & ChainedEvent) | ({ type: 'checkpoint' } & Checkpoint);
 
 /**
  * The lines of one chain's export, read up to the head as it stood at the start: events and
  * checkpoints written meanwhile wait for the next export.
  */
-export async function* exportChain(db: Db, keys: AuditKeys, organizationId: string | null, exportedAt: Date, batchSize = 1000): AsyncGenerator<ExportLine> {
+export async function* exportChain(db: Db, keys: AuditKeys | ExportKeyFields, organizationId: string | null, exportedAt: Date, batchSize = 1000): AsyncGenerator<ExportLine> {
   const chain = chainOf(organizationId);
   const head = await db.auditChainHead.findUnique({ where: { chain } });
   if (!head) throw new Error(`no audit chain ${chain}: ${organizationId ? 'no such organization' : 'the server never started on this database'}`);
@@ -41,9 +47,7 @@ export async function* exportChain(db: Db, keys: AuditKeys, organizationId: stri
     organizationId,
     exportedAt: exportedAt.toISOString(),
     head: { seq: head.seq, hash: head.hash },
-    publicKeyId: keys.signer.id,
-    publicKey: publicKeyPem(keys),
-    eventKeyId: keys.event.id,
+    ...keyFieldsOf(keys),
   };
   for (let after = 0; after < head.seq; ) {
     const batch = await db.auditEvent.findMany({ where: { chain, seq: { gt: after, lte: head.seq } }, orderBy: { seq: 'asc' }, take: batchSize });
@@ -52,6 +56,5 @@ export async function* exportChain(db: Db, keys: AuditKeys, organizationId: stri
     after = batch.at(-1)!.seq;
   }
   const checkpoints = await db.auditCheckpoint.findMany({ where: { chain, seq: { lte: head.seq } }, orderBy: { seq: 'asc' } });
-  for (const c of checkpoints)
-    yield { type: 'checkpoint', chain: c.chain, seq: c.seq, hash: c.hash, digest: c.digest, at: c.at.toISOString(), keyId: c.keyId, signature: c.signature };
+  for (const c of checkpoints) yield { type: 'checkpoint', ...storedCheckpoint(c) };
 }

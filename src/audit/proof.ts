@@ -100,10 +100,52 @@ export interface Checkpoint {
   keyId: string;
   /** Ed25519 over `checkpointMessage`, base64. */
   signature: string;
+  /**
+   * The checkpoint before this one in its chain: its seq (0: none, this is the first) and the
+   * SHA-256 of its signature, signed with the rest. Null in checkpoints signed before links existed.
+   */
+  prevSeq: number | null;
+  prevSignatureHash: string | null;
 }
 
+/** What a checkpoint signs: version 2 (linked to the previous checkpoint), or 1 for those signed before links. */
 export const checkpointMessage = (c: Omit<Checkpoint, 'signature'>) =>
-  Buffer.from(canonicalJson(['audit-checkpoint/1', c.chain, c.seq, c.hash, c.digest, c.at, c.keyId]), 'utf8');
+  Buffer.from(
+    canonicalJson(
+      c.prevSeq === null && c.prevSignatureHash === null
+        ? ['audit-checkpoint/1', c.chain, c.seq, c.hash, c.digest, c.at, c.keyId]
+        : ['audit-checkpoint/2', c.chain, c.seq, c.hash, c.digest, c.at, c.keyId, c.prevSeq, c.prevSignatureHash],
+    ),
+    'utf8',
+  );
+
+/** How a checkpoint is named by the next one: SHA-256 of its signature. */
+export const signatureHash = (c: Pick<Checkpoint, 'signature'>) => sha256(c.signature);
+
+/** The link a new checkpoint carries to `previous`, the chain's latest (none: the first). */
+export const linkTo = (previous: Pick<Checkpoint, 'seq' | 'signature'> | null) =>
+  previous ? { prevSeq: previous.seq, prevSignatureHash: signatureHash(previous) } : { prevSeq: 0, prevSignatureHash: GENESIS };
+
+/**
+ * Why `c` does not follow `previous` (the checkpoint before it among those held, null: none), or
+ * null. A linked checkpoint must name exactly that one; an unlinked one (signed before links) may
+ * not follow a linked one.
+ */
+export function linkProblem(c: Checkpoint, previous: Checkpoint | null): string | null {
+  if (c.prevSeq === null) {
+    if (previous && previous.prevSeq !== null) return `the checkpoint at seq ${c.seq} is not linked, though the one before it (seq ${previous.seq}) is: it was not signed by this server`;
+    return null;
+  }
+  if (previous?.seq === c.seq) return `two different checkpoints sign seq ${c.seq}: one of them replaced the other`;
+  if (c.prevSeq === 0) {
+    if (previous) return `the checkpoint at seq ${c.seq} says it is the chain's first, but checkpoint ${previous.seq} comes before it`;
+    return null;
+  }
+  if (!previous || previous.seq < c.prevSeq) return `checkpoint ${c.prevSeq}, named by checkpoint ${c.seq} as the one before it, is missing: it was removed`;
+  if (previous.seq > c.prevSeq) return `checkpoint ${c.seq} names checkpoint ${c.prevSeq} as the one before it, but checkpoint ${previous.seq} lies between them: the chain of checkpoints forks`;
+  if (signatureHash(previous) !== c.prevSignatureHash) return `checkpoint ${c.seq} names checkpoint ${c.prevSeq} with another signature than the one held: checkpoint ${c.prevSeq} was replaced`;
+  return null;
+}
 
 export interface Signer {
   id: string;
@@ -128,6 +170,15 @@ export const trustedKeys = (...keys: KeyObject[]): TrustedKeys => new Map(keys.m
 
 /** Why a checkpoint does not hold against the chain at its seq (the event's hash, the digest up to it), or null. */
 export function checkpointProblem(c: Checkpoint, trusted: TrustedKeys, there: { hash: string; digest: string }): string | null {
+  const unsigned = signatureProblem(c, trusted);
+  if (unsigned) return unsigned;
+  if (c.hash !== there.hash) return `the checkpoint at seq ${c.seq} signed hash ${c.hash.slice(0, 16)}…, but the event there has ${there.hash.slice(0, 16)}…`;
+  if (c.digest !== there.digest) return `the events up to seq ${c.seq} differ from the ones its checkpoint signed (digest mismatch)`;
+  return null;
+}
+
+/** Why a checkpoint's signature does not hold (an untrusted key, or a signature that does not verify), or null. */
+export function signatureProblem(c: Checkpoint, trusted: TrustedKeys): string | null {
   const key = trusted.get(c.keyId);
   if (!key) return `the checkpoint at seq ${c.seq} names signing key ${c.keyId}, which is not trusted (${[...trusted.keys()].join(', ')})`;
   let valid = false;
@@ -137,8 +188,6 @@ export function checkpointProblem(c: Checkpoint, trusted: TrustedKeys, there: { 
     valid = false;
   }
   if (!valid) return `the checkpoint at seq ${c.seq} has a signature that does not verify with ${c.keyId}`;
-  if (c.hash !== there.hash) return `the checkpoint at seq ${c.seq} signed hash ${c.hash.slice(0, 16)}…, but the event there has ${there.hash.slice(0, 16)}…`;
-  if (c.digest !== there.digest) return `the events up to seq ${c.seq} differ from the ones its checkpoint signed (digest mismatch)`;
   return null;
 }
 
@@ -232,6 +281,8 @@ export class ChainVerification {
   private verified = 0;
   private signedThrough = 0;
   private lastCheckpointAt: string | null = null;
+  /** The last checkpoint verified: the one the next must name. */
+  private previous: Checkpoint | null = null;
   private failure: { brokenAt: string | null; problem: string } | null = null;
 
   constructor(
@@ -265,7 +316,8 @@ export class ChainVerification {
     }
     this.lastId = e.id;
     for (const c of this.bySeq.get(e.seq) ?? []) {
-      const wrong = checkpointProblem(c, this.trusted, this.walk.position);
+      const wrong = checkpointProblem(c, this.trusted, this.walk.position) ?? linkProblem(c, this.previous);
+      this.previous = c;
       if (wrong) {
         this.failure = { brokenAt: e.id, problem: wrong };
         return false;

@@ -10,11 +10,12 @@
 //   keys (plain SHA-256) are recomputed too, but only a checkpoint makes them evidence.
 // - With the audit key as well: every keyed hash is recomputed, so every event, the unsigned tail
 //   included, was written by a holder of the key.
-// - Neither shows that the newest events were not removed after the latest checkpoint: that window
-//   is at most one checkpoint interval (AUDIT_CHECKPOINT_SECONDS). Nor, alone, that the whole chain
-//   was not rewritten with its checkpoints deleted: checkpoints of an earlier export kept elsewhere
-//   (`earlier`) are checked against this one too, which catches that.
+// - Neither shows that the newest events were not removed together with the checkpoints that
+//   covered them (the head reset to match), nor that the whole chain was not rewritten with its
+//   checkpoints deleted: that takes checkpoints kept out of the database's reach, an anchor
+//   (src/audit/verify-anchor.ts) or an earlier export (`earlier`), checked against this one too.
 import { EXPORT_FORMAT, type ExportHeader } from './export.ts';
+import type { AnchorCheck } from './verify-anchor.ts';
 import { ChainVerification, type ChainedEvent, type ChainReport, type Checkpoint, type EventKeys, type TrustedKeys } from './proof.ts';
 
 export interface ExportVerification {
@@ -57,6 +58,9 @@ const CHECKPOINT_FIELDS: Record<keyof Checkpoint, (v: unknown) => boolean> = {
   at: isString,
   keyId: isString,
   signature: isString,
+  // Absent in exports made before checkpoints were linked: read as null (unlinked).
+  prevSeq: (v) => v === undefined || v === null || isSeq(v),
+  prevSignatureHash: (v) => v === undefined || isNullableString(v),
 };
 
 /** The record's fields named by `shape`, or null when one is missing or of the wrong type. */
@@ -64,7 +68,7 @@ function pick<T>(record: Record<string, unknown>, shape: Record<keyof T, (v: unk
   const out: Record<string, unknown> = {};
   for (const [field, valid] of Object.entries(shape) as [string, (v: unknown) => boolean][]) {
     if (!valid(record[field])) return null;
-    out[field] = record[field];
+    out[field] = record[field] ?? null;
   }
   return out as T;
 }
@@ -75,12 +79,10 @@ function parseHeader(record: Record<string, unknown>): ExportHeader | null {
   return record as unknown as ExportHeader;
 }
 
-/**
- * Verifies an export's text against the trusted public keys, recomputing keyed hashes when
- * `eventKeys` is given. `earlier`: checkpoints of exports verified before, which must hold here too.
- */
-export function verifyExport(text: string, trusted: TrustedKeys, eventKeys: EventKeys, earlier: readonly Checkpoint[] = []): ExportVerification {
-  const failed = (problem: string, header: ExportHeader | null = null): ExportVerification => ({ ok: false, header, report: null, problem, hashesRecomputed: Boolean(eventKeys) });
+/** An export read into its parts, or why it cannot be. */
+export type ParsedExport = { header: ExportHeader; events: ChainedEvent[]; checkpoints: Checkpoint[] } | { problem: string; header: ExportHeader | null };
+
+export function parseExport(text: string): ParsedExport {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   let header: ExportHeader | null = null;
   const events: ChainedEvent[] = [];
@@ -90,24 +92,41 @@ export function verifyExport(text: string, trusted: TrustedKeys, eventKeys: Even
     try {
       record = JSON.parse(line);
     } catch {
-      return failed(`line ${i + 1} is not JSON`, header);
+      return { problem: `line ${i + 1} is not JSON`, header };
     }
     if (i === 0) {
       header = record?.type === 'header' ? parseHeader(record) : null;
-      if (!header) return failed(`line 1 is not a header of ${EXPORT_FORMAT}`);
+      if (!header) return { problem: `line 1 is not a header of ${EXPORT_FORMAT}`, header };
       continue;
     }
     if (record?.type === 'event') {
       const event = pick<ChainedEvent>(record, EVENT_FIELDS);
-      if (!event) return failed(`line ${i + 1} is not a well-formed event`, header);
+      if (!event) return { problem: `line ${i + 1} is not a well-formed event`, header };
       events.push(event);
     } else if (record?.type === 'checkpoint') {
-      const checkpoint = pick<Checkpoint>(record, CHECKPOINT_FIELDS);
-      if (!checkpoint) return failed(`line ${i + 1} is not a well-formed checkpoint`, header);
+      const checkpoint = parseCheckpoint(record);
+      if (!checkpoint) return { problem: `line ${i + 1} is not a well-formed checkpoint`, header };
       checkpoints.push(checkpoint);
-    } else return failed(`line ${i + 1} is neither an event nor a checkpoint`, header);
+    } else return { problem: `line ${i + 1} is neither an event nor a checkpoint`, header };
   }
-  if (!header) return failed('the file is empty');
+  if (!header) return { problem: 'the file is empty', header };
+  return { header, events, checkpoints };
+}
+
+/** A checkpoint's fields, or null when one is missing or of the wrong type. */
+export const parseCheckpoint = (record: Record<string, unknown>) => pick<Checkpoint>(record, CHECKPOINT_FIELDS);
+
+/**
+ * Verifies an export's text against the trusted public keys, recomputing keyed hashes when
+ * `eventKeys` is given. `earlier`: checkpoints of exports verified before, which must hold here too.
+ */
+export function verifyExport(text: string, trusted: TrustedKeys, eventKeys: EventKeys, earlier: readonly Checkpoint[] = []): ExportVerification {
+  return verifyParsed(parseExport(text), trusted, eventKeys, earlier);
+}
+
+export function verifyParsed(parsed: ParsedExport, trusted: TrustedKeys, eventKeys: EventKeys, earlier: readonly Checkpoint[] = []): ExportVerification {
+  if ('problem' in parsed) return { ok: false, header: parsed.header, report: null, problem: parsed.problem, hashesRecomputed: Boolean(eventKeys) };
+  const { header, events, checkpoints } = parsed;
   const signatures = new Set(checkpoints.map((c) => c.signature));
   const verification = new ChainVerification(header.chain, eventKeys, trusted, [...checkpoints, ...earlier.filter((c) => !signatures.has(c.signature))]);
   for (const e of events) if (!verification.add(e)) break;
@@ -124,11 +143,25 @@ export function checkpointsOf(text: string, trusted: TrustedKeys): Checkpoint[] 
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l))
     .filter((r) => r.type === 'checkpoint')
-    .map((r) => pick<Checkpoint>(r, CHECKPOINT_FIELDS)!);
+    .map((r) => parseCheckpoint(r)!);
 }
 
-/** What the verification found and what it proves, for a person. */
-export function describeVerification(v: ExportVerification, trustedIds: readonly string[]): string[] {
+/** What the verification found and what it proves, for a person; with the anchor's findings when one was given. */
+export function describeVerification(v: ExportVerification, trustedIds: readonly string[], anchor?: { where: string; check: AnchorCheck }): string[] {
+  const out = describeChain(v, trustedIds, anchor);
+  if (!anchor) return out;
+  const { check } = anchor;
+  const verdict = out.pop()!;
+  const newest = check.newest;
+  out.push(`anchor ${anchor.where}: ${check.anchored} signed checkpoint(s)${newest ? `, the newest at seq ${newest.seq} (signed ${newest.at})` : ''}`);
+  for (const problem of check.problems) out.push(`FAILED (anchor): ${problem}`);
+  if (check.problems.length) return verdict === 'OK' ? out : [...out, verdict];
+  out.push(`anchored: every anchored checkpoint is in the database with its signature, events 1 to ${newest!.seq} are the ones it signed, and the head is not behind it`);
+  out.push(`not shown: that events after seq ${newest!.seq} (anchored ${newest!.at}) were not removed or forged: the window until the next checkpoint is delivered`);
+  return [...out, verdict];
+}
+
+function describeChain(v: ExportVerification, trustedIds: readonly string[], anchor?: unknown): string[] {
   const out: string[] = [];
   const h = v.header;
   if (h) {
@@ -151,7 +184,7 @@ export function describeVerification(v: ExportVerification, trustedIds: readonly
   else if (tail)
     out.push(`unsigned tail: events ${r.signedThrough + 1} to ${r.lastSeq} are linked but not authenticated (verify with AUDIT_KEY to recompute their hashes)`);
   if (r.legacyEvents) out.push(`${r.legacyEvents} event(s) from before keys: plain SHA-256 recomputed; only a checkpoint makes them evidence`);
-  out.push('not shown: that no event newer than the latest checkpoint was removed (at most one checkpoint interval)');
+  if (!anchor) out.push('not shown: that no event newer than the latest checkpoint was removed, nor that checkpoints and events were not cut from the end together (verify with --anchor)');
   out.push('OK');
   return out;
 }

@@ -3,7 +3,6 @@
 // `getEnveloped` in src/ws/server.ts).
 import type { IncomingMessage } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult } from 'graphql';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { useApprovalEventSharing } from './approvals/stream.ts';
@@ -14,6 +13,7 @@ import type { DatabaseFaults } from './db/faults.ts';
 import { serviceUnavailable, withInputCode } from './errors.ts';
 import { useCompiledExecution } from './executor.ts';
 import { graphiqlOptions, graphiqlRenderer } from './http/graphiql.ts';
+import { useRequestRules } from './http/request-rules.ts';
 import { useStringLimit } from './input-limits.ts';
 import { useOperationLimits } from './limits/plugin.ts';
 import type { Logger } from './logger.ts';
@@ -103,7 +103,8 @@ export function createGovernanceYoga(services: Services, observers: Plugin[], da
     maskedErrors: { maskError: maskError(log, databaseFaults) },
     context: contextFactory(services),
     plugins: [
-      useCSRFPrevention(),
+      // GET for queries and subscriptions; a POST a browser preflights; refusals with their rule (src/http/request-rules.ts).
+      useRequestRules('/graphql'),
       useOperationLimits({
         maxTokens: config.MAX_TOKENS,
         maxDepth: config.MAX_DEPTH,

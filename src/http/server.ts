@@ -20,12 +20,16 @@ export function bodyRefusal(req: IncomingMessage, max: number): { status: number
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
   if (!hasBody) return null;
   const length = req.headers['content-length'];
+  const refused = (status: number, rule: string, reason: string, nextStep: string, details: object = {}) => ({
+    status,
+    error: { message: `${reason} ${nextStep}`, extensions: { code: 'BAD_USER_INPUT', rule, reason, nextStep, ...details } },
+  });
   if (length === undefined)
     return req.headers['transfer-encoding']
-      ? { status: 411, error: { message: 'Send the body with a Content-Length header (chunked bodies are refused).', extensions: { code: 'BAD_USER_INPUT', rule: 'input.body-length' } } }
+      ? refused(411, 'input.body-length', 'A chunked body (one without a Content-Length) is refused.', 'Send the body with a Content-Length header.')
       : null;
   if (Number(length) > max)
-    return { status: 413, error: { message: `The request body has ${length} bytes; at most ${max} are accepted.`, extensions: { code: 'BAD_USER_INPUT', rule: 'input.body-size', limit: max } } };
+    return refused(413, 'input.body-size', `The request body has ${length} bytes; at most ${max} are accepted.`, 'Send a smaller operation: variables instead of inlined values, fewer fields, or several requests.', { limit: max });
   return null;
 }
 

@@ -12,7 +12,6 @@ import { clientAddressOf, resolveCaller } from './identity/caller.ts';
 import type { DatabaseFaults } from './db/faults.ts';
 import { serviceUnavailable, withInputCode } from './errors.ts';
 import { useCompiledExecution } from './executor.ts';
-import { graphiqlOptions, graphiqlRenderer } from './http/graphiql.ts';
 import { useRequestRules } from './http/request-rules.ts';
 import { useStringLimit } from './input-limits.ts';
 import { useOperationLimits } from './limits/plugin.ts';
@@ -93,9 +92,8 @@ export function createGovernanceYoga(services: Services, observers: Plugin[], da
     // no chunked bodies), and node reads no more than that length; yoga's own limit piped every
     // body through a stream whose teardown cost a tenth of a small request's CPU.
     maxRequestBodySize: false,
-    // GraphiQL from this server alone (no CDN), opening on the main operations and the demo personas.
-    graphiql: config.GRAPHIQL ? graphiqlOptions(config) : false,
-    renderGraphiQL: graphiqlRenderer(),
+    // GraphiQL is served before yoga, from this server alone (src/http/graphiql.ts).
+    graphiql: false,
     landingPage: false,
     // Cross-origin requests are answered before yoga (src/http/cors.ts).
     cors: false,

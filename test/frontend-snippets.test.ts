@@ -136,6 +136,13 @@ describe('the snippets of docs/frontend.md', () => {
     // The usage compiles against what was generated, and a wrong field name would not.
     writeFileSync(join(project, 'src', 'use.ts'), "import { MyKpis } from './kpis.ts';\nimport type { ResultOf } from '@graphql-typed-document-node/core';\nexport const keys = (r: ResultOf<typeof MyKpis>) => r.kpis?.edges?.map((e) => e?.node?.key);\n");
     expect(await exec(bin('tsc'), ['-p', 'tsconfig.json'])).toEqual({ code: 0, out: '' });
+    // The same files under NodeNext, in an ES module package (TS2835 if an import had no extension).
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'module' }));
+    writeFileSync(
+      join(project, 'tsconfig.nodenext.json'),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, target: 'ES2022', skipLibCheck: true }, include: ['src'] }),
+    );
+    expect(await exec(bin('tsc'), ['-p', 'tsconfig.nodenext.json'])).toEqual({ code: 0, out: '' });
     writeFileSync(join(project, 'src', 'use.ts'), "import { MyKpis } from './kpis.ts';\nimport type { ResultOf } from '@graphql-typed-document-node/core';\nexport const keys = (r: ResultOf<typeof MyKpis>) => r.kpis?.edges?.map((e) => e?.node?.nope);\n");
     expect((await exec(bin('tsc'), ['-p', 'tsconfig.json'])).out).toMatch(/Property 'nope' does not exist/);
   });

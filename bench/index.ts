@@ -3,9 +3,10 @@
 // Figures, not assertions.
 import { fanout } from './fanout.ts';
 import { kpiBench } from './kpis.ts';
+import { pageWeight } from './page-weight.ts';
 import { peer } from './peer.ts';
 
-const benches: Record<string, () => Promise<void>> = { kpis: kpiBench, fanout, peer };
+const benches: Record<string, () => Promise<void>> = { kpis: kpiBench, fanout, peer, 'page-weight': pageWeight };
 const byDefault = ['kpis', 'fanout'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of wanted.length ? wanted : byDefault) {

@@ -22,7 +22,7 @@ import { tokenKeys } from './identity/tokens.ts';
 import { startBackgroundJobs } from './jobs/index.ts';
 import { kpiRowFilters } from './kpis/access.ts';
 import { accessScopeKind } from './kpis/scopes.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, listeningOn, type Logger } from './logger.ts';
 import { observedKinds } from './ops/decisions.ts';
 import { anchorMetrics } from './ops/anchor-metrics.ts';
 import { createMetrics } from './ops/metrics.ts';
@@ -152,7 +152,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       const bound = await http.listen(port, host);
       if (config.METRICS_PORT !== undefined) {
         metricsPort = await metrics.listen(config.METRICS_PORT, host);
-        log.info(`metrics on http://localhost:${metricsPort}/metrics${config.METRICS_TOKEN ? ' (bearer token required)' : ''}`);
+        log.info(`metrics on ${listeningOn(host, metricsPort, '/metrics')}${config.METRICS_TOKEN ? ' (bearer token required)' : ''}`);
       }
       return bound;
     },

@@ -53,3 +53,12 @@ export function serviceAddress(url: string, defaultPort: number): string {
     return 'the configured address';
   }
 }
+
+/**
+ * Where a listener bound to `host` is reached, for the start log: its own address, or for a
+ * wildcard (every interface) that it is one, and the URL that works from this machine.
+ */
+export function listeningOn(host: string, port: number, path: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '[::]') return `all interfaces (${host}), port ${port}: http://localhost:${port}${path} from this machine`;
+  return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}${path}`;
+}

@@ -4,6 +4,7 @@
 import './ops/node-version.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { listeningOn } from './logger.ts';
 
 function refuse(error: unknown): never {
   if (!(error instanceof ConfigError)) throw error;
@@ -20,7 +21,7 @@ try {
 const app = await buildApp(config).catch(refuse);
 const port = await app.start();
 const log = app.services.log;
-log.info(`Governance API listening on http://localhost:${port}/graphql (${config.provider}${config.REDIS_URL ? ', Redis pub/sub' : ''})`);
+log.info(`Governance API listening on ${listeningOn(config.HOST, port, '/graphql')} (${config.provider}${config.REDIS_URL ? ', Redis pub/sub' : ''})`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const)

@@ -3,7 +3,6 @@
 // `getEnveloped` in src/ws/server.ts).
 import type { IncomingMessage } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult } from 'graphql';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { useApprovalEventSharing } from './approvals/stream.ts';
@@ -13,7 +12,7 @@ import { callerOfRequest, clientAddressOf, rememberCaller, resolveCaller, type C
 import type { DatabaseFaults } from './db/faults.ts';
 import { serviceUnavailable, withInputCode } from './errors.ts';
 import { useCompiledExecution } from './executor.ts';
-import { graphiqlOptions, graphiqlRenderer } from './http/graphiql.ts';
+import { useRequestRules } from './http/request-rules.ts';
 import { useStringLimit } from './input-limits.ts';
 import { useOperationLimits } from './limits/plugin.ts';
 import type { Logger } from './logger.ts';
@@ -116,9 +115,8 @@ export function createGovernanceYoga(services: Services, observers: Plugin[], da
     // Parsed documents are cached, parse errors not: a cached error is thrown before the plugins
     // below see the parse, and a repeated invalid operation would go uncounted in the metrics.
     parserAndValidationCache: { errorCache: { get: () => undefined, set: () => {} } },
-    // GraphiQL from this server alone (no CDN), opening on the main operations and the demo personas.
-    graphiql: config.GRAPHIQL ? graphiqlOptions(config) : false,
-    renderGraphiQL: graphiqlRenderer(),
+    // GraphiQL is served before yoga, from this server alone (src/http/graphiql.ts).
+    graphiql: false,
     landingPage: false,
     // Cross-origin requests are answered before yoga (src/http/cors.ts).
     cors: false,
@@ -126,8 +124,9 @@ export function createGovernanceYoga(services: Services, observers: Plugin[], da
     maskedErrors: { maskError: maskError(log, databaseFaults) },
     context: contextFactory(services),
     plugins: [
+      // GET for queries and subscriptions; a POST a browser preflights; refusals with their rule (src/http/request-rules.ts).
+      useRequestRules('/graphql'),
       useCallerBeforeParse(services),
-      useCSRFPrevention(),
       useOperationLimits({
         maxTokens: config.MAX_TOKENS,
         maxDepth: config.MAX_DEPTH,

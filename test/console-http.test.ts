@@ -6,6 +6,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole, CONSOLE_DIST } from '../console/build.ts';
 import { CONSOLE_CSP, consoleSite } from '../src/http/console.ts';
@@ -32,6 +33,20 @@ function raw(base: string, path: string, method = 'GET', headers: Record<string,
       res.setEncoding('utf8');
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A raw GET whose body is kept as bytes (compressed ones included). */
+function rawBytes(base: string, path: string, headers: Record<string, string> = {}) {
+  const url = new URL(base);
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
     });
     req.on('error', reject);
     req.end();
@@ -82,6 +97,20 @@ describe('console files', () => {
       expect([path, r.status, r.headers['content-type'], r.headers['cache-control']]).toEqual([path, 200, type, 'no-cache']);
       const again = await raw(origin, path, 'GET', { 'if-none-match': String(r.headers.etag) });
       expect([path, again.status, again.body]).toEqual([path, 304, '']);
+    }
+    // Compressed once when loaded: br when accepted, else gzip, the same content decompressed (the
+    // page itself is under the 1 KiB worth compressing).
+    for (const path of ['/console/app.js', '/console/app.css']) {
+      const file = readFileSync(join(CONSOLE_DIST, path.slice('/console/'.length)));
+      const br = await rawBytes(origin, path, { 'accept-encoding': 'gzip, deflate, br' });
+      const gz = await rawBytes(origin, path, { 'accept-encoding': 'gzip' });
+      const none = await rawBytes(origin, path, { 'accept-encoding': 'br;q=0, gzip;q=0' });
+      expect([path, br.headers['content-encoding'], gz.headers['content-encoding'], none.headers['content-encoding'], br.headers.vary]).toEqual([path, 'br', 'gzip', undefined, 'Accept-Encoding']);
+      expect([path, brotliDecompressSync(br.body).equals(file), gunzipSync(gz.body).equals(file), none.body.equals(file)]).toEqual([path, true, true, true]);
+      expect([path, Number(br.headers['content-length']) < file.length / 2]).toEqual([path, true]);
+      expect([path, br.headers['content-security-policy'], br.headers['cache-control']]).toEqual([path, CONSOLE_CSP, 'no-cache']);
+      const again = await rawBytes(origin, path, { 'accept-encoding': 'br', 'if-none-match': String(br.headers.etag) });
+      expect([path, again.status, again.body.length]).toEqual([path, 304, 0]);
     }
     const head = await raw(origin, '/console/app.js', 'HEAD');
     expect([head.status, head.body, Number(head.headers['content-length'])]).toEqual([200, '', readFileSync(join(CONSOLE_DIST, 'app.js')).length]);

@@ -95,6 +95,8 @@ describe('the production build', () => {
 
     it('runs the compiled code, migrates, bootstraps the owner and answers', async () => {
       expect(server.output()).toMatch(/"database migrated"/);
+      // HOST=127.0.0.1: the start log names that address, not localhost.
+      expect(server.output()).toContain(`"msg":"Governance API listening on http://127.0.0.1:${server.port}/graphql (`);
       expect(server.output()).toMatch(/bootstrap: created the organization and its owner/);
       const token = await login(server.port);
       const me = await gql(server.port, '{ me { user { email } } }', {}, token);
@@ -108,7 +110,7 @@ describe('the production build', () => {
 
     it('on SIGTERM ends SSE streams with complete, graphql-ws operations with complete and close 1001, then exits 0', async () => {
       const token = await login(server.port);
-      const metricsPort = Number(server.output().match(/metrics on http:\/\/localhost:(\d+)\/metrics/)?.[1]);
+      const metricsPort = Number(server.output().match(/metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/)?.[1]);
 
       // An SSE subscription: the response starts once the subscription is registered.
       const sse = await fetch(`http://127.0.0.1:${server.port}/graphql`, {

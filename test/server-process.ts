@@ -21,7 +21,7 @@ export function spawnServer(args: string[], env: NodeJS.ProcessEnv): Promise<Run
     const timer = setTimeout(() => reject(new Error(`no "listening" line within 60 s:\n${output}`)), 60_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
-      const port = output.match(/listening on http:\/\/localhost:(\d+)\/graphql/)?.[1];
+      const port = output.match(/listening on .*?http:\/\/[^\s/]+:(\d+)\/graphql/)?.[1];
       if (port) {
         clearTimeout(timer);
         resolve({ child, port: Number(port), output: () => output, exited });

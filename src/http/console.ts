@@ -1,12 +1,13 @@
 // Serves the approvals console (built by `npm run build:console` into console/dist/) at /console:
 // its few files by name, with their content types and a Content-Security-Policy that lets the page
-// load nothing but its own script and style and talk to nothing but this server.
-import { createHash } from 'node:crypto';
+// load nothing but its own script and style and talk to nothing but this server. Its files are
+// compressed once when loaded (br, gzip) and revalidated by ETag (src/http/static-files.ts).
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve } from 'node:path';
 import type { Config } from '../config.ts';
 import { DEMO_PERSONAS } from '../identity/bootstrap.ts';
+import { REVALIDATE, sendStatic, staticFile, type StaticFile } from './static-files.ts';
 
 export const CONSOLE_PATH = '/console';
 export const CONSOLE_DIST = resolve(import.meta.dirname, '../../console/dist');
@@ -58,8 +59,7 @@ export function consoleConfig(config: Config) {
 interface CachedFile {
   mtimeMs: number;
   size: number;
-  body: Buffer;
-  etag: string;
+  file: StaticFile;
 }
 
 /** The handler for every path under /console. */
@@ -73,10 +73,9 @@ export function consoleSite(config: Config, root = CONSOLE_DIST) {
     if (!info?.isFile()) return null;
     const known = cache.get(name);
     if (known && known.mtimeMs === info.mtimeMs && known.size === info.size) return known;
-    const body = await readFile(path);
-    const file = { mtimeMs: info.mtimeMs, size: info.size, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-    cache.set(name, file);
-    return file;
+    const loaded = { mtimeMs: info.mtimeMs, size: info.size, file: await staticFile(await readFile(path), CONTENT_TYPES[extname(name)]!) };
+    cache.set(name, loaded);
+    return loaded;
   };
 
   const send = (req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string) => {
@@ -94,19 +93,14 @@ export function consoleSite(config: Config, root = CONSOLE_DIST) {
     const name = rest === '' ? 'index.html' : rest;
     const type = CONTENT_TYPES[extname(name)];
     if (!FILE_NAME.test(name) || !type) return plain(req, res, 404, `No such console file: ${path}`);
-    const file = await load(name);
-    if (!file) {
+    const loaded = await load(name);
+    if (!loaded) {
       if (name === 'index.html')
         return plain(req, res, 503, 'The approvals console is not built yet: run `npm run build:console` (npm start does it), then reload.');
       return plain(req, res, 404, `No such console file: ${path}`);
     }
-    // Revalidated on every load (ETag), so a rebuilt console is picked up at once.
-    const headers = { 'content-type': type, 'cache-control': 'no-cache', etag: file.etag };
-    if (req.headers['if-none-match'] === file.etag) {
-      res.writeHead(304, { ...SECURITY_HEADERS, ...headers });
-      res.end();
-      return;
-    }
-    send(req, res, 200, headers, file.body);
+    // Revalidated on every load (ETag), so a rebuilt console is picked up at once: its file names
+    // are the build's (console/build.ts), not hashed.
+    sendStatic(req, res, loaded.file, REVALIDATE, SECURITY_HEADERS);
   };
 }

@@ -48,7 +48,13 @@ describe('corsOutcome', () => {
       errors: [
         {
           message: `Cross-origin request from ${APP} refused: CORS_ORIGINS is empty, so no other origin is allowed. Add the origin to CORS_ORIGINS (comma-separated, e.g. CORS_ORIGINS=${APP}) and restart, or serve the app from this server's origin.`,
-          extensions: { code: 'FORBIDDEN', rule: 'http.cors-origin', origin: APP },
+          extensions: {
+            code: 'FORBIDDEN',
+            rule: 'http.cors-origin',
+            origin: APP,
+            reason: `Cross-origin request from ${APP} refused: CORS_ORIGINS is empty, so no other origin is allowed.`,
+            nextStep: `Add the origin to CORS_ORIGINS (comma-separated, e.g. CORS_ORIGINS=${APP}) and restart, or serve the app from this server's origin.`,
+          },
         },
       ],
     });

@@ -37,10 +37,9 @@ export function corsOutcome(allowedOrigins: readonly string[], request: CorsRequ
   const preflight = request.method === 'OPTIONS' && Boolean(single(request.headers['access-control-request-method']));
   if (!allowedOrigins.some((allowed) => allowed.replace(/\/$/, '') === origin)) {
     const configured = allowedOrigins.length ? `CORS_ORIGINS allows ${allowedOrigins.join(', ')}` : 'CORS_ORIGINS is empty, so no other origin is allowed';
-    const error = {
-      message: `Cross-origin request from ${origin} refused: ${configured}. Add the origin to CORS_ORIGINS (comma-separated, e.g. CORS_ORIGINS=${origin}) and restart, or serve the app from this server's origin.`,
-      extensions: { code: 'FORBIDDEN', rule: 'http.cors-origin', origin },
-    };
+    const reason = `Cross-origin request from ${origin} refused: ${configured}.`;
+    const nextStep = `Add the origin to CORS_ORIGINS (comma-separated, e.g. CORS_ORIGINS=${origin}) and restart, or serve the app from this server's origin.`;
+    const error = { message: `${reason} ${nextStep}`, extensions: { code: 'FORBIDDEN', rule: 'http.cors-origin', origin, reason, nextStep } };
     return { answer: { status: 403, headers: { 'content-type': 'application/json; charset=utf-8', vary: 'Origin' }, body: JSON.stringify({ errors: [error] }) } };
   }
   const allow = {

@@ -1,12 +1,13 @@
-// GraphiQL served entirely by this server: the page inlines yoga's bundled GraphiQL (script, styles,
-// fonts, editor workers as blob: URLs, favicon as a data: URL), so it works with no internet
-// access. It opens on a document that shows the main operations and how to sign in; outside
+// GraphiQL served entirely by this server: yoga's bundled GraphiQL (script, styles with their fonts,
+// editor workers as blob: URLs, icon) from this server's own hashed, compressed files, so it works
+// with no internet access. It opens on a document that shows the main operations and how to sign in; outside
 // production, with the demo seeded, one tab per demo persona has its headers preset: X-Dev-User
 // when AUTH_DEV_HEADERS is on, else the persona's login and the Authorization header to fill.
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphiQLOptions } from 'graphql-yoga';
 import type { Config } from '../config.ts';
 import { DEMO_PASSWORD, DEMO_PERSONAS } from '../identity/bootstrap.ts';
+import { contentHash, IMMUTABLE, REVALIDATE, sendStatic, staticFile, type StaticFile } from './static-files.ts';
 
 export const START_DOCUMENT = `# Governance API
 #
@@ -181,13 +182,81 @@ export function graphiqlOptions(config: Config): GraphiQLOptions {
   };
 }
 
-/** Renders the page once per distinct options: it is the same for every request, and about 9 MB. */
-export function graphiqlRenderer(): (options: GraphiQLOptions) => string {
-  const pages = new Map<string, string>();
-  return (options) => {
-    const key = JSON.stringify(options);
-    let page = pages.get(key);
-    if (!page) pages.set(key, (page = renderGraphiQL(options)));
-    return page;
+export const GRAPHIQL_ASSETS = '/graphiql';
+
+/** True for a request GraphiQL's page answers (yoga's rule): a GET that accepts HTML. */
+export const wantsGraphiQL = (req: IncomingMessage) => req.method === 'GET' && Boolean(req.headers.accept?.includes('text/html'));
+
+/**
+ * The page is small and revalidated (ETag); yoga's bundle is split out of it into a script, a style
+ * sheet and an icon named by their content's hash, cached for a year, and all of them compressed
+ * once, when first asked for (9 MB inline and uncompressed on every load before).
+ */
+async function buildGraphiQL(options: GraphiQLOptions): Promise<{ page: StaticFile; assets: Map<string, StaticFile> }> {
+  const bundle = await import('@graphql-yoga/render-graphiql/graphiql');
+  // Monaco's workers start from blob: URLs made from their source, as yoga's page does.
+  const script = `(function () {
+  function prepareBlob(workerContent) {
+    return URL.createObjectURL(new Blob([workerContent], { type: 'application/javascript' }));
+  }
+  var workers = {
+    editorWorkerService: prepareBlob(${JSON.stringify(bundle.editorWorkerService)}),
+    json: prepareBlob(${JSON.stringify(bundle.jsonWorker)}),
+    graphql: prepareBlob(${JSON.stringify(bundle.graphqlWorker)}),
+  };
+  self['MonacoEnvironment'] = { globalAPI: false, getWorkerUrl: function (moduleId, label) { return workers[label]; } };
+})();
+${bundle.js};
+`;
+  const [, iconType, iconBase64] = /^data:([^;]+);base64,(.*)$/s.exec(bundle.favicon)!;
+  const sources: [string, string | Buffer, string][] = [
+    ['js', script, 'text/javascript; charset=utf-8'],
+    ['css', bundle.css, 'text/css; charset=utf-8'],
+    ['ico', Buffer.from(iconBase64!, 'base64'), iconType!],
+  ];
+  const assets = new Map<string, StaticFile>();
+  const urls: Record<string, string> = {};
+  for (const [extension, body, type] of sources) {
+    const name = `graphiql.${contentHash(body).slice(0, 16)}.${extension}`;
+    assets.set(name, await staticFile(body, type));
+    urls[extension] = `${GRAPHIQL_ASSETS}/${name}`;
+  }
+  // `<` escaped so that no string of the options can close the script.
+  const settings = JSON.stringify(options).replaceAll('<', '\\u003c');
+  const html = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>${options.title ?? 'GraphiQL'}</title>
+    <link rel="icon" href="${urls.ico}" />
+    <link rel="stylesheet" href="${urls.css}" />
+  </head>
+  <body id="body" class="no-focus-outline">
+    <noscript>You need to enable JavaScript to run this app.</noscript>
+    <div id="root"></div>
+    <script src="${urls.js}"></script>
+    <script>
+      YogaGraphiQL.renderYogaGraphiQL(window.document.querySelector('#root'), ${settings});
+    </script>
+  </body>
+</html>
+`;
+  return { page: await staticFile(html, 'text/html; charset=utf-8'), assets };
+}
+
+/** Serves GraphiQL's page (at /graphql, to a browser) and its assets (under /graphiql). */
+export function graphiqlSite(config: Config) {
+  let built: ReturnType<typeof buildGraphiQL> | undefined;
+  return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    const { page, assets } = await (built ??= buildGraphiQL(graphiqlOptions(config)));
+    if (path.startsWith(`${GRAPHIQL_ASSETS}/`)) {
+      const asset = req.method === 'GET' || req.method === 'HEAD' ? assets.get(path.slice(GRAPHIQL_ASSETS.length + 1)) : undefined;
+      if (!asset) {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(`No such GraphiQL file: ${path}`);
+        return;
+      }
+      return sendStatic(req, res, asset, IMMUTABLE);
+    }
+    sendStatic(req, res, page, REVALIDATE);
   };
 }

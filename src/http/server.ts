@@ -1,4 +1,4 @@
-// The HTTP server: health, readiness and metrics, the approvals console, then for GraphQL the
+// The HTTP server: health, readiness and metrics, the approvals console, GraphiQL, then for GraphQL the
 // request id, CORS, the body's size, the request log and its trace, with the requests in flight
 // counted so that shutdown can let them finish.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,6 +11,7 @@ import type { Delivery } from '../pubsub.ts';
 import type { Services } from '../services.ts';
 import { CONSOLE_PATH, consoleSite } from './console.ts';
 import { corsOutcome } from './cors.ts';
+import { GRAPHIQL_ASSETS, graphiqlSite, wantsGraphiQL } from './graphiql.ts';
 
 /**
  * Refuses a body over the limit before it is read (by its Content-Length), and a body without a
@@ -20,12 +21,16 @@ export function bodyRefusal(req: IncomingMessage, max: number): { status: number
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
   if (!hasBody) return null;
   const length = req.headers['content-length'];
+  const refused = (status: number, rule: string, reason: string, nextStep: string, details: object = {}) => ({
+    status,
+    error: { message: `${reason} ${nextStep}`, extensions: { code: 'BAD_USER_INPUT', rule, reason, nextStep, ...details } },
+  });
   if (length === undefined)
     return req.headers['transfer-encoding']
-      ? { status: 411, error: { message: 'Send the body with a Content-Length header (chunked bodies are refused).', extensions: { code: 'BAD_USER_INPUT', rule: 'input.body-length' } } }
+      ? refused(411, 'input.body-length', 'A chunked body (one without a Content-Length) is refused.', 'Send the body with a Content-Length header.')
       : null;
   if (Number(length) > max)
-    return { status: 413, error: { message: `The request body has ${length} bytes; at most ${max} are accepted.`, extensions: { code: 'BAD_USER_INPUT', rule: 'input.body-size', limit: max } } };
+    return refused(413, 'input.body-size', `The request body has ${length} bytes; at most ${max} are accepted.`, 'Send a smaller operation: variables instead of inlined values, fewer fields, or several requests.', { limit: max });
   return null;
 }
 
@@ -55,6 +60,7 @@ export function createHttpServer(services: Services, { graphql, metrics, tracing
   const { config, log, system: db } = services;
   const inFlight = new Set<Promise<unknown>>();
   const serveConsole = consoleSite(config);
+  const serveGraphiQL = config.GRAPHIQL ? graphiqlSite(config) : null;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -73,6 +79,8 @@ export function createHttpServer(services: Services, { graphql, metrics, tracing
     }
     // The approvals console: static files built from console/src, with their own CSP.
     if (path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`)) return serveConsole(req, res);
+    // GraphiQL: its page for a browser at /graphql, its hashed files under /graphiql.
+    if (serveGraphiQL && ((path === '/graphql' && wantsGraphiQL(req)) || path.startsWith(`${GRAPHIQL_ASSETS}/`))) return serveGraphiQL(req, res, path);
     const requestId = newRequestId(req.headers['x-request-id'] as string | undefined);
     res.setHeader('x-request-id', requestId);
     const cors = corsOutcome(config.CORS_ORIGINS, { method: req.method ?? 'GET', headers: req.headers });

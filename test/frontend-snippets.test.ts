@@ -170,7 +170,7 @@ describe('the CORS and CSRF answers it describes', () => {
       });
       const actual = await fetch(`${url}/graphql`, { method: 'POST', headers: { origin: APP, 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
       expect(actual.headers.get('access-control-allow-origin')).toBe(APP);
-      expect(await actual.json()).toEqual({ data: { __typename: 'Query' } });
+      expect(await actual.json()).toEqual({ data: { __typename: 'Query' }, extensions: { cost: { requested: 0, limit: 5000 } } });
       const other = await fetch(`${url}/graphql`, { method: 'POST', headers: { origin: 'https://elsewhere.example', 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
       expect(other.status).toBe(403);
     } finally {
@@ -183,6 +183,6 @@ describe('the CORS and CSRF answers it describes', () => {
     expect(get.status).toBe(403);
     expect((await get.json()).errors[0].message).toBe('Required CSRF header(s) not present');
     const withHeader = await fetch(`http://${origin}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
-    expect(await withHeader.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await withHeader.json()).toEqual({ data: { __typename: 'Query' }, extensions: { cost: { requested: 0, limit: 5000 } } });
   });
 });

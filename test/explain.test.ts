@@ -262,8 +262,9 @@ describe('explainAccess', () => {
         code: 'FORBIDDEN',
         rule: 'kpis.explainAccess',
         reason: `Permission to explain any member's access to a KPI (explainAccess) belongs to the ADMIN and OWNER roles; your role here is ${as === o.viewer ? 'VIEWER' : 'EDITOR'}.`,
-        nextStep: 'Ask an OWNER or ADMIN of this organization if you need it.',
-        approvers: ['ADMIN', 'OWNER'],
+        // Only an OWNER may make a member ADMIN or OWNER.
+        nextStep: 'Ask a member with the OWNER role if you need it.',
+        approvers: ['OWNER'],
       });
     }
   });

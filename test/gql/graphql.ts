@@ -248,7 +248,7 @@ export type BatchingReviewItemsQueryVariables = Exact<{
 }>;
 
 
-export type BatchingReviewItemsQuery = { accessReview: { items: { edges: Array<{ node: { itemType: AccessReviewItemType, decision: ReviewOutcome | null, subject: { email: string }, reviewer: { email: string }, decidedBy: { email: string } | null, scope: { value: string, user: { email: string }, dimension: { key: string } } | null, role: { name: string, parent: { name: string } | null } | null, review: { title: string } } }> } } };
+export type BatchingReviewItemsQuery = { accessReview: { items: { edges: Array<{ node: { itemType: AccessReviewItemType, decision: ReviewOutcome | null, subject: { email: string }, reviewer: { email: string }, decidedBy: { email: string } | null, scope: { value: string, user: { email: string }, dimension: { key: string } } | null, role: { name: string, parent: { name: string } | null } | null, review: { title: string } } }> } } | null };
 
 export type BatchingWorkflowsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -550,7 +550,7 @@ export type ApprovalRequestQQueryVariables = Exact<{
 }>;
 
 
-export type ApprovalRequestQQuery = { approvalRequest: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, proposedChanges: unknown, requestedBy: { id: string, email: string }, decidedBy: { id: string, email: string } | null } };
+export type ApprovalRequestQQuery = { approvalRequest: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, proposedChanges: unknown, requestedBy: { id: string, email: string }, decidedBy: { id: string, email: string } | null } | null };
 
 export type ApproveRequestMutationVariables = Exact<{
   id: string;
@@ -920,7 +920,7 @@ export type QuorumProgressQueryVariables = Exact<{
 }>;
 
 
-export type QuorumProgressQuery = { approvalRequest: { id: string, status: ApprovalStatus, requiredApprovals: number, countedRoles: Array<OrgRole>, approvalCount: number, approvals: Array<{ role: OrgRole, approver: { email: string } }> } };
+export type QuorumProgressQuery = { approvalRequest: { id: string, status: ApprovalStatus, requiredApprovals: number, countedRoles: Array<OrgRole>, approvalCount: number, approvals: Array<{ role: OrgRole, approver: { email: string } }> } | null };
 
 export type ReviewsDemoExtendMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -945,14 +945,14 @@ export type ReviewsItemsQueryVariables = Exact<{
 }>;
 
 
-export type ReviewsItemsQuery = { accessReview: { id: string, status: AccessReviewStatus, closedAt: string | null, progress: { total: number, undecided: number, kept: number, revoked: number, keptByDefault: number, revokedByDefault: number }, reviewers: Array<{ total: number, undecided: number, reviewer: { email: string } }>, items: { totalCount: number, edges: Array<{ node: { id: string, itemType: AccessReviewItemType, decision: ReviewOutcome | null, automatic: boolean, subject: { email: string }, reviewer: { email: string }, decidedBy: { email: string } | null, scope: { value: string, active: boolean, dimension: { key: string } } | null } }> } } };
+export type ReviewsItemsQuery = { accessReview: { id: string, status: AccessReviewStatus, closedAt: string | null, progress: { total: number, undecided: number, kept: number, revoked: number, keptByDefault: number, revokedByDefault: number }, reviewers: Array<{ total: number, undecided: number, reviewer: { email: string } }>, items: { totalCount: number, edges: Array<{ node: { id: string, itemType: AccessReviewItemType, decision: ReviewOutcome | null, automatic: boolean, subject: { email: string }, reviewer: { email: string }, decidedBy: { email: string } | null, scope: { value: string, active: boolean, dimension: { key: string } } | null } }> } } | null };
 
 export type ReviewsRoleItemsQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type ReviewsRoleItemsQuery = { accessReview: { items: { edges: Array<{ node: { id: string, itemType: AccessReviewItemType, decision: ReviewOutcome | null, subject: { email: string }, role: { name: string } | null } }> } } };
+export type ReviewsRoleItemsQuery = { accessReview: { items: { edges: Array<{ node: { id: string, itemType: AccessReviewItemType, decision: ReviewOutcome | null, subject: { email: string }, role: { name: string } | null } }> } } | null };
 
 export type ReviewsMineQueryVariables = Exact<{
   reviewId?: string | null | undefined;

@@ -133,7 +133,7 @@ const ACCESSORS: PropertyDescriptorMap = {
       const { caller } = this[STATE];
       const user = this.user;
       if (caller.organizationProblem) throw caller.organizationProblem;
-      enforce(membershipDecision(caller.membership?.status ?? null, user.email));
+      enforce(membershipDecision(caller.membership?.status ?? null, user.email, caller.membership?.role ?? null));
       return caller.membership;
     },
   },

@@ -49,8 +49,12 @@ describe('inbox', () => {
     expect(await inboxIds(o.emails.viewer2!)).toEqual([mine]);
     // Nothing crosses organizations.
     expect(await inboxIds(other.owner)).toEqual([]);
-    expect(codes(await server.gql(ApprovalRequestQ, { id: wf }, { as: other.owner }))).toEqual(['NOT_FOUND']);
-    expect(codes(await server.gql(ApprovalRequestQ, { id: pii }, { as: o.emails.admin2! }))).toEqual(['NOT_FOUND']);
+    // Null, as for an id that names no request (docs/errors.md, "Not found").
+    const missing = await server.gql(ApprovalRequestQ, { id: Buffer.from('ApprovalRequest:nope').toString('base64') }, { as: o.emails.admin2! });
+    expect(missing.errors).toBeUndefined();
+    expect(missing.data).toEqual({ approvalRequest: null });
+    expect((await server.gql(ApprovalRequestQ, { id: wf }, { as: other.owner })).data).toEqual({ approvalRequest: null });
+    expect(await server.gql(ApprovalRequestQ, { id: pii }, { as: o.emails.admin2! })).toEqual(missing);
   });
 
   it('filters by status and kind, newest first, and pages', async () => {

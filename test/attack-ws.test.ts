@@ -149,10 +149,10 @@ describe('subscriptions of members who may receive nothing', () => {
       data: [],
       errors: [
         {
-          message: 'Your membership in this organization is disabled. Ask one of its admins or owners.',
+          message: 'Your membership in this organization is disabled. Ask a member with the ADMIN and OWNER roles to re-enable it.',
           locations: [{ line: 1, column: 16 }],
           path: ['approvalEvents'],
-          extensions: { code: 'FORBIDDEN', rule: 'membership.disabled', reason: 'Your membership in this organization is disabled.', nextStep: 'Ask one of its admins or owners.', approvers: ['ADMIN', 'OWNER'] },
+          extensions: { code: 'FORBIDDEN', rule: 'membership.disabled', reason: 'Your membership in this organization is disabled.', nextStep: 'Ask a member with the ADMIN and OWNER roles to re-enable it.', approvers: ['ADMIN', 'OWNER'] },
         },
       ],
       closed: undefined,
@@ -210,12 +210,12 @@ describe('subscriptions of members who may receive nothing', () => {
     expect(errors).toEqual([
       [
         {
-          message: 'Your membership in this organization is no longer active, so this subscription has ended. Ask an ADMIN or OWNER of this organization to re-enable it.',
+          message: 'Your membership in this organization is no longer active, so this subscription has ended. Ask a member with the ADMIN and OWNER roles of this organization to re-enable it.',
           extensions: {
             code: 'FORBIDDEN',
             rule: 'membership.inactive',
             reason: 'Your membership in this organization is no longer active, so this subscription has ended.',
-            nextStep: 'Ask an ADMIN or OWNER of this organization to re-enable it.',
+            nextStep: 'Ask a member with the ADMIN and OWNER roles of this organization to re-enable it.',
             approvers: ['ADMIN', 'OWNER'],
           },
         },

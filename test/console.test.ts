@@ -301,9 +301,7 @@ describe('approvals console in Chromium', () => {
     expect(await textOf(alert)).toBe(
       [
         'The request was not sent',
-        'FORBIDDEN Permission to request a KPI access scope belongs to the VIEWER and EDITOR roles; your role here is OWNER.',
-        'Next step: Ask an OWNER or ADMIN of this organization if you need it.',
-        'Who can help: VIEWER, EDITOR',
+        'FORBIDDEN Permission to request a KPI access scope belongs to the VIEWER and EDITOR roles only; your role here is OWNER, which does not need it: there is nothing to ask anyone for.',
         'Rule: kpis.requestAccess',
       ].join('\n'),
     );

@@ -153,8 +153,9 @@ describe('previewWorkflow', () => {
       code: 'FORBIDDEN',
       rule: 'workflows.create',
       reason: 'Permission to create workflows belongs to the EDITOR, ADMIN and OWNER roles; your role here is VIEWER.',
-      nextStep: 'Ask an OWNER or ADMIN of this organization if you need it.',
-      approvers: ['EDITOR', 'ADMIN', 'OWNER'],
+      // Those who may make a VIEWER an EDITOR or more; an EDITOR may not.
+      nextStep: 'Ask a member with the ADMIN and OWNER roles if you need it.',
+      approvers: ['ADMIN', 'OWNER'],
     });
   });
 });

@@ -216,6 +216,22 @@ describe('myAccess', () => {
     expect(e.checks[0]!.decision.rule).toBe('kpis.no-grant');
   });
 
+  it('answers a KPI that does not exist exactly as one the member may not see; NOT_FOUND only to a role that sees every KPI', async () => {
+    const secret = (await server.gql(CreateKpi, { input: { key: 'secret', name: 'Secret', dimensionKeys: ['region'] } }, { as: o.owner })).data!.createKpi!.id;
+    // A NONE grant reaches the viewer (through "EMEA team" → Analysts → Regional): not to be told either.
+    await server.gql(SetKpiPermission, { roleId: ids.Regional!, kpiId: secret, access: 'NONE' }, { as: o.owner });
+    const missing = Buffer.from('Kpi:no-such-kpi').toString('base64');
+    for (const as of [o.viewer, o.editor]) {
+      const row = [{ dimension: 'region', value: 'EMEA' }];
+      const hidden = await server.gql(MyAccess, { kpiId: secret, row }, { as });
+      expect(hidden.errors).toBeUndefined();
+      expect(hidden.data!.myAccess).toMatchObject({ kpi: null, access: 'NONE', basis: 'NO_GRANT', grants: [], dimensions: [], rowVisible: false });
+      expect(hidden.data!.myAccess.decision.reason).toBe('No custom role you hold (directly or through groups, with their parents) grants RESTRICTED or FULL on this KPI.');
+      expect(await server.gql(MyAccess, { kpiId: missing, row }, { as })).toEqual(hidden);
+    }
+    for (const as of [o.admin, o.owner]) expect(codes(await server.gql(MyAccess, { kpiId: missing }, { as }))).toEqual(['NOT_FOUND']);
+  });
+
   it('agrees with the access the row filters enforce, for every member', async () => {
     for (const as of Object.values(o.emails)) {
       const explained = (await server.gql(MyAccess, { kpiId }, { as })).data!.myAccess.access;
@@ -262,8 +278,9 @@ describe('explainAccess', () => {
         code: 'FORBIDDEN',
         rule: 'kpis.explainAccess',
         reason: `Permission to explain any member's access to a KPI (explainAccess) belongs to the ADMIN and OWNER roles; your role here is ${as === o.viewer ? 'VIEWER' : 'EDITOR'}.`,
-        nextStep: 'Ask an OWNER or ADMIN of this organization if you need it.',
-        approvers: ['ADMIN', 'OWNER'],
+        // Only an OWNER may make a member ADMIN or OWNER.
+        nextStep: 'Ask a member with the OWNER role if you need it.',
+        approvers: ['OWNER'],
       });
     }
   });
@@ -274,7 +291,11 @@ describe('explainAccess', () => {
     expect(codes(await server.gql(ExplainAccess, { userId: stranger, kpiId }, { as: o.admin }))).toEqual(['NOT_FOUND']);
     // Nor a KPI of another organization.
     const theirs = (await server.gql(CreateKpi, { input: { key: 'theirs', name: 'T', dimensionKeys: [] } }, { as: other.owner })).data!.createKpi!.id;
-    expect(codes(await server.gql(MyAccess, { kpiId: theirs }, { as: o.viewer }))).toEqual(['NOT_FOUND']);
+    // To a VIEWER, as any KPI that does not exist here: NONE, nothing of it shown; to an ADMIN, NOT_FOUND.
+    const viewers = await server.gql(MyAccess, { kpiId: theirs }, { as: o.viewer });
+    expect(viewers.data!.myAccess).toMatchObject({ kpi: null, access: 'NONE', basis: 'NO_GRANT', grants: [] });
+    expect(viewers).toEqual(await server.gql(MyAccess, { kpiId: Buffer.from('Kpi:no-such-kpi').toString('base64') }, { as: o.viewer }));
+    expect(codes(await server.gql(MyAccess, { kpiId: theirs }, { as: o.admin }))).toEqual(['NOT_FOUND']);
   });
 });
 

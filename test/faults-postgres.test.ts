@@ -214,7 +214,7 @@ describe.runIf(Boolean(databaseUrl))('a PostgreSQL outage in the middle of a run
     });
 
   it('fails requests at once with their request id, turns /ready 503, logs one line without a stack, and recovers', async () => {
-    expect(await me('before-outage')).toEqual({ status: 200, requestId: 'before-outage', body: { data: { me: { memberships: [{ role: 'VIEWER' }] } } } });
+    expect(await me('before-outage')).toEqual({ status: 200, requestId: 'before-outage', body: { data: { me: { memberships: [{ role: 'VIEWER' }] } }, extensions: { cost: { requested: 11, actual: 2, limit: 5000 } } } });
     expect(await ready()).toEqual({ status: 200, body: { status: 'ready', liveEvents: process.env.TEST_REDIS_URL ? 'redis' : 'in-process' } });
     const before = captured.lines.length;
     const opened = await openSocket();
@@ -257,7 +257,7 @@ describe.runIf(Boolean(databaseUrl))('a PostgreSQL outage in the middle of a run
 
     proxy.restore();
     await until(async () => (await ready()).status === 200);
-    expect(await me('after-outage')).toEqual({ status: 200, requestId: 'after-outage', body: { data: { me: { memberships: [{ role: 'VIEWER' }] } } } });
+    expect(await me('after-outage')).toEqual({ status: 200, requestId: 'after-outage', body: { data: { me: { memberships: [{ role: 'VIEWER' }] } }, extensions: { cost: { requested: 11, actual: 2, limit: 5000 } } } });
     expect(captured.lines.filter((l) => l.level >= 50)).toEqual([]);
   });
 });

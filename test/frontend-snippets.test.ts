@@ -177,7 +177,7 @@ describe('the CORS and CSRF answers it describes', () => {
       });
       const actual = await fetch(`${url}/graphql`, { method: 'POST', headers: { origin: APP, 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
       expect(actual.headers.get('access-control-allow-origin')).toBe(APP);
-      expect(await actual.json()).toEqual({ data: { __typename: 'Query' } });
+      expect(await actual.json()).toEqual({ data: { __typename: 'Query' }, extensions: { cost: { requested: 0, limit: 5000 } } });
       const other = await fetch(`${url}/graphql`, { method: 'POST', headers: { origin: 'https://elsewhere.example', 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
       expect(other.status).toBe(403);
     } finally {
@@ -187,7 +187,7 @@ describe('the CORS and CSRF answers it describes', () => {
 
   it('runs a GET query without the CSRF header, and needs it on a form post', async () => {
     const get = await fetch(`http://${origin}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json' } });
-    expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await get.json()).toEqual({ data: { __typename: 'Query' }, extensions: { cost: { requested: 0, limit: 5000 } } });
     const form = await fetch(`http://${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `query=${encodeURIComponent('{ __typename }')}` });
     expect(form.status).toBe(403);
     expect((await form.json()).errors[0].extensions.rule).toBe(/`rule` `(http\.csrf-simple-request)`/.exec(page)![1]);

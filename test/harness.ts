@@ -66,6 +66,8 @@ export interface GqlResult<R> {
   status: number;
   data?: R | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  /** `cost` on every query and mutation (docs/errors.md, "Cost of an answer"). */
+  extensions?: Record<string, any>;
 }
 
 export interface TestServer {

@@ -119,8 +119,18 @@ describe('over the API', () => {
       { query: 'query($n: Int) { kpis(first: $n) { edges { node { data(first: $n) { totalCount edges { node { period } } } } } } }', variables: { n: 100 } },
       { as: OWNER },
     );
-    expect(refusal(nested)).toEqual({ code: 'OPERATION_LIMIT', rule: 'operation.cost', measured: 30_301, limit: 5000 });
-    expect(nested.errors![0]!.message).toMatch(/^The operation's cost is 30301, over the cost limit of 5000\./);
+    expect(refusal(nested)).toEqual({
+      code: 'OPERATION_LIMIT',
+      rule: 'operation.cost',
+      measured: 30_301,
+      limit: 5000,
+      fields: [
+        { path: 'kpis', cost: 30_301 },
+        { path: 'kpis.edges.node.data', cost: 30_100 },
+        { path: 'kpis.edges.node.data.totalCount', cost: 10_000 },
+      ],
+    });
+    expect(nested.errors![0]!.message).toMatch(/^The operation's cost is 30301, over the cost limit of 5000; the dearest fields are kpis \(30301\), kpis\.edges\.node\.data \(30100\), kpis\.edges\.node\.data\.totalCount \(10000\)\./);
 
     // No `first` anywhere is not free: two point lists under each of 20 KPIs, 20 points each.
     const points = 'edges { node { dimensions { value } } }';

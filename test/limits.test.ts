@@ -79,6 +79,6 @@ describe('body size', () => {
     expect(chunked.status).toBe(411);
     const fine = '{"query":"{ __typename }"}';
     const ok = await post(fine, { 'content-length': Buffer.byteLength(fine) });
-    expect(JSON.parse(ok.text)).toEqual({ data: { __typename: 'Query' } });
+    expect(JSON.parse(ok.text)).toEqual({ data: { __typename: 'Query' }, extensions: { cost: { requested: 0, limit: 5000 } } });
   });
 });

@@ -61,12 +61,12 @@ describe('refusals of live subscriptions', () => {
     await openReview();
     await follower.ended();
 
-    const decision = followReviewsDecision('DISABLED');
+    const decision = followReviewsDecision('DISABLED', 'ADMIN');
     expect(decision).toEqual({
       allowed: false,
       rule: 'membership.inactive',
       reason: 'Your membership in this organization is no longer active, so this subscription has ended.',
-      nextStep: 'Ask an ADMIN or OWNER of this organization to re-enable it.',
+      nextStep: 'Ask a member with the ADMIN and OWNER roles of this organization to re-enable it.',
       approvers: ['ADMIN', 'OWNER'],
     });
     expect(follower.errors.map(asReceived)).toEqual([
@@ -91,7 +91,7 @@ describe('refusals of live subscriptions', () => {
     // Disabling publishes a membership message: the stream ends without waiting for a request.
     ok(await server.gql(SetMemberStatus, { userId: await userIdOf(server, o.owner, o.emails.decider!), status: 'DISABLED' }, { as: o.owner }));
     await decider.ended();
-    expect(decider.errors.map(asReceived)).toEqual([expected(liveMembershipDecision('DISABLED'))]);
+    expect(decider.errors.map(asReceived)).toEqual([expected(liveMembershipDecision('DISABLED', 'ADMIN'))]);
     expect(decider.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'membership.inactive' });
   });
 });

@@ -100,7 +100,7 @@ describe('the production build', () => {
       expect(server.output()).toMatch(/bootstrap: created the organization and its owner/);
       const token = await login(server.port);
       const me = await gql(server.port, '{ me { user { email } } }', {}, token);
-      expect(me).toEqual({ status: 200, body: { data: { me: { user: { email: OWNER } } } } });
+      expect(me).toEqual({ status: 200, body: { data: { me: { user: { email: OWNER } } }, extensions: { cost: { requested: 2, limit: 5000 } } } });
       // Production: no GraphiQL page, no introspection.
       const page = await fetch(`http://127.0.0.1:${server.port}/graphql`, { headers: { accept: 'text/html' } });
       expect(await page.text()).not.toMatch(/graphiql/i);

@@ -182,7 +182,7 @@ describe('traces with the standard variables only (OTEL_EXPORTER_OTLP_ENDPOINT)'
   it('exports spans to the OTLP receiver over HTTP with protobuf', async () => {
     const port = await app.start(0, '127.0.0.1');
     const r = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
-    expect(await r.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await r.json()).toEqual({ data: { __typename: 'Query' }, extensions: { cost: { requested: 0, limit: 5000 } } });
     await until(async () => received.length > 0);
     expect(received[0]).toMatchObject({ path: '/v1/traces', contentType: 'application/x-protobuf' });
     expect(received[0]!.bytes).toBeGreaterThan(100);

@@ -48,8 +48,10 @@ describe('no oracle for stored PII', () => {
         },
       },
     });
-    expect(guessed).toEqual({ status: 200, data: answer('jane.doe@example.com') });
-    expect(other).toEqual({ status: 200, data: answer('john.roe@example.com') });
+    // updateCustomer 1 + customer 1 + pendingChange 1.
+    const cost = { cost: { requested: 3, limit: 5000 } };
+    expect(guessed).toEqual({ status: 200, data: answer('jane.doe@example.com'), extensions: cost });
+    expect(other).toEqual({ status: 200, data: answer('john.roe@example.com'), extensions: cost });
     // Neither changed the record.
     expect((await server.gql(CustomerQ, { id }, { as: o.owner })).data!.customer).toMatchObject({ email: EMAIL, phone: PHONE });
 

@@ -79,7 +79,8 @@ describe('changes', () => {
     expect((await server.gql(ApprovalRequests, { kind: 'PII_CHANGE' }, { as: o.owner })).data!.approvalRequests!.edges!.map((e) => e!.node!.id)).toContain(pending.id);
 
     // Another admin sees neither the request nor the proposed values.
-    expect(codes(await server.gql(ApprovalRequestQ, { id: pending.id }, { as: o.emails.admin2! }))).toEqual(['NOT_FOUND']);
+    const hidden = await server.gql(ApprovalRequestQ, { id: pending.id }, { as: o.emails.admin2! });
+    expect([hidden.errors, hidden.data]).toEqual([undefined, { approvalRequest: null }]);
     expect((await server.gql(CustomerQ, { id }, { as: o.emails.admin2! })).data!.customer!.pendingChanges).toEqual([]);
     // The owner sees them, and so does the requester.
     expect((await server.gql(ApprovalRequestQ, { id: pending.id }, { as: o.owner })).data!.approvalRequest!.proposedChanges).toEqual({ email: 'jane@new.example.com' });

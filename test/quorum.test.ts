@@ -81,7 +81,7 @@ describe('approval policies', () => {
       code: 'FORBIDDEN',
       rule: 'approvals.setPolicy',
       reason: 'Permission to set approval policies (how many distinct approvals a kind of request needs, and whose count) belongs to the OWNER role; your role here is ADMIN.',
-      nextStep: 'Ask an OWNER or ADMIN of this organization if you need it.',
+      nextStep: 'Ask a member with the OWNER role if you need it.',
       approvers: ['OWNER'],
     });
   });

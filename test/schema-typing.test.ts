@@ -46,7 +46,7 @@ const fieldOf = (coordinate: string) => {
 /** Fields whose value always exists for whoever may read them: a client must not have to check them for null. */
 const NON_NULL = [
   'Query.approvalRequests', 'Query.kpis', 'Query.workflows', 'Query.customers', 'Query.leads', 'Query.members', 'Query.auditEvents', 'Query.me',
-  'Query.myAccessScopes', 'Query.dimensions', 'Query.approvalRequest', 'Query.organization',
+  'Query.myAccessScopes', 'Query.dimensions', 'Query.organization',
   'Mutation.login', 'Mutation.approveRequest', 'Mutation.rejectRequest', 'Mutation.requestAccess', 'Mutation.createWorkflow', 'Mutation.runWorkflow',
   'Mutation.updateCustomer', 'Mutation.deleteCustomer', 'Mutation.recordKpiData', 'Subscription.approvalEvents', 'Subscription.myApprovalUpdates',
   'AuthPayload.token', 'AuthPayload.expiresAt', 'AuthPayload.user',
@@ -66,7 +66,7 @@ const NON_NULL = [
 
 /** Fields a caller may legitimately get null for (an optional column, a record they may not see, a field-level refusal). */
 const NULLABLE = [
-  'Query.node', 'Query.kpi', 'Query.workflow', 'Query.customer', 'Query.lead',
+  'Query.node', 'Query.kpi', 'Query.workflow', 'Query.customer', 'Query.lead', 'Query.approvalRequest', 'Query.accessReview',
   'Workflow.actions', 'Workflow.runs', 'WorkflowRun.output', 'WorkflowRun.finishedAt', 'WorkflowRun.error', 'Workflow.description', 'Workflow.approvalRequest',
   'ApprovalRequest.proposedChanges', 'ApprovalRequest.target', 'ApprovalRequest.targetId', 'ApprovalRequest.targetType', 'ApprovalRequest.workflow',
   'ApprovalRequest.decidedBy', 'ApprovalRequest.decidedAt', 'ApprovalRequest.piiAction', 'ApprovalRequest.dimension',

@@ -97,7 +97,7 @@ describe('a membership disabled meanwhile', () => {
     expect(codes(await server.gql(SetMemberStatus, { userId: await userIdOf(server, o.owner, o.emails.disabled!), status: 'DISABLED' }, { as: o.owner }))).toEqual([]);
     const after = await server.raise(o.editor, request('WORKFLOW', { label: 'after disabling' }));
     await s.ended();
-    const { message, extensions } = refusalError(liveMembershipDecision('DISABLED'));
+    const { message, extensions } = refusalError(liveMembershipDecision('DISABLED', 'ADMIN'));
     expect(s.errors).toEqual([{ message, extensions: { ...extensions } }]);
     expect(s.events.some((e) => e.request.id === after)).toBe(false);
     expect(afterWarmUp(s).at(-1)).toEqual({ event: 'complete', data: '' });

@@ -46,8 +46,17 @@ describe('approval policy', () => {
       nextStep: 'Use myApprovalUpdates to follow your own requests.',
       approvers: ['ADMIN', 'OWNER'],
     });
-    expect(liveMembershipDecision('ACTIVE').allowed).toBe(true);
-    expect(liveMembershipDecision('DISABLED')).toMatchObject({ allowed: false, rule: 'membership.inactive', nextStep: 'Ask an ADMIN or OWNER of this organization to re-enable it.' });
+    expect(liveMembershipDecision('ACTIVE', 'ADMIN').allowed).toBe(true);
+    expect(liveMembershipDecision('DISABLED', 'ADMIN')).toMatchObject({
+      allowed: false,
+      rule: 'membership.inactive',
+      nextStep: 'Ask a member with the ADMIN and OWNER roles of this organization to re-enable it.',
+      approvers: ['ADMIN', 'OWNER'],
+    });
+    // A disabled OWNER is re-enabled by another OWNER; a removed ADMIN invited again by an OWNER.
+    expect(liveMembershipDecision('DISABLED', 'OWNER')).toMatchObject({ approvers: ['OWNER'] });
+    expect(liveMembershipDecision('NONE', 'ADMIN')).toMatchObject({ nextStep: 'Ask a member with the OWNER role of this organization to invite you again.', approvers: ['OWNER'] });
+    expect(liveMembershipDecision('NONE', 'EDITOR')).toMatchObject({ approvers: ['ADMIN', 'OWNER'] });
   });
 
   it('lets only the requester cancel', () => {

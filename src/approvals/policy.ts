@@ -1,7 +1,7 @@
 // Who may decide, cancel, follow and read approval requests: pure rules over the matrix's
 // `approvals.decide.<KIND>` cells, unit-tested in policy.test.ts. The core gathers the facts
 // (is the caller a delegated approver of this request?) and asks these.
-import { capabilityDecision, cellOf, rolesAllowed, roleList } from '../authz/capabilities.ts';
+import { capabilityDecision, cellOf, restorersOf, rolesAllowed, roleList } from '../authz/capabilities.ts';
 import { allow, deny, type Decision } from '../authz/decision.ts';
 import { MATRIX, type CapabilityName, type Cell, type OrgRole } from '../authz/matrix.ts';
 import { APPROVAL_KINDS, type ApprovalKind } from './kinds.ts';
@@ -57,18 +57,25 @@ export const seesProposedChanges = (role: OrgRole, userId: string, requestedById
 /** Subscribing to approvalEvents: only members who may decide some request (else myApprovalUpdates). */
 export function subscribeDecision(role: OrgRole, decidesSomething: boolean): Decision {
   if (decidesSomething) return allow('approvals.subscribe');
+  // Who could make them a decider: delegate a dimension value to them (kpis.manage).
   return deny(
     'approvals.subscribe',
     `You may decide no approval requests in this organization (your role is ${role} and no dimension values are delegated to you), so this subscription has ended.`,
     'Use myApprovalUpdates to follow your own requests.',
-    decidersOf('WORKFLOW'),
+    rolesAllowed('kpis.manage'),
   );
 }
 
 /** A live subscription ends when its subscriber's membership is no longer active. */
-export function liveMembershipDecision(status: string): Decision {
+export function liveMembershipDecision(status: string, role: OrgRole): Decision {
   if (status === 'ACTIVE') return allow('membership.active');
-  return deny('membership.inactive', 'Your membership in this organization is no longer active, so this subscription has ended.', 'Ask an ADMIN or OWNER of this organization to re-enable it.', ['ADMIN', 'OWNER']);
+  const restorers = restorersOf(role, status);
+  return deny(
+    'membership.inactive',
+    'Your membership in this organization is no longer active, so this subscription has ended.',
+    `Ask a member with ${roleList(restorers)} of this organization to ${status === 'DISABLED' ? 're-enable it' : 'invite you again'}.`,
+    restorers,
+  );
 }
 
 /** Whether an approvalEvents subscriber receives an event about this request. */

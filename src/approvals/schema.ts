@@ -3,7 +3,6 @@ import { brandWithType, type ObjectRef } from '@pothos/core';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
-import { notFound } from '../errors.ts';
 import type { ApprovalRequest } from '../db/client.ts';
 import type { OrgRole } from '../authz/matrix.ts';
 import type { ApprovalPolicy } from '../db/client.ts';
@@ -11,7 +10,7 @@ import { OrgRoleEnum, UserRef } from '../identity/schema.ts';
 import { distinct, groupedBy, inOrderOf, requestLoader } from '../loaders.ts';
 import { connectionOf, pageArgs, pageOfRows } from '../pagination.ts';
 import * as approvals from './core.ts';
-import { requestGlobalId, type ApprovalEventShape } from './events.ts';
+import type { ApprovalEventShape } from './events.ts';
 import { APPROVAL_KINDS } from './kinds.ts';
 import { approverRoles, seesProposedChanges } from './policy.ts';
 import { approvalPolicies, countedRolesOf, setApprovalPolicy, votesOfRequests, type ApprovalRoute } from './quorum.ts';
@@ -23,7 +22,20 @@ export const ApprovalStatusEnum = builder.enumType('ApprovalStatus', { values: [
 const PII_ACTIONS = ['UPDATE_PII', 'SOFT_DELETE', 'HARD_DELETE'] as const;
 const isPiiAction = (value: string | null): value is (typeof PII_ACTIONS)[number] => (PII_ACTIONS as readonly (string | null)[]).includes(value);
 export const PiiChangeActionEnum = builder.enumType('PiiChangeAction', { values: PII_ACTIONS });
-const ApprovalEventTypeEnum = builder.enumType('ApprovalEventType', { values: ['REQUESTED', 'APPROVAL_PROGRESS', 'APPROVED', 'REJECTED', 'CANCELLED', 'EXPIRED', 'SCOPE_EXPIRING'] as const });
+// One enum for both subscriptions: the contract gives approvalEvents and myApprovalUpdates the same
+// ApprovalEvent and its type, so a second enum would break it; each value says which sends it.
+const ApprovalEventTypeEnum = builder.enumType('ApprovalEventType', {
+  description: 'What happened to a request. approvalEvents sends every value but SCOPE_EXPIRING; myApprovalUpdates sends every value.',
+  values: {
+    REQUESTED: { description: 'Raised (both subscriptions).' },
+    APPROVAL_PROGRESS: { description: 'An approval was recorded and more are needed (both subscriptions).' },
+    APPROVED: { description: 'Approved, its effect applied (both subscriptions).' },
+    REJECTED: { description: 'Rejected (both subscriptions).' },
+    CANCELLED: { description: 'Cancelled by its requester (both subscriptions).' },
+    EXPIRED: { description: 'Expired undecided (both subscriptions).' },
+    SCOPE_EXPIRING: { description: 'myApprovalUpdates only: the scope an approved ACCESS_SCOPE request gave the subscriber ends soon; approvalEvents never sends it.' },
+  } as const,
+});
 
 
 /**
@@ -125,14 +137,85 @@ export const ApprovalRequestRef = builder.node(builder.objectRef<ApprovalRequest
       type: 'JSON',
       nullable: true,
       description: 'The proposed PII values: visible to OWNER and the requester only (null for everyone else).',
-      resolve: async (r, _a, ctx) => {
-        if (!seesProposedChanges(ctx.member.role, ctx.user.id, r.requestedById)) return null;
-        // Events carry no proposed values: read them from the database.
-        const proposed = await proposedChangesOf(ctx).load(r.id);
-        return proposed ? JSON.parse(proposed) : null;
-      },
+      resolve: (r, _a, ctx) => proposedChangesFor(ctx, r),
+    }),
+    details: t.field({
+      type: ApprovalDetailsUnion,
+      description:
+        "What this kind of request is about, one type per kind (narrow on `__typename`): the flat fields' values, non-null where the kind always has them, under the same rules of who may read them.",
+      resolve: (r) => r,
     }),
   }),
+});
+
+/** The proposed PII values of a request, for the requester and the roles that decide PII changes; null for everyone else. */
+async function proposedChangesFor(ctx: Context, r: ApprovalRequest): Promise<unknown> {
+  if (!seesProposedChanges(ctx.member.role, ctx.user.id, r.requestedById)) return null;
+  // Events carry no proposed values: read them from the database.
+  const proposed = await proposedChangesOf(ctx).load(r.id);
+  return proposed ? JSON.parse(proposed) : null;
+}
+
+// ---------------------------------------------------------------- details per kind
+// The same request row under a type per kind; the domains add what only they can resolve
+// (`workflow`, `dimension`) to these, as they do to ApprovalRequest.
+
+export const WorkflowApprovalDetailsRef = builder.objectRef<ApprovalRequest>('WorkflowApprovalDetails');
+WorkflowApprovalDetailsRef.implement({
+  description: 'A WORKFLOW request: approving it lets the saved definition of its workflow run.',
+  fields: (t) => ({
+    workflowId: t.id({
+      description: "The workflow's global id (for node(id:)), kept after it is deleted.",
+      resolve: (r) => encodeGlobalID('Workflow', r.workflowId ?? ''),
+    }),
+  }),
+});
+
+export const AccessScopeApprovalDetailsRef = builder.objectRef<ApprovalRequest>('AccessScopeApprovalDetails');
+AccessScopeApprovalDetailsRef.implement({
+  description: 'An ACCESS_SCOPE request: approving it gives the requester a scope on a dimension value for a window.',
+  fields: (t) => ({
+    dimensionKey: t.string({ description: 'The dimension asked for, by key.', resolve: (r) => r.dimensionKey ?? '' }),
+    scopeValue: t.string({ description: 'The value asked for (`*`: every value).', resolve: (r) => r.scopeValue ?? '' }),
+    startsAt: t.expose('startsAt', { type: 'DateTime', nullable: true, description: 'When the scope would start; null: when approved.' }),
+    endsAt: t.expose('endsAt', { type: 'DateTime', nullable: true, description: "When the scope would end; null: no end (the organization sets no maximum)." }),
+  }),
+});
+
+export const PiiChangeApprovalDetailsRef = builder.objectRef<ApprovalRequest>('PiiChangeApprovalDetails');
+PiiChangeApprovalDetailsRef.implement({
+  description: 'A PII_CHANGE request: a change of the email or phone of a customer or lead, or its deletion.',
+  fields: (t) => ({
+    piiAction: t.field({ type: PiiChangeActionEnum, resolve: (r) => (isPiiAction(r.piiAction) ? r.piiAction : 'UPDATE_PII') }),
+    targetType: t.string({ description: 'Customer or Lead.', resolve: (r) => targetOf(r)?.type ?? '' }),
+    targetId: t.id({
+      description: "The record's global id (for node(id:)), kept after it is gone.",
+      resolve: (r) => {
+        const target = targetOf(r);
+        return target ? encodeGlobalID(target.type, target.id) : '';
+      },
+    }),
+    target: t.field({
+      type: ApprovalTargetRef,
+      nullable: true,
+      description: 'The record as the caller may read it: null once deleted for good, and for a soft-deleted one unless the caller may see deleted records.',
+      resolve: (r, _a, ctx) => loadTarget(ctx, r),
+    }),
+    proposedChanges: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The proposed values: visible to OWNER and the requester only (null for everyone else, and for deletions).',
+      resolve: (r, _a, ctx) => proposedChangesFor(ctx, r),
+    }),
+  }),
+});
+
+const DETAILS_BY_KIND = { WORKFLOW: WorkflowApprovalDetailsRef, ACCESS_SCOPE: AccessScopeApprovalDetailsRef, PII_CHANGE: PiiChangeApprovalDetailsRef } as const;
+
+const ApprovalDetailsUnion = builder.unionType('ApprovalDetails', {
+  description: 'The kind-specific part of an approval request, one type per kind.',
+  types: [WorkflowApprovalDetailsRef, AccessScopeApprovalDetailsRef, PiiChangeApprovalDetailsRef],
+  resolveType: (r) => DETAILS_BY_KIND[r.kind as keyof typeof DETAILS_BY_KIND],
 });
 
 const ApprovalRequestConnection = connectionOf(ApprovalRequestRef, 'ApprovalRequest');
@@ -163,14 +246,11 @@ builder.queryFields((t) => ({
   }),
   approvalRequest: t.field({
     type: ApprovalRequestRef,
-    description: 'One request the caller may decide or made; NOT_FOUND otherwise.',
+    nullable: true,
+    description: 'One request the caller may decide or made; null for any other id, whether it names no request or one the caller may not see (docs/errors.md, "Not found").',
     authScopes: { member: true },
     args: { id: t.arg.globalID({ required: true, for: ApprovalRequestRef }) },
-    resolve: async (_root, args, ctx) => {
-      const row = await approvals.findVisible(ctx, args.id.id);
-      if (!row) throw notFound('approval request you made or may decide', requestGlobalId(args.id.id));
-      return row;
-    },
+    resolve: async (_root, args, ctx) => (await approvals.findVisible(ctx, args.id.id)) ?? null,
   }),
 }));
 

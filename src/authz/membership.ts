@@ -1,17 +1,22 @@
 // The one precondition of every authorization in an organization: a member acts only while their
 // membership is ACTIVE. Below the context, which applies it on every use of `ctx.member`, and below
 // identity, whose caller resolution applies it first.
+import { restorersOf, roleList } from './capabilities.ts';
 import { allow, deny, type Decision } from './decision.ts';
+import type { OrgRole } from './matrix.ts';
 
 export type MembershipStatus = 'INVITED' | 'ACTIVE' | 'DISABLED';
 
 /** Whether a membership lets its user act in its organization at all. */
-export function membershipDecision(status: MembershipStatus | null, email: string): Decision {
+export function membershipDecision(status: MembershipStatus | null, email: string, role: OrgRole | null): Decision {
   switch (status) {
     case 'ACTIVE':
       return allow('membership.active');
-    case 'DISABLED':
-      return deny('membership.disabled', 'Your membership in this organization is disabled.', 'Ask one of its admins or owners.', ['ADMIN', 'OWNER']);
+    case 'DISABLED': {
+      // A disabled OWNER is re-enabled by another OWNER only.
+      const restorers = restorersOf(role ?? 'VIEWER', 'DISABLED');
+      return deny('membership.disabled', 'Your membership in this organization is disabled.', `Ask a member with ${roleList(restorers)} to re-enable it.`, restorers);
+    }
     case 'INVITED':
       return deny('membership.invited', 'Your membership in this organization awaits acceptance of its invite.', 'Accept it with `acceptInvite`.');
     default:

@@ -120,7 +120,7 @@ export async function resolveCaller(services: Services, input: CredentialInput):
       caller.organizationProblem = refusalError(noMembershipDecision());
   }
   const m = caller.membership;
-  const standing = m && membershipDecision(m.status, first.email);
+  const standing = m && membershipDecision(m.status, first.email, m.role);
   if (standing && !standing.allowed) caller.organizationProblem = refusalError(standing);
   return caller;
 }

@@ -40,7 +40,9 @@ describe('member administration', () => {
   });
 
   it('refuses self changes before anything else', () => {
-    expect(roleChangeDecision(m('a', 'OWNER'), m('a', 'OWNER'), 'OWNER', 5)).toMatchObject({ rule: 'members.self', approvers: ['ADMIN', 'OWNER'] });
+    // Only another OWNER changes an OWNER; another ADMIN or an OWNER an ADMIN.
+    expect(roleChangeDecision(m('a', 'OWNER'), m('a', 'OWNER'), 'OWNER', 5)).toMatchObject({ rule: 'members.self', nextStep: 'Ask another member with the OWNER role.', approvers: ['OWNER'] });
+    expect(roleChangeDecision(m('a', 'ADMIN'), m('a', 'ADMIN'), 'EDITOR', 5)).toMatchObject({ rule: 'members.self', approvers: ['ADMIN', 'OWNER'] });
     expect(statusChangeDecision(m('a', 'VIEWER'), m('a', 'VIEWER'), 'DISABLED', 1).rule).toBe('members.self');
   });
 
@@ -57,7 +59,7 @@ describe('member administration', () => {
       approvers: ['OWNER'],
     });
     expect(inviteDecision('ADMIN', 'EDITOR').allowed).toBe(true);
-    expect(inviteDecision('EDITOR', 'VIEWER')).toMatchObject({ allowed: false, rule: 'members.invite', approvers: ['ADMIN', 'OWNER'] });
+    expect(inviteDecision('EDITOR', 'VIEWER')).toMatchObject({ allowed: false, rule: 'members.invite', approvers: ['OWNER'] });
     expect(roleChangeDecision(m('a', 'ADMIN'), m('b', 'OWNER'), 'OWNER', 2)).toMatchObject({ rule: 'members.owner-immutable', approvers: ['OWNER'] });
     expect(roleChangeDecision(m('a', 'ADMIN'), m('b', 'VIEWER'), 'ADMIN', 2).rule).toBe('members.setRole.grant');
     expect(statusChangeDecision(m('a', 'ADMIN'), m('b', 'ADMIN'), 'DISABLED', 2).allowed).toBe(true);

@@ -2,9 +2,9 @@
 // changing a member's role or status, whose profile a member may read, and when a password check
 // may run. The use cases gather the facts under the right lock and ask these; policy.test.ts
 // tests them unit by unit.
-import { GRANTABLE_ROLES, MANAGEABLE_ROLES, allowsFully, capabilityDecision, roleList, rolesAllowed } from '../authz/capabilities.ts';
+import { GRANTABLE_ROLES, MANAGEABLE_ROLES, allowsFully, capabilityDecision, invitersOf, managersOf, roleList } from '../authz/capabilities.ts';
 import { allow, deny, firstRefusal, type Decision } from '../authz/decision.ts';
-import { ORG_ROLES, type OrgRole } from '../authz/matrix.ts';
+import type { OrgRole } from '../authz/matrix.ts';
 
 import type { MembershipStatus } from '../authz/membership.ts';
 
@@ -17,7 +17,7 @@ export interface MemberFacts {
 }
 
 /** Roles that may hand out `role` (for `approvers`). */
-const grantersOf = (role: OrgRole) => ORG_ROLES.filter((r) => GRANTABLE_ROLES[r].includes(role));
+const grantersOf = invitersOf;
 
 function grantDecision(rule: string, actorRole: OrgRole, role: OrgRole, verb: 'invite' | 'grant'): Decision {
   if (GRANTABLE_ROLES[actorRole].includes(role)) return allow(rule);
@@ -63,7 +63,8 @@ export function claimAccountDecision(inviteId: string, earliestPendingInviteId: 
 
 function manageDecision(actor: MemberFacts, target: MemberFacts, capability: 'members.setRole' | 'members.setStatus'): Decision {
   if (actor.userId === target.userId)
-    return deny('members.self', 'Nobody changes their own role or status.', `Ask another member with ${roleList(rolesAllowed(capability))}.`, rolesAllowed(capability));
+    // Those who may change a member of the actor's role: an OWNER only by another OWNER.
+    return deny('members.self', 'Nobody changes their own role or status.', `Ask another member with ${roleList(managersOf(actor.role))}.`, managersOf(actor.role));
   // The actor's facts are read again under the organization lock: a concurrent change may have
   // disabled them since the request began.
   if (actor.status !== 'ACTIVE')
@@ -71,7 +72,7 @@ function manageDecision(actor: MemberFacts, target: MemberFacts, capability: 'me
   const held = capabilityDecision(capability, actor.role);
   if (!held.allowed) return held;
   if (MANAGEABLE_ROLES[actor.role].includes(target.role)) return allow(capability);
-  const managers = ORG_ROLES.filter((r) => MANAGEABLE_ROLES[r].includes(target.role));
+  const managers = managersOf(target.role);
   return deny(
     'members.owner-immutable',
     `An ${actor.role} may not change an ${target.role}.`,

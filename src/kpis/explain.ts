@@ -8,7 +8,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { ApprovalRequest, Db, Kpi } from '../db/client.ts';
 import { approverRoles } from '../approvals/policy.ts';
 import { routeFor, type ApprovalRoute } from '../approvals/quorum.ts';
-import { capabilityDecision } from '../authz/capabilities.ts';
+import { allowsFully, capabilityDecision } from '../authz/capabilities.ts';
 import { enforce, type Decision } from '../authz/decision.ts';
 import type { OrgRole } from '../authz/matrix.ts';
 import type { Context } from '../context.ts';
@@ -111,24 +111,37 @@ async function grantsOf(db: Db, userId: string, kpiId: string) {
   return { paths, names };
 }
 
-async function explain(ctx: Context, subject: Subject, kpiId: string, asked: RowValue[], revealKpi: (access: KpiAccessLevel) => boolean): Promise<AccessExplanation> {
+/**
+ * `missingAsHidden`: a KPI that does not exist is explained as one the subject may not see (access
+ * NONE, nothing of it shown), so that the answer cannot tell the two apart (docs/errors.md, "Not found").
+ */
+async function explain(
+  ctx: Context,
+  subject: Subject,
+  kpiId: string,
+  asked: RowValue[],
+  revealKpi: (access: KpiAccessLevel) => boolean,
+  missingAsHidden = false,
+): Promise<AccessExplanation> {
   const { organizationId } = ctx.member;
   const { system } = ctx.services;
   const db = ctx.db;
   const now = ctx.services.clock.now();
   // The KPI by hand-confined system read: the scoped client hides a KPI from a member without
   // access, and "why can't I see it" is the question being answered.
-  const kpi = await system.kpi.findFirst({ where: { id: kpiId, organizationId } });
-  if (!kpi) throw notFound('KPI', encodeGlobalID('Kpi', kpiId));
+  const found = await system.kpi.findFirst({ where: { id: kpiId, organizationId } });
+  if (!found && !missingAsHidden) throw notFound('KPI', encodeGlobalID('Kpi', kpiId));
+  const kpi = found ?? { id: kpiId, key: '', createdById: null as string | null, dimensionKeys: '[]' };
   // The rule itself: the profile the row filters are built from.
   const profile = await loadKpiProfile(system, organizationId, subject.userId, subject.role, now);
-  const access: KpiAccessLevel = subject.status === 'ACTIVE' ? accessOf(profile, kpi.id) : 'NONE';
+  const access: KpiAccessLevel = found && subject.status === 'ACTIVE' ? accessOf(profile, kpi.id) : 'NONE';
   const shown = revealKpi(access);
   const kpiLabel = shown ? `KPI "${kpi.key}"` : 'this KPI';
   const who = subject.userId === ctx.user.id ? 'You' : subject.email;
 
   const { paths, names } = await grantsOf(db, subject.userId, kpi.id);
-  const basis = accessBasis({ role: subject.role, status: subject.status, access, createdKpi: kpi.createdById === subject.userId, paths, kpiLabel, who });
+  // Grants that reach a KPI the reader may not see (all NONE) would tell it exists: not counted then.
+  const basis = accessBasis({ role: subject.role, status: subject.status, access, createdKpi: kpi.createdById === subject.userId, paths: shown ? paths : [], kpiLabel, who });
   const grants: GrantPathView[] = shown
     ? paths.map((p, i) => ({
         access: p.access,
@@ -197,7 +210,7 @@ async function explain(ctx: Context, subject: Subject, kpiId: string, asked: Row
 
   return {
     userId: subject.userId,
-    kpi: shown ? kpi : null,
+    kpi: shown && found ? found : null,
     access,
     basis: basis.basis,
     decision: basis.decision,
@@ -209,12 +222,16 @@ async function explain(ctx: Context, subject: Subject, kpiId: string, asked: Row
   };
 }
 
-/** The caller's own access to a KPI. The KPI itself is shown only where they may see it. */
+/**
+ * The caller's own access to a KPI. The KPI itself is shown only where they may see it; a KPI that
+ * does not exist answers as one they may not see (NONE), except to a role that reads every KPI, for
+ * whom nothing is hidden (NOT_FOUND).
+ */
 export async function myAccess(ctx: Context, kpiId: string, row?: readonly RowValue[] | null): Promise<AccessExplanation> {
   const asked = checkRow(row);
   const { member } = ctx;
   const subject: Subject = { userId: ctx.user.id, email: ctx.user.email, role: member.role, status: member.status as Subject['status'] };
-  return explain(ctx, subject, kpiId, asked, (access) => access !== 'NONE');
+  return explain(ctx, subject, kpiId, asked, (access) => access !== 'NONE', !allowsFully('kpis.read', member.role));
 }
 
 /** Any member's access to a KPI, for ADMIN and OWNER (kpis.explainAccess). */

@@ -27,7 +27,7 @@ describe('KPI policy', () => {
   it('refuses a VIEWER writing by the matrix, whatever their access', () => {
     for (const access of KPI_ACCESS_LEVELS) {
       const decision = writeKpiDecision('VIEWER', 'revenue', access);
-      expect(decision).toMatchObject({ allowed: false, rule: 'kpis.write', approvers: ['EDITOR', 'ADMIN', 'OWNER'] });
+      expect(decision).toMatchObject({ allowed: false, rule: 'kpis.write', approvers: ['ADMIN', 'OWNER'] });
       expect(decision.reason).toMatch(/^Permission to create KPIs, record data and create alerts belongs to .*; your role here is VIEWER\.$/);
     }
   });

@@ -1,6 +1,6 @@
 // KPI rules as pure functions: who gains FULL on the KPIs they created, who writes to a KPI, who may
 // receive grants and who reads any member's scopes. Unit-tested in policy.test.ts.
-import { allowsFully, capabilityDecision, cellOf, roleList, rolesAllowed } from '../authz/capabilities.ts';
+import { allowsFully, capabilityDecision, cellOf, restorersOf, roleList, rolesAllowed } from '../authz/capabilities.ts';
 import { allow, deny, type Decision } from '../authz/decision.ts';
 import { ORG_ROLES, type OrgRole } from '../authz/matrix.ts';
 
@@ -139,7 +139,7 @@ export function accessBasis(f: AccessFacts): { basis: AccessBasis; winner: numbe
     return {
       basis: 'INACTIVE',
       winner: null,
-      decision: deny('membership.inactive', `${f.who === 'You' ? 'Your' : `${f.who}'s`} membership here is ${f.status}: no access to anything in this organization.`, 'An ADMIN or OWNER may re-enable it.', managers()),
+      decision: deny('membership.inactive', `${f.who === 'You' ? 'Your' : `${f.who}'s`} membership here is ${f.status}: no access to anything in this organization.`, `A member with ${roleList(restorersOf(f.role, f.status))} may ${f.status === 'DISABLED' ? 're-enable it' : 'let them in again'}.`, restorersOf(f.role, f.status)),
     };
   if (allowsFully('kpis.read', f.role))
     return {

@@ -2,7 +2,7 @@
 // variables and abstract types count as they run.
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { countDirectives, measureCost, measureShape, SERIES_COST } from './measure.ts';
+import { actualCost, costliestFields, countDirectives, measureCost, measureShape, SERIES_COST } from './measure.ts';
 
 const schema = buildSchema(`
   interface Node { id: ID! }
@@ -119,5 +119,37 @@ describe('the cost of a KPI series', () => {
     // Each chart: kpi 1 + series 400.
     expect(costOf(`{ ${[1, 2, 3, 4, 5].map(chart).join(' ')} }`)).toEqual({ cost: 5 * (1 + SERIES_COST), pages: [] });
     expect(costOf('{ kpis(first: 20) { edges { node { series { groups { key } } } } } }')).toMatchObject({ cost: 1 + 20 * (1 + 1 + SERIES_COST) });
+  });
+});
+
+describe('what an answer cost, and which fields cost most', () => {
+  const dashboard = '{ kpis(first: 10) { edges { node { key data(first: 25) { totalCount edges { cursor node { period value } } } } } } }';
+  const actual = (source: string, data: unknown, variables: Record<string, unknown> = {}) => actualCost(schema, parse(source), variables, undefined, data as Record<string, unknown>);
+  const kpi = (points: number) => ({ key: 'k', data: { totalCount: points, edges: Array.from({ length: points }, () => ({ cursor: 'c', node: { period: 'p', value: 1 } })) } });
+
+  it('counts each page at the most rows it returned, each list at its length, and nothing for what returned null', () => {
+    // Full pages: the requested cost.
+    expect(actual(dashboard, { kpis: { edges: Array.from({ length: 10 }, () => ({ node: kpi(25) })) } })).toBe(781);
+    // Two KPIs of 3 and 1 points: 1 + 2 × (1 + 1 + (1 + 3 × 3)).
+    expect(actual(dashboard, { kpis: { edges: [{ node: kpi(3) }, { node: kpi(1) }] } })).toBe(25);
+    expect(actual(dashboard, { kpis: { edges: [] } })).toBe(1);
+    expect(actual(dashboard, { kpis: null })).toBe(0);
+    expect(actual('{ tags { name } }', { tags: [{ name: 'a' }, { name: 'b' }] })).toBe(2);
+    // A page read for its count only: one row.
+    expect(actual('{ kpis(first: 50) { totalCount } }', { kpis: { totalCount: 7 } })).toBe(2);
+    // Through fragments and aliases.
+    expect(actual('{ x: kpis(first: 5) { ...E } } fragment E on KpiConnection { edges { node { id } } }', { x: { edges: [{ node: { id: '1' } }] } })).toBe(3);
+  });
+
+  it('names the dearest fields by response path with their share of the cost, not the edges and node of a connection', () => {
+    expect(costliestFields(schema, parse(dashboard), {}, undefined)).toEqual([
+      { path: 'kpis', cost: 781 },
+      { path: 'kpis.edges.node.data', cost: 760 },
+      { path: 'kpis.edges.node.data.totalCount', cost: 250 },
+    ]);
+    expect(costliestFields(schema, parse('query($n: Int) { a: tags { name } kpis(first: $n) { ...K } } fragment K on KpiConnection { totalCount }'), { n: 3 }, undefined, 2)).toEqual([
+      { path: 'a', cost: 10 },
+      { path: 'kpis', cost: 4 },
+    ]);
   });
 });

@@ -12,6 +12,7 @@ import {
   isListType,
   Kind,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -121,21 +122,41 @@ export interface Cost {
  * - introspection costs nothing (it is bounded by the schema, and off in production);
  * - `Kpi.series` costs SERIES_COST, whatever it selects.
  */
-function costEstimator(pages: PageRequest[]): ComplexityEstimator {
-  return ({ type, field, args, childComplexity }) => {
+function costEstimator(pages: PageRequest[], sizes?: ListSizes): ComplexityEstimator {
+  return ({ type, field, node, args, childComplexity }) => {
     if (field.name.startsWith('__') || type.name.startsWith('__')) return 0;
-    if (type.name === 'Kpi' && field.name === 'series') return SERIES_COST;
     const composite = isCompositeType(getNamedType(field.type));
     const own = composite || field.name === 'totalCount' ? 1 : 0;
-    if (field.args.some((a) => a.name === 'first')) {
+    let cost: number;
+    let factor = 1;
+    if (type.name === 'Kpi' && field.name === 'series') {
+      cost = SERIES_COST;
+    } else if (field.args.some((a) => a.name === 'first')) {
       const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
       pages.push({ field: `${type.name}.${field.name}`, first });
-      return own + Math.max(0, first) * childComplexity;
-    }
-    if (composite && isListType(getNullableType(field.type)) && !type.name.endsWith('Connection'))
-      return UNPAGED_LIST_SIZE * (own + childComplexity);
-    return own + childComplexity;
+      factor = Math.max(0, sizes?.rows ? (sizes.rows.get(node) ?? 0) : first);
+      cost = own + factor * childComplexity;
+    } else if (composite && isListType(getNullableType(field.type)) && !type.name.endsWith('Connection')) {
+      factor = sizes?.rows ? (sizes.rows.get(node) ?? 0) : UNPAGED_LIST_SIZE;
+      cost = factor * (own + childComplexity);
+    } else cost = own + childComplexity;
+    // What returned null everywhere (or was never reached) cost nothing.
+    if (sizes?.returned && !sizes.returned.has(node)) cost = 0;
+    sizes?.onField?.(node, type.name, cost, factor);
+    return cost;
   };
+}
+
+/**
+ * What the actual-cost run replaces the assumed sizes with (the rows each paginated field, and the
+ * elements each other list, returned at most), and an observer of every field's cost (for the
+ * costliest fields).
+ */
+interface ListSizes {
+  rows?: Map<FieldNode, number>;
+  /** The fields that returned a value (not null) somewhere. */
+  returned?: Set<FieldNode>;
+  onField?: (node: FieldNode, parentType: string, cost: number, factor: number) => void;
 }
 
 export type CostResult = Cost | { unmeasured: 'variables' | 'operation' } | { tooLarge: true };
@@ -156,10 +177,7 @@ export function measureCost(
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
   if (coerced.errors) return { unmeasured: 'variables' };
   const pages: PageRequest[] = [];
-  const single: DocumentNode = {
-    kind: Kind.DOCUMENT,
-    definitions: document.definitions.filter((d) => d === operation || d.kind === Kind.FRAGMENT_DEFINITION),
-  };
+  const single = singleOperation(document, operation);
   try {
     const cost = getComplexity({
       schema,
@@ -173,4 +191,135 @@ export function measureCost(
     if (error instanceof Error && /maximum allowed number of nodes/.test(error.message)) return { tooLarge: true };
     throw error;
   }
+}
+
+const singleOperation = (document: DocumentNode, operation: OperationDefinitionNode): DocumentNode => ({
+  kind: Kind.DOCUMENT,
+  definitions: document.definitions.filter((d) => d === operation || d.kind === Kind.FRAGMENT_DEFINITION),
+});
+
+/** A field of the operation by its response path (`kpis.edges.node.data`) and what it adds to the cost. */
+export interface CostedField {
+  path: string;
+  cost: number;
+}
+
+/**
+ * The fields that cost most, for a cost refusal: each field's share of the cost (its own, with what
+ * it selects, times the pages above it), dearest first, at most `count`. The `edges` and `node` of
+ * a connection are not listed (they carry their connection's cost); scalars cost nothing. Only for
+ * an operation measureCost measured.
+ */
+export function costliestFields(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | null | undefined,
+  operationName: string | null | undefined,
+  count = 5,
+): CostedField[] {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return [];
+  const seen = new Map<FieldNode, { parentType: string; cost: number; factor: number }>();
+  const observe: ListSizes = {
+    onField(node, parentType, cost, factor) {
+      const known = seen.get(node);
+      if (!known || known.cost < cost) seen.set(node, { parentType, cost, factor });
+    },
+  };
+  getComplexity({ schema, query: singleOperation(document, operation), variables: variables ?? {}, estimators: [costEstimator([], observe)], maxQueryNodes: MAX_COSTED_SELECTIONS });
+  const fragments = fragmentsOf(document);
+  const byPath = new Map<string, number>();
+  let visited = 0;
+  const walk = (set: SelectionSetNode | undefined, prefix: string, multiplier: number): void => {
+    for (const selection of set?.selections ?? []) {
+      if (++visited > MAX_COSTED_SELECTIONS) return;
+      if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, prefix, multiplier);
+      else if (selection.kind === Kind.FRAGMENT_SPREAD) walk(fragments.get(selection.name.value)?.selectionSet, prefix, multiplier);
+      else {
+        const field = seen.get(selection);
+        if (!field) continue;
+        const path = prefix ? `${prefix}.${(selection.alias ?? selection.name).value}` : (selection.alias ?? selection.name).value;
+        const share = field.cost * multiplier;
+        const wrapper = /(Connection|Edge)$/.test(field.parentType) && (selection.name.value === 'edges' || selection.name.value === 'node');
+        if (share > 0 && !wrapper) byPath.set(path, Math.max(byPath.get(path) ?? 0, share));
+        walk(selection.selectionSet, path, multiplier * field.factor);
+      }
+    }
+  };
+  walk(operation.selectionSet, '', 1);
+  return [...byPath]
+    .map(([path, cost]) => ({ path, cost }))
+    .sort((a, b) => b.cost - a.cost || a.path.localeCompare(b.path))
+    .slice(0, count);
+}
+
+const fragmentsOf = (document: DocumentNode) => {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  return fragments;
+};
+
+/**
+ * The cost of what the operation returned: the same rules, with each paginated field's `first` and
+ * each other list's assumed 10 replaced by the most rows or elements that field returned anywhere
+ * in `data` (0 where it returned none); a field that returned null everywhere costs nothing. Equal to the requested cost when every
+ * page came back full; lower when lists were shorter. Null when it cannot be measured.
+ */
+export function actualCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | null | undefined,
+  operationName: string | null | undefined,
+  data: Record<string, unknown> | null | undefined,
+): number | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return null;
+  const rows = new Map<FieldNode, number>();
+  const returned = new Set<FieldNode>();
+  const fragments = fragmentsOf(document);
+  let visited = 0;
+  const walk = (set: SelectionSetNode | undefined, value: unknown): void => {
+    if (!value || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const element of value) walk(set, element);
+      return;
+    }
+    const object = value as Record<string, unknown>;
+    for (const selection of set?.selections ?? []) {
+      if (++visited > MAX_ACTUAL_VISITS) return;
+      if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, object);
+      else if (selection.kind === Kind.FRAGMENT_SPREAD) walk(fragments.get(selection.name.value)?.selectionSet, object);
+      else {
+        const item = object[(selection.alias ?? selection.name).value];
+        if (item === undefined) continue;
+        if (item !== null) returned.add(selection);
+        rows.set(selection, Math.max(rows.get(selection) ?? 0, sizeOf(item)));
+        if (selection.selectionSet) walk(selection.selectionSet, item);
+      }
+    }
+  };
+  walk(operation.selectionSet, data);
+  try {
+    return getComplexity({
+      schema,
+      query: singleOperation(document, operation),
+      variables: variables ?? {},
+      estimators: [costEstimator([], { rows, returned })],
+      maxQueryNodes: MAX_COSTED_SELECTIONS,
+    });
+  } catch {
+    return null;
+  }
+}
+
+/** Selections visited in a response when measuring what it cost; past this the actual cost is not given. */
+const MAX_ACTUAL_VISITS = 1_000_000;
+
+/** A list's elements; a page's rows (its `edges` or `nodes`, or 1 for a page read for its count); 0 for null. */
+function sizeOf(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  if (Array.isArray(value)) return value.length;
+  let rows: number | null = null;
+  for (const inner of Object.values(value)) if (Array.isArray(inner)) rows = Math.max(rows ?? 0, inner.length);
+  return rows ?? 1;
 }

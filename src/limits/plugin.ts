@@ -6,7 +6,7 @@ import { GraphQLError, parse, type DocumentNode, type GraphQLSchema, type Valida
 import type { Plugin } from 'graphql-yoga';
 import { AppError, ErrorCode } from '../errors.ts';
 import { DEFAULT_PAGE_SIZE } from '../input-limits.ts';
-import { countDirectives, MAX_COSTED_SELECTIONS, measureCost, measureShape, UNPAGED_LIST_SIZE, type CostResult } from './measure.ts';
+import { actualCost, costliestFields, countDirectives, MAX_COSTED_SELECTIONS, measureCost, measureShape, UNPAGED_LIST_SIZE, type CostResult } from './measure.ts';
 
 export interface OperationLimits {
   maxTokens: number;
@@ -102,36 +102,78 @@ function measuredCost(schema: GraphQLSchema, document: DocumentNode, variables: 
   return result;
 }
 
-/** Page sizes and cost of the operation about to run, with its variables; null when it may run. */
-export function costRefusal(limits: OperationLimits, schema: GraphQLSchema, document: DocumentNode, variables: unknown, operationName?: string | null): AppError | null {
-  const result = measuredCost(schema, document, (variables ?? {}) as Record<string, unknown>, operationName);
+/**
+ * What an answer says of its cost (`extensions.cost`): `requested`, the cost measured before it ran
+ * (the figure the limit is compared with); `actual`, the same rules over what it returned, when that
+ * differs (lists shorter than their `first`); `limit`, MAX_COST.
+ */
+export interface CostExtension {
+  requested: number;
+  actual?: number;
+  limit: number;
+}
+
+/** How many of the costliest fields a cost refusal names. */
+export const COSTLIEST_FIELDS = 5;
+
+/** Page sizes and cost of the operation about to run, with its variables: the refusal, or null when it may run, and the cost measured. */
+export function costCheck(
+  limits: OperationLimits,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: unknown,
+  operationName?: string | null,
+): { refusal: AppError | null; requested: number | null } {
+  const vars = (variables ?? {}) as Record<string, unknown>;
+  const result = measuredCost(schema, document, vars, operationName);
   // Execution refuses these itself (unknown operation, variables of the wrong type) before any resolver runs.
-  if ('unmeasured' in result) return null;
+  if ('unmeasured' in result) return { refusal: null, requested: null };
   if ('tooLarge' in result)
-    return limitError(
-      'operation.cost',
-      `The operation expands (fragments included) to more than ${MAX_COSTED_SELECTIONS} field selections; it cannot be measured, so it is refused.`,
-      MAX_COSTED_SELECTIONS + 1,
-      MAX_COSTED_SELECTIONS,
-    );
+    return {
+      requested: null,
+      refusal: limitError(
+        'operation.cost',
+        `The operation expands (fragments included) to more than ${MAX_COSTED_SELECTIONS} field selections; it cannot be measured, so it is refused.`,
+        MAX_COSTED_SELECTIONS + 1,
+        MAX_COSTED_SELECTIONS,
+      ),
+    };
   const huge = result.pages.find((p) => p.first > limits.maxPageSize);
   if (huge)
-    return limitError(
-      'operation.page-size',
-      `\`first\` must be between 0 and ${limits.maxPageSize} (the maximum page size); ${huge.field} asked for ${huge.first}. Page through with \`after\`.`,
-      huge.first,
-      limits.maxPageSize,
-      { field: huge.field },
-    );
-  if (result.cost > limits.maxCost)
-    return limitError(
-      'operation.cost',
-      `The operation's cost is ${result.cost}, over the cost limit of ${limits.maxCost}. ${costHint} Ask for smaller pages, or split the operation.`,
-      result.cost,
-      limits.maxCost,
-    );
-  return null;
+    return {
+      requested: result.cost,
+      refusal: limitError(
+        'operation.page-size',
+        `\`first\` must be between 0 and ${limits.maxPageSize} (the maximum page size); ${huge.field} asked for ${huge.first}. Page through with \`after\`.`,
+        huge.first,
+        limits.maxPageSize,
+        { field: huge.field },
+      ),
+    };
+  if (result.cost > limits.maxCost) {
+    // Measured again for the refusal only, with every field's share: refusals are rare, answers are not.
+    const fields = costliestFields(schema, document, vars, operationName, COSTLIEST_FIELDS);
+    const named = fields.slice(0, 3).map((f) => `${f.path} (${f.cost})`).join(', ');
+    return {
+      requested: result.cost,
+      refusal: limitError(
+        'operation.cost',
+        `The operation's cost is ${result.cost}, over the cost limit of ${limits.maxCost}; the dearest fields are ${named}. ${costHint} Ask for smaller pages, or split the operation.`,
+        result.cost,
+        limits.maxCost,
+        { fields },
+      ),
+    };
+  }
+  return { refusal: null, requested: result.cost };
 }
+
+/** Page sizes and cost of the operation about to run, with its variables; null when it may run. */
+export function costRefusal(limits: OperationLimits, schema: GraphQLSchema, document: DocumentNode, variables: unknown, operationName?: string | null): AppError | null {
+  return costCheck(limits, schema, document, variables, operationName).refusal;
+}
+
+type Result = { data?: Record<string, unknown> | null; errors?: readonly unknown[]; extensions?: Record<string, unknown> };
 
 export function useOperationLimits(limits: OperationLimits): Plugin {
   const rule = shapeRule(limits);
@@ -144,9 +186,24 @@ export function useOperationLimits(limits: OperationLimits): Plugin {
       addValidationRule(rule);
     },
     onExecute({ args, setResultAndStopExecution }) {
-      const error = costRefusal(limits, args.schema, args.document, args.variableValues, args.operationName);
-      if (error) setResultAndStopExecution({ errors: [error] });
+      const { refusal, requested } = costCheck(limits, args.schema, args.document, args.variableValues, args.operationName);
+      if (refusal) {
+        setResultAndStopExecution({ errors: [refusal], ...(requested === null ? {} : { extensions: { cost: { requested, limit: limits.maxCost } } }) });
+        return;
+      }
+      if (requested === null) return;
+      // Every answer of a query or mutation says what it cost (docs/errors.md, "Cost of an answer").
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (!result || typeof result !== 'object' || Symbol.asyncIterator in result) return;
+          const answer = result as Result;
+          const actual = actualCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName, answer.data);
+          const cost: CostExtension = actual !== null && actual !== requested ? { requested, actual, limit: limits.maxCost } : { requested, limit: limits.maxCost };
+          setResult({ ...answer, extensions: { ...answer.extensions, cost } } as never);
+        },
+      };
     },
+    // A subscription's cost is checked when it opens; its events carry none (docs/errors.md).
     onSubscribe({ args, setResultAndStopExecution }) {
       const error = costRefusal(limits, args.schema, args.document, args.variableValues, args.operationName);
       if (error) setResultAndStopExecution({ errors: [error] });

@@ -73,19 +73,20 @@ describe('access review policy', () => {
   });
 
   it('lets every active member follow review events, and ends the stream of any other membership', () => {
-    expect(followReviewsDecision('ACTIVE')).toEqual({
+    expect(followReviewsDecision('ACTIVE', 'VIEWER')).toEqual({
       allowed: true,
       rule: 'reviews.follow',
       reason: 'Active members follow the reviews they take part in; ADMIN and OWNER follow every review.',
       nextStep: null,
     });
-    for (const status of ['DISABLED', 'INVITED', 'NONE'])
-      expect(followReviewsDecision(status)).toEqual({
+    for (const [status, again] of [['DISABLED', 're-enable it'], ['INVITED', 'invite you again'], ['NONE', 'invite you again']])
+      expect(followReviewsDecision(status!, 'VIEWER')).toEqual({
         allowed: false,
         rule: 'membership.inactive',
         reason: 'Your membership in this organization is no longer active, so this subscription has ended.',
-        nextStep: 'Ask an ADMIN or OWNER of this organization to re-enable it.',
+        nextStep: `Ask a member with the ADMIN and OWNER roles of this organization to ${again}.`,
         approvers: ['ADMIN', 'OWNER'],
       });
+    expect(followReviewsDecision('DISABLED', 'OWNER')).toMatchObject({ approvers: ['OWNER'] });
   });
 });

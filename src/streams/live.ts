@@ -81,7 +81,7 @@ export interface LiveStreamDefinition<Owner extends LiveOwner, Message, Wants, F
   /** The organization's messages through the process's pub/sub (in memory, or Redis across instances). */
   messages(owner: Owner, organizationId: string): AsyncIterableIterator<Message>;
   /** The domain policy's decision on a membership in this status: refused, the stream ends (or never starts). */
-  membershipDecision(status: string): Decision;
+  membershipDecision(status: string, role: OrgRole): Decision;
   /**
    * The domain policy's decision on following the stream with the subscriber's role, at subscribe
    * time and again at the first event after their role changed; null when the role does not matter.
@@ -317,7 +317,7 @@ class OrganizationFeed<Owner extends LiveOwner, Message, Wants, Facts, Event> {
   /** Passes the message on if the subscriber, as they are now, may have it; a promise while that is under way. */
   private offer(s: Subscription<Wants, Event>, now: CurrentMembership | undefined, message: Message, facts: Facts): Promise<void> | void {
     // No membership row at all (removed from the organization): status NONE, which no policy admits.
-    const standing = this.definition.membershipDecision(now?.status ?? 'NONE');
+    const standing = this.definition.membershipDecision(now?.status ?? 'NONE', now?.role ?? s.subscriber.role);
     if (!standing.allowed) return s.queue.fail(refusalError(standing));
     const { until } = s.subscriber;
     if (until && this.owner.clock.now().getTime() >= until.at.getTime()) return s.queue.fail(until.error());
@@ -410,7 +410,7 @@ export function liveStream<Owner extends LiveOwner, Message, Wants, Facts, Event
 
   return {
     async open(owner, { status, ...subscriber }, wants, after) {
-      const standing = definition.membershipDecision(status);
+      const standing = definition.membershipDecision(status, subscriber.role);
       if (!standing.allowed) throw refusalError(standing);
       const byRole = await definition.roleDecision(owner, subscriber, wants);
       if (byRole && !byRole.allowed) throw refusalError(byRole);

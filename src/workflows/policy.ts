@@ -92,10 +92,11 @@ export function runBlock(w: RunFacts): RunBlock | null {
 export const isScheduled = (w: RunFacts & { trigger: string }) => w.trigger === 'SCHEDULE' && runBlock(w) === null;
 
 /** The refusal runWorkflow answers with; `requestId` is the pending request's id, when there is one. */
-export function blockedRunDecision(name: string, block: RunBlock, status: string, requestId: string | null): Decision {
+export function blockedRunDecision(name: string, block: RunBlock, status: string, requestId: string | null, countedRoles: readonly OrgRole[] = []): Decision {
   if (block.rule === RUN_DISABLED)
     return deny(RUN_DISABLED, `Workflow "${name}" is disabled, so it did not run (a BLOCKED run was recorded).`, 'Enable it with updateWorkflow first.');
-  const approvers = rolesAllowed('approvals.decide.WORKFLOW');
+  // Those whose approval of the pending request counts (its snapshotted policy may count fewer roles).
+  const approvers = rolesAllowed('approvals.decide.WORKFLOW').filter((r) => countedRoles.length === 0 || countedRoles.includes(r));
   const who = `an ${approvers.join(' or ')} other than the requester may approve it`;
   return deny(
     RUN_NEEDS_APPROVAL,
@@ -121,6 +122,6 @@ export function outputDecision(role: OrgRole, revealed: readonly RevealedKpi[]):
     'workflows.output-reveals-kpi',
     `This run's output summarises ${hidden.map((k) => `KPI "${k.key}" (your access: ${k.access})`).join(', ')}; reading it needs FULL access to each.`,
     'Ask an ADMIN to grant FULL access through a custom role.',
-    ['ADMIN', 'OWNER'],
+    rolesAllowed('kpis.manage'),
   );
 }

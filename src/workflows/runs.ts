@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { requestGlobalId } from '../approvals/events.ts';
+import { countedRolesOf } from '../approvals/quorum.ts';
 import { auditedTransaction, callerActor, type Actor } from '../audit/record.ts';
 import { enforce, refusalError } from '../authz/decision.ts';
 import { contextFor, type Context } from '../context.ts';
@@ -200,8 +201,9 @@ export async function runWorkflow(ctx: Context, id: string): Promise<WorkflowRun
   const { run, block } = await execute(ctx.services, workflow, { trigger: 'MANUAL', actor: callerActor(ctx), triggeredById: ctx.user.id, occurrence: null });
   if (!block) return run;
   const requestId = workflow.approvalRequestId ? requestGlobalId(workflow.approvalRequestId) : null;
+  const pending = workflow.approvalRequestId ? await ctx.db.approvalRequest.findUnique({ where: { id: workflow.approvalRequestId }, select: { countedRoles: true } }) : null;
   throw refusalError(
-    blockedRunDecision(workflow.name, block, workflow.approvalStatus, requestId),
+    blockedRunDecision(workflow.name, block, workflow.approvalStatus, requestId, pending ? countedRolesOf(pending.countedRoles) : []),
     block.rule === RUN_NEEDS_APPROVAL ? ErrorCode.APPROVAL_REQUIRED : ErrorCode.CONFLICT,
     { approvalRequestId: requestId, runId: encodeGlobalID('WorkflowRun', run.id) },
   );

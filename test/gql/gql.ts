@@ -30,6 +30,8 @@ type Documents = {
     "\n  fragment ExplanationFields on KpiAccessExplanation {\n    user { email }\n    kpi { key }\n    access\n    basis\n    decision { allowed rule reason nextStep approvers }\n    grants { access via group { id name } roles { id name } wins description }\n    dimensions {\n      dimension values nextBoundary\n      scopes { value startsAt endsAt active }\n      decision { allowed rule reason nextStep approvers }\n      request { requiredApprovals approverRoles delegatedApprovers { email } }\n    }\n    nextBoundary\n    checks {\n      dimension value\n      decision { allowed rule reason nextStep approvers }\n      request { kind requiredApprovals countedRoles approverRoles delegatedApprovers { email } description }\n      pendingRequest { id approvalCount requiredApprovals }\n    }\n    rowVisible\n  }\n": typeof types.ExplanationFieldsFragmentDoc,
     "\n  query ExplainMyAccess($kpiId: ID!, $row: [KpiRowValue!]) { myAccess(kpiId: $kpiId, row: $row) { ...ExplanationFields } }\n": typeof types.ExplainMyAccessDocument,
     "\n  query ExplainAccessOf($userId: ID!, $kpiId: ID!, $row: [KpiRowValue!]) { explainAccess(userId: $userId, kpiId: $kpiId, row: $row) { ...ExplanationFields } }\n": typeof types.ExplainAccessOfDocument,
+    "query UrqlOrganization { organization { name } }": typeof types.UrqlOrganizationDocument,
+    "mutation UrqlCustomer($name: String!) { createCustomer(input: { name: $name }) { name } }": typeof types.UrqlCustomerDocument,
     "\n  query KpisScopeNode($id: ID!) { node(id: $id) { id ... on AccessScope { value user { email } } } }\n": typeof types.KpisScopeNodeDocument,
     "\n  mutation MatrixDeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n": typeof types.MatrixDeleteWorkflowDocument,
     "\n  query MatrixExplainAccess($userId: ID!, $kpiId: ID!) { explainAccess(userId: $userId, kpiId: $kpiId) { access basis } }\n": typeof types.MatrixExplainAccessDocument,
@@ -143,6 +145,8 @@ const documents: Documents = {
     "\n  fragment ExplanationFields on KpiAccessExplanation {\n    user { email }\n    kpi { key }\n    access\n    basis\n    decision { allowed rule reason nextStep approvers }\n    grants { access via group { id name } roles { id name } wins description }\n    dimensions {\n      dimension values nextBoundary\n      scopes { value startsAt endsAt active }\n      decision { allowed rule reason nextStep approvers }\n      request { requiredApprovals approverRoles delegatedApprovers { email } }\n    }\n    nextBoundary\n    checks {\n      dimension value\n      decision { allowed rule reason nextStep approvers }\n      request { kind requiredApprovals countedRoles approverRoles delegatedApprovers { email } description }\n      pendingRequest { id approvalCount requiredApprovals }\n    }\n    rowVisible\n  }\n": types.ExplanationFieldsFragmentDoc,
     "\n  query ExplainMyAccess($kpiId: ID!, $row: [KpiRowValue!]) { myAccess(kpiId: $kpiId, row: $row) { ...ExplanationFields } }\n": types.ExplainMyAccessDocument,
     "\n  query ExplainAccessOf($userId: ID!, $kpiId: ID!, $row: [KpiRowValue!]) { explainAccess(userId: $userId, kpiId: $kpiId, row: $row) { ...ExplanationFields } }\n": types.ExplainAccessOfDocument,
+    "query UrqlOrganization { organization { name } }": types.UrqlOrganizationDocument,
+    "mutation UrqlCustomer($name: String!) { createCustomer(input: { name: $name }) { name } }": types.UrqlCustomerDocument,
     "\n  query KpisScopeNode($id: ID!) { node(id: $id) { id ... on AccessScope { value user { email } } } }\n": types.KpisScopeNodeDocument,
     "\n  mutation MatrixDeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }\n": types.MatrixDeleteWorkflowDocument,
     "\n  query MatrixExplainAccess($userId: ID!, $kpiId: ID!) { explainAccess(userId: $userId, kpiId: $kpiId) { access basis } }\n": types.MatrixExplainAccessDocument,
@@ -318,6 +322,14 @@ export function graphql(source: "\n  query ExplainMyAccess($kpiId: ID!, $row: [K
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ExplainAccessOf($userId: ID!, $kpiId: ID!, $row: [KpiRowValue!]) { explainAccess(userId: $userId, kpiId: $kpiId, row: $row) { ...ExplanationFields } }\n"): (typeof documents)["\n  query ExplainAccessOf($userId: ID!, $kpiId: ID!, $row: [KpiRowValue!]) { explainAccess(userId: $userId, kpiId: $kpiId, row: $row) { ...ExplanationFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query UrqlOrganization { organization { name } }"): (typeof documents)["query UrqlOrganization { organization { name } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation UrqlCustomer($name: String!) { createCustomer(input: { name: $name }) { name } }"): (typeof documents)["mutation UrqlCustomer($name: String!) { createCustomer(input: { name: $name }) { name } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,13 +4,21 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** What happened to a request. approvalEvents sends every value but SCOPE_EXPIRING; myApprovalUpdates sends every value. */
 export type ApprovalEventType =
+  /** An approval was recorded and more are needed (both subscriptions). */
   | 'APPROVAL_PROGRESS'
+  /** Approved, its effect applied (both subscriptions). */
   | 'APPROVED'
+  /** Cancelled by its requester (both subscriptions). */
   | 'CANCELLED'
+  /** Expired undecided (both subscriptions). */
   | 'EXPIRED'
+  /** Rejected (both subscriptions). */
   | 'REJECTED'
+  /** Raised (both subscriptions). */
   | 'REQUESTED'
+  /** myApprovalUpdates only: the scope an approved ACCESS_SCOPE request gave the subscriber ends soon; approvalEvents never sends it. */
   | 'SCOPE_EXPIRING';
 
 export type ApprovalKind =
@@ -74,7 +82,7 @@ export type ConsoleRequestQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleRequestQuery = { approvalRequest: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string, displayName: string | null }, decidedBy: { id: string, email: string, displayName: string | null } | null, dimension: { key: string, name: string } | null } };
+export type ConsoleRequestQuery = { approvalRequest: { id: string, kind: ApprovalKind, status: ApprovalStatus, summary: string, justification: string | null, reason: string | null, createdAt: string, decidedAt: string | null, scopeValue: string | null, startsAt: string | null, endsAt: string | null, requestedBy: { id: string, email: string, displayName: string | null }, decidedBy: { id: string, email: string, displayName: string | null } | null, dimension: { key: string, name: string } | null } | null };
 
 export type ConsoleApproveMutationVariables = Exact<{
   id: string;

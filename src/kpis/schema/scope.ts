@@ -1,6 +1,6 @@
 // Access scopes: one's own (`myAccessScopes`), granting, revoking and delegating their approval
 // (ADMIN, OWNER), and requesting one (VIEWER, EDITOR) as an ACCESS_SCOPE approval request.
-import { ApprovalRequestRef } from '../../approvals/schema.ts';
+import { AccessScopeApprovalDetailsRef, ApprovalRequestRef } from '../../approvals/schema.ts';
 import { builder } from '../../builder.ts';
 import type { AccessScope } from '../../db/client.ts';
 import { OrganizationRef, UserRef } from '../../identity/schema.ts';
@@ -30,9 +30,11 @@ export const AccessScopeRef = builder.node(builder.objectRef<AccessScope>('Acces
   }),
 });
 
-builder.objectField(ApprovalRequestRef, 'dimension', (t) =>
-  t.field({ type: DimensionRef, nullable: true, resolve: (r, _a, ctx) => (r.dimensionKey ? dimensionByKey(ctx).load(r.dimensionKey) : null) }),
-);
+// The same field, the same resolver, on the request and on its details.
+for (const ref of [ApprovalRequestRef, AccessScopeApprovalDetailsRef])
+  builder.objectField(ref, 'dimension', (t) =>
+    t.field({ type: DimensionRef, nullable: true, resolve: (r, _a, ctx) => (r.dimensionKey ? dimensionByKey(ctx).load(r.dimensionKey) : null) }),
+  );
 
 builder.objectField(OrganizationRef, 'maxAccessDays', (t) =>
   t.exposeInt('maxAccessDays', { nullable: true, description: 'The longest window an access request may ask for, in days; null: no maximum.' }),

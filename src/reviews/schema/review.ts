@@ -98,8 +98,12 @@ const ReviewEventRef = builder.objectRef<ReviewEventShape>('AccessReviewEvent').
   }),
 });
 
+const findVisibleReview = async (ctx: Context, id: string): Promise<AccessReview | null> =>
+  ctx.db.accessReview.findFirst({ where: { AND: [{ id }, await visibleReviewsWhere(ctx.db, ctx.member.role, ctx.user.id)] } });
+
+/** For an operation acting on a review by id: NOT_FOUND where it names none the caller may see. */
 async function visibleReview(ctx: Context, id: string): Promise<AccessReview> {
-  const row = await ctx.db.accessReview.findFirst({ where: { AND: [{ id }, await visibleReviewsWhere(ctx.db, ctx.member.role, ctx.user.id)] } });
+  const row = await findVisibleReview(ctx, id);
   if (!row) throw notFound('access review you manage or review', reviewGlobalId(id));
   return row;
 }
@@ -123,10 +127,11 @@ builder.queryFields((t) => ({
   }),
   accessReview: t.field({
     type: AccessReviewRef,
-    description: 'One review the caller manages (ADMIN, OWNER) or has items in; NOT_FOUND otherwise.',
+    nullable: true,
+    description: 'One review the caller manages (ADMIN, OWNER) or has items in; null for any other id, whether it names no review or one the caller may not see (docs/errors.md, "Not found").',
     authScopes: { member: true },
     args: { id: t.arg.globalID({ required: true, for: AccessReviewBase }) },
-    resolve: (_r, args, ctx) => visibleReview(ctx, args.id.id),
+    resolve: (_r, args, ctx) => findVisibleReview(ctx, args.id.id),
   }),
 }));
 

@@ -1,7 +1,7 @@
 // The Workflow type with its queries and its create, update and delete mutations. VIEWER reads
 // name and status; `actions` needs workflows.readDetails (null with FORBIDDEN at its path otherwise).
 import { findVisible } from '../../approvals/core.ts';
-import { ApprovalRequestRef, ApprovalRouteRef, ApprovalTargetRef, approvalTargetType } from '../../approvals/schema.ts';
+import { ApprovalRequestRef, ApprovalRouteRef, ApprovalTargetRef, approvalTargetType, WorkflowApprovalDetailsRef } from '../../approvals/schema.ts';
 import { DecisionRef } from '../../decision-schema.ts';
 import { builder } from '../../builder.ts';
 import type { Workflow } from '../../db/client.ts';
@@ -70,14 +70,16 @@ export const WorkflowRef = builder.node(builder.objectRef<Workflow>('Workflow'),
 const WorkflowConnection = connectionOf(WorkflowRef, 'Workflow');
 approvalTargetType(WorkflowRef, (ctx, id) => recordById.workflow(ctx).load(id));
 
-builder.objectField(ApprovalRequestRef, 'workflow', (t) =>
-  t.field({
-    type: WorkflowRef,
-    nullable: true,
-    description: 'WORKFLOW requests: the workflow (as `target`); null once deleted.',
-    resolve: (r, _a, ctx) => (r.workflowId ? recordById.workflow(ctx).load(r.workflowId) : null),
-  }),
-);
+// The same field, the same resolver, on the request and on its details.
+for (const ref of [ApprovalRequestRef, WorkflowApprovalDetailsRef])
+  builder.objectField(ref, 'workflow', (t) =>
+    t.field({
+      type: WorkflowRef,
+      nullable: true,
+      description: 'WORKFLOW requests: the workflow (as `target`); null once deleted.',
+      resolve: (r, _a, ctx) => (r.workflowId ? recordById.workflow(ctx).load(r.workflowId) : null),
+    }),
+  );
 
 const ActionInput = builder.inputType('WorkflowActionInput', {
   fields: (t) => ({ kind: t.field({ type: ActionKindEnum, required: true }), config: t.field({ type: 'JSON' }) }),

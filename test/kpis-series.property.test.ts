@@ -211,7 +211,7 @@ describe('Kpi.series (property)', () => {
           }
         }
       }),
-      { numRuns: Number(process.env.SERIES_PROPERTY_RUNS ?? 6) },
+      { numRuns: Number(process.env.SERIES_PROPERTY_RUNS ?? 6), ...(process.env.SERIES_PROPERTY_SEED ? { seed: Number(process.env.SERIES_PROPERTY_SEED) } : {}) },
     );
   }, 240_000);
 });

@@ -59,6 +59,22 @@ query MyKpis {
   }
 }
 
+# A chart: monthly by region, from the rows you may see
+# (docs/analytics.md).
+query MonthlyByRegion {
+  kpis(first: 3) {
+    edges {
+      node {
+        key
+        series(input: { bucket: MONTH, timeZone: "Europe/Berlin", groupBy: ["region"] }) {
+          total { count sum }
+          groups { key points { period sum avg } }
+        }
+      }
+    }
+  }
+}
+
 query Inbox {
   approvalRequests(status: PENDING, first: 20) {
     totalCount

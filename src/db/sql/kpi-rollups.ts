@@ -203,7 +203,8 @@ export async function readSeriesPieces(sql: SqlDriver, organizationId: string, k
     params,
     planOf(params),
   );
-  return rows.map((r) => ({
+  // Without GROUP BY an aggregate over no row is one row of count 0: not a piece.
+  return rows.filter((r) => Number(r.count) > 0).map((r) => ({
     period: r.period === null || r.period === undefined ? new Date(NaN) : dateOf(r.period),
     g1: (r.g1 as string | undefined) ?? null,
     g2: (r.g2 as string | undefined) ?? null,

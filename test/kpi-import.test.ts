@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, PASSWORD, startTestServer, type TestServer } from './harness.ts';
+import { codes, PASSWORD, startTestServer, type GqlResult, type TestServer } from './harness.ts';
+import type { KpiDataQuery } from './gql/graphql.ts';
 import { orgWithRoles, rawId, restrictedAnalyst, type OrgFixture } from './fixtures.ts';
 import { AuditEvents, CreateDimension, CreateKpi, KpiData, Login } from './ops.ts';
 import { csvFields, ImportLineError, pointFromJson, records } from '../scripts/kpi-import-format.ts';
@@ -64,7 +65,7 @@ async function stored(kpiId: string): Promise<{ rows: Row[]; count: number; sum:
   let after: string | null = null;
   let summary = { count: 0, sum: 0 };
   for (;;) {
-    const r = await server.gql(KpiData, { id: kpiId, first: 100, after }, { as: o.admin });
+    const r: GqlResult<KpiDataQuery> = await server.gql(KpiData, { id: kpiId, first: 100, after }, { as: o.admin });
     expect(r.errors).toBeUndefined();
     const data = r.data!.kpi!.data!;
     summary = { count: r.data!.kpi!.summary!.count!, sum: r.data!.kpi!.summary!.sum ?? 0 };

@@ -8,7 +8,7 @@
 //    Prisma client and driver adapter: no validation, no rollups, no audit.
 // Each round writes a fresh KPI per system (the table grows alike for both); the systems
 // alternate within a round; medians over rounds. Request bodies and statement parameters are
-// built before the clock starts. Knobs: IMPORT_POINTS (100,000), IMPORT_BATCH (5,000),
+// built before the clock starts. Knobs: IMPORT_POINTS (100,000), IMPORT_BATCH (1,000, the CLI's default),
 // IMPORT_ROUNDS (3), BENCH_POSTGRES_URL (the local test server; skipped when unreachable).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +23,7 @@ import { createOrganizationWith } from '../src/identity/bootstrap.ts';
 import { createLogger } from '../src/logger.ts';
 
 const POINTS = Number(process.env.IMPORT_POINTS ?? 100_000);
-const BATCH = Number(process.env.IMPORT_BATCH ?? 5000);
+const BATCH = Number(process.env.IMPORT_BATCH ?? 1000);
 const ROUNDS = Number(process.env.IMPORT_ROUNDS ?? 3);
 /** Rows per INSERT statement: 8 parameters a row stays under SQLite's 32,766. */
 const ROWS_PER_STATEMENT = 2500;
@@ -54,7 +54,7 @@ async function target(name: string, url: string) {
   await migrateDatabase(url);
   const app = await buildApp(
     loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, JWT_SECRET: 'bench-secret-bench-secret-bench-secret-01', AUTH_DEV_HEADERS: '1', SEED_DEMO: '0', LOG_LEVEL: 'silent', MAX_BODY_BYTES: String(16 * 1024 * 1024) }),
-    { log: createLogger('silent') },
+    { log: createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent') },
   );
   const db = app.services.system;
   const provider = providerOf(url);

@@ -49,7 +49,7 @@ const cases: Case[] = [
   ['input.dimensionKeys[0]', () => server.gql(CreateKpi, kpiInput({ dimensionKeys: [long(41)] }), admin())],
   // Points are checked before the KPI is looked up: no NOT_FOUND for a KPI that does not exist.
   ['points', () => server.gql(RecordKpiData, { kpiId: missingKpi, points: [] }, admin())],
-  ['points', () => server.gql(RecordKpiData, { kpiId: missingKpi, points: Array.from({ length: 5001 }, () => point()) }, admin())],
+  ['points', () => server.gql(RecordKpiData, { kpiId: missingKpi, points: Array.from({ length: 10_001 }, () => point()) }, admin())],
   ['points[1].dimensions[0].value', () => server.gql(RecordKpiData, { kpiId: missingKpi, points: [point(), point(long(101))] }, admin())],
   ['points[0].dimensions[0].dimension', () => server.gql(RecordKpiData, { kpiId: missingKpi, points: [point('US', { dimensions: [{ dimension: long(41), value: 'US' }] })] }, admin())],
   ['points[0].dimensions', () => server.gql(RecordKpiData, { kpiId: missingKpi, points: [point('US', { dimensions: Array.from({ length: 5 }, () => ({ dimension: 'region', value: 'US' })) })] }, admin())],

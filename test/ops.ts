@@ -325,3 +325,22 @@ export const UpdateLead = graphql(`
 export const Leads = graphql(`
   query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }
 `);
+
+export const KpiSeries = graphql(`
+  query KpiSeries($id: ID!, $input: KpiSeriesInput!, $filter: KpiDataFilter) {
+    kpi(id: $id) {
+      summary(filter: $filter) { count sum avg min max }
+      series(input: $input) {
+        bucket timeZone groupBy
+        total { count sum avg min max }
+        groups { key total { count sum avg min max } points { period count sum avg min max } }
+      }
+    }
+  }
+`);
+
+export const RecordKpiBatch = graphql(`
+  mutation RecordKpiBatch($kpiId: ID!, $points: [KpiPointInput!]!, $batchKey: String) {
+    recordKpiData(kpiId: $kpiId, points: $points, batchKey: $batchKey)
+  }
+`);

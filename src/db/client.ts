@@ -9,7 +9,7 @@ import pg from 'pg';
 import { sqliteFilePath } from '../config.ts';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
 import { PrismaClient as SqliteClient, Prisma } from './generated/sqlite/client.ts';
-import { appendOnlyAudit } from './tenant.ts';
+import { appendOnlyAudit, appendOnlyKpiData } from './tenant.ts';
 
 export { Prisma };
 export type * from './generated/sqlite/client.ts';
@@ -228,7 +228,7 @@ export function openDatabaseWithDriver(databaseUrl: string, options: OpenOptions
     const onQuery = options.onQuery;
     (client as unknown as { $on(event: 'query', cb: (e: { query: string; params: string }) => void): void }).$on('query', (e) => onQuery(e.query, e.params));
   }
-  return { db: client.$extends(appendOnlyAudit) as unknown as Db, sql };
+  return { db: client.$extends(appendOnlyAudit).$extends(appendOnlyKpiData) as unknown as Db, sql };
 }
 
 /** A transaction client: what `$transaction(async (tx) => …)` hands over. */

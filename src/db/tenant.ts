@@ -210,13 +210,31 @@ export function confineArgs(model: string, operation: string, args: Args, scope:
   throw new TenantViolation(`operation ${operation} on ${model} is not supported by the tenant-scoped client`);
 }
 
-/** The extension: every model operation confined, raw SQL refused. */
+/**
+ * Write statements of src/db/sql/ that the tenant-scoped client may run inside a caller's
+ * transaction (the KPI rollups, which Prisma's model API cannot upsert atomically): only with the
+ * caller's organization as their first parameter, which each puts in every row it writes or
+ * matches. Anything else raw stays refused.
+ */
+const tenantStatements = new Set<string>();
+const EXECUTE_UNSAFE = /^\$executeRawUnsafe$/;
+export function tenantStatement(text: string): string {
+  tenantStatements.add(text);
+  return text;
+}
+
+/** The extension: every model operation confined, raw SQL refused but the fenced statements. */
 export function forCaller(scope: CallerScope) {
   return Prisma.defineExtension({
     name: 'tenant',
     query: {
       async $allOperations({ model, operation, args, query }) {
-        if (!model) throw new TenantViolation(`raw ${operation} is not allowed through the tenant-scoped client`);
+        if (!model) {
+          // A fenced statement of src/db/sql/ (registered there) whose tenant parameter is the caller's organization.
+          const raw = Array.isArray(args) ? (args as unknown[]) : [];
+          if (EXECUTE_UNSAFE.test(operation) && tenantStatements.has(raw[0] as string) && raw[1] === scope.organizationId) return query(args);
+          throw new TenantViolation(`raw ${operation} is not allowed through the tenant-scoped client`);
+        }
         // Row filters are computed (once per request) only when the query can reach a guarded model.
         const reaches = Boolean(scope.guarded?.size) && reachesGuarded(model, args as Args | undefined, scope.guarded!);
         const resolved: ResolvedScope = { ...scope, rows: scope.rowFilters && reaches ? await scope.rowFilters() : undefined };
@@ -243,3 +261,28 @@ export const appendOnlyAudit = Prisma.defineExtension({
 });
 
 export type { ModelName };
+
+/**
+ * KPI points are append-only and their rollups change only through src/db/sql/kpi-rollups.ts (in
+ * the transaction that inserts the points): any other update or delete is refused at the data
+ * layer, so the rollups cannot drift from the rows.
+ */
+const POINT_OPERATIONS = ['create', 'createMany', 'findFirst', 'findMany', 'findUnique', 'findUniqueOrThrow', 'findFirstOrThrow', 'count', 'aggregate', 'groupBy'];
+const READ_OPERATIONS = POINT_OPERATIONS.slice(2);
+export const appendOnlyKpiData = Prisma.defineExtension({
+  name: 'append-only-kpi-data',
+  query: {
+    kpiDataPoint: {
+      $allOperations({ operation, args, query }) {
+        if (!POINT_OPERATIONS.includes(operation)) throw new TenantViolation(`KPI data points are append-only: ${operation} is refused`);
+        return query(args);
+      },
+    },
+    kpiRollup: {
+      $allOperations({ operation, args, query }) {
+        if (!READ_OPERATIONS.includes(operation)) throw new TenantViolation(`KPI rollups change only with the points they sum: ${operation} is refused`);
+        return query(args);
+      },
+    },
+  },
+});

@@ -13,7 +13,10 @@ export const LIMITS = {
   /** Values of one dimension, and values one filter may list. */
   values: 500,
   justification: JUSTIFICATION_MAX,
-  points: 5000,
+  /** Points per recordKpiData batch: 10,000 points of two dimensions are about 1.3 MB of JSON, within the 2 MB body limit. */
+  points: 10_000,
+  /** Characters of a batch's key (recordKpiData's batchKey). */
+  batchKey: 200,
   magnitude: 1e15,
 } as const;
 

@@ -4,7 +4,8 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { auditedTransaction, callerActor } from '../audit/record.ts';
 import { refusalError } from '../authz/decision.ts';
 import type { Context } from '../context.ts';
-import type { Db, Prisma } from '../db/client.ts';
+import { isUniqueViolation, type Db, type Prisma } from '../db/client.ts';
+import { upsertRollups, type RollupPoint } from '../db/sql/kpi-rollups.ts';
 import { notFound } from '../errors.ts';
 import { accessOf, bumpAccessVersion, dimensionColumn, MAX_DIMENSIONS, profileFor } from './access.ts';
 import { dimensionByKey, valuesOf } from './dimensions.ts';
@@ -113,31 +114,59 @@ async function pointRows(ctx: Context, kpi: { id: string; key: string; organizat
   });
 }
 
-/** Validates and stores a batch of points, all or nothing; fires alerts and publishes them after commit. */
-export async function recordKpiData(ctx: Context, kpiId: string, points: readonly PointInput[]) {
+/** A client's key for a batch (resumable imports): 1 to LIMITS.batchKey characters. */
+function checkBatchKey(batchKey: string | null | undefined): string | null {
+  if (batchKey === null || batchKey === undefined) return null;
+  if (!batchKey.trim()) throw refuse('batchKey', 'is blank: omit it, or give the key that names this batch (e.g. the file and line it starts at).');
+  if (batchKey.length > LIMITS.batchKey) throw refuse('batchKey', `is at most ${LIMITS.batchKey} characters; it had ${batchKey.length}.`);
+  return batchKey;
+}
+
+/**
+ * Validates and stores a batch of points, all or nothing, with their rollups and one audit event;
+ * fires alerts and publishes them after commit. With `batchKey`, a batch already recorded under
+ * that key (for this KPI) is not recorded again: the call returns the count recorded then, also
+ * when two calls with the same key race (the key's row is unique; the loser re-reads it).
+ */
+export async function recordKpiData(ctx: Context, kpiId: string, points: readonly PointInput[], batchKey?: string | null) {
   checkBatchShape(points);
+  const key = checkBatchKey(batchKey);
   const kpi = await visibleKpi(ctx, kpiId);
   const decision = writeKpiDecision(ctx.member.role, kpi.key, accessOf(await profileFor(ctx.rowRequest), kpi.id));
   if (!decision.allowed) throw refusalError(decision);
   const rows = await pointRows(ctx, kpi, points);
-  const fired = await auditedTransaction(callerActor(ctx), async (tx, record) => {
-    await tx.kpiDataPoint.createMany({ data: rows });
-    // Readers cache which dimension values occur per dataVersion (present-values.ts).
-    await tx.kpi.updateMany({ where: { id: kpi.id }, data: { dataVersion: { increment: 1 } } });
-    const alerts = await tx.alert.findMany({ where: { kpiId: kpi.id } });
-    const firings: { id: string; alertId: string }[] = [];
-    for (const alert of alerts) {
-      for (const row of rows) {
-        if (!crosses(alert.operator, row.value, alert.threshold)) continue;
-        const firing = await tx.alertFiring.create({
-          data: { organizationId: kpi.organizationId, alertId: alert.id, kpiId: kpi.id, period: row.period as Date, value: row.value },
-        });
-        firings.push({ id: firing.id, alertId: alert.id });
-      }
-    }
-    await record({ action: 'kpi.data.record', targetType: 'Kpi', targetId: kpi.id, metadata: { key: kpi.key, points: rows.length, alertsFired: firings.length } });
-    return firings;
-  });
+  const recorded = async () => (key === null ? null : ((await ctx.db.kpiBatch.findUnique({ where: { kpiId_key: { kpiId: kpi.id, key } } }))?.points ?? null));
+  const before = await recorded();
+  if (before !== null) return before;
+  let fired: { id: string }[];
+  try {
+    fired = await auditedTransaction(callerActor(ctx), async (tx, record) => {
+      // First, so that a concurrent batch with the same key waits here and then fails as a duplicate.
+      if (key !== null) await tx.kpiBatch.create({ data: { organizationId: kpi.organizationId, kpiId: kpi.id, key, points: rows.length } });
+      await tx.kpiDataPoint.createMany({ data: rows });
+      await upsertRollups(tx, kpi.organizationId, ctx.services.sql.provider, kpi.id, rows as RollupPoint[]);
+      // Readers cache which dimension values occur per dataVersion (present-values.ts).
+      await tx.kpi.updateMany({ where: { id: kpi.id }, data: { dataVersion: { increment: 1 } } });
+      const alerts = await tx.alert.findMany({ where: { kpiId: kpi.id } });
+      const firings = alerts.flatMap((alert) =>
+        rows
+          .filter((row) => crosses(alert.operator, row.value, alert.threshold))
+          .map((row) => ({ organizationId: kpi.organizationId, alertId: alert.id, kpiId: kpi.id, period: row.period as Date, value: row.value })),
+      );
+      const created = firings.length ? await tx.alertFiring.createManyAndReturn({ data: firings, select: { id: true } }) : [];
+      await record({
+        action: 'kpi.data.record',
+        targetType: 'Kpi',
+        targetId: kpi.id,
+        metadata: { key: kpi.key, points: rows.length, alertsFired: created.length, ...(key === null ? {} : { batchKey: key }) },
+      });
+      return created;
+    });
+  } catch (error) {
+    const after = isUniqueViolation(error) ? await recorded() : null;
+    if (after !== null) return after;
+    throw error;
+  }
   for (const f of fired) ctx.services.pubsub.publish('org:event', kpi.organizationId, { type: 'alert.fired', id: f.id });
   return rows.length;
 }

@@ -91,6 +91,8 @@ type Documents = {
     "\n  mutation CreateLead($input: LeadInput!) { createLead(input: $input) { id name source email phone } }\n": typeof types.CreateLeadDocument,
     "\n  mutation UpdateLead($id: ID!, $input: LeadInput!) {\n    updateLead(id: $id, input: $input) { lead { id email phone source } pendingChange { id piiAction } }\n  }\n": typeof types.UpdateLeadDocument,
     "\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n": typeof types.LeadsDocument,
+    "\n  query KpiSeries($id: ID!, $input: KpiSeriesInput!, $filter: KpiDataFilter) {\n    kpi(id: $id) {\n      summary(filter: $filter) { count sum avg min max }\n      series(input: $input) {\n        bucket timeZone groupBy\n        total { count sum avg min max }\n        groups { key total { count sum avg min max } points { period count sum avg min max } }\n      }\n    }\n  }\n": typeof types.KpiSeriesDocument,
+    "\n  mutation RecordKpiBatch($kpiId: ID!, $points: [KpiPointInput!]!, $batchKey: String) {\n    recordKpiData(kpiId: $kpiId, points: $points, batchKey: $batchKey)\n  }\n": typeof types.RecordKpiBatchDocument,
     "\n  mutation RaceSetPolicy($kind: ApprovalKind!, $subject: String, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, subject: $subject, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) { requiredApprovals }\n  }\n": typeof types.RaceSetPolicyDocument,
     "\n  mutation RaceApprove($id: ID!) { approveRequest(id: $id) { id status approvalCount } }\n": typeof types.RaceApproveDocument,
     "\n  query DemoMyAccess($kpiId: ID!, $row: [KpiRowValue!]) {\n    myAccess(kpiId: $kpiId, row: $row) { access basis grants { description wins } checks { decision { rule reason nextStep approvers } } }\n  }\n": typeof types.DemoMyAccessDocument,
@@ -202,6 +204,8 @@ const documents: Documents = {
     "\n  mutation CreateLead($input: LeadInput!) { createLead(input: $input) { id name source email phone } }\n": types.CreateLeadDocument,
     "\n  mutation UpdateLead($id: ID!, $input: LeadInput!) {\n    updateLead(id: $id, input: $input) { lead { id email phone source } pendingChange { id piiAction } }\n  }\n": types.UpdateLeadDocument,
     "\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n": types.LeadsDocument,
+    "\n  query KpiSeries($id: ID!, $input: KpiSeriesInput!, $filter: KpiDataFilter) {\n    kpi(id: $id) {\n      summary(filter: $filter) { count sum avg min max }\n      series(input: $input) {\n        bucket timeZone groupBy\n        total { count sum avg min max }\n        groups { key total { count sum avg min max } points { period count sum avg min max } }\n      }\n    }\n  }\n": types.KpiSeriesDocument,
+    "\n  mutation RecordKpiBatch($kpiId: ID!, $points: [KpiPointInput!]!, $batchKey: String) {\n    recordKpiData(kpiId: $kpiId, points: $points, batchKey: $batchKey)\n  }\n": types.RecordKpiBatchDocument,
     "\n  mutation RaceSetPolicy($kind: ApprovalKind!, $subject: String, $requiredApprovals: Int!, $countedRoles: [OrgRole!]) {\n    setApprovalPolicy(kind: $kind, subject: $subject, requiredApprovals: $requiredApprovals, countedRoles: $countedRoles) { requiredApprovals }\n  }\n": types.RaceSetPolicyDocument,
     "\n  mutation RaceApprove($id: ID!) { approveRequest(id: $id) { id status approvalCount } }\n": types.RaceApproveDocument,
     "\n  query DemoMyAccess($kpiId: ID!, $row: [KpiRowValue!]) {\n    myAccess(kpiId: $kpiId, row: $row) { access basis grants { description wins } checks { decision { rule reason nextStep approvers } } }\n  }\n": types.DemoMyAccessDocument,
@@ -558,6 +562,14 @@ export function graphql(source: "\n  mutation UpdateLead($id: ID!, $input: LeadI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n"): (typeof documents)["\n  query Leads($includeDeleted: Boolean) { leads(first: 100, includeDeleted: $includeDeleted) { totalCount edges { node { id name email phone } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KpiSeries($id: ID!, $input: KpiSeriesInput!, $filter: KpiDataFilter) {\n    kpi(id: $id) {\n      summary(filter: $filter) { count sum avg min max }\n      series(input: $input) {\n        bucket timeZone groupBy\n        total { count sum avg min max }\n        groups { key total { count sum avg min max } points { period count sum avg min max } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query KpiSeries($id: ID!, $input: KpiSeriesInput!, $filter: KpiDataFilter) {\n    kpi(id: $id) {\n      summary(filter: $filter) { count sum avg min max }\n      series(input: $input) {\n        bucket timeZone groupBy\n        total { count sum avg min max }\n        groups { key total { count sum avg min max } points { period count sum avg min max } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecordKpiBatch($kpiId: ID!, $points: [KpiPointInput!]!, $batchKey: String) {\n    recordKpiData(kpiId: $kpiId, points: $points, batchKey: $batchKey)\n  }\n"): (typeof documents)["\n  mutation RecordKpiBatch($kpiId: ID!, $points: [KpiPointInput!]!, $batchKey: String) {\n    recordKpiData(kpiId: $kpiId, points: $points, batchKey: $batchKey)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

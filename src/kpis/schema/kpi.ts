@@ -12,6 +12,8 @@ import { createKpi, dimensionKeysOf, recordKpiData } from '../kpis.ts';
 import { KPI_ACCESS_LEVELS } from '../policy.ts';
 import { DimensionRef } from './dimension.ts';
 import { longLists, narrowToOccurring, occurringValues } from '../present-values.ts';
+import { TIME_BUCKETS } from '../buckets.ts';
+import { checkSeriesInput, kpiSeries, type Series, type SeriesGroup, type SeriesPoint } from '../series.ts';
 
 export const KpiAccessEnum = builder.enumType('KpiAccess', { values: KPI_ACCESS_LEVELS });
 
@@ -61,14 +63,14 @@ const KpiDataFilterInput = builder.inputType('KpiDataFilter', {
 type DataFilter = { from?: Date | null; to?: Date | null; dimensions?: readonly DimensionFilter[] | null } | null | undefined;
 
 /** The caller's filter as SQL conditions; row-level security is added by the extension on top. */
-function dataWhere(kpi: Kpi, filter: DataFilter): Prisma.KpiDataPointWhereInput {
+function dataWhere(kpi: Kpi, filter: DataFilter, field = 'filter'): Prisma.KpiDataPointWhereInput {
   const keys = dimensionKeysOf(kpi);
   const and: Prisma.KpiDataPointWhereInput[] = [{ kpiId: kpi.id }];
   if (filter?.from) and.push({ period: { gte: filter.from } });
   if (filter?.to) and.push({ period: { lt: filter.to } });
-  for (const [i, d] of dimensionFilters('filter.dimensions', filter?.dimensions).entries()) {
+  for (const [i, d] of dimensionFilters(`${field}.dimensions`, filter?.dimensions).entries()) {
     const index = keys.indexOf(d.dimension);
-    if (index < 0) throw refuse(`filter.dimensions[${i}].dimension`, `names "${d.dimension}", which KPI "${kpi.key}" does not have; its dimensions are ${keys.join(', ') || 'none'}.`);
+    if (index < 0) throw refuse(`${field}.dimensions[${i}].dimension`, `names "${d.dimension}", which KPI "${kpi.key}" does not have; its dimensions are ${keys.join(', ') || 'none'}.`);
     and.push({ [dimensionColumn(index)]: { in: [...d.values] } });
   }
   return { AND: and };
@@ -96,6 +98,46 @@ async function pointQuery(ctx: Context, organizationId: string, kpi: Kpi, condit
   if (long.length) visible = narrowToOccurring(visible, await occurringValues(ctx.services.sql, { id: kpi.id, organizationId, dataVersion: kpi.dataVersion }, long));
   return { visible, conditions };
 }
+
+const TimeBucketEnum = builder.enumType('TimeBucket', {
+  description: 'How `period` is cut into buckets: weeks start on Monday (ISO 8601), quarters are calendar quarters.',
+  values: TIME_BUCKETS,
+});
+const KpiSeriesInputRef = builder.inputType('KpiSeriesInput', {
+  fields: (t) => ({
+    bucket: t.field({ type: TimeBucketEnum, description: 'Bucket of `period`; omitted: no time axis (each group\'s `points` is empty and its `total` holds the figures).' }),
+    timeZone: t.string({ description: 'IANA time zone whose calendar cuts the buckets (e.g. Europe/Berlin); UTC when omitted.' }),
+    groupBy: t.stringList({ description: "Keys of the KPI's dimensions to split by, 0 to 2, in this order; no split when omitted." }),
+    filter: t.field({ type: KpiDataFilterInput }),
+    top: t.int({ description: 'Only the N groups with the largest SUM (ties by key), largest first; all groups, ordered by key, when omitted.' }),
+  }),
+});
+const KpiSeriesPointRef = builder.objectRef<SeriesPoint>('KpiSeriesPoint').implement({
+  fields: (t) => ({
+    period: t.expose('period', { type: 'DateTime', description: 'The instant the bucket starts in `timeZone`.' }),
+    count: t.exposeInt('count'),
+    sum: t.exposeFloat('sum', { nullable: true }),
+    avg: t.exposeFloat('avg', { nullable: true }),
+    min: t.exposeFloat('min', { nullable: true }),
+    max: t.exposeFloat('max', { nullable: true }),
+  }),
+});
+const KpiSeriesGroupRef = builder.objectRef<SeriesGroup>('KpiSeriesGroup').implement({
+  fields: (t) => ({
+    key: t.exposeStringList('key', { description: "The group's value of each `groupBy` dimension, in order; empty without groupBy (one group)." }),
+    total: t.field({ type: KpiSummaryRef, resolve: (g) => g.total }),
+    points: t.field({ type: [KpiSeriesPointRef], description: 'One per bucket holding at least one row the caller may see, oldest first.', resolve: (g) => g.points }),
+  }),
+});
+const KpiSeriesRef = builder.objectRef<Series>('KpiSeries').implement({
+  fields: (t) => ({
+    bucket: t.field({ type: TimeBucketEnum, nullable: true, resolve: (s) => s.bucket }),
+    timeZone: t.exposeString('timeZone'),
+    groupBy: t.exposeStringList('groupBy'),
+    total: t.field({ type: KpiSummaryRef, description: 'Over every row the caller may see within the filter: the same figures as `summary(filter)`.', resolve: (s) => s.total }),
+    groups: t.field({ type: [KpiSeriesGroupRef], resolve: (s) => s.groups }),
+  }),
+});
 
 export const KpiRef = builder.node(builder.objectRef<Kpi>('Kpi'), {
   id: { resolve: (k) => k.id },
@@ -147,6 +189,18 @@ export const KpiRef = builder.node(builder.objectRef<Kpi>('Kpi'), {
       resolve: async (k, args, ctx) => {
         const { organizationId } = ctx.member;
         return summarizePoints(ctx.services.sql, organizationId, await pointQuery(ctx, organizationId, k, [dataWhere(k, args.filter)]));
+      },
+    }),
+    series: t.field({
+      type: KpiSeriesRef,
+      description: "Aggregates of the rows the caller may see, split by time bucket and dimensions: what a dashboard's chart needs, in one request.",
+      args: { input: t.arg({ type: KpiSeriesInputRef, required: true }) },
+      // From the exact rollups where whole UTC days, months or years fit a bucket, from rows elsewhere (src/kpis/series.ts).
+      resolve: async (k, { input }, ctx) => {
+        checkSeriesInput(k, input);
+        const { organizationId } = ctx.member;
+        const conditions = dataWhere(k, { dimensions: input.filter?.dimensions }, 'input.filter');
+        return kpiSeries(ctx.services.sql, organizationId, k, input, await pointQuery(ctx, organizationId, k, [conditions]));
       },
     }),
   }),
@@ -202,9 +256,14 @@ builder.mutationFields((t) => ({
     resolve: (_r, a, ctx) => createKpi(ctx, a.input),
   }),
   recordKpiData: t.int({
-    description: 'Stores a batch of points, all or none; returns how many were stored. Needs FULL access to the KPI.',
+    description:
+      'Stores a batch of points (at most 10,000), all or none, with the rollups `series` reads; returns how many were stored. Needs FULL access to the KPI. With `batchKey`, a batch already recorded under that key for this KPI is not stored again: the call returns the count stored then (resumable imports).',
     authScopes: { can: 'kpis.write' },
-    args: { kpiId: t.arg.globalID({ required: true, for: KpiRef }), points: t.arg({ type: [KpiPointInput], required: true }) },
-    resolve: (_r, a, ctx) => recordKpiData(ctx, a.kpiId.id, a.points),
+    args: {
+      kpiId: t.arg.globalID({ required: true, for: KpiRef }),
+      points: t.arg({ type: [KpiPointInput], required: true }),
+      batchKey: t.arg.string({ description: 'Names this batch for this KPI (1 to 200 characters), so that sending it again after an interruption stores nothing twice.' }),
+    },
+    resolve: (_r, a, ctx) => recordKpiData(ctx, a.kpiId.id, a.points, a.batchKey),
   }),
 }));

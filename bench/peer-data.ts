@@ -3,12 +3,14 @@
 // KPI, its access scopes (windows included) become ours, its KPI rows become data points with
 // d1 = region and d2 = product. Point ids are the harness's ids zero-padded, so "newest first,
 // ties by id" orders rows exactly as its oracle does. Also an OWNER, and two users with one scope
-// per dimension and with 1,000 scopes, for the ratios.
+// per dimension and with 1,000 scopes, for the ratios. The KPI rollups are rebuilt after the bulk
+// insert (rebuildRollups), as recordKpiData maintains them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditKeysFrom, useAuditKeys } from '../src/audit/keys.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase, providerOf } from '../src/db/client.ts';
+import { rebuildRollups } from '../src/db/sql/kpi-rollups.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { systemClock } from '../src/clock.ts';
 import { createOrganizationWith } from '../src/identity/bootstrap.ts';
@@ -94,6 +96,8 @@ export async function loadPeerData(url: string, dataDir: string): Promise<{ poin
       url,
       rows.map((r) => ({ id: pointId(r.id!), organizationId, kpiId: r.kpi_id!, period: new Date(`${r.day}T00:00:00Z`), value: Number(r.value), d1: r.region!, d2: r.product! })),
     );
+    // The rollups `series` reads, as recordKpiData would have kept them.
+    for (const k of kpis) await rebuildRollups(db, organizationId, providerOf(url), k.id!);
     // PostgreSQL as the harness leaves its own tables (analysed); SQLite as our server leaves a file (never analysed).
     if (providerOf(url) === 'postgresql') await db.$executeRawUnsafe('ANALYZE');
     return { points: rows.length, reused: false };

@@ -22,7 +22,7 @@ import { csvFields, csvHeader, ImportLineError, pointFromCsv, pointFromJson, poi
 const usage =
   'Usage: npm run kpi:import -- FILE --kpi <key | id> [--url http://localhost:4000/graphql] [--batch 1000] [--format csv|ndjson] [--progress-file PATH] [--organization ID] [--retries 3]\n' +
   'Credentials: KPI_IMPORT_TOKEN, or KPI_IMPORT_EMAIL and KPI_IMPORT_PASSWORD.';
-const MAX_BATCH = 5000;
+const MAX_BATCH = 10_000;
 
 class Stop extends Error {
   constructor(

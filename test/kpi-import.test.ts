@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, PASSWORD, startTestServer, type GqlResult, type TestServer } from './harness.ts';
 import type { KpiDataQuery } from './gql/graphql.ts';
 import { orgWithRoles, rawId, restrictedAnalyst, type OrgFixture } from './fixtures.ts';
-import { AuditEvents, CreateDimension, CreateKpi, KpiData, Login } from './ops.ts';
+import { AuditEvents, CreateDimension, CreateKpi, KpiData, KpiSeries, Login } from './ops.ts';
 import { csvFields, ImportLineError, pointFromJson, records } from '../scripts/kpi-import-format.ts';
 
 const REGIONS = ['US', 'EMEA', 'APAC', 'LATAM'];
@@ -82,6 +82,25 @@ async function stored(kpiId: string): Promise<{ rows: Row[]; count: number; sum:
 const sortRows = (rs: Row[]) => [...rs].sort((a, b) => a.period.localeCompare(b.period) || a.value - b.value || a.region.localeCompare(b.region) || a.product.localeCompare(b.product));
 const sumOf = (rs: Row[]) => rs.reduce((s, r) => s + r.value, 0);
 
+/** The KPI's monthly series by region (from its rollups) as [region, month, count, sum] cells, and the file's. */
+async function monthlyByRegion(kpiId: string) {
+  const r = await server.gql(KpiSeries, { id: kpiId, input: { bucket: 'MONTH', groupBy: ['region'] } }, { as: o.admin });
+  expect(r.errors).toBeUndefined();
+  return r.data!.kpi!.series!.groups.flatMap((g) => g.points.map((p) => [g.key[0], (p.period as string).slice(0, 7), p.count, round(p.sum!)]));
+}
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+function monthlyOf(rs: Row[]) {
+  const cells = new Map<string, [string, string, number, number]>();
+  for (const r of rs) {
+    const k = `${r.region} ${r.period.slice(0, 7)}`;
+    const c = cells.get(k) ?? [r.region, r.period.slice(0, 7), 0, 0];
+    c[2]++;
+    c[3] += r.value;
+    cells.set(k, c);
+  }
+  return [...cells.values()].sort((a, b) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1])).map(([g, m, n, sum]) => [g, m, n, round(sum)]);
+}
+
 /** The audit events of the KPI's batches, oldest first: the points each recorded. */
 async function batchEvents(kpiId: string): Promise<number[]> {
   const r = await server.gql(AuditEvents, { action: 'kpi.data.record', targetId: rawId(kpiId), first: 100 }, { as: o.owner });
@@ -115,6 +134,7 @@ describe('kpi:import', { timeout: 120_000 }, () => {
     expect(got.rows).toEqual(sortRows(data));
     expect(got.count).toBe(2345);
     expect(got.sum).toBeCloseTo(sumOf(data), 6);
+    expect(await monthlyByRegion(kpi.id)).toEqual(monthlyOf(data));
     expect(await batchEvents(kpi.id)).toEqual([500, 500, 500, 500, 345]);
 
     // Again with the progress file: nothing is sent.
@@ -196,6 +216,7 @@ describe('kpi:import', { timeout: 120_000 }, () => {
     expect(resumed).toMatchObject({ code: 0, stdout: expect.stringContaining(': 1000 points in 5 batches (2 committed by an earlier run, skipped); 3 sent in ') });
     const got = await stored(kpi.id);
     expect(got.rows).toEqual(sortRows(data));
+    expect(await monthlyByRegion(kpi.id)).toEqual(monthlyOf(data));
     expect(await batchEvents(kpi.id)).toEqual([200, 200, 200, 200, 200]);
   });
 

@@ -46,7 +46,12 @@ export async function loadPeerData(url: string, dataDir: string): Promise<{ poin
   try {
     const meta = JSON.parse(readFileSync(join(dataDir, 'meta.json'), 'utf8')) as { regions: string[]; products: string[]; rows: number };
     const existing = await db.organization.findUnique({ where: { slug: 'peer' } });
-    if (existing && (await db.kpiDataPoint.count({ where: { organizationId: existing.id } })) === meta.rows) return { points: meta.rows, reused: true };
+    if (existing && (await db.kpiDataPoint.count({ where: { organizationId: existing.id } })) === meta.rows) {
+      // Loaded by a loader that did not keep rollups: rebuild them once.
+      if (!(await db.kpiRollup.count({ where: { organizationId: existing.id } })))
+        for (const k of await db.kpi.findMany({ where: { organizationId: existing.id }, select: { id: true } })) await rebuildRollups(db, existing.id, providerOf(url), k.id);
+      return { points: meta.rows, reused: true };
+    }
     const users = csv(join(dataDir, 'users.csv'));
     const members = [
       { email: PEER_OWNER, role: 'OWNER' as const, passwordHash: 'x' },

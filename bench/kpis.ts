@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startInstance } from './instance.ts';
 import { insertPoints } from './points.ts';
+import { rebuildRollups } from '../src/db/sql/kpi-rollups.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { openDatabase, type Db } from '../src/db/client.ts';
+import { openDatabase, providerOf, type Db } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { systemClock } from '../src/clock.ts';
 import { createOrganizationWith } from '../src/identity/bootstrap.ts';
@@ -67,6 +68,8 @@ export async function seedDatabase(url: string) {
       })),
     ),
   );
+  // Inserted around the API: their rollups (what `series` reads) recomputed from the rows.
+  for (const kpi of kpis) await rebuildRollups(db, organizationId, providerOf(url), kpi.id);
   const role = await db.customRole.create({ data: { organizationId, name: 'Analysts' } });
   for (const kpi of kpis) await db.kpiPermission.create({ data: { organizationId, roleId: role.id, kpiId: kpi.id, access: 'RESTRICTED' } });
   const users = await db.user.findMany({ where: { email: { endsWith: '@bench.test', not: 'owner@bench.test' } } });

@@ -101,7 +101,7 @@ export async function loadPeerData(url: string, dataDir: string): Promise<{ poin
       url,
       rows.map((r) => ({ id: pointId(r.id!), organizationId, kpiId: r.kpi_id!, period: new Date(`${r.day}T00:00:00Z`), value: Number(r.value), d1: r.region!, d2: r.product! })),
     );
-    // The rollups `series` reads, as recordKpiData would have kept them.
+    // Inserted around the API: their rollups (what `series` reads) recomputed from the rows.
     for (const k of kpis) await rebuildRollups(db, organizationId, providerOf(url), k.id!);
     // PostgreSQL as the harness leaves its own tables (analysed); SQLite as our server leaves a file (never analysed).
     if (providerOf(url) === 'postgresql') await db.$executeRawUnsafe('ANALYZE');

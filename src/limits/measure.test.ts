@@ -2,7 +2,7 @@
 // variables and abstract types count as they run.
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { countDirectives, measureCost, measureShape } from './measure.ts';
+import { countDirectives, measureCost, measureShape, SERIES_COST } from './measure.ts';
 
 const schema = buildSchema(`
   interface Node { id: ID! }
@@ -99,5 +99,25 @@ describe('shape', () => {
 
   it('counts directives in the whole document', () => {
     expect(countDirectives(parse('query($a: Boolean!) { name @include(if: $a) @skip(if: false) kpis { ...K @include(if: $a) } } fragment K on KpiConnection { totalCount @skip(if: $a) }'))).toBe(4);
+  });
+});
+
+describe('the cost of a KPI series', () => {
+  const charts = buildSchema(`
+    type Point { count: Int }
+    type Group { key: [String!]! points: [Point!]! }
+    type Series { groups: [Group!]! }
+    type Kpi { series(bucket: String): Series }
+    type KpiEdge { node: Kpi }
+    type KpiConnection { edges: [KpiEdge] }
+    type Query { kpi(id: ID!): Kpi kpis(first: Int): KpiConnection }
+  `);
+  const costOf = (source: string) => measureCost(charts, parse(source), {});
+
+  it('counts SERIES_COST per series whatever it selects: five charts pass the default 5,000, a series per KPI of a page does not', () => {
+    const chart = (i: number) => `c${i}: kpi(id: "k") { series(bucket: "MONTH") { groups { key points { count } } } }`;
+    // Each chart: kpi 1 + series 400.
+    expect(costOf(`{ ${[1, 2, 3, 4, 5].map(chart).join(' ')} }`)).toEqual({ cost: 5 * (1 + SERIES_COST), pages: [] });
+    expect(costOf('{ kpis(first: 20) { edges { node { series { groups { key } } } } } }')).toMatchObject({ cost: 1 + 20 * (1 + 1 + SERIES_COST) });
   });
 });

@@ -22,6 +22,13 @@ import {
 export const UNPAGED_LIST_SIZE = 10;
 /** Field selections visited while costing, fragments expanded: past this an operation is refused unmeasured. */
 export const MAX_COSTED_SELECTIONS = 10_000;
+/**
+ * What one `Kpi.series` costs, whatever it selects: its size (groups × buckets, up to the series
+ * cell limit of src/kpis/series.ts) is known only once it runs, so it counts as a large page. A
+ * dashboard of five charts (2,000) passes the default MAX_COST of 5,000; thirteen, or a series
+ * under a page of KPIs (`kpis(first: 20) { … series }`: 8,000), is refused before running.
+ */
+export const SERIES_COST = 400;
 
 export interface Shape {
   /** Deepest chain of fields, fragments flattened, introspection (`__schema`, `__type`) not counted. */
@@ -111,11 +118,13 @@ export interface Cost {
  *   from the literal or the variable, 20 when omitted: every field under it counts once per row;
  * - `edges` of a connection is already counted by its connection's `first`;
  * - any other list of objects counts as 10 elements;
- * - introspection costs nothing (it is bounded by the schema, and off in production).
+ * - introspection costs nothing (it is bounded by the schema, and off in production);
+ * - `Kpi.series` costs SERIES_COST, whatever it selects.
  */
 function costEstimator(pages: PageRequest[]): ComplexityEstimator {
   return ({ type, field, args, childComplexity }) => {
     if (field.name.startsWith('__') || type.name.startsWith('__')) return 0;
+    if (type.name === 'Kpi' && field.name === 'series') return SERIES_COST;
     const composite = isCompositeType(getNamedType(field.type));
     const own = composite || field.name === 'totalCount' ? 1 : 0;
     if (field.args.some((a) => a.name === 'first')) {

@@ -15,11 +15,20 @@
 //     cpu-monitor), and the raw-SQL floor (the harness's bench-pg.mjs, PostGraphile's SQL as its
 //     restricted role);
 //  5. prints one table of medians over the rounds and the ratios the issue sets as targets.
+// Two questions (PEER_QUESTIONS, "page;agg" by default): `page`, u7's first 100 rows of k3; `agg`,
+// the harness's aggregate question (SUM/COUNT/AVG of k3 by region x product for u7), ours through
+// `series(input: {groupBy: ["region", "product"]})` against PostGraphile + pg-aggregates'
+// `groupedAggregates`, checked first against the harness's check-agg.mjs (PostGraphile) and, for
+// ours, its superuser oracle and an oracle computed here from its CSV for all 50 users; plus
+// "monthly by region" (bucket MONTH, groupBy region, checked against the CSV) for us, and the
+// plain-SQL GROUP BY floor (bench-pg.mjs agg session 10 plain).
 // Knobs: PEER_DIR, PEER_ROUNDS (3), PEER_WARMUP (3 s), PEER_SECONDS (10 s), PEER_QUIET_WAIT (10 s),
-// PEER_SYSTEMS (labels below separated by semicolons; all by default).
+// PEER_SYSTEMS (labels below separated by semicolons; all by default), PEER_QUESTIONS,
+// PEER_RESULTS (a file for the medians as JSON, to compare runs at two sizes).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +57,45 @@ const PAGE = `query KpiRows($id: ID!, $first: Int!) { kpi(id: $id) { data(first:
 const EDGES_PAGE = `query KpiRows($id: ID!, $first: Int!) { kpi(id: $id) { data(first: $first) { edges { node { period value dimensions { dimension value } } } } } }`;
 const KEYS = `query KpiKeys($id: ID!) { kpi(id: $id) { dimensions { key } } }`;
 const COUNT = `query KpiCount($id: ID!) { kpi(id: $id) { data(first: 0) { totalCount } } }`;
+// The aggregate question: one group per (region, product) the caller may see.
+const GROUPED = `query KpiGrouped($id: ID!) { kpi(id: $id) { series(input: { groupBy: ["region", "product"] }) { groups { key total { count sum avg } } } } }`;
+// A dashboard's "monthly by region" chart.
+const MONTHLY = `query KpiMonthly($id: ID!) { kpi(id: $id) { series(input: { bucket: MONTH, groupBy: ["region"] }) { groups { key points { period count sum avg } } } } }`;
+const QUESTIONS = (process.env.PEER_QUESTIONS ?? 'page;agg').split(';').map((q) => q.trim());
+
+interface AggGroup {
+  region: string;
+  product: string;
+  count: number;
+  sum: number;
+  avg: number | null;
+}
+interface CsvRow {
+  region: string;
+  product: string;
+  month: string;
+  value: number;
+}
+
+/** The KPI's rows from the harness's CSV (what check-agg.mjs reads): independent of any SQL. */
+async function csvRowsOf(file: string, kpi: string): Promise<CsvRow[]> {
+  const out: CsvRow[] = [];
+  let header = true;
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    if (header || !line) {
+      header = false;
+      continue;
+    }
+    const [, kpiId, region, product, day, value] = line.split(',');
+    if (kpiId === kpi) out.push({ region: region!, product: product!, month: day!.slice(0, 7), value: Number(value) });
+  }
+  return out;
+}
+const byKey = <T>(rows: T[], key: (r: T) => string) => {
+  const m = new Map<string, T[]>();
+  for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
+  return m;
+};
 
 interface Measured {
   rps: number;
@@ -173,7 +221,14 @@ export async function peer() {
     // ---- correctness first
     const oracle = new pg.Client({ host: sock, port: PGPORT, user: 'postgres', database: 'bench' });
     await oracle.connect();
-    const common = (await import(pathToFileURL(join(PEER_DIR, 'common.mjs')).href)) as { ORACLE_ROWS: string; ORACLE_COUNT: string; gqlBody(which: string): string };
+    const common = (await import(pathToFileURL(join(PEER_DIR, 'common.mjs')).href)) as {
+      ORACLE_ROWS: string;
+      ORACLE_COUNT: string;
+      ORACLE_AGG: string;
+      gqlBody(which: string): string;
+      normAgg: { plain(rows: unknown[]): AggGroup[] };
+      compareAgg(got: AggGroup[], want: AggGroup[]): { ok: boolean; detail: string };
+    };
     const want = (await oracle.query(common.ORACLE_ROWS, [USER, KPI, FIRST])).rows.map((r) => ({ day: r.day as string, region: r.region as string, product: r.product as string, value: Number(r.value) }));
     const counts = new Map<string, number>();
     for (let u = 1; u <= 50; u++) counts.set(`u${u}`, (await oracle.query(common.ORACLE_COUNT, [`u${u}`, KPI])).rows[0].n as number);
@@ -229,6 +284,59 @@ export async function peer() {
       const anonymous = await post(instance.port, PAGE, null, { id: kpiId, first: FIRST });
       check(!anonymous.data?.kpi && anonymous.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED', 'no credentials: no rows (UNAUTHENTICATED)');
     }
+    if (QUESTIONS.includes('agg')) {
+      console.log('peer: correctness of the aggregate question, PostGraphile + pg-aggregates (the harness check-agg.mjs)');
+      const checkedAgg = spawnSync('node', ['check-agg.mjs'], { cwd: PEER_DIR, env: { ...process.env, PGHOST: sock, PGPORT: String(PGPORT), PGDB: 'bench', GQL_URL: graphileUrl }, encoding: 'utf8' });
+      process.stdout.write(checkedAgg.stdout.split('\n').map((l) => `  ${l}`).join('\n'));
+      check(checkedAgg.status === 0, 'PostGraphile: harness check-agg passes');
+      const meta = JSON.parse(readFileSync(join(PEER_DIR, 'data/meta.json'), 'utf8')) as { validScopes: Record<string, { region: string[]; product: string[] }> };
+      const csvRows = await csvRowsOf(join(PEER_DIR, 'data/kpi_data.csv'), KPI);
+      const visibleTo = (u: string | null) => (u === null ? csvRows : csvRows.filter((r) => meta.validScopes[u]?.region.includes(r.region) && meta.validScopes[u]?.product.includes(r.product)));
+      const groupsOf = (rows: CsvRow[], key: (r: CsvRow) => string) =>
+        [...byKey(rows, key)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, rs]) => ({ k, count: rs.length, sum: rs.reduce((s, r) => s + r.value, 0) }));
+      const oracleAgg = new pg.Client({ host: sock, port: PGPORT, user: 'postgres', database: 'bench' });
+      await oracleAgg.connect();
+      for (const [name, instance] of [['PostgreSQL', oursPg], ['SQLite', oursSqlite]] as const) {
+        console.log(`peer: correctness of the aggregate question, ours on ${name} against the harness's oracles`);
+        const grouped = async (email: string): Promise<AggGroup[] | null> => {
+          const r = await post(instance.port, GROUPED, await tokenOf(instance, email), { id: kpiId });
+          const groups = r.data?.kpi?.series?.groups as { key: string[]; total: { count: number; sum: number; avg: number | null } }[] | undefined;
+          return groups ? groups.map((g) => ({ region: g.key[0]!, product: g.key[1]!, count: g.total.count, sum: g.total.sum, avg: g.total.avg })) : null;
+        };
+        const mine = await grouped(peerEmail(USER));
+        const su = common.normAgg.plain((await oracleAgg.query(common.ORACLE_AGG, [USER, KPI])).rows) as AggGroup[];
+        const vsSu = mine ? common.compareAgg(mine, su) : { ok: false, detail: 'no answer' };
+        check(vsSu.ok && su.length > 0, `${USER}'s series(groupBy region, product) of ${KPI} equals the superuser oracle (ORACLE_AGG): ${vsSu.detail}`);
+        const fromCsv = (u: string | null): AggGroup[] =>
+          groupsOf(visibleTo(u), (r) => `${r.region}\u0000${r.product}`).map((g) => {
+            const [region, product] = g.k.split('\u0000');
+            return { region: region!, product: product!, count: g.count, sum: g.sum, avg: g.sum / g.count };
+          });
+        let bad: string[] = [];
+        for (let u = 1; u <= 50; u++) {
+          const got = await grouped(peerEmail(`u${u}`));
+          const c = got ? common.compareAgg(got, fromCsv(`u${u}`)) : { ok: false, detail: 'no answer' };
+          if (!c.ok) bad.push(`u${u}: ${c.detail}`);
+        }
+        check(bad.length === 0, `series(groupBy region, product) equals the CSV oracle for all 50 users${bad.length ? `: ${bad.slice(0, 3).join('; ')}` : ''}`);
+        const owner = await grouped(PEER_OWNER);
+        const ownerOk = owner ? common.compareAgg(owner, fromCsv(null)) : { ok: false, detail: 'no answer' };
+        check(ownerOk.ok, `the owner's series equals the CSV's every row of ${KPI}: ${ownerOk.detail}`);
+        const monthly = await post(instance.port, MONTHLY, await tokenOf(instance, peerEmail(USER)), { id: kpiId });
+        const gotMonthly = ((monthly.data?.kpi?.series?.groups ?? []) as { key: string[]; points: { period: string; count: number; sum: number }[] }[]).flatMap((g) =>
+          g.points.map((p) => ({ k: `${g.key[0]}\u0000${p.period.slice(0, 7)}`, count: p.count, sum: p.sum })),
+        );
+        const wantMonthly = groupsOf(visibleTo(USER), (r) => `${r.region}\u0000${r.month}`);
+        bad = [];
+        if (gotMonthly.length !== wantMonthly.length) bad.push(`${gotMonthly.length} cells vs ${wantMonthly.length}`);
+        wantMonthly.forEach((w, i) => {
+          const g = gotMonthly[i];
+          if (!g || g.k !== w.k || g.count !== w.count || Math.abs(g.sum - w.sum) > 1e-6 * Math.abs(w.sum)) bad.push(`${w.k.replace('\u0000', ' ')}: got ${JSON.stringify(g)} want ${w.count}/${w.sum}`);
+        });
+        check(bad.length === 0 && wantMonthly.length > 0, `${USER}'s monthly by region (${wantMonthly.length} region-months) equals the CSV oracle${bad.length ? `: ${bad.slice(0, 3).join('; ')}` : ''}`);
+      }
+      await oracleAgg.end();
+    }
     if (failures.length) throw new Error(`peer: correctness failed (${failures.join('; ')}); nothing measured`);
 
     // ---- load
@@ -269,16 +377,16 @@ export async function peer() {
         label,
         run: async () => {
           auth ??= await tokenOf(instance, email);
-          const body = JSON.stringify({ query, variables: { id: kpiId, first: FIRST } });
+          const body = JSON.stringify({ query, variables: query.includes('$first') ? { id: kpiId, first: FIRST } : { id: kpiId } });
           return measure(`http://127.0.0.1:${instance.port}/graphql`, { 'content-type': 'application/json', authorization: auth }, body, instance.child.pid!);
         },
       };
     };
-    const floor: System = {
-      label: 'floor: its SQL via pg, txn (4 RT)',
+    const floorOf = (label: string, args: string[]): System => ({
+      label,
       run: async () => {
         const out = join(dir, 'floor.json');
-        const r = spawnSync('node', ['bench-pg.mjs', 'rows', 'txn', String(CONNECTIONS), out], {
+        const r = spawnSync('node', ['bench-pg.mjs', args[0]!, args[1]!, String(CONNECTIONS), out, ...args.slice(2)], {
           cwd: PEER_DIR,
           env: { ...process.env, PGHOST: sock, PGPORT: String(PGPORT), PGDB: 'bench', PG_PID: String(pgPid), FLOOR_WARMUP: String(WARMUP), FLOOR_DURATION: String(SECONDS), QUIET_WAIT_S: String(QUIET_WAIT) },
           encoding: 'utf8',
@@ -287,8 +395,9 @@ export async function peer() {
         const b = JSON.parse(readFileSync(out, 'utf8'));
         return { rps: b.rps, p50: b.latency_ms.p50, p99: b.latency_ms.p99, serverCpu: null, pgCpu: b.cpu_ms_per_request.postgres, ok: b.bad_results === 0, foreign: b.cpu.foreign_pct, note: `${b.bad_results} wrong results` };
       },
-    };
-    const systems: System[] = [
+    });
+    const floor = floorOf('floor: its SQL via pg, txn (4 RT)', ['rows', 'txn']);
+    const pageSystems: System[] = [
       {
         label: 'PostGraphile 5, PostgreSQL RLS',
         run: () => measure(graphileUrl, { 'content-type': 'application/json', 'x-user-id': USER }, common.gqlBody('rows'), graphile.pid!),
@@ -305,6 +414,22 @@ export async function peer() {
       ours('ours, SQLite, edges form', oursSqlite, peerEmail(USER), EDGES_PAGE),
       floor,
     ];
+    const aggSystems: System[] = [
+      {
+        label: 'agg: PostGraphile + pg-aggregates',
+        run: () => measure(graphileUrl, { 'content-type': 'application/json', 'x-user-id': USER }, common.gqlBody('agg'), graphile.pid!),
+      },
+      ours('agg: ours, PostgreSQL', oursPg, peerEmail(USER), GROUPED),
+      ours('agg: ours, SQLite', oursSqlite, peerEmail(USER), GROUPED),
+      ours('agg: ours, PostgreSQL, owner', oursPg, PEER_OWNER, GROUPED),
+      ours('agg: ours, SQLite, owner', oursSqlite, PEER_OWNER, GROUPED),
+      ours('monthly: ours, PostgreSQL', oursPg, peerEmail(USER), MONTHLY),
+      ours('monthly: ours, SQLite', oursSqlite, peerEmail(USER), MONTHLY),
+      ours('monthly: ours, PostgreSQL, owner', oursPg, PEER_OWNER, MONTHLY),
+      ours('monthly: ours, SQLite, owner', oursSqlite, PEER_OWNER, MONTHLY),
+      floorOf('agg floor: plain GROUP BY, session', ['agg', 'session', 'plain']),
+    ];
+    const systems = [...(QUESTIONS.includes('page') ? pageSystems : []), ...(QUESTIONS.includes('agg') ? aggSystems : [])];
     const wanted = process.env.PEER_SYSTEMS?.split(';').map((s) => s.trim());
     const chosen = wanted ? systems.filter((s) => wanted.includes(s.label)) : systems;
     const results = new Map<string, Measured[]>(chosen.map((s) => [s.label, []]));
@@ -313,7 +438,7 @@ export async function peer() {
       for (const s of chosen) {
         const m = await s.run();
         results.get(s.label)!.push(m);
-        console.log(`  round ${round} ${s.label.padEnd(34)} ${line(m)}  (${m.note})`);
+        console.log(`  round ${round} ${s.label.padEnd(36)} ${line(m)}  (${m.note})`);
       }
     }
 
@@ -328,10 +453,10 @@ export async function peer() {
       return { rps: of((m) => m.rps)!, p50: of((m) => m.p50)!, p99: of((m) => m.p99)!, serverCpu: of((m) => m.serverCpu), pgCpu: of((m) => m.pgCpu), ok: ms.every((m) => m.ok), foreign: of((m) => m.foreign)! };
     };
     console.log(`\npeer: medians of ${ROUNDS} rounds (req/s; latency ms; CPU ms per request; fgn% = other load on the machine)`);
-    console.log(`  ${'system'.padEnd(34)}   req/s    p50 ms    p99 ms  srv cpu   pg cpu   ok  fgn%`);
+    console.log(`  ${'system'.padEnd(36)}   req/s    p50 ms    p99 ms  srv cpu   pg cpu   ok  fgn%`);
     for (const s of chosen) {
       const m = med(s.label)!;
-      console.log(`  ${s.label.padEnd(34)} ${line(m)}`);
+      console.log(`  ${s.label.padEnd(36)} ${line(m)}`);
     }
     const g = med('PostGraphile 5, PostgreSQL RLS');
     const p = med('ours, PostgreSQL');
@@ -346,6 +471,23 @@ export async function peer() {
       const many = med(`ours, ${db}, 1,000 scopes`);
       if (r && o) console.log(`  ${db}: restricted ÷ owner p50 ${ratio(r.p50, o.p50)}, req/s ${ratio(o.rps, r.rps)} (target ≤ 1.1)`);
       if (one && many) console.log(`  ${db}: 1,000 scopes ÷ 1 scope p50 ${ratio(many.p50, one.p50)}, req/s ${ratio(one.rps, many.rps)} (target ≤ 1.3)`);
+    }
+    const ga = med('agg: PostGraphile + pg-aggregates');
+    if (ga) {
+      for (const db of ['PostgreSQL', 'SQLite']) {
+        const a = med(`agg: ours, ${db}`);
+        const ao = med(`agg: ours, ${db}, owner`);
+        const mo = med(`monthly: ours, ${db}`);
+        const moo = med(`monthly: ours, ${db}, owner`);
+        if (a) console.log(`  agg, ${db}: ours ÷ PostGraphile + pg-aggregates req/s ${ratio(a.rps, ga.rps)} (target ≥ 3 at 200k rows, ≥ 20 at 2M), p99 ${a.p99.toFixed(1)} vs ${ga.p99.toFixed(1)} ms (target: no worse)`);
+        if (a && ao) console.log(`  agg, ${db}: restricted ÷ owner time (p50) ${ratio(a.p50, ao.p50)}, by req/s ${ratio(ao.rps, a.rps)} (target ≤ 1.2)`);
+        if (mo) console.log(`  monthly by region, ${db}: ${mo.rps.toFixed(1)} req/s, p50 ${mo.p50.toFixed(2)} ms, p99 ${mo.p99.toFixed(2)} ms${moo ? `; restricted ÷ owner time ${ratio(mo.p50, moo.p50)}` : ''}`);
+      }
+    }
+    if (process.env.PEER_RESULTS) {
+      const meta = JSON.parse(readFileSync(join(PEER_DIR, 'data/meta.json'), 'utf8')) as { rows: number };
+      writeFileSync(process.env.PEER_RESULTS, `${JSON.stringify({ rows: meta.rows, rounds: ROUNDS, seconds: SECONDS, medians: Object.fromEntries(chosen.map((s) => [s.label, med(s.label)])), raw: Object.fromEntries(results) }, null, 2)}\n`);
+      console.log(`peer: medians written to ${process.env.PEER_RESULTS}`);
     }
   } finally {
     process.off('SIGINT', onSignal);

@@ -35,6 +35,9 @@ function formatter(zone: string): Intl.DateTimeFormat {
 const isUtc = (zone: string) => zone === 'UTC';
 
 /** Whether the runtime knows the IANA zone. */
+/** The zone's canonical IANA name (as Intl spells it), from the cached formatter. */
+export const canonicalZone = (zone: string): string => formatter(zone).resolvedOptions().timeZone;
+
 export function isTimeZone(zone: string): boolean {
   try {
     formatter(zone);

@@ -1,11 +1,12 @@
 // KPIs, their data points and alerts: creating them, recording data in batches (all or nothing)
 // and firing alerts on the points that cross them. Every change commits with its audit event.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { randomUUID } from 'node:crypto';
 import { auditedTransaction, callerActor } from '../audit/record.ts';
 import { refusalError } from '../authz/decision.ts';
 import type { Context } from '../context.ts';
 import { isUniqueViolation, type Db, type Prisma } from '../db/client.ts';
-import { upsertRollups, type RollupPoint } from '../db/sql/kpi-rollups.ts';
+import { insertPoints, upsertRollups, type RollupPoint } from '../db/sql/kpi-rollups.ts';
 import { notFound } from '../errors.ts';
 import { accessOf, bumpAccessVersion, dimensionColumn, MAX_DIMENSIONS, profileFor } from './access.ts';
 import { dimensionByKey, valuesOf } from './dimensions.ts';
@@ -143,7 +144,7 @@ export async function recordKpiData(ctx: Context, kpiId: string, points: readonl
     fired = await auditedTransaction(callerActor(ctx), async (tx, record) => {
       // First, so that a concurrent batch with the same key waits here and then fails as a duplicate.
       if (key !== null) await tx.kpiBatch.create({ data: { organizationId: kpi.organizationId, kpiId: kpi.id, key, points: rows.length } });
-      await tx.kpiDataPoint.createMany({ data: rows });
+      await insertPoints(tx, kpi.organizationId, ctx.services.sql.provider, kpi.id, ctx.services.clock.now(), rows.map((row) => ({ ...(row as RollupPoint), id: randomUUID() })));
       await upsertRollups(tx, kpi.organizationId, ctx.services.sql.provider, kpi.id, rows as RollupPoint[]);
       // Readers cache which dimension values occur per dataVersion (present-values.ts).
       await tx.kpi.updateMany({ where: { id: kpi.id }, data: { dataVersion: { increment: 1 } } });

@@ -8,7 +8,7 @@ import type { DimensionColumn, PointQuery, PointSummary } from '../db/sql/kpi-po
 import { nextUtc, truncateUtc, type RollupLevel } from '../db/utc-periods.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { dimensionColumn } from './access.ts';
-import { bucketBoundaries, isTimeZone, type TimeBucket } from './buckets.ts';
+import { bucketBoundaries, canonicalZone, isTimeZone, type TimeBucket } from './buckets.ts';
 import { refuse } from './input.ts';
 import { dimensionKeysOf } from './kpis.ts';
 
@@ -58,7 +58,7 @@ export function checkSeriesInput(kpi: Kpi, input: SeriesInput): { timeZone: stri
   if (input.top !== null && input.top !== undefined && input.top < 1) throw refuse('input.top', `is the number of groups to keep, at least 1; it was ${input.top}.`);
   const { from, to } = input.filter ?? {};
   if (from && to && to <= from) throw refuse('input.filter.to', 'must be after `input.filter.from`: the filter keeps periods in [from, to).');
-  return { timeZone: new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone, groupColumns, groupBy };
+  return { timeZone: canonicalZone(zone), groupColumns, groupBy };
 }
 
 type PieceLevel = RollupLevel | 'RAW';

@@ -387,11 +387,13 @@ describe('dashboard in Chromium', () => {
     await analyst.screenshot({ path: join(SCREENSHOTS, 'console-dashboard-analyst-emea.png'), fullPage: true });
 
     // Development: the persona switch keeps the dashboard and shows it as each persona sees it. The
-    // demo's manager holds no role that reaches a KPI: their dashboard says so, and where to ask.
+    // demo's manager sees revenue for EMEA only, the region they approve.
     await analyst.getByLabel('Act as (development)').selectOption('manager@demo.test');
     await analyst.getByText('Signed in as Manny Manager (manager@demo.test), EDITOR in Demo Corp').waitFor(WAIT);
-    await analyst.getByText('You see no KPI yet: ask for access under My access.').waitFor(WAIT);
+    await expect.poll(() => monthlyColumns(analyst), { timeout: 15_000 }).toEqual(['Month', 'EMEA']);
+    expect(await panel(analyst).getByTestId('revenue-scopes').innerText()).toContain('Region: EMEA');
     expect(await analyst.locator('main h2').first().innerText()).toBe('Dashboard');
+    await analyst.screenshot({ path: join(SCREENSHOTS, 'console-dashboard-manager.png'), fullPage: true });
     expect(await seriousViolations(analyst)).toEqual([]);
     // The owner sees every row: no scope shapes the charts.
     await analyst.getByLabel('Act as (development)').selectOption('owner@demo.test');

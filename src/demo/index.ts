@@ -23,7 +23,7 @@ async function actingAs(services: Services, email: string): Promise<Context> {
 const REGIONS = ['US', 'EMEA', 'APAC', 'LATAM'];
 const PRODUCTS = ['Core', 'Cloud', 'Support'];
 
-/** KPIs: an analyst restricted to US, a manager who approves EMEA requests. */
+/** KPIs: an analyst restricted to US, a manager who sees EMEA and approves EMEA requests. */
 export async function seedDemoStory(services: Services) {
   const admin = await actingAs(services, 'admin@demo.test');
   const userId = async (email: string) => (await services.system.user.findUniqueOrThrow({ where: { email } })).id;
@@ -48,6 +48,13 @@ export async function seedDemoStory(services: Services) {
   await grantAccessScope(admin, analyst, 'region', 'US');
   await grantAccessScope(admin, analyst, 'product', '*');
   await setScopeApprover(admin, 'region', 'EMEA', await userId('manager@demo.test'));
+  // The manager sees revenue for the region they approve requests for: the dashboard's other persona.
+  const managers = await createRole(admin, 'Regional managers', 'Revenue, restricted to the region they manage', null);
+  await setKpiPermission(admin, managers.id, revenue.id, 'RESTRICTED');
+  const manager = await userId('manager@demo.test');
+  await assignRole(admin, managers.id, manager, true);
+  await grantAccessScope(admin, manager, 'region', 'EMEA');
+  await grantAccessScope(admin, manager, 'product', '*');
 
   // Workflows: the editor owns revenue's target through a role, and proposes a risky workflow.
   const planners = await createRole(admin, 'Revenue planners', 'FULL on revenue', null);

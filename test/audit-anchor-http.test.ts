@@ -83,7 +83,9 @@ describe('the HTTP anchor', () => {
 
     clock.advance(1000);
     await until(async () => (await server.db.auditAnchorDelivery.count({ where: { attempts: 2 } })) === 1);
-    await until(async () => (await server.db.auditAnchorDelivery.count({ where: { attempts: 2, lastError: 'answered HTTP 503' } })) === 1);
+    // A claimed attempt raises `attempts` before it leaves (the first failure's lastError still
+    // there): wait for the receiver's answer to have been recorded as the second failure.
+    await until(async () => received.length === 2 && (await anchorSeries())['audit_anchor_delivery_failures_total{target="http"}'] === 2);
     expect(received.map((r) => r.status)).toEqual([503, 503]);
     expect(await anchorSeries()).toEqual(series(n, 1, 0, 2));
 

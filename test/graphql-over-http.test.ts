@@ -115,7 +115,7 @@ describe('POST', () => {
     expect(await customers()).toBe(before);
     // The header makes the request one a browser preflights: a form post is then read.
     const form = await post(`query=${encodeURIComponent('{ organization { name } }')}`, { 'content-type': 'application/x-www-form-urlencoded', 'x-graphql-yoga-csrf': '1', 'x-dev-user': OWNER });
-    expect(await form.json()).toEqual({ data: { organization: { name: 'Demo Corp' } } });
+    expect(await form.json()).toEqual({ data: { organization: { name: 'Demo Corp' } }, extensions: { cost: { requested: 1, limit: 5000 } } });
   });
 
   it('refuses what it cannot read, each with its status, rule and next step', async () => {

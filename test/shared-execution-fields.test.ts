@@ -70,6 +70,9 @@ describe('the shareable fields of approval events', () => {
     const delegates = await ids(o.emails.delegate1!, o.emails.delegate2!);
     // The owner decides (their key says so on the decision's event); the boss is an OWNER who does not.
     const viewers = { owner: o.owner, boss: o.emails.boss!, admin: o.admin, admin2: o.emails.admin2!, delegate1: o.emails.delegate1!, delegate2: o.emails.delegate2! };
+    // The EDITOR delegates may decide something before they subscribe (a pending request naming
+    // them), or their subscriptions are refused at once.
+    await server.raise(o.editor, request('ACCESS_SCOPE', { label: 'delegated before subscribing', delegates }));
     const shared: Record<string, Subscriber> = {};
     const alone: Record<string, Subscriber> = {};
     for (const [who, email] of Object.entries(viewers)) {

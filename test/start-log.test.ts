@@ -33,14 +33,16 @@ const start = async (host: string) => {
   return { port: server.port, line: server.output().split('\n').find((l) => l.includes('listening on'))! };
 };
 
+const provider = () => (database.url.startsWith('file:') ? 'sqlite' : 'postgresql');
+
 describe('the start log', () => {
   it('names 127.0.0.1 when bound to it, and says "all interfaces" for 0.0.0.0', { timeout: 120_000 }, async () => {
     const loopback = await start('127.0.0.1');
-    expect(JSON.parse(loopback.line).msg).toBe(`Governance API listening on http://127.0.0.1:${loopback.port}/graphql (sqlite)`);
+    expect(JSON.parse(loopback.line).msg).toBe(`Governance API listening on http://127.0.0.1:${loopback.port}/graphql (${provider()})`);
     expect((await fetch(`http://127.0.0.1:${loopback.port}/health`)).status).toBe(200);
     const everywhere = await start('0.0.0.0');
     expect(JSON.parse(everywhere.line).msg).toBe(
-      `Governance API listening on all interfaces (0.0.0.0), port ${everywhere.port}: http://localhost:${everywhere.port}/graphql from this machine (sqlite)`,
+      `Governance API listening on all interfaces (0.0.0.0), port ${everywhere.port}: http://localhost:${everywhere.port}/graphql from this machine (${provider()})`,
     );
     expect((await fetch(`http://localhost:${everywhere.port}/health`)).status).toBe(200);
   });

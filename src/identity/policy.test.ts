@@ -111,6 +111,14 @@ describe('password-check throttle', () => {
     expect(passwordCheckDecision('pair', count(5, 2, ago(1000), ago(1)), now).allowed).toBe(false);
   });
 
+  it('refuses as locked between the failure that reached the limit and the write of its lock', () => {
+    // The settle counts the failure, then writes the lock: a check in between sees no lock yet.
+    const between = passwordCheckDecision('pair', count(5, 1), now);
+    expect(between).toMatchObject({ allowed: false, rule: 'auth.throttle.pair', retryAfterSeconds: 60, count: null });
+    expect(between.reason).toBe('Too many failed sign-ins for this email from your address. Try again in 60 seconds.');
+    expect(passwordCheckDecision('address', count(50, 1), now)).toMatchObject({ allowed: false, rule: 'auth.throttle.address' });
+  });
+
   it('locks when failures reach the limit, then doubles up to the maximum', () => {
     const at = (failures: number) => failureLock('pair', failures, now)!.getTime() - now.getTime();
     expect(failureLock('pair', 4, now)).toBeNull();

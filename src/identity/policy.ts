@@ -197,6 +197,16 @@ export function passwordCheckDecision(scope: ThrottleScope, reserved: ThrottleCo
   }
   const fresh = now.getTime() - reserved.windowStartAt.getTime() > THROTTLE.windowMs;
   const failures = fresh ? 0 : reserved.attempts;
+  // The failure that reached the limit is counted by one statement and its lock written by the
+  // next: in between, the key is locked all the same (a lock that has passed, one check at a time).
+  if (failures >= THROTTLE.limits[scope] && !reserved.lockedUntil) {
+    const retryAfterSeconds = Math.ceil(THROTTLE.baseLockMs / 1000);
+    return {
+      ...deny(rule, `Too many failed sign-ins ${THROTTLED[scope]}. Try again in ${retryAfterSeconds} seconds.`, 'Or ask an admin to reset the password.'),
+      retryAfterSeconds,
+      count: null,
+    };
+  }
   // A new window forgets checks a stopped process left counted; a count below one (checks of the
   // old window settling after it) is this check alone.
   const inFlight = fresh ? 1 : Math.max(1, reserved.inFlight);

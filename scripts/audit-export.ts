@@ -6,25 +6,14 @@
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { chainOf } from '../src/audit/chain.ts';
 import { checkpointChain } from '../src/audit/checkpoints.ts';
-import { exportChain } from '../src/audit/export.ts';
+import { exportChain, organizationIdOf } from '../src/audit/export.ts';
 import { auditKeysFrom, publicKeyPem, useAuditKeys } from '../src/audit/keys.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/client.ts';
 
 const usage = 'Usage: npm run audit:export -- (--organization <id> | --global) --out <file.jsonl | -> [--public-key-out <key.pem>] [--no-checkpoint]';
-
-function organizationIdOf(value: string): string {
-  try {
-    const { typename, id } = decodeGlobalID(value);
-    if (typename === 'Organization') return id;
-  } catch {
-    // a raw id
-  }
-  return value;
-}
 
 const { values } = parseArgs({
   options: {

@@ -11,9 +11,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { readAnchorDirectory } from '../src/audit/anchor.ts';
-import { exportChain } from '../src/audit/export.ts';
+import { exportChain, organizationIdOf } from '../src/audit/export.ts';
 import { eventKey, trustedKeys, type EventKeys } from '../src/audit/proof.ts';
 import { checkAgainstAnchor, type AnchorCheck } from '../src/audit/verify-anchor.ts';
 import { checkpointsOf, describeVerification, parseCheckpoint, parseExport, verifyParsed, type ParsedExport } from '../src/audit/verify-export.ts';
@@ -71,16 +70,6 @@ for (const file of values.against ?? []) {
     process.exit(1);
   }
   earlier.push(...checkpoints);
-}
-
-function organizationIdOf(value: string): string {
-  try {
-    const { typename, id } = decodeGlobalID(value);
-    if (typename === 'Organization') return id;
-  } catch {
-    // a raw id
-  }
-  return value;
 }
 
 /** The chain as the database holds it now, read like an export (nothing is written). */

@@ -2,6 +2,7 @@
 // and the public key that signs its checkpoints, then every event in order, then the signed
 // checkpoints. `npm run audit:export` writes it; `npm run audit:verify` (src/audit/verify-export.ts)
 // checks it with only the public key, and with the audit key recomputes every hash too.
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { Db } from '../db/client.ts';
 import { chainedEvent, chainOf, storedCheckpoint } from './chain.ts';
 import { publicKeyPem, type AuditKeys } from './keys.ts';
@@ -57,4 +58,15 @@ export async function* exportChain(db: Db, keys: AuditKeys | ExportKeyFields, or
   }
   const checkpoints = await db.auditCheckpoint.findMany({ where: { chain, seq: { lte: head.seq } }, orderBy: { seq: 'asc' } });
   for (const c of checkpoints) yield { type: 'checkpoint', ...storedCheckpoint(c) };
+}
+
+/** The organization a command line names: its global id (`Organization:…`) or its raw id. */
+export function organizationIdOf(value: string): string {
+  try {
+    const { typename, id } = decodeGlobalID(value);
+    if (typename === 'Organization') return id;
+  } catch {
+    // a raw id
+  }
+  return value;
 }

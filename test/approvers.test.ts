@@ -56,11 +56,11 @@ describe('approvers in every refusal that carries them', () => {
       "src/approvals/policy.ts 'approvals.no-self-decision'", // HTTP below
       "src/approvals/policy.ts 'approvals.quorum.counted-roles'", // the request's counted roles: test/quorum.test.ts
       "src/approvals/policy.ts 'approvals.subscribe'", // ADMIN, OWNER (who may delegate a value): test/live-refusals.test.ts
-      "src/approvals/policy.ts 'membership.inactive'", // restorersOf: src/approvals/policy.test.ts, test/attack-ws.test.ts
       'src/approvals/policy.ts capability', // HTTP below (approvals.decide.PII_CHANGE)
       "src/authz/capabilities.ts capability", // HTTP below, and every cell in src/authz/capabilities.test.ts
       "src/authz/capabilities.ts capability",
       "src/authz/membership.ts 'membership.disabled'", // HTTP below
+      "src/authz/membership.ts 'membership.inactive'", // a stream's end, restorersOf: src/approvals/policy.test.ts, src/reviews/policy.test.ts, test/attack-ws.test.ts, test/live-refusals.test.ts
       "src/identity/policy.ts 'members.owner-immutable'", // HTTP below
       "src/identity/policy.ts 'members.self'", // HTTP below
       'src/identity/policy.ts rule', // grantDecision: HTTP below (members.invite.grant)
@@ -69,7 +69,6 @@ describe('approvers in every refusal that carries them', () => {
       "src/kpis/policy.ts 'kpis.scope-missing'", // delegated approvers' emails, then roles: test/explain.test.ts
       "src/kpis/policy.ts 'kpis.scope-none'",
       "src/kpis/policy.ts 'membership.inactive'", // restorersOf, as below
-      "src/reviews/policy.ts 'membership.inactive'", // restorersOf: src/reviews/policy.test.ts, test/live-refusals.test.ts
       "src/reviews/policy.ts 'reviews.decide'", // ADMIN, OWNER besides the item's reviewer: test/reviews.test.ts
       "src/reviews/policy.ts 'reviews.no-self-review'",
       "src/workflows/policy.ts 'workflows.manage-own-only'", // HTTP below

@@ -1,8 +1,9 @@
 // Who may decide, cancel, follow and read approval requests: pure rules over the matrix's
 // `approvals.decide.<KIND>` cells, unit-tested in policy.test.ts. The core gathers the facts
 // (is the caller a delegated approver of this request?) and asks these.
-import { capabilityDecision, cellOf, restorersOf, rolesAllowed, roleList } from '../authz/capabilities.ts';
+import { capabilityDecision, cellOf, rolesAllowed, roleList } from '../authz/capabilities.ts';
 import { allow, deny, type Decision } from '../authz/decision.ts';
+import { streamEndedByMembership } from '../authz/membership.ts';
 import { MATRIX, type CapabilityName, type Cell, type OrgRole } from '../authz/matrix.ts';
 import { APPROVAL_KINDS, type ApprovalKind } from './kinds.ts';
 
@@ -69,13 +70,7 @@ export function subscribeDecision(role: OrgRole, decidesSomething: boolean): Dec
 /** A live subscription ends when its subscriber's membership is no longer active. */
 export function liveMembershipDecision(status: string, role: OrgRole): Decision {
   if (status === 'ACTIVE') return allow('membership.active');
-  const restorers = restorersOf(role, status);
-  return deny(
-    'membership.inactive',
-    'Your membership in this organization is no longer active, so this subscription has ended.',
-    `Ask a member with ${roleList(restorers)} of this organization to ${status === 'DISABLED' ? 're-enable it' : 'invite you again'}.`,
-    restorers,
-  );
+  return streamEndedByMembership(status, role);
 }
 
 /** Whether an approvalEvents subscriber receives an event about this request. */

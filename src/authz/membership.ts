@@ -23,3 +23,14 @@ export function membershipDecision(status: MembershipStatus | null, email: strin
       return deny('membership.inactive', `${email} has no active membership here.`, 'Check `me { memberships }` for yours.');
   }
 }
+
+/** A live stream's subscriber whose membership is no longer active: the stream ends, saying who can restore it. */
+export function streamEndedByMembership(status: string, role: OrgRole): Decision {
+  const restorers = restorersOf(role, status);
+  return deny(
+    'membership.inactive',
+    'Your membership in this organization is no longer active, so this subscription has ended.',
+    `Ask a member with ${roleList(restorers)} of this organization to ${status === 'DISABLED' ? 're-enable it' : 'invite you again'}.`,
+    restorers,
+  );
+}

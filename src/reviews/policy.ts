@@ -1,8 +1,9 @@
 // Access reviews' rules as pure functions: who reviews an item, who may decide it, who sees and
 // follows a review. Over the matrix's `reviews.manage` and `reviews.decide` cells; unit-tested in
 // policy.test.ts. The services gather the facts (members, delegated approvers) and ask these.
-import { allowsFully, capabilityDecision, restorersOf, roleList, rolesAllowed } from '../authz/capabilities.ts';
+import { allowsFully, capabilityDecision, rolesAllowed } from '../authz/capabilities.ts';
 import { allow, deny, type Decision } from '../authz/decision.ts';
+import { streamEndedByMembership } from '../authz/membership.ts';
 import type { OrgRole } from '../authz/matrix.ts';
 
 export const REVIEW_OUTCOMES = ['KEEP', 'REVOKE'] as const;
@@ -76,13 +77,7 @@ export interface ReviewEventFacts {
  */
 export function followReviewsDecision(status: string, role: OrgRole): Decision {
   if (status === 'ACTIVE') return allow('reviews.follow', 'Active members follow the reviews they take part in; ADMIN and OWNER follow every review.');
-  const restorers = restorersOf(role, status);
-  return deny(
-    'membership.inactive',
-    'Your membership in this organization is no longer active, so this subscription has ended.',
-    `Ask a member with ${roleList(restorers)} of this organization to ${status === 'DISABLED' ? 're-enable it' : 'invite you again'}.`,
-    restorers,
-  );
+  return streamEndedByMembership(status, role);
 }
 
 /**

@@ -21,6 +21,12 @@ export type * from './generated/sqlite/client.ts';
 export type Db = SqliteClient;
 export type Provider = 'sqlite' | 'postgresql';
 
+/** `?` placeholders as PostgreSQL numbers them: `$1`, `$2`… */
+export function numberedPlaceholders(text: string): string {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
+
 export function providerOf(databaseUrl: string): Provider {
   return databaseUrl.startsWith('file:') ? 'sqlite' : 'postgresql';
 }
@@ -188,8 +194,7 @@ function postgresDriver(pool: pg.Pool, onQuery?: OpenOptions['onQuery']): SqlDri
     async all<T>(sql: string, params: readonly unknown[], options?: { planEachTime?: boolean }) {
       let prepared = texts.get(sql);
       if (!prepared) {
-        let n = 0;
-        prepared = { text: sql.replace(/\?/g, () => `$${++n}`), name: `gov_${texts.size.toString(36)}` };
+        prepared = { text: numberedPlaceholders(sql), name: `gov_${texts.size.toString(36)}` };
         // Bounded: past the limit statements run unnamed (parsed each time) rather than piling up per connection.
         if (texts.size < STATEMENT_CACHE) texts.set(sql, prepared);
         else prepared = { text: prepared.text, name: '' };

@@ -8,7 +8,7 @@
 // its rows (bulk loaders). The tenant-scoped client runs these statements only with the caller's
 // organization as their first parameter (src/db/tenant.ts, `tenantStatement`); every other update
 // or delete of KpiDataPoint and KpiRollup is refused at the data layer (`appendOnlyKpiData`).
-import { dateOf, dateParam, type Db, type Prisma, type Provider, type SqlDriver, type Tx } from '../client.ts';
+import { dateOf, dateParam, numberedPlaceholders, type Db, type Prisma, type Provider, type SqlDriver, type Tx } from '../client.ts';
 import { tenantStatement } from '../tenant.ts';
 import { compileTenantWhere, planOf, type Columns } from './where.ts';
 import { truncateUtc, type RollupLevel } from '../utc-periods.ts';
@@ -174,8 +174,7 @@ export async function rebuildRollups(db: Db | Tx, organizationId: string, provid
 
 /** Prisma's raw statements take `$1`… on PostgreSQL, `?` on SQLite. */
 function numbered(provider: Provider, text: string): string {
-  let n = 0;
-  return provider === 'postgresql' ? text.replace(/\?/g, () => `$${++n}`) : text;
+  return provider === 'postgresql' ? numberedPlaceholders(text) : text;
 }
 
 /**

@@ -31,28 +31,37 @@ export interface InputProblem {
 
 /**
  * The first string (or object key) longer than `max` or holding a NUL in a value, or the first
- * place it nests deeper than MAX_INPUT_DEPTH; null when it is within bounds. Iterative, so a
- * hostile nesting cannot overflow the stack.
+ * place it nests deeper than MAX_INPUT_DEPTH, in reading order; null when it is within bounds.
+ * Recursive but bounded: it never descends past MAX_INPUT_DEPTH, so a hostile nesting cannot
+ * overflow the stack. The path is built only for a problem: walking the 10,000 points of a KPI
+ * batch allocates nothing.
  */
 export function inputProblem(value: unknown, max: number, root = '$'): InputProblem | null {
-  const pending: [unknown, string, number][] = [[value, root, 0]];
-  while (pending.length) {
-    const [v, path, depth] = pending.pop()!;
-    if (typeof v === 'string') {
-      if (v.length > max) return { path, problem: 'length' };
-      if (hasNul(v)) return { path, problem: 'nul' };
-      continue;
+  const steps: string[] = [];
+  const found = problemIn(value, max, 0, steps);
+  return found ? { path: root + steps.reverse().join(''), problem: found } : null;
+}
+
+/** The problem in `v` at `depth`, with its steps pushed innermost first; null when none. */
+function problemIn(v: unknown, max: number, depth: number, steps: string[]): InputProblem['problem'] | null {
+  if (typeof v === 'string') return v.length > max ? 'length' : hasNul(v) ? 'nul' : null;
+  if (!v || typeof v !== 'object') return null;
+  if (depth >= MAX_INPUT_DEPTH) return 'depth';
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      if (!item || (typeof item !== 'object' && typeof item !== 'string')) continue;
+      const found = problemIn(item, max, depth + 1, steps);
+      if (found) return steps.push(`[${i}]`), found;
     }
-    if (!v || typeof v !== 'object') continue;
-    if (depth >= MAX_INPUT_DEPTH) return { path, problem: 'depth' };
-    const entries = Array.isArray(v) ? v.map((item, i) => [`[${i}]`, item] as const) : Object.entries(v).map(([k, item]) => [`.${k}`, item] as const);
-    // Pushed in reverse, so the first offender in reading order is found first.
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [step, item] = entries[i]!;
-      if (step.length - 1 > max) return { path: `${path}${step.slice(0, 41)}…`, problem: 'length' };
-      if (hasNul(step)) return { path: `${path}${step.replaceAll('\u0000', '\\u0000').slice(0, 41)}`, problem: 'nul' };
-      pending.push([item, `${path}${step}`, depth + 1]);
-    }
+    return null;
+  }
+  for (const key in v) {
+    if (!Object.hasOwn(v, key)) continue;
+    if (key.length > max) return steps.push(`.${key.slice(0, 40)}…`), 'length';
+    if (hasNul(key)) return steps.push(`.${key.replaceAll('\u0000', '\\u0000').slice(0, 40)}`), 'nul';
+    const found = problemIn((v as Record<string, unknown>)[key], max, depth + 1, steps);
+    if (found) return steps.push(`.${key}`), found;
   }
   return null;
 }

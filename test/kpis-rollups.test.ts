@@ -83,6 +83,27 @@ describe('rollups under concurrency', () => {
     expect(await rollups(id)).toEqual(await fromRows(id));
   });
 
+  it('stores every value exactly, in its point and in its rollups, one point to a rollup or several', async () => {
+    // Values whose decimal form is not their binary one, the least double, the bounds of a value, and a day with two points.
+    const values = [0.1, 0.2, 1 / 3, 123456789.123456789, 999999999999999.9, 1e-300, -2.5e-308, 5e-324, -1e15, 7.000000000000001];
+    const points = values.map((value, i) => ({ period: new Date(Date.UTC(2030, 0, 1 + i, 6)).toISOString(), value, dimensions: [{ dimension: 'region', value: 'US' }] }));
+    points.push({ period: new Date(Date.UTC(2030, 0, 1, 18)).toISOString(), value: 0.7, dimensions: [{ dimension: 'region', value: 'US' }] });
+    const k = (await server.gql(CreateKpi, { input: { key: 'exact', name: 'Exact', dimensionKeys: ['region'] } }, { as: o.admin })).data!.createKpi!.id;
+    const recorded = await server.gql(RecordKpiData, { kpiId: k, points }, { as: o.admin });
+    expect([recorded.errors, recorded.data]).toEqual([undefined, { recordKpiData: 11 }]);
+    const id = rawId(k);
+    const stored = await server.db.kpiDataPoint.findMany({ where: { kpiId: id }, orderBy: { period: 'asc' } });
+    expect(stored.map((p) => p.value)).toEqual([values[0], 0.7, ...values.slice(1)]);
+    const days = (await rollups(id)).filter((r) => r[0] === 'DAY');
+    expect(days).toEqual([
+      ['DAY', '2030-01-01T00:00:00.000Z', 'US', 2, 0.1 + 0.7, 0.1, 0.7],
+      ...values.slice(1).map((v, i) => ['DAY', new Date(Date.UTC(2030, 0, 2 + i)).toISOString(), 'US', 1, v, v, v]),
+    ]);
+    // Month and year: the same count, least and greatest as the rows (sums of such values depend on the order of addition).
+    const strip = (rows: unknown[][]) => rows.filter((r) => r[0] !== 'DAY').map((r) => [r[0], r[1], r[2], r[3], r[5], r[6]]);
+    expect(strip(await rollups(id))).toEqual(strip(await fromRows(id)));
+  });
+
   it('refuses updates and deletes of points and rollups outside the recording path', async () => {
     const id = rawId(kpiId);
     await expect(server.db.kpiDataPoint.updateMany({ where: { kpiId: id }, data: { value: 0 } })).rejects.toThrow(/append-only/);
@@ -115,6 +136,11 @@ describe('the kpi_rollups migration', () => {
       await db.$disconnect();
       await migrateDatabase(database.url);
       const upgraded = openDatabase(database.url);
+      if (providerOf(database.url) === 'sqlite') {
+        // 20261207090000_kpi_rollups_without_rowid: one B-tree per rollup, rows kept.
+        const [table] = await upgraded.$queryRawUnsafe<{ sql: string }[]>(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'KpiRollup'`);
+        expect(table!.sql).toMatch(/\) WITHOUT ROWID$/);
+      }
       const rows = await upgraded.kpiRollup.findMany({ where: { kpiId: kpi.id, d1: 'US' }, orderBy: [{ level: 'asc' }, { period: 'asc' }] });
       await upgraded.$disconnect();
       expect(rows.map((r) => [r.level, r.period.toISOString(), r.d2, r.d3, r.count, r.sum, r.min, r.max])).toEqual([

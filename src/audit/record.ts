@@ -55,6 +55,8 @@ export const systemActor = (client: Db, clock: Clock, organizationId: string | n
 export interface TransactionOptions {
   /** Retry the whole transaction on serialization failures and deadlocks (PostgreSQL), up to this many times. */
   retries?: number;
+  /** Longest the transaction may run, in ms (Prisma's default: 5,000): for bulk writes. */
+  timeout?: number;
 }
 
 /** Prisma's codes for a transaction that lost a conflict (write conflict, deadlock): safe to run again. */
@@ -80,7 +82,7 @@ export async function auditedTransaction<T>(actor: Actor, work: (tx: Tx, record:
           );
         };
         return work(tx, record);
-      });
+      }, options.timeout === undefined ? undefined : { timeout: options.timeout });
     } catch (error) {
       const code = (error as { code?: string } | null)?.code;
       if (!code || !RETRYABLE.has(code) || attempt >= (options.retries ?? 0)) throw error;

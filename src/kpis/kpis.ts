@@ -1,7 +1,7 @@
 // KPIs, their data points and alerts: creating them, recording data in batches (all or nothing)
 // and firing alerts on the points that cross them. Every change commits with its audit event.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../db/ids.ts';
 import { auditedTransaction, callerActor } from '../audit/record.ts';
 import { refusalError } from '../authz/decision.ts';
 import type { Context } from '../context.ts';
@@ -123,6 +123,9 @@ function checkBatchKey(batchKey: string | null | undefined): string | null {
   return batchKey;
 }
 
+/** A batch of 10,000 points on a loaded machine can outlive Prisma's default 5 s transaction. */
+const BATCH_TRANSACTION = { timeout: 30_000 };
+
 /**
  * Validates and stores a batch of points, all or nothing, with their rollups and one audit event;
  * fires alerts and publishes them after commit. With `batchKey`, a batch already recorded under
@@ -144,7 +147,7 @@ export async function recordKpiData(ctx: Context, kpiId: string, points: readonl
     fired = await auditedTransaction(callerActor(ctx), async (tx, record) => {
       // First, so that a concurrent batch with the same key waits here and then fails as a duplicate.
       if (key !== null) await tx.kpiBatch.create({ data: { organizationId: kpi.organizationId, kpiId: kpi.id, key, points: rows.length } });
-      await insertPoints(tx, kpi.organizationId, ctx.services.sql.provider, kpi.id, ctx.services.clock.now(), rows.map((row) => ({ ...(row as RollupPoint), id: randomUUID() })));
+      await insertPoints(tx, kpi.organizationId, ctx.services.sql.provider, kpi.id, ctx.services.clock.now(), rows.map((row) => ({ ...(row as RollupPoint), id: timeOrderedId() })));
       await upsertRollups(tx, kpi.organizationId, ctx.services.sql.provider, kpi.id, rows as RollupPoint[]);
       // Readers cache which dimension values occur per dataVersion (present-values.ts).
       await tx.kpi.updateMany({ where: { id: kpi.id }, data: { dataVersion: { increment: 1 } } });
@@ -162,7 +165,7 @@ export async function recordKpiData(ctx: Context, kpiId: string, points: readonl
         metadata: { key: kpi.key, points: rows.length, alertsFired: created.length, ...(key === null ? {} : { batchKey: key }) },
       });
       return created;
-    });
+    }, BATCH_TRANSACTION);
   } catch (error) {
     const after = isUniqueViolation(error) ? await recorded() : null;
     if (after !== null) return after;

@@ -2,7 +2,7 @@
 // variables and abstract types count as they run.
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { actualCost, costliestFields, countDirectives, measureCost, measureShape, SERIES_COST } from './measure.ts';
+import { actualCost, costliestFields, costVariables, countDirectives, measureCost, measureShape, SERIES_COST } from './measure.ts';
 
 const schema = buildSchema(`
   interface Node { id: ID! }
@@ -16,6 +16,8 @@ const schema = buildSchema(`
   type KpiConnection { edges: [KpiEdge] totalCount: Int! }
   type Customer implements Node { id: ID! name: String }
   type Query { kpis(first: Int): KpiConnection node(id: ID!): Node tags: [Tag!] name: String }
+  input PointIn { period: String! value: Float! }
+  type Mutation { record(points: [PointIn!]!, note: String): Int }
 `);
 
 const cost = (source: string, variables: Record<string, unknown> = {}, operationName?: string) => measureCost(schema, parse(source), variables, operationName);
@@ -68,6 +70,17 @@ describe('cost', () => {
     expect(cost(two, {}, 'B')).toMatchObject({ cost: 10 });
     expect(cost(two)).toEqual({ unmeasured: 'operation' });
     expect(cost('query($n: Int) { kpis(first: $n) { totalCount } }', { n: 'ten' })).toEqual({ unmeasured: 'variables' });
+  });
+
+  it('measures a bulk input without coercing it: list variables count as empty, whatever they hold', () => {
+    const source = 'mutation($points: [PointIn!]!, $n: Int, $note: String) { record(points: $points, note: $note) kpis: __typename }';
+    const points = Array.from({ length: 10_000 }, (_, i) => ({ period: `2026-01-${(i % 28) + 1}`, value: i }));
+    const operation = parse(source).definitions[0] as OperationDefinitionNode;
+    expect(costVariables(operation, { points, n: 3, note: 'x' })).toEqual({ points: [], n: 3, note: 'x' });
+    // A list of the wrong shape is left to execution's coercion, which refuses it before any resolver runs.
+    expect(costVariables(operation, { points: 'not a list' })).toEqual({ points: 'not a list' });
+    expect(cost(source, { points, note: 'x' })).toEqual({ cost: 0, pages: [] });
+    expect(cost('query($n: Int) { kpis(first: $n) { totalCount } }', { n: 4 })).toEqual({ cost: 1 + 4, pages: [{ field: 'Query.kpis', first: 4 }] });
   });
 
   it('refuses to expand a fragment bomb instead of measuring it', () => {

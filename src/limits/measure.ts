@@ -174,7 +174,8 @@ export function measureCost(
 ): CostResult {
   const operation = getOperationAST(document, operationName);
   if (!operation) return { unmeasured: 'operation' };
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  const costed = costVariables(operation, variables);
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], costed);
   if (coerced.errors) return { unmeasured: 'variables' };
   const pages: PageRequest[] = [];
   const single = singleOperation(document, operation);
@@ -182,7 +183,7 @@ export function measureCost(
     const cost = getComplexity({
       schema,
       query: single,
-      variables: variables ?? {},
+      variables: costed,
       estimators: [costEstimator(pages)],
       maxQueryNodes: MAX_COSTED_SELECTIONS,
     });
@@ -191,6 +192,23 @@ export function measureCost(
     if (error instanceof Error && /maximum allowed number of nodes/.test(error.message)) return { tooLarge: true };
     throw error;
   }
+}
+
+/**
+ * The variables as the cost sees them: every list-typed variable given as a list is replaced by
+ * an empty one. The cost depends only on `first` (an Int) and `@include`/`@skip` (a Boolean), which
+ * no list variable can supply, so the figure is the same; but coercing a bulk input (the 10,000
+ * points of a `recordKpiData` batch) once per measurement cost more than storing it. A list that
+ * does not coerce is refused by execution, before any resolver runs, as it would have been here.
+ */
+export function costVariables(operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...variables };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const type = definition.type.kind === Kind.NON_NULL_TYPE ? definition.type.type : definition.type;
+    const name = definition.variable.name.value;
+    if (type.kind === Kind.LIST_TYPE && Array.isArray(out[name])) out[name] = [];
+  }
+  return out;
 }
 
 const singleOperation = (document: DocumentNode, operation: OperationDefinitionNode): DocumentNode => ({
@@ -226,7 +244,7 @@ export function costliestFields(
       if (!known || known.cost < cost) seen.set(node, { parentType, cost, factor });
     },
   };
-  getComplexity({ schema, query: singleOperation(document, operation), variables: variables ?? {}, estimators: [costEstimator([], observe)], maxQueryNodes: MAX_COSTED_SELECTIONS });
+  getComplexity({ schema, query: singleOperation(document, operation), variables: costVariables(operation, variables), estimators: [costEstimator([], observe)], maxQueryNodes: MAX_COSTED_SELECTIONS });
   const fragments = fragmentsOf(document);
   const byPath = new Map<string, number>();
   let visited = 0;
@@ -303,7 +321,7 @@ export function actualCost(
     return getComplexity({
       schema,
       query: singleOperation(document, operation),
-      variables: variables ?? {},
+      variables: costVariables(operation, variables),
       estimators: [costEstimator([], { rows, returned })],
       maxQueryNodes: MAX_COSTED_SELECTIONS,
     });

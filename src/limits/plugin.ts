@@ -2,11 +2,11 @@
 // through yoga's envelop): tokens when parsing, depth, aliases and directives when validating (the
 // same whatever the variables, so cacheable), page sizes and cost just before execution, where the
 // variables are known. A refusal is OPERATION_LIMIT with the rule, the measured value and the limit.
-import { GraphQLError, parse, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { getOperationAST, GraphQLError, parse, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { AppError, ErrorCode } from '../errors.ts';
 import { DEFAULT_PAGE_SIZE } from '../input-limits.ts';
-import { actualCost, costliestFields, countDirectives, MAX_COSTED_SELECTIONS, measureCost, measureShape, UNPAGED_LIST_SIZE, type CostResult } from './measure.ts';
+import { actualCost, costliestFields, costVariables, countDirectives, MAX_COSTED_SELECTIONS, measureCost, measureShape, UNPAGED_LIST_SIZE, type CostResult } from './measure.ts';
 
 export interface OperationLimits {
   maxTokens: number;
@@ -80,9 +80,10 @@ const measured = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Co
 const VARIANTS_PER_DOCUMENT = 32;
 const MAX_KEPT_KEY = 2048;
 function measuredCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string | null): CostResult {
+  const operation = getOperationAST(document, operationName);
   let key: string;
   try {
-    key = `${operationName ?? ''}\u0000${JSON.stringify(variables)}`;
+    key = `${operationName ?? ''}\u0000${JSON.stringify(operation ? costVariables(operation, variables) : variables)}`;
   } catch {
     // Nested past JSON.stringify's stack: measured (then refused by the input depth limit) unkept.
     return measureCost(schema, document, variables, operationName);

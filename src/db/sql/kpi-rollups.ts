@@ -44,107 +44,129 @@ interface RollupDelta {
   max: number;
 }
 
-/** The batch's aggregates per (level, period, d1..d4), in key order (every writer locks rollups in the same order). */
+const DAY_MS = 86_400_000;
+const compareDeltas = (a: RollupDelta, b: RollupDelta) =>
+  a.period - b.period ||
+  (a.d[0] < b.d[0] ? -1 : a.d[0] > b.d[0] ? 1 : 0) ||
+  (a.d[1] < b.d[1] ? -1 : a.d[1] > b.d[1] ? 1 : 0) ||
+  (a.d[2] < b.d[2] ? -1 : a.d[2] > b.d[2] ? 1 : 0) ||
+  (a.d[3] < b.d[3] ? -1 : a.d[3] > b.d[3] ? 1 : 0);
+
+/**
+ * The batch's aggregates per (level, period, d1..d4), in key order: DAY, MONTH, YEAR, each by
+ * period and dimension values (every writer locks rollups in the same order). A UTC day is
+ * 86,400,000 ms (JavaScript time has no leap seconds), so a point's day is arithmetic; months and
+ * years are looked up once per day. Kept per level in arrival order, which for an import in time
+ * order is nearly sorted already (the sort then costs about one comparison per delta).
+ */
 function rollupDeltas(points: readonly RollupPoint[]): RollupDelta[] {
-  const byKey = new Map<string, RollupDelta>();
-  for (const p of points) {
-    const t = p.period.getTime();
-    const d: RollupDelta['d'] = [p.d1 ?? '', p.d2 ?? '', p.d3 ?? '', p.d4 ?? ''];
-    for (const level of ROLLUP_LEVELS) {
-      const period = truncateUtc(t, level);
-      const key = JSON.stringify([level, period, ...d]);
-      const delta = byKey.get(key);
-      if (delta) {
-        delta.count++;
-        delta.sum += p.value;
-        if (p.value < delta.min) delta.min = p.value;
-        if (p.value > delta.max) delta.max = p.value;
-      } else {
-        byKey.set(key, { level, period, d, count: 1, sum: p.value, min: p.value, max: p.value });
-      }
+  const levels: Record<RollupLevel, Map<string, RollupDelta>> = { DAY: new Map(), MONTH: new Map(), YEAR: new Map() };
+  const upper = new Map<number, [number, number]>();
+  const add = (level: RollupLevel, period: number, d: RollupDelta['d'], dims: string, value: number) => {
+    const key = `${period}${dims}`;
+    const deltas = levels[level];
+    const delta = deltas.get(key);
+    if (!delta) deltas.set(key, { level, period, d, count: 1, sum: value, min: value, max: value });
+    else {
+      delta.count++;
+      delta.sum += value;
+      if (value < delta.min) delta.min = value;
+      if (value > delta.max) delta.max = value;
     }
+  };
+  for (const p of points) {
+    const day = Math.floor(p.period.getTime() / DAY_MS) * DAY_MS;
+    let monthYear = upper.get(day);
+    if (!monthYear) upper.set(day, (monthYear = [truncateUtc(day, 'MONTH'), truncateUtc(day, 'YEAR')]));
+    const d: RollupDelta['d'] = [p.d1 ?? '', p.d2 ?? '', p.d3 ?? '', p.d4 ?? ''];
+    // JSON keeps values with any character apart.
+    const dims = JSON.stringify(d);
+    add('DAY', day, d, dims, p.value);
+    add('MONTH', monthYear[0], d, dims, p.value);
+    add('YEAR', monthYear[1], d, dims, p.value);
   }
-  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+  return ROLLUP_LEVELS.flatMap((level) => [...levels[level].values()].sort(compareDeltas));
 }
 
-/** Rows per upsert statement: 11 parameters each, within SQLite's 32,766 and PostgreSQL's 65,535. */
-const UPSERT_ROWS = 500;
+/**
+ * A batch's rows travel as one parameter, not as a VALUES list of thousands of placeholders:
+ * PostgreSQL takes one array per column (`unnest`), SQLite one JSON array of rows (`json_each`,
+ * whose numbers SQLite reads back exactly). The statement's text is then fixed, so it is parsed
+ * and planned like a small one, whatever the batch's size: with VALUES lists, parsing them was
+ * most of an import's time (docs/benchmarks.md, "bulk import").
+ */
+const rowsParam = (rows: readonly unknown[][]) => JSON.stringify(rows);
+/** PostgreSQL arrays, one per column, of `rows`. */
+const columnsOf = (rows: readonly unknown[][], width: number) => Array.from({ length: width }, (_, c) => rows.map((r) => r[c]));
 
-const upsertTexts = new Map<string, string>();
-/** The upsert of `rows` rollups: the organization first, then 11 values per row. */
-function upsertText(provider: Provider, rows: number): string {
-  const key = `${provider}:${rows}`;
-  let text = upsertTexts.get(key);
-  if (!text) {
-    const pg = provider === 'postgresql';
-    const row = pg ? '(?::text, ?::text, ?::timestamp(3), ?::text, ?::text, ?::text, ?::text, ?::int, ?::float8, ?::float8, ?::float8)' : '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-    const values = Array.from({ length: rows }, () => row).join(', ');
-    const source = pg
-      ? `(VALUES ${values}) AS v("kpiId", "level", "period", "d1", "d2", "d3", "d4", "count", "sum", "min", "max")`
-      : `(SELECT column1 AS "kpiId", column2 AS "level", column3 AS "period", column4 AS "d1", column5 AS "d2", column6 AS "d3", column7 AS "d4", column8 AS "count", column9 AS "sum", column10 AS "min", column11 AS "max" FROM (VALUES ${values})) AS v`;
-    const least = pg ? 'LEAST' : 'min';
-    const greatest = pg ? 'GREATEST' : 'max';
-    text =
-      `INSERT INTO "KpiRollup" ("organizationId", "kpiId", "level", "period", "d1", "d2", "d3", "d4", "count", "sum", "min", "max") ` +
-      `SELECT ${pg ? '?::text' : '?'}, "kpiId", "level", "period", "d1", "d2", "d3", "d4", "count", "sum", "min", "max" FROM ${source} WHERE true ` +
-      `ON CONFLICT ("kpiId", "level", "period", "d1", "d2", "d3", "d4") DO UPDATE SET ` +
-      `"count" = "KpiRollup"."count" + excluded."count", "sum" = "KpiRollup"."sum" + excluded."sum", ` +
-      `"min" = ${least}("KpiRollup"."min", excluded."min"), "max" = ${greatest}("KpiRollup"."max", excluded."max")`;
-    upsertTexts.set(key, (text = tenantStatement(numbered(provider, text))));
-  }
-  return text;
-}
+const UPSERT_SET =
+  `ON CONFLICT ("kpiId", "level", "period", "d1", "d2", "d3", "d4") DO UPDATE SET ` +
+  `"count" = "KpiRollup"."count" + excluded."count", "sum" = "KpiRollup"."sum" + excluded."sum", `;
+/** The rollups' upsert: the organization, the KPI, then the rows (level, period, d1..d4, count, sum, min, max; min and max null for one point). */
+const UPSERT: Record<Provider, string> = {
+  postgresql: tenantStatement(
+    `INSERT INTO "KpiRollup" ("organizationId", "kpiId", "level", "period", "d1", "d2", "d3", "d4", "count", "sum", "min", "max") ` +
+      `SELECT $1::text, $2::text, "l", "p", "d1", "d2", "d3", "d4", "n", "s", COALESCE("lo", "s"), COALESCE("hi", "s") ` +
+      `FROM unnest($3::text[], $4::timestamp(3)[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::float8[], $11::float8[], $12::float8[]) AS u("l", "p", "d1", "d2", "d3", "d4", "n", "s", "lo", "hi") ` +
+      UPSERT_SET +
+      `"min" = LEAST("KpiRollup"."min", excluded."min"), "max" = GREATEST("KpiRollup"."max", excluded."max")`,
+  ),
+  sqlite: tenantStatement(
+    `INSERT INTO "KpiRollup" ("organizationId", "kpiId", "level", "period", "d1", "d2", "d3", "d4", "count", "sum", "min", "max") ` +
+      `SELECT ?, ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, coalesce(value ->> 8, value ->> 7), coalesce(value ->> 9, value ->> 7) FROM json_each(?) WHERE true ` +
+      UPSERT_SET +
+      `"min" = min("KpiRollup"."min", excluded."min"), "max" = max("KpiRollup"."max", excluded."max")`,
+  ),
+};
 
 /**
  * Adds a batch of a KPI's points to its rollups, through `tx`: call it in the transaction that
- * inserts the points. Rollups are upserted in key order, so concurrent batches on PostgreSQL take
- * their row locks in the same order and cannot deadlock on one another.
+ * inserts the points. One statement; its rows are in key order, so concurrent batches on
+ * PostgreSQL take their row locks in the same order and cannot deadlock on one another.
  */
 export async function upsertRollups(tx: Db | Tx, organizationId: string, provider: Provider, kpiId: string, points: readonly RollupPoint[]): Promise<void> {
-  const deltas = rollupDeltas(points);
-  for (let i = 0; i < deltas.length; i += UPSERT_ROWS) {
-    const chunk = deltas.slice(i, i + UPSERT_ROWS);
-    const params: unknown[] = [organizationId];
-    for (const r of chunk) params.push(kpiId, r.level, dateParam(provider, new Date(r.period)), ...r.d, r.count, r.sum, r.min, r.max);
-    await tx.$executeRawUnsafe(upsertText(provider, chunk.length), ...params);
-  }
+  const periods = new Map<number, string>();
+  const periodParam = (t: number) => periods.get(t) ?? periods.set(t, dateParam(provider, new Date(t))).get(t)!;
+  // A rollup of one point has min = max = sum: sent once (the statement takes the sum for a null least and greatest).
+  const rows = rollupDeltas(points).map((r) =>
+    r.count === 1 ? [r.level, periodParam(r.period), r.d[0], r.d[1], r.d[2], r.d[3], 1, r.sum, null, null] : [r.level, periodParam(r.period), r.d[0], r.d[1], r.d[2], r.d[3], r.count, r.sum, r.min, r.max],
+  );
+  if (!rows.length) return;
+  await (provider === 'postgresql'
+    ? tx.$executeRawUnsafe(UPSERT.postgresql, organizationId, kpiId, ...columnsOf(rows, 10))
+    : tx.$executeRawUnsafe(UPSERT.sqlite, organizationId, kpiId, rowsParam(rows)));
 }
 
-/** Points per insert statement: 8 parameters each, within SQLite's 32,766 and PostgreSQL's 65,535. */
-const INSERT_ROWS = 1000;
-const insertTexts = new Map<string, string>();
-/** The insert of `rows` points of one KPI: the organization, the KPI and the time first, then 7 values per point. */
-function insertText(provider: Provider, rows: number): string {
-  const key = `${provider}:${rows}`;
-  let text = insertTexts.get(key);
-  if (!text) {
-    const pg = provider === 'postgresql';
-    const row = pg ? '(?::text, ?::timestamp(3), ?::float8, ?::text, ?::text, ?::text, ?::text)' : '(?, ?, ?, ?, ?, ?, ?)';
-    const values = Array.from({ length: rows }, () => row).join(', ');
-    const source = pg
-      ? `(VALUES ${values}) AS v("id", "period", "value", "d1", "d2", "d3", "d4")`
-      : `(SELECT column1 AS "id", column2 AS "period", column3 AS "value", column4 AS "d1", column5 AS "d2", column6 AS "d3", column7 AS "d4" FROM (VALUES ${values})) AS v`;
-    text =
-      `INSERT INTO "KpiDataPoint" ("organizationId", "kpiId", "createdAt", "id", "period", "value", "d1", "d2", "d3", "d4") ` +
-      `SELECT ${pg ? '?::text, ?::text, ?::timestamp(3)' : '?, ?, ?'}, "id", "period", "value", "d1", "d2", "d3", "d4" FROM ${source}`;
-    insertTexts.set(key, (text = tenantStatement(numbered(provider, text))));
-  }
-  return text;
-}
+/** The points' insert: the organization, the KPI and the time of writing, then the rows (id, period, value, d1..d4). */
+const INSERT: Record<Provider, string> = {
+  postgresql: tenantStatement(
+    `INSERT INTO "KpiDataPoint" ("organizationId", "kpiId", "createdAt", "id", "period", "value", "d1", "d2", "d3", "d4") ` +
+      `SELECT $1::text, $2::text, $3::timestamp(3), * FROM unnest($4::text[], $5::timestamp(3)[], $6::float8[], $7::text[], $8::text[], $9::text[], $10::text[])`,
+  ),
+  sqlite: tenantStatement(
+    `INSERT INTO "KpiDataPoint" ("organizationId", "kpiId", "createdAt", "id", "period", "value", "d1", "d2", "d3", "d4") ` +
+      `SELECT ?, ?, ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?)`,
+  ),
+};
 
 /**
  * Inserts a batch of one KPI's points, through `tx` (the transaction that also upserts their
- * rollups): one multi-row statement per thousand points instead of Prisma's createMany, whose
- * query building took most of a large batch's time. The organization is written once, first.
+ * rollups): one statement, the organization written once, first.
  */
 export async function insertPoints(tx: Db | Tx, organizationId: string, provider: Provider, kpiId: string, createdAt: Date, points: readonly (RollupPoint & { id: string })[]): Promise<void> {
+  if (!points.length) return;
+  const periods = new Map<number, string>();
+  const periodParam = (date: Date) => {
+    const t = date.getTime();
+    let text = periods.get(t);
+    if (text === undefined) periods.set(t, (text = dateParam(provider, date)));
+    return text;
+  };
+  const rows = points.map((p) => [p.id, periodParam(p.period), p.value, p.d1 ?? null, p.d2 ?? null, p.d3 ?? null, p.d4 ?? null]);
   const at = dateParam(provider, createdAt);
-  for (let i = 0; i < points.length; i += INSERT_ROWS) {
-    const chunk = points.slice(i, i + INSERT_ROWS);
-    const params: unknown[] = [organizationId, kpiId, at];
-    for (const p of chunk) params.push(p.id, dateParam(provider, p.period), p.value, p.d1 ?? null, p.d2 ?? null, p.d3 ?? null, p.d4 ?? null);
-    await tx.$executeRawUnsafe(insertText(provider, chunk.length), ...params);
-  }
+  await (provider === 'postgresql'
+    ? tx.$executeRawUnsafe(INSERT.postgresql, organizationId, kpiId, at, ...columnsOf(rows, 7))
+    : tx.$executeRawUnsafe(INSERT.sqlite, organizationId, kpiId, at, rowsParam(rows)));
 }
 
 const TRUNCATED: Record<Provider, Record<RollupLevel, string>> = {

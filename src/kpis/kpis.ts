@@ -140,12 +140,12 @@ export async function recordKpiData(ctx: Context, kpiId: string, points: readonl
   if (!decision.allowed) throw refusalError(decision);
   const rows = await pointRows(ctx, kpi, points);
   const recorded = async () => (key === null ? null : ((await ctx.db.kpiBatch.findUnique({ where: { kpiId_key: { kpiId: kpi.id, key } } }))?.points ?? null));
-  const before = await recorded();
-  if (before !== null) return before;
+  // A batch recorded before fails at its key's row, the transaction's first statement, before any
+  // point is written: then the count recorded with it is the answer (no lookup first: most batches are new).
   let fired: { id: string }[];
   try {
     fired = await auditedTransaction(callerActor(ctx), async (tx, record) => {
-      // First, so that a concurrent batch with the same key waits here and then fails as a duplicate.
+      // First, so that a batch sent again, or a concurrent one with the same key (which waits here), fails as a duplicate.
       if (key !== null) await tx.kpiBatch.create({ data: { organizationId: kpi.organizationId, kpiId: kpi.id, key, points: rows.length } });
       await insertPoints(tx, kpi.organizationId, ctx.services.sql.provider, kpi.id, ctx.services.clock.now(), rows.map((row) => ({ ...(row as RollupPoint), id: timeOrderedId() })));
       await upsertRollups(tx, kpi.organizationId, ctx.services.sql.provider, kpi.id, rows as RollupPoint[]);

@@ -132,26 +132,31 @@ export async function kpiSeries(sql: SqlDriver, organizationId: string, kpi: Kpi
   const from = input.filter?.from?.getTime() ?? -Infinity;
   const to = input.filter?.to?.getTime() ?? Infinity;
   const series: Series = { bucket, timeZone, groupBy, total: emptySummary(), groups: [] };
-  const range = await rollupDayRange(sql, organizationId, kpi.id);
-  if (!range) return series;
-  const dataFrom = range.first.getTime();
-  const dataTo = nextUtc(range.last.getTime(), 'DAY');
-  const lo = Math.max(dataFrom, from);
-  const hi = Math.min(dataTo, to);
-  if (lo >= hi) return series;
-
   // The time axis cut at bucket starts (or one segment without buckets), within the filter's bounds.
   let bounds: number[];
-  if (bucket) {
-    const found = bucketBoundaries(lo, hi, bucket, timeZone, SERIES_BUCKET_LIMIT);
-    if (!found) throw limitError('series.buckets', `This series spans more than ${SERIES_BUCKET_LIMIT} ${bucket} buckets between its first and last row: narrow \`input.filter\` or take a larger bucket.`, SERIES_BUCKET_LIMIT + 1, SERIES_BUCKET_LIMIT);
-    bounds = found;
-  } else {
-    // Widened to whole UTC years where the filter allows: no rows lie outside the data's days.
-    bounds = [truncateUtc(lo, 'YEAR'), nextUtc(truncateUtc(hi - 1, 'YEAR'), 'YEAR')];
-  }
   const pieces = new Map<PieceLevel, [number, number][]>();
-  for (let i = 0; i + 1 < bounds.length; i++) piecesOf(Math.max(bounds[i]!, from), Math.min(bounds[i + 1]!, to), pieces);
+  if (!bucket && from === -Infinity && to === Infinity) {
+    // No time axis, no time bound: every YEAR rollup, in one statement (no need to know where the data lies).
+    bounds = [-Infinity, Infinity];
+    pieces.set('YEAR', [[-Infinity, Infinity]]);
+  } else {
+    const range = await rollupDayRange(sql, organizationId, kpi.id);
+    if (!range) return series;
+    const dataFrom = range.first.getTime();
+    const dataTo = nextUtc(range.last.getTime(), 'DAY');
+    const lo = Math.max(dataFrom, from);
+    const hi = Math.min(dataTo, to);
+    if (lo >= hi) return series;
+    if (bucket) {
+      const found = bucketBoundaries(lo, hi, bucket, timeZone, SERIES_BUCKET_LIMIT);
+      if (!found) throw limitError('series.buckets', `This series spans more than ${SERIES_BUCKET_LIMIT} ${bucket} buckets between its first and last row: narrow \`input.filter\` or take a larger bucket.`, SERIES_BUCKET_LIMIT + 1, SERIES_BUCKET_LIMIT);
+      bounds = found;
+    } else {
+      // Widened to whole UTC years where the filter allows: no rows lie outside the data's days.
+      bounds = [truncateUtc(lo, 'YEAR'), nextUtc(truncateUtc(hi - 1, 'YEAR'), 'YEAR')];
+    }
+    for (let i = 0; i + 1 < bounds.length; i++) piecesOf(Math.max(bounds[i]!, from), Math.min(bounds[i + 1]!, to), pieces);
+  }
 
   const read = (level: PieceLevel, ranges: [number, number][]): SeriesRead => ({ ...query, groupColumns, byPeriod: bucket !== null, ranges });
   const statements: Promise<SeriesPiece[]>[] = [];

@@ -154,6 +154,16 @@ describe('what an answer cost, and which fields cost most', () => {
     expect(actual('{ x: kpis(first: 5) { ...E } } fragment E on KpiConnection { edges { node { id } } }', { x: { edges: [{ node: { id: '1' } }] } })).toBe(3);
   });
 
+  it('gives each answer of one parsed document its own figure, whatever order its fields were met in', () => {
+    const document = parse(dashboard);
+    const of = (data: unknown) => actualCost(schema, document, {}, undefined, data as Record<string, unknown>);
+    const full = { kpis: { edges: Array.from({ length: 10 }, () => ({ node: kpi(25) })) } };
+    const small = { kpis: { edges: [{ node: kpi(3) }, { node: kpi(1) }] } };
+    // The first KPI returned null `data`: its fields are met after the second KPI's.
+    const late = { kpis: { edges: [{ node: { key: 'k', data: null } }, { node: kpi(2) }] } };
+    expect([of(full), of(small), of(late), of(full), of(small), of(late)]).toEqual([781, 25, 1 + 2 * (1 + 1 + (1 + 2 * 3)), 781, 25, 19]);
+  });
+
   it('names the dearest fields by response path with their share of the cost, not the edges and node of a connection', () => {
     expect(costliestFields(schema, parse(dashboard), {}, undefined)).toEqual([
       { path: 'kpis', cost: 781 },

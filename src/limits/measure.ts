@@ -317,18 +317,37 @@ export function actualCost(
     }
   };
   walk(operation.selectionSet, data);
+  const costed = costVariables(operation, variables);
+  // The figure depends only on the operation, its (costed) variables and the sizes found: a
+  // dashboard asking the same again gets the same sizes, so the last few are kept per document.
+  let key: string | null = null;
   try {
-    return getComplexity({
-      schema,
-      query: singleOperation(document, operation),
-      variables: costVariables(operation, variables),
-      estimators: [costEstimator([], { rows, returned })],
-      maxQueryNodes: MAX_COSTED_SELECTIONS,
-    });
+    // Each field named by where it starts in the document, so the key does not depend on the order the walk met them.
+    const sizes = [...rows].map(([node, n]) => (node.loc ? `${node.loc.start}:${n}${returned.has(node) ? '' : '-'}` : null));
+    key = sizes.includes(null) ? null : `${operationName ?? ''}\u0000${JSON.stringify(costed)}\u0000${sizes.sort().join(',')}`;
   } catch {
-    return null;
+    key = null;
   }
+  let kept = key === null || key.length > MAX_KEPT_ACTUAL_KEY ? undefined : actualCosts.get(document);
+  if (key !== null && kept?.has(key)) return kept.get(key)!;
+  let cost: number | null;
+  try {
+    cost = getComplexity({ schema, query: singleOperation(document, operation), variables: costed, estimators: [costEstimator([], { rows, returned })], maxQueryNodes: MAX_COSTED_SELECTIONS });
+  } catch {
+    cost = null;
+  }
+  if (key !== null && key.length <= MAX_KEPT_ACTUAL_KEY) {
+    if (!kept) actualCosts.set(document, (kept = new Map()));
+    if (kept.size >= ACTUAL_VARIANTS_PER_DOCUMENT) kept.delete(kept.keys().next().value!);
+    kept.set(key, cost);
+  }
+  return cost;
 }
+
+/** Actual costs kept per document (yoga's cached parse), by operation, variables and sizes found. */
+const actualCosts = new WeakMap<DocumentNode, Map<string, number | null>>();
+const ACTUAL_VARIANTS_PER_DOCUMENT = 32;
+const MAX_KEPT_ACTUAL_KEY = 2048;
 
 /** Selections visited in a response when measuring what it cost; past this the actual cost is not given. */
 const MAX_ACTUAL_VISITS = 1_000_000;

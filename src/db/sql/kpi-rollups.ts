@@ -232,7 +232,7 @@ export interface SeriesRead {
   groupColumns: readonly ('d1' | 'd2' | 'd3' | 'd4')[];
   /** Whether the pieces are needed per period (a time axis), or per group only. */
   byPeriod: boolean;
-  /** [from, to) ranges, in ms; each aligned to `level` for rollups. */
+  /** [from, to) ranges, in ms; each aligned to `level` for rollups; -Infinity and Infinity leave that side open. */
   ranges: readonly (readonly [number, number])[];
 }
 
@@ -248,7 +248,9 @@ export async function readSeriesPieces(sql: SqlDriver, organizationId: string, k
   if (!read.ranges.length) return [];
   for (const c of read.groupColumns) if (!GROUP_COLUMNS.has(c)) throw new Error(`not a dimension column: ${c}`);
   const params: unknown[] = [];
-  const ranges = { OR: read.ranges.map(([from, to]) => ({ kpiId, ...(level ? { level } : {}), period: { gte: new Date(from), lt: new Date(to) } })) };
+  // An unbounded side (±Infinity) is no condition: [-Infinity, Infinity) is every period.
+  const period = (from: number, to: number) => ({ ...(from === -Infinity ? {} : { gte: new Date(from) }), ...(to === Infinity ? {} : { lt: new Date(to) }) });
+  const ranges = { OR: read.ranges.map(([from, to]) => ({ kpiId, ...(level ? { level } : {}), period: period(from, to) })) };
   const where = compileTenantWhere(organizationId, [read.visible, ...read.conditions, ranges], { columns: level ? ROLLUP_COLUMNS : POINT_COLUMNS, provider: sql.provider, params });
   const groups = read.groupColumns.map((c, i) => `"${c}" AS "g${i + 1}"`);
   const groupBy = [...(read.byPeriod ? ['"period"'] : []), ...read.groupColumns.map((c) => `"${c}"`)];

@@ -1,11 +1,11 @@
 // KPIs, their data points and alerts: creating them, recording data in batches (all or nothing)
 // and firing alerts on the points that cross them. Every change commits with its audit event.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { timeOrderedId } from '../db/ids.ts';
 import { auditedTransaction, callerActor } from '../audit/record.ts';
 import { refusalError } from '../authz/decision.ts';
 import type { Context } from '../context.ts';
 import { isUniqueViolation, type Db, type Prisma } from '../db/client.ts';
+import { timeOrderedId } from '../db/ids.ts';
 import { insertPoints, upsertRollups, type RollupPoint } from '../db/sql/kpi-rollups.ts';
 import { notFound } from '../errors.ts';
 import { accessOf, bumpAccessVersion, dimensionColumn, MAX_DIMENSIONS, profileFor } from './access.ts';

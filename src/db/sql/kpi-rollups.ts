@@ -96,6 +96,15 @@ function rollupDeltas(points: readonly RollupPoint[]): RollupDelta[] {
  * most of an import's time (docs/benchmarks.md, "bulk import").
  */
 const rowsParam = (rows: readonly unknown[][]) => JSON.stringify(rows);
+/** A batch's periods as statement parameters, each made once (a batch in time order repeats them). */
+function periodParams(provider: Provider): (ms: number) => string {
+  const made = new Map<number, string>();
+  return (ms) => {
+    let text = made.get(ms);
+    if (text === undefined) made.set(ms, (text = dateParam(provider, new Date(ms))));
+    return text;
+  };
+}
 /** PostgreSQL arrays, one per column, of `rows`. */
 const columnsOf = (rows: readonly unknown[][], width: number) => Array.from({ length: width }, (_, c) => rows.map((r) => r[c]));
 
@@ -125,8 +134,7 @@ const UPSERT: Record<Provider, string> = {
  * PostgreSQL take their row locks in the same order and cannot deadlock on one another.
  */
 export async function upsertRollups(tx: Db | Tx, organizationId: string, provider: Provider, kpiId: string, points: readonly RollupPoint[]): Promise<void> {
-  const periods = new Map<number, string>();
-  const periodParam = (t: number) => periods.get(t) ?? periods.set(t, dateParam(provider, new Date(t))).get(t)!;
+  const periodParam = periodParams(provider);
   // A rollup of one point has min = max = sum: sent once (the statement takes the sum for a null least and greatest).
   const rows = rollupDeltas(points).map((r) =>
     r.count === 1 ? [r.level, periodParam(r.period), r.d[0], r.d[1], r.d[2], r.d[3], 1, r.sum, null, null] : [r.level, periodParam(r.period), r.d[0], r.d[1], r.d[2], r.d[3], r.count, r.sum, r.min, r.max],
@@ -155,14 +163,8 @@ const INSERT: Record<Provider, string> = {
  */
 export async function insertPoints(tx: Db | Tx, organizationId: string, provider: Provider, kpiId: string, createdAt: Date, points: readonly (RollupPoint & { id: string })[]): Promise<void> {
   if (!points.length) return;
-  const periods = new Map<number, string>();
-  const periodParam = (date: Date) => {
-    const t = date.getTime();
-    let text = periods.get(t);
-    if (text === undefined) periods.set(t, (text = dateParam(provider, date)));
-    return text;
-  };
-  const rows = points.map((p) => [p.id, periodParam(p.period), p.value, p.d1 ?? null, p.d2 ?? null, p.d3 ?? null, p.d4 ?? null]);
+  const periodParam = periodParams(provider);
+  const rows = points.map((p) => [p.id, periodParam(p.period.getTime()), p.value, p.d1 ?? null, p.d2 ?? null, p.d3 ?? null, p.d4 ?? null]);
   const at = dateParam(provider, createdAt);
   await (provider === 'postgresql'
     ? tx.$executeRawUnsafe(INSERT.postgresql, organizationId, kpiId, at, ...columnsOf(rows, 7))

@@ -129,7 +129,7 @@ async function target(name: string, url: string) {
           const params: unknown[] = [];
           const tuples = rows.map((p) => {
             const n = params.length;
-            params.push(timeOrderedId(), org.id, kpi.id, time(p.period), p.value, p.region, p.product, time(now));
+            params.push(timeOrderedId(Date.now()), org.id, kpi.id, time(p.period), p.value, p.region, p.product, time(now));
             const ph = (k: number) => (provider === 'postgresql' ? `$${n + k}` : '?');
             const ts = (k: number) => (provider === 'postgresql' ? `${ph(k)}::timestamp(3)` : ph(k));
             return `(${ph(1)}, ${ph(2)}, ${ph(3)}, ${ts(4)}, ${ph(5)}, ${ph(6)}, ${ph(7)}, ${ts(8)})`;

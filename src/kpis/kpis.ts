@@ -147,7 +147,8 @@ export async function recordKpiData(ctx: Context, kpiId: string, points: readonl
     fired = await auditedTransaction(callerActor(ctx), async (tx, record) => {
       // First, so that a batch sent again, or a concurrent one with the same key (which waits here), fails as a duplicate.
       if (key !== null) await tx.kpiBatch.create({ data: { organizationId: kpi.organizationId, kpiId: kpi.id, key, points: rows.length } });
-      await insertPoints(tx, kpi.organizationId, ctx.services.sql.provider, kpi.id, ctx.services.clock.now(), rows.map((row) => ({ ...(row as RollupPoint), id: timeOrderedId() })));
+      const now = ctx.services.clock.now();
+      await insertPoints(tx, kpi.organizationId, ctx.services.sql.provider, kpi.id, now, rows.map((row) => ({ ...(row as RollupPoint), id: timeOrderedId(now.getTime()) })));
       await upsertRollups(tx, kpi.organizationId, ctx.services.sql.provider, kpi.id, rows as RollupPoint[]);
       // Readers cache which dimension values occur per dataVersion (present-values.ts).
       await tx.kpi.updateMany({ where: { id: kpi.id }, data: { dataVersion: { increment: 1 } } });

@@ -23,7 +23,7 @@ const usage =
   'Usage: npm run kpi:import -- FILE --kpi <key | id> [--url http://localhost:4000/graphql] [--batch 5000] [--format csv|ndjson] [--progress-file PATH] [--organization ID] [--retries 3]\n' +
   'Credentials: KPI_IMPORT_TOKEN, or KPI_IMPORT_EMAIL and KPI_IMPORT_PASSWORD.';
 const MAX_BATCH = 10_000;
-/** Points per batch unless --batch says otherwise: per point, a batch of 5,000 costs the server about 30 % less than one of 1,000 (docs/benchmarks.md, "bulk import"), and it is about 650 KB of JSON for two dimensions. */
+/** Points per batch unless --batch says otherwise: per point, a batch of 5,000 costs the server about a quarter less than one of 1,000 (docs/benchmarks.md, the run "issue 20 closed"), and it is about 650 KB of JSON for two dimensions. */
 const DEFAULT_BATCH = 5000;
 
 class Stop extends Error {

@@ -92,8 +92,8 @@ function rollupDeltas(points: readonly RollupPoint[]): RollupDelta[] {
  * A batch's rows travel as one parameter, not as a VALUES list of thousands of placeholders:
  * PostgreSQL takes one array per column (`unnest`), SQLite one JSON array of rows (`json_each`,
  * whose numbers SQLite reads back exactly). The statement's text is then fixed, so it is parsed
- * and planned like a small one, whatever the batch's size: with VALUES lists, parsing them was
- * most of an import's time (docs/benchmarks.md, "bulk import").
+ * and planned like a small one, whatever the batch's size: with VALUES lists, parsing them took
+ * most of a batch's time on PostgreSQL (docs/benchmarks.md, the run "issue 20 closed").
  */
 const rowsParam = (rows: readonly unknown[][]) => JSON.stringify(rows);
 /** A batch's periods as statement parameters, each made once (a batch in time order repeats them). */

@@ -1,7 +1,7 @@
 // Shared fixtures: organizations with one member per role, and lookups through the API.
 import { randomBytes } from 'node:crypto';
 import type { OrgRole } from '../src/authz/matrix.ts';
-import { AssignRole, CreateRole, GrantAccessScope, Members, SetKpiPermission } from './ops.ts';
+import { AssignRole, CreateDimension, CreateKpi, CreateRole, GrantAccessScope, Members, SetKpiPermission } from './ops.ts';
 import type { TestServer } from './harness.ts';
 
 export interface OrgFixture {
@@ -38,6 +38,25 @@ export async function userIdOf(server: TestServer, asEmail: string, email: strin
 }
 
 /** The database id inside a global id (`Type:id`, base64), for comparing with audit targets. */
+/** The result, when it has no errors; throws them otherwise (setup steps and property tests, where any error is a failure). */
+export const succeeded = <T extends { errors?: unknown }>(r: T): T => {
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r;
+};
+
+/** Creates the dimensions (key: values) and then the KPIs, as `as`; the KPIs' global ids, in order. */
+export async function dimensionsAndKpis(
+  server: TestServer,
+  as: { as: string },
+  dimensions: Record<string, readonly string[]>,
+  kpis: readonly { key: string; dims: readonly string[] }[],
+): Promise<string[]> {
+  for (const [key, values] of Object.entries(dimensions)) succeeded(await server.gql(CreateDimension, { key, name: key, values: [...values] }, as));
+  const ids: string[] = [];
+  for (const k of kpis) ids.push(succeeded(await server.gql(CreateKpi, { input: { key: k.key, name: k.key, dimensionKeys: [...k.dims] } }, as)).data!.createKpi!.id);
+  return ids;
+}
+
 export const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 
 /** Polls `check` until it holds, for effects of background work (sweeps, schedules). */

@@ -8,7 +8,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphiqlOptions, START_DOCUMENT } from '../src/http/graphiql.ts';
 import { startTestServer, type TestServer } from './harness.ts';
@@ -39,6 +39,17 @@ const linesOf = (page: Page, editor: string) =>
         .map(([, text]) => text),
     editor,
   );
+
+/** GraphiQL at /graphql in a new page of `context`, once its editor shows the start document; the page's errors collected. */
+async function openGraphiql(context: BrowserContext) {
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${origin}/graphql`);
+  const editor = page.locator('.graphiql-query-editor .view-lines');
+  await editor.locator('.view-line', { hasText: 'demo-password' }).waitFor({ timeout: 120_000 });
+  return { page, editor, pageErrors };
+}
 
 /** The first operation's name of each default tab: what GraphiQL labels the tab with. */
 const tabLabels = () =>
@@ -135,14 +146,8 @@ describe('the GraphiQL page', () => {
       blocked.push(url.href);
       return route.abort('internetdisconnected');
     });
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${origin}/graphql`);
-
     // The editor shows the default document (Monaco draws the lines in view, spaces as U+00A0).
-    const editor = page.locator('.graphiql-query-editor .view-lines');
-    await editor.locator('.view-line', { hasText: 'demo-password' }).waitFor({ timeout: 120_000 });
+    const { page, editor, pageErrors } = await openGraphiql(context);
     const shown = await linesOf(page, '.graphiql-query-editor');
     expect(shown.length).toBeGreaterThan(20);
     expect(shown).toEqual(START_DOCUMENT.split('\n').slice(0, shown.length));
@@ -178,12 +183,7 @@ describe('the GraphiQL page', () => {
   it('runs a subscription out of the box: signed in within the page, it shows a live approval event', { timeout: 180_000 }, async () => {
     browser ??= await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${origin}/graphql`);
-    const editor = page.locator('.graphiql-query-editor .view-lines');
-    await editor.locator('.view-line', { hasText: 'demo-password' }).waitFor({ timeout: 120_000 });
+    const { page, editor, pageErrors } = await openGraphiql(context);
 
     // Sign in as the owner with the start document's Login, and put the token in the Headers tab.
     const loggedIn = page.waitForResponse((r) => r.request().method() === 'POST' && /Login/.test(r.request().postData() ?? ''));

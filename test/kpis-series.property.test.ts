@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type GqlResult, type TestServer } from './harness.ts';
 import type { KpiDataQuery } from './gql/graphql.ts';
-import { orgWithRoles, userIdOf } from './fixtures.ts';
-import { AssignRole, CreateDimension, CreateKpi, CreateRole, GrantAccessScope, KpiData, KpiSeries, RecordKpiData, RevokeAccessScope, SetKpiPermission } from './ops.ts';
+import { dimensionsAndKpis, orgWithRoles, succeeded, userIdOf } from './fixtures.ts';
+import { AssignRole, CreateRole, GrantAccessScope, KpiData, KpiSeries, RecordKpiData, RevokeAccessScope, SetKpiPermission } from './ops.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -110,19 +110,13 @@ describe('Kpi.series (property)', () => {
       fc.asyncProperty(fc.array(command, { minLength: 4, maxLength: 14 }), async (commands) => {
         const o = await orgWithRoles(server, 'SeriesProp', { u0: 'VIEWER', u1: 'VIEWER' });
         const as = { as: o.admin };
-        const ok = <T extends { errors?: unknown }>(r: T) => {
-          if (r.errors) throw new Error(JSON.stringify(r.errors));
-          return r;
-        };
-        for (const [key, values] of Object.entries(DIMS)) ok(await server.gql(CreateDimension, { key, name: key, values: [...values] }, as));
-        const kpiIds: string[] = [];
-        for (const k of KPIS) kpiIds.push(ok(await server.gql(CreateKpi, { input: { key: k.key, name: k.key, dimensionKeys: k.dims } }, as)).data!.createKpi!.id);
+        const kpiIds = await dimensionsAndKpis(server, as, DIMS, KPIS);
         const userIds = await Promise.all(Array.from({ length: USERS }, (_, i) => userIdOf(server, o.owner, o.emails[`u${i}`]!)));
         const roleIds: string[] = [];
         for (let u = 0; u < USERS; u++) {
-          roleIds.push(ok(await server.gql(CreateRole, { name: `r${u}` }, as)).data!.createRole!.id);
-          ok(await server.gql(AssignRole, { roleId: roleIds[u]!, userId: userIds[u]! }, as));
-          for (const kpiId of kpiIds) ok(await server.gql(SetKpiPermission, { roleId: roleIds[u]!, kpiId, access: 'RESTRICTED' }, as));
+          roleIds.push(succeeded(await server.gql(CreateRole, { name: `r${u}` }, as)).data!.createRole!.id);
+          succeeded(await server.gql(AssignRole, { roleId: roleIds[u]!, userId: userIds[u]! }, as));
+          for (const kpiId of kpiIds) succeeded(await server.gql(SetKpiPermission, { roleId: roleIds[u]!, kpiId, access: 'RESTRICTED' }, as));
         }
         const scopes: string[] = [];
         for (const c of commands) {
@@ -133,16 +127,16 @@ describe('Kpi.series (property)', () => {
               value: p.value,
               dimensions: dims.map((d) => ({ dimension: d, value: d === 'region' ? DIMS.region[p.region]! : DIMS.product[p.product]! })),
             }));
-            ok(await server.gql(RecordKpiData, { kpiId: kpiIds[c.kpi]!, points }, as));
+            succeeded(await server.gql(RecordKpiData, { kpiId: kpiIds[c.kpi]!, points }, as));
           } else if (c.kind === 'scope') {
             const value = c.value === 3 || c.value >= DIMS[c.dim].length ? '*' : DIMS[c.dim][c.value]!;
             const r = await server.gql(GrantAccessScope, { userId: userIds[c.user]!, dimension: c.dim, value }, as);
             // A scope already held is a CONFLICT: nothing changes.
             if (!r.errors) scopes.push(r.data!.grantAccessScope!.id);
           } else if (c.kind === 'revoke') {
-            if (scopes.length) ok(await server.gql(RevokeAccessScope, { id: scopes.splice(c.pick % scopes.length, 1)[0]! }, as));
+            if (scopes.length) succeeded(await server.gql(RevokeAccessScope, { id: scopes.splice(c.pick % scopes.length, 1)[0]! }, as));
           } else if (c.kind === 'grant') {
-            ok(await server.gql(SetKpiPermission, { roleId: roleIds[c.user]!, kpiId: kpiIds[c.kpi]!, access: c.access as 'FULL' }, as));
+            succeeded(await server.gql(SetKpiPermission, { roleId: roleIds[c.user]!, kpiId: kpiIds[c.kpi]!, access: c.access as 'FULL' }, as));
           } else {
             const caller = c.caller === USERS ? o.admin : o.emails[`u${c.caller}`]!;
             const dims = KPIS[c.kpi]!.dims;
@@ -159,7 +153,7 @@ describe('Kpi.series (property)', () => {
             const rows: { t: number; value: number; dims: Record<string, string> }[] = [];
             let visible = true;
             for (let after: string | null | undefined = undefined; ; ) {
-              const page: GqlResult<KpiDataQuery> = ok(await server.gql(KpiData, { id: kpiIds[c.kpi]!, filter, first: 100, after }, { as: caller }));
+              const page: GqlResult<KpiDataQuery> = succeeded(await server.gql(KpiData, { id: kpiIds[c.kpi]!, filter, first: 100, after }, { as: caller }));
               if (!page.data!.kpi) {
                 visible = false;
                 break;
@@ -169,7 +163,7 @@ describe('Kpi.series (property)', () => {
               if (!data.pageInfo!.hasNextPage) break;
               after = data.pageInfo!.endCursor;
             }
-            const r = ok(await server.gql(KpiSeries, { id: kpiIds[c.kpi]!, input, filter }, { as: caller }));
+            const r = succeeded(await server.gql(KpiSeries, { id: kpiIds[c.kpi]!, input, filter }, { as: caller }));
             if (!visible) {
               expect(r.data!.kpi).toBeNull();
               continue;

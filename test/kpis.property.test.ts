@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.ts';
-import { orgWithRoles, userIdOf } from './fixtures.ts';
-import { AddGroupMember, AssignGroupRole, AssignRole, CreateDimension, CreateGroup, CreateKpi, CreateRole, GrantAccessScope, KpiData, RecordKpiData, SetKpiPermission } from './ops.ts';
+import { dimensionsAndKpis, orgWithRoles, succeeded, userIdOf } from './fixtures.ts';
+import { AddGroupMember, AssignGroupRole, AssignRole, CreateGroup, CreateRole, GrantAccessScope, KpiData, RecordKpiData, SetKpiPermission } from './ops.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -107,28 +107,22 @@ async function build(m: Model) {
   const extras = Object.fromEntries(Array.from({ length: USERS }, (_, i) => [`u${i}`, 'VIEWER' as const]));
   const o = await orgWithRoles(server, 'Prop', extras);
   const as = { as: o.admin };
-  const ok = <T extends { errors?: unknown }>(r: T) => {
-    if (r.errors) throw new Error(JSON.stringify(r.errors));
-    return r;
-  };
-  for (const [key, values] of Object.entries(DIMS)) ok(await server.gql(CreateDimension, { key, name: key, values: [...values] }, as));
-  const kpiIds: string[] = [];
-  for (const k of KPIS) kpiIds.push(ok(await server.gql(CreateKpi, { input: { key: k.key, name: k.key, dimensionKeys: k.dims } }, as)).data!.createKpi!.id);
+  const kpiIds = await dimensionsAndKpis(server, as, DIMS, KPIS);
   const userIds = await Promise.all(Array.from({ length: USERS }, (_, i) => userIdOf(server, o.owner, o.emails[`u${i}`]!)));
   const roleIds: string[] = [];
   for (const [i, r] of m.roles.entries()) {
     // A parent must exist first: only lower indexes are used as parents (others: no parent).
     const parent = r.parent !== null && r.parent < i ? roleIds[r.parent] : null;
-    roleIds.push(ok(await server.gql(CreateRole, { name: `role${i}`, parentRoleId: parent }, as)).data!.createRole!.id);
-    for (const [k, g] of r.grants.entries()) if (g) ok(await server.gql(SetKpiPermission, { roleId: roleIds[i]!, kpiId: kpiIds[k]!, access: g }, as));
+    roleIds.push(succeeded(await server.gql(CreateRole, { name: `role${i}`, parentRoleId: parent }, as)).data!.createRole!.id);
+    for (const [k, g] of r.grants.entries()) if (g) succeeded(await server.gql(SetKpiPermission, { roleId: roleIds[i]!, kpiId: kpiIds[k]!, access: g }, as));
   }
   for (const [i, g] of m.groups.entries()) {
-    const groupId = ok(await server.gql(CreateGroup, { name: `group${i}` }, as)).data!.createGroup!.id;
-    for (const r of g.roles) ok(await server.gql(AssignGroupRole, { groupId, roleId: roleIds[r]! }, as));
-    for (const u of g.users) ok(await server.gql(AddGroupMember, { groupId, userId: userIds[u]! }, as));
+    const groupId = succeeded(await server.gql(CreateGroup, { name: `group${i}` }, as)).data!.createGroup!.id;
+    for (const r of g.roles) succeeded(await server.gql(AssignGroupRole, { groupId, roleId: roleIds[r]! }, as));
+    for (const u of g.users) succeeded(await server.gql(AddGroupMember, { groupId, userId: userIds[u]! }, as));
   }
-  for (const [u, r] of m.direct) ok(await server.gql(AssignRole, { roleId: roleIds[r]!, userId: userIds[u]! }, as));
-  for (const s of m.scopes) ok(await server.gql(GrantAccessScope, { userId: userIds[s.user]!, dimension: s.dim, value: s.value === 3 ? '*' : DIMS[s.dim][s.value]!, ...windowOf(s.window) }, as));
+  for (const [u, r] of m.direct) succeeded(await server.gql(AssignRole, { roleId: roleIds[r]!, userId: userIds[u]! }, as));
+  for (const s of m.scopes) succeeded(await server.gql(GrantAccessScope, { userId: userIds[s.user]!, dimension: s.dim, value: s.value === 3 ? '*' : DIMS[s.dim][s.value]!, ...windowOf(s.window) }, as));
   for (const [k, kpi] of KPIS.entries()) {
     const points = m.points
       .filter((p) => p.kpi === k)
@@ -137,7 +131,7 @@ async function build(m: Model) {
         value: p.value,
         dimensions: kpi.dims.map((d) => ({ dimension: d, value: d === 'region' ? DIMS.region[p.region]! : DIMS.product[p.product]! })),
       }));
-    if (points.length) ok(await server.gql(RecordKpiData, { kpiId: kpiIds[k]!, points }, as));
+    if (points.length) succeeded(await server.gql(RecordKpiData, { kpiId: kpiIds[k]!, points }, as));
   }
   return { o, kpiIds };
 }

@@ -320,7 +320,7 @@ export function actualCost(
   const costed = costVariables(operation, variables);
   // The figure depends only on the operation, its (costed) variables and the sizes found: a
   // dashboard asking the same again gets the same sizes, so the last few are kept per document.
-  let key: string | null = null;
+  let key: string | null;
   try {
     // Each field named by where it starts in the document, so the key does not depend on the order the walk met them.
     const sizes = [...rows].map(([node, n]) => (node.loc ? `${node.loc.start}:${n}${returned.has(node) ? '' : '-'}` : null));
@@ -328,26 +328,39 @@ export function actualCost(
   } catch {
     key = null;
   }
-  let kept = key === null || key.length > MAX_KEPT_ACTUAL_KEY ? undefined : actualCosts.get(document);
-  if (key !== null && kept?.has(key)) return kept.get(key)!;
-  let cost: number | null;
-  try {
-    cost = getComplexity({ schema, query: singleOperation(document, operation), variables: costed, estimators: [costEstimator([], { rows, returned })], maxQueryNodes: MAX_COSTED_SELECTIONS });
-  } catch {
-    cost = null;
-  }
-  if (key !== null && key.length <= MAX_KEPT_ACTUAL_KEY) {
-    if (!kept) actualCosts.set(document, (kept = new Map()));
-    if (kept.size >= ACTUAL_VARIANTS_PER_DOCUMENT) kept.delete(kept.keys().next().value!);
-    kept.set(key, cost);
-  }
-  return cost;
+  // The figure depends only on the operation, its (costed) variables and the sizes found: a
+  // dashboard asking the same again gets the same sizes.
+  return actualCosts(schema, document, key, () => {
+    try {
+      return getComplexity({ schema, query: singleOperation(document, operation), variables: costed, estimators: [costEstimator([], { rows, returned })], maxQueryNodes: MAX_COSTED_SELECTIONS });
+    } catch {
+      return null;
+    }
+  });
 }
 
-/** Actual costs kept per document (yoga's cached parse), by operation, variables and sizes found. */
-const actualCosts = new WeakMap<DocumentNode, Map<string, number | null>>();
-const ACTUAL_VARIANTS_PER_DOCUMENT = 32;
-const MAX_KEPT_ACTUAL_KEY = 2048;
+const actualCosts = perDocumentMemo<number | null>();
+
+/**
+ * A memo of a pure function of (schema, document, key): the last 32 keys per document are kept
+ * (the document is yoga's cached parse, so equal text is the same object); a null key, or one
+ * over 2,048 characters (bulk variables), is computed each time rather than kept.
+ */
+export function perDocumentMemo<V>(variants = 32, maxKey = 2048) {
+  const kept = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, V>>>();
+  return (schema: GraphQLSchema, document: DocumentNode, key: string | null, compute: () => V): V => {
+    if (key === null || key.length > maxKey) return compute();
+    let bySchema = kept.get(schema);
+    if (!bySchema) kept.set(schema, (bySchema = new WeakMap()));
+    let byKey = bySchema.get(document);
+    if (!byKey) bySchema.set(document, (byKey = new Map()));
+    if (byKey.has(key)) return byKey.get(key)!;
+    const value = compute();
+    if (byKey.size >= variants) byKey.delete(byKey.keys().next().value!);
+    byKey.set(key, value);
+    return value;
+  };
+}
 
 /** Selections visited in a response when measuring what it cost; past this the actual cost is not given. */
 const MAX_ACTUAL_VISITS = 1_000_000;

@@ -6,7 +6,7 @@ import { getOperationAST, GraphQLError, parse, type DocumentNode, type GraphQLSc
 import type { Plugin } from 'graphql-yoga';
 import { AppError, ErrorCode } from '../errors.ts';
 import { DEFAULT_PAGE_SIZE } from '../input-limits.ts';
-import { actualCost, costliestFields, costVariables, countDirectives, MAX_COSTED_SELECTIONS, measureCost, measureShape, UNPAGED_LIST_SIZE, type CostResult } from './measure.ts';
+import { actualCost, costliestFields, costVariables, countDirectives, MAX_COSTED_SELECTIONS, measureCost, measureShape, perDocumentMemo, UNPAGED_LIST_SIZE, type CostResult } from './measure.ts';
 
 export interface OperationLimits {
   maxTokens: number;
@@ -74,33 +74,19 @@ export function shapeRule(limits: OperationLimits): ValidationRule {
 /**
  * measureCost is a pure function of the schema, document, operation and variables; dashboards send
  * the same operation with the same variables again and again, so the last few results per document
- * are kept (the document is yoga's cached parse, so equal text is the same object).
+ * are kept. Bulk variables (a batch's points) count as empty in the cost and in the key.
  */
-const measured = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CostResult>>>();
-const VARIANTS_PER_DOCUMENT = 32;
-const MAX_KEPT_KEY = 2048;
+const measuredCosts = perDocumentMemo<CostResult>();
 function measuredCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string | null): CostResult {
   const operation = getOperationAST(document, operationName);
-  let key: string;
+  let key: string | null;
   try {
     key = `${operationName ?? ''}\u0000${JSON.stringify(operation ? costVariables(operation, variables) : variables)}`;
   } catch {
     // Nested past JSON.stringify's stack: measured (then refused by the input depth limit) unkept.
-    return measureCost(schema, document, variables, operationName);
+    key = null;
   }
-  // Large variables (bulk inputs) are measured each time rather than kept.
-  if (key.length > MAX_KEPT_KEY) return measureCost(schema, document, variables, operationName);
-  let bySchema = measured.get(schema);
-  if (!bySchema) measured.set(schema, (bySchema = new WeakMap()));
-  let byVariables = bySchema.get(document);
-  if (!byVariables) bySchema.set(document, (byVariables = new Map()));
-  let result = byVariables.get(key);
-  if (!result) {
-    result = measureCost(schema, document, variables, operationName);
-    if (byVariables.size >= VARIANTS_PER_DOCUMENT) byVariables.delete(byVariables.keys().next().value!);
-    byVariables.set(key, result);
-  }
-  return result;
+  return measuredCosts(schema, document, key, () => measureCost(schema, document, variables, operationName));
 }
 
 /**
